@@ -1,0 +1,100 @@
+import { Hono, type Context } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import { HTTPException } from 'hono/http-exception';
+import { ERROR_STATUS, RoamSignError, type ErrorBody, type ErrorCode } from '../shared/errors.js';
+import { t } from '../shared/i18n/index.js';
+import { allKnownOrigins } from './registry/systems.js';
+import { langOf } from './routes/caller.js';
+import { devApiRoutes, devPageRoutes } from './routes/dev.js';
+import { healthRoutes } from './routes/health.js';
+import { openApiRoutes } from './routes/openapi.js';
+import { pkiRoutes } from './routes/pki.js';
+import { signingRequestRoutes } from './routes/signingRequests.js';
+import { userRoutes } from './routes/users.js';
+import { verifyRoutes } from './routes/verify.js';
+import type { Services } from './services.js';
+
+/** Largest JSON body accepted: a 500-document batch is about 150 KB. */
+export const MAX_BODY_BYTES = 1024 * 1024;
+
+function errorResponse(c: Context, code: ErrorCode, details?: Record<string, unknown>) {
+  const body: ErrorBody = { error: { code, message: t(langOf(c), `error.${code}`), ...(details ? { details } : {}) } };
+  return c.json(body, ERROR_STATUS[code] as 400);
+}
+
+const HTTP_STATUS_CODES: Record<number, ErrorCode> = {
+  400: 'bad_request',
+  401: 'unauthorized',
+  403: 'forbidden',
+  404: 'not_found',
+  413: 'payload_too_large',
+};
+
+/** The whole HTTP surface over the given services; main.ts only serves it. */
+export function createApp(services: Services) {
+  const { log, config } = services;
+
+  const api = new Hono()
+    // Browsers may call the API only from an origin allowed for some system; CORS answers only those.
+    .use('*', async (c, next) => {
+      const origin = c.req.header('origin');
+      if (origin === undefined) return next();
+      if (!allKnownOrigins(services.db).has(origin) && !config.allowedOrigins.includes(origin)) {
+        throw new RoamSignError('origin_not_allowed');
+      }
+      c.header('Access-Control-Allow-Origin', origin);
+      c.header('Vary', 'Origin');
+      if (c.req.method === 'OPTIONS') {
+        c.header('Access-Control-Allow-Methods', 'GET, POST, OPTIONS');
+        c.header('Access-Control-Allow-Headers', 'Content-Type, Accept-Language');
+        c.header('Access-Control-Max-Age', '600');
+        return c.body(null, 204);
+      }
+      return next();
+    })
+    .use(
+      '*',
+      bodyLimit({
+        maxSize: MAX_BODY_BYTES,
+        onError: () => {
+          throw new RoamSignError('payload_too_large', { maxBytes: MAX_BODY_BYTES });
+        },
+      }),
+    )
+    .route('/', healthRoutes)
+    .route('/', userRoutes(services))
+    .route('/', signingRequestRoutes(services))
+    .route('/', verifyRoutes(services));
+  if (config.sandbox) api.route('/', devApiRoutes(services));
+
+  const app = new Hono()
+    .use('*', async (c, next) => {
+      const started = performance.now();
+      await next();
+      // Method, path and status only: bodies (PINs, OTPs) are never logged.
+      log.info('http', { method: c.req.method, path: c.req.path, status: c.res.status, ms: Math.round(performance.now() - started) });
+    })
+    .route('/api/v1', api)
+    .route('/', pkiRoutes(services))
+    .route('/', openApiRoutes(config.publicUrl))
+    .get('/', (c) => c.redirect('/docs'));
+  if (config.sandbox) app.route('/', devPageRoutes(services));
+
+  app.notFound((c) => errorResponse(c, 'not_found'));
+  app.onError((error, c) => {
+    if (error instanceof RoamSignError) {
+      if (error.code === 'internal') log.error('internal', { path: c.req.path, cause: String((error.cause as Error | undefined)?.message ?? '') });
+      return errorResponse(c, error.code, error.details);
+    }
+    if (error instanceof HTTPException) {
+      // Hono's own 4xx (for example malformed JSON) keep their status class with a stable code.
+      const code = HTTP_STATUS_CODES[error.status] ?? (error.status < 500 ? 'bad_request' : 'internal');
+      return errorResponse(c, code, code === 'bad_request' ? { body: error.message } : undefined);
+    }
+    log.error('internal', { path: c.req.path, error: error.name, message: error.message });
+    return errorResponse(c, 'internal');
+  });
+  return app;
+}
+
+export type AppType = ReturnType<typeof createApp>;

@@ -1,0 +1,232 @@
+import crypto from 'node:crypto';
+import { AsnConvert } from '@peculiar/asn1-schema';
+import { CRLNumber, id_ce_cRLNumber } from '@peculiar/asn1-x509';
+import { eq, isNotNull } from 'drizzle-orm';
+import type { AuditLog } from '../audit/auditLog.js';
+import type { Db } from '../db/client.js';
+import { caState, certificates } from '../db/schema.js';
+import { RSA_SIGN_ALGORITHM, type Vault } from '../vault/vault.js';
+import { x509 } from './x509Setup.js';
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+const CA_VALIDITY_DAYS = 3650;
+const OFFICER_VALIDITY_DAYS = 3 * 365;
+/** A CRL is valid this long; it is reissued at once on any revocation and before it runs out. */
+const CRL_VALIDITY_MS = DAY_MS;
+const CRL_REFRESH_BEFORE_MS = 60 * 60 * 1000;
+const CA_NAME = 'C=MY, O=Kerajaan Malaysia, OU=RoamSign, CN=RoamSign Issuing CA';
+
+export type RevocationReason = keyof typeof x509.X509CrlReason;
+
+export interface OfficerSubject {
+  nric: string;
+  name: string;
+  agencyName: string;
+}
+
+export interface IssuedCertificate {
+  serial: string;
+  der: Buffer;
+  keyRef: string;
+}
+
+export interface CurrentCrl {
+  der: Buffer;
+  number: number;
+  thisUpdate: Date;
+  nextUpdate: Date;
+  /** Revoked serial (lower-case hex) -> revocation time. */
+  revoked: Map<string, Date>;
+}
+
+/** A positive, 16-byte random serial (RFC 5280 §4.1.2.2), lower-case hex. */
+function randomSerial(): string {
+  const bytes = crypto.randomBytes(16);
+  bytes[0] = (bytes[0]! & 0x7f) | 0x01;
+  return bytes.toString('hex');
+}
+
+export function normaliseSerial(serial: string): string {
+  return serial.toLowerCase().replace(/^(00)+/, '');
+}
+
+/**
+ * The issuing CA: its key lives in the vault; it issues officer certificates and keeps a
+ * current signed CRL (DESIGN.md "CA / CRL").
+ */
+export class CertificateAuthority {
+  private cachedCrl: CurrentCrl | undefined;
+
+  private constructor(
+    private readonly db: Db,
+    private readonly vault: Vault,
+    private readonly audit: AuditLog,
+    private readonly publicUrl: string,
+    readonly certificate: x509.X509Certificate,
+    private readonly keyRef: string,
+    private readonly now: () => number,
+  ) {}
+
+  /** Loads the CA, creating its key and self-signed certificate on first start. */
+  static async open(options: {
+    db: Db;
+    vault: Vault;
+    audit: AuditLog;
+    publicUrl: string;
+    now: () => number;
+  }): Promise<CertificateAuthority> {
+    const { db, vault, audit, publicUrl, now } = options;
+    let row = db.select().from(caState).where(eq(caState.id, 1)).get();
+    if (!row) {
+      const { keyRef, publicKey } = await vault.generateKey('ca');
+      const notBefore = new Date(now() - 60_000);
+      const cert = await vault.withCryptoKey(keyRef, async (signingKey) =>
+        x509.X509CertificateGenerator.create({
+          serialNumber: randomSerial(),
+          subject: CA_NAME,
+          issuer: CA_NAME,
+          notBefore,
+          notAfter: new Date(notBefore.getTime() + CA_VALIDITY_DAYS * DAY_MS),
+          publicKey,
+          signingKey,
+          signingAlgorithm: RSA_SIGN_ALGORITHM,
+          extensions: [
+            new x509.BasicConstraintsExtension(true, 0, true),
+            new x509.KeyUsagesExtension(x509.KeyUsageFlags.keyCertSign | x509.KeyUsageFlags.cRLSign, true),
+            await x509.SubjectKeyIdentifierExtension.create(publicKey),
+          ],
+        }),
+      );
+      db.insert(caState).values({ id: 1, certDer: Buffer.from(cert.rawData), keyRef }).run();
+      audit.append({ actor: 'system', action: 'ca.created', subject: cert.serialNumber, details: {} });
+      row = db.select().from(caState).where(eq(caState.id, 1)).get()!;
+    }
+    const ca = new CertificateAuthority(db, vault, audit, publicUrl, new x509.X509Certificate(new Uint8Array(row.certDer)), row.keyRef, now);
+    await ca.currentCrl();
+    return ca;
+  }
+
+  get certificatePem(): string {
+    return this.certificate.toString('pem');
+  }
+
+  /** Creates the officer's signing key in the vault and issues a certificate for it. */
+  async issueOfficerCertificate(subject: OfficerSubject): Promise<IssuedCertificate> {
+    const { keyRef, publicKey } = await this.vault.generateKey(`officer:${subject.nric}`);
+    const notBefore = new Date(this.now() - 60_000);
+    const notAfter = new Date(notBefore.getTime() + OFFICER_VALIDITY_DAYS * DAY_MS);
+    const serial = randomSerial();
+    const name: x509.JsonName = [
+      { C: ['MY'] },
+      { O: ['Kerajaan Malaysia'] },
+      { OU: [subject.agencyName] },
+      // X.520 serialNumber carries the MyKad number.
+      { '2.5.4.5': [subject.nric] },
+      { CN: [subject.name] },
+    ];
+    const cert = await this.vault.withCryptoKey(this.keyRef, async (signingKey) =>
+      x509.X509CertificateGenerator.create({
+        serialNumber: serial,
+        subject: name,
+        issuer: this.certificate.subject,
+        notBefore,
+        notAfter,
+        publicKey,
+        signingKey,
+        signingAlgorithm: RSA_SIGN_ALGORITHM,
+        extensions: [
+          new x509.BasicConstraintsExtension(false, undefined, true),
+          new x509.KeyUsagesExtension(x509.KeyUsageFlags.digitalSignature | x509.KeyUsageFlags.nonRepudiation, true),
+          new x509.CRLDistributionPointsExtension([`${this.publicUrl}/crl`]),
+          await x509.AuthorityKeyIdentifierExtension.create(this.certificate.publicKey),
+          await x509.SubjectKeyIdentifierExtension.create(publicKey),
+        ],
+      }),
+    );
+    const der = Buffer.from(cert.rawData);
+    this.db
+      .insert(certificates)
+      .values({
+        serial,
+        nric: subject.nric,
+        der,
+        keyRef,
+        notBefore: notBefore.getTime(),
+        notAfter: notAfter.getTime(),
+        createdAt: this.now(),
+      })
+      .run();
+    this.audit.append({ actor: 'ca', action: 'certificate.issued', subject: subject.nric, details: { serial } });
+    return { serial, der, keyRef };
+  }
+
+  /** Revokes a certificate and reissues the CRL at once. */
+  async revoke(serial: string, reason: RevocationReason, actor: string): Promise<'revoked' | 'already_revoked' | 'not_found'> {
+    const key = normaliseSerial(serial);
+    const row = this.db.select({ revokedAt: certificates.revokedAt }).from(certificates).where(eq(certificates.serial, key)).get();
+    if (!row) return 'not_found';
+    if (row.revokedAt !== null) return 'already_revoked';
+    this.db.update(certificates).set({ revokedAt: this.now(), revocationReason: reason }).where(eq(certificates.serial, key)).run();
+    this.audit.append({ actor, action: 'certificate.revoked', subject: key, details: { reason } });
+    await this.issueCrl();
+    return 'revoked';
+  }
+
+  /** The current CRL, reissued when it is about to run out. */
+  async currentCrl(): Promise<CurrentCrl> {
+    const now = this.now();
+    if (this.cachedCrl && this.cachedCrl.nextUpdate.getTime() - now > CRL_REFRESH_BEFORE_MS) return this.cachedCrl;
+    const row = this.db.select().from(caState).where(eq(caState.id, 1)).get();
+    if (row?.crlDer && row.crlNextUpdate && row.crlNextUpdate - now > CRL_REFRESH_BEFORE_MS) {
+      this.cachedCrl = this.describeCrl(row.crlDer, row.crlNumber);
+      return this.cachedCrl;
+    }
+    return this.issueCrl();
+  }
+
+  /** Signs a new CRL listing every revoked certificate (RFC 5280 §5) and stores it. */
+  async issueCrl(): Promise<CurrentCrl> {
+    const revoked = this.db
+      .select({ serial: certificates.serial, revokedAt: certificates.revokedAt, reason: certificates.revocationReason })
+      .from(certificates)
+      .where(isNotNull(certificates.revokedAt))
+      .all();
+    const row = this.db.select({ crlNumber: caState.crlNumber }).from(caState).where(eq(caState.id, 1)).get();
+    const number = (row?.crlNumber ?? 0) + 1;
+    const thisUpdate = new Date(this.now());
+    const nextUpdate = new Date(thisUpdate.getTime() + CRL_VALIDITY_MS);
+    const crl = await this.vault.withCryptoKey(this.keyRef, async (signingKey) =>
+      x509.X509CrlGenerator.create({
+        issuer: this.certificate.subject,
+        thisUpdate,
+        nextUpdate,
+        signingKey,
+        signingAlgorithm: RSA_SIGN_ALGORITHM,
+        extensions: [
+          new x509.Extension(id_ce_cRLNumber, false, AsnConvert.serialize(new CRLNumber(number))),
+          await x509.AuthorityKeyIdentifierExtension.create(this.certificate.publicKey),
+        ],
+        entries: revoked.map((entry) => ({
+          serialNumber: entry.serial,
+          revocationDate: new Date(entry.revokedAt!),
+          reason: x509.X509CrlReason[(entry.reason as RevocationReason | null) ?? 'unspecified'],
+        })),
+      }),
+    );
+    const der = Buffer.from(crl.rawData);
+    this.db
+      .update(caState)
+      .set({ crlNumber: number, crlDer: der, crlNextUpdate: nextUpdate.getTime() })
+      .where(eq(caState.id, 1))
+      .run();
+    this.cachedCrl = this.describeCrl(der, number);
+    return this.cachedCrl;
+  }
+
+  private describeCrl(der: Buffer, number: number): CurrentCrl {
+    const crl = new x509.X509Crl(new Uint8Array(der));
+    const revoked = new Map<string, Date>();
+    for (const entry of crl.entries) revoked.set(normaliseSerial(entry.serialNumber), entry.revocationDate);
+    return { der, number, thisUpdate: crl.thisUpdate, nextUpdate: crl.nextUpdate!, revoked };
+  }
+}

@@ -1,0 +1,100 @@
+import path from 'node:path';
+import { z } from 'zod';
+
+const flag = z
+  .enum(['0', '1', 'true', 'false', ''])
+  .optional()
+  .transform((value) => value === '1' || value === 'true');
+
+const originList = z
+  .string()
+  .optional()
+  .transform((value, ctx) => {
+    const origins = (value ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+    for (const origin of origins) {
+      try {
+        const url = new URL(origin);
+        if (url.origin !== origin) throw new Error('not an origin');
+      } catch {
+        ctx.addIssue({ code: 'custom', message: `"${origin}" is not an origin like https://host:port` });
+      }
+    }
+    return origins;
+  });
+
+const positiveInt = (fallback: number) => z.coerce.number().int().positive().default(fallback);
+
+/** Every environment variable the server reads (API.md "Configuration"), validated once at start-up. */
+export const envSchema = z.object({
+  PORT: z.coerce.number().int().min(0).max(65535).default(8787),
+  HOST: z.string().min(1).default('127.0.0.1'),
+  ROAMSIGN_DATA_DIR: z.string().min(1).default('./data'),
+  ROAMSIGN_SANDBOX: flag,
+  ROAMSIGN_OTP_TTL_SECONDS: positiveInt(120),
+  ROAMSIGN_ALLOWED_ORIGINS: originList,
+  ROAMSIGN_PUBLIC_URL: z.string().url().optional(),
+  ROAMSIGN_SMTP_URL: z.string().url().optional(),
+  ROAMSIGN_MAIL_FROM: z.string().min(3).default('RoamSign <no-reply@roamsign.gov.my>'),
+  /** Re-sends of a new OTP allowed for one signing request. */
+  ROAMSIGN_OTP_MAX_RESENDS: positiveInt(3),
+  /** Seconds an officer waits before asking for a new OTP. */
+  ROAMSIGN_OTP_RESEND_COOLDOWN_SECONDS: z.coerce.number().int().min(0).default(30),
+  /** OTP sends (signing requests and re-sends) per officer per hour. */
+  ROAMSIGN_OTP_SENDS_PER_HOUR: positiveInt(60),
+  /** scrypt cost of the PIN verifier (a power of two). */
+  ROAMSIGN_PIN_SCRYPT_N: z.coerce
+    .number()
+    .int()
+    .refine((n) => n >= 1024 && (n & (n - 1)) === 0, 'must be a power of two, at least 1024')
+    .default(16384),
+  ROAMSIGN_LOG_LEVEL: z.enum(['silent', 'info']).default('info'),
+});
+
+export interface Config {
+  port: number;
+  host: string;
+  dataDir: string;
+  sandbox: boolean;
+  otpTtlSeconds: number;
+  allowedOrigins: string[];
+  publicUrl: string;
+  smtpUrl: string | undefined;
+  mailFrom: string;
+  otpMaxResends: number;
+  otpResendCooldownSeconds: number;
+  otpSendsPerHour: number;
+  pinScryptN: number;
+  logLevel: 'silent' | 'info';
+}
+
+/** Parses the environment; throws an Error listing every bad variable. */
+export function parseConfig(env: Record<string, string | undefined>): Config {
+  const parsed = envSchema.safeParse(env);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((issue) => `  ${issue.path.join('.')}: ${issue.message}`);
+    throw new Error(`Invalid configuration:\n${lines.join('\n')}`);
+  }
+  const e = parsed.data;
+  if (!e.ROAMSIGN_SANDBOX && !e.ROAMSIGN_SMTP_URL) {
+    throw new Error(
+      'Invalid configuration:\n  ROAMSIGN_SMTP_URL: required outside sandbox mode (OTP e-mails must be delivered); set ROAMSIGN_SANDBOX=1 for a demo',
+    );
+  }
+  const publicUrl = (e.ROAMSIGN_PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/+$/, '');
+  return {
+    port: e.PORT,
+    host: e.HOST,
+    dataDir: path.resolve(e.ROAMSIGN_DATA_DIR),
+    sandbox: e.ROAMSIGN_SANDBOX,
+    otpTtlSeconds: e.ROAMSIGN_OTP_TTL_SECONDS,
+    allowedOrigins: e.ROAMSIGN_ALLOWED_ORIGINS,
+    publicUrl,
+    smtpUrl: e.ROAMSIGN_SMTP_URL,
+    mailFrom: e.ROAMSIGN_MAIL_FROM,
+    otpMaxResends: e.ROAMSIGN_OTP_MAX_RESENDS,
+    otpResendCooldownSeconds: e.ROAMSIGN_OTP_RESEND_COOLDOWN_SECONDS,
+    otpSendsPerHour: e.ROAMSIGN_OTP_SENDS_PER_HOUR,
+    pinScryptN: e.ROAMSIGN_PIN_SCRYPT_N,
+    logLevel: e.ROAMSIGN_LOG_LEVEL,
+  };
+}

@@ -1,0 +1,42 @@
+import { serve } from '@hono/node-server';
+import { createApp } from './app.js';
+import { DEMO_OFFICERS } from './demo/demoData.js';
+import { parseConfig, type Config } from './env.js';
+import { createServices } from './services.js';
+
+function readConfig(): Config {
+  try {
+    return parseConfig(process.env);
+  } catch (error) {
+    console.error((error as Error).message);
+    process.exit(1);
+  }
+}
+
+const config = readConfig();
+const services = await createServices(config);
+const app = createApp(services);
+
+const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, (info) => {
+  const lines = [
+    `RoamSign listening on http://${info.address}:${info.port} (public URL ${config.publicUrl})`,
+    `  data folder  ${config.dataDir}`,
+    `  API docs     ${config.publicUrl}/docs`,
+    `  CA / CRL     ${config.publicUrl}/ca.pem  ${config.publicUrl}/crl.pem`,
+  ];
+  if (config.sandbox) {
+    lines.push(`  SANDBOX: OTP messages at ${config.publicUrl}/dev/outbox?to=<nric>`, '  demo officers (agency 1009 JANM Negeri Perlis):');
+    for (const o of DEMO_OFFICERS) {
+      lines.push(`    ${o.nric}  ${o.name.padEnd(24)} ${o.media.join('+').padEnd(14)} PIN ${o.pin ?? '-     '}  ${o.email}`);
+    }
+  }
+  console.log(lines.join('\n'));
+});
+
+function shutdown() {
+  server.close();
+  services.close();
+  process.exit(0);
+}
+process.on('SIGINT', shutdown);
+process.on('SIGTERM', shutdown);

@@ -1,0 +1,29 @@
+import { eq } from 'drizzle-orm';
+import { SYSTEM_NAMES, SYSTEMS, type SystemId } from '../../shared/systems.js';
+import type { Db } from '../db/client.js';
+import { systems } from '../db/schema.js';
+
+/** The production hosts of each system; administrators may add more. */
+export const DEFAULT_SYSTEM_ORIGINS: Record<SystemId, string[]> = {
+  igfmas: ['https://igfmas.anm.gov.my'],
+  eperolehan: ['https://www.eperolehan.gov.my'],
+  speks: ['https://speks.anm.gov.my'],
+};
+
+/** Makes sure each system exists; `extraOrigins` (e.g. this server's demo screens) are added once. */
+export function ensureSystems(db: Db, extraOrigins: string[]): void {
+  for (const id of SYSTEMS) {
+    const row = db.select().from(systems).where(eq(systems.id, id)).get();
+    if (!row) {
+      db.insert(systems).values({ id, name: SYSTEM_NAMES[id], allowedOrigins: [...DEFAULT_SYSTEM_ORIGINS[id], ...extraOrigins] }).run();
+      continue;
+    }
+    const missing = extraOrigins.filter((o) => !row.allowedOrigins.includes(o));
+    if (missing.length) db.update(systems).set({ allowedOrigins: [...row.allowedOrigins, ...missing] }).where(eq(systems.id, id)).run();
+  }
+}
+
+/** Every origin allowed for some system: the browser origins the API answers at all. */
+export function allKnownOrigins(db: Db): Set<string> {
+  return new Set(db.select({ allowed: systems.allowedOrigins }).from(systems).all().flatMap((r) => r.allowed));
+}

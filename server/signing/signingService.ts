@@ -1,0 +1,450 @@
+import crypto from 'node:crypto';
+import { and, eq, gt, sql } from 'drizzle-orm';
+import { RoamSignError } from '../../shared/errors.js';
+import type { Lang } from '../../shared/i18n/index.js';
+import type {
+  CompleteSigningRequest,
+  CompletedSigningRequest,
+  CreateSigningRequest,
+  CreatedSigningRequest,
+  SigningRequestView,
+  SigningStatus,
+} from '../../shared/schemas/signingRequest.js';
+import type { SystemId } from '../../shared/systems.js';
+import type { AuditLog } from '../audit/auditLog.js';
+import type { CertificateAuthority } from '../ca/certificateAuthority.js';
+import { createCmsBatch } from '../cms/batchSigner.js';
+import type { Db } from '../db/client.js';
+import { officers, signatures, signingRequests, systems, type StoredDocument } from '../db/schema.js';
+import { composeOtpMessage } from '../notify/otpMessage.js';
+import type { Outbox } from '../notify/outbox.js';
+import { generateOtp, hashOtp, OTP_LENGTH, OTP_MAX_ATTEMPTS, otpMatches } from '../otp/otp.js';
+import { findOfficer, latestCertificate, roamingReady, type Officer } from '../registry/officers.js';
+import type { Vault } from '../vault/vault.js';
+import { verificationCode } from './verificationCode.js';
+import { verifySignature } from './verifySignature.js';
+
+/** DESIGN.md: 5 consecutive wrong PINs lock the officer. */
+export const PIN_MAX_FAILURES = 5;
+/** How long a request may be revived by re-sending its OTP. */
+const REQUEST_LIFETIME_MS = 15 * 60 * 1000;
+const HOUR_MS = 60 * 60 * 1000;
+const SIGNING_WAIT_MS = 10_000;
+const SIGNING_POLL_MS = 20;
+
+type RequestRow = typeof signingRequests.$inferSelect;
+
+export interface SigningPolicy {
+  otpTtlSeconds: number;
+  otpMaxResends: number;
+  otpResendCooldownSeconds: number;
+  otpSendsPerHour: number;
+  allowedOrigins: string[];
+}
+
+export interface SigningServiceDeps {
+  db: Db;
+  vault: Vault;
+  ca: CertificateAuthority;
+  outbox: Outbox;
+  audit: AuditLog;
+  otpKey: Buffer;
+  policy: SigningPolicy;
+  now: () => number;
+  randomInt?: (max: number) => number;
+}
+
+/** Who is calling: the browser origin (null for server-to-server calls) and the language of messages. */
+export interface Caller {
+  origin: string | null;
+  lang: Lang;
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+export function createSigningService(deps: SigningServiceDeps) {
+  const { db, vault, ca, outbox, audit, otpKey, policy, now } = deps;
+
+  function load(id: string): RequestRow {
+    const row = db.select().from(signingRequests).where(eq(signingRequests.id, id)).get();
+    if (!row) throw new RoamSignError('not_found');
+    return row;
+  }
+
+  /** A browser may act on a request only from the origin that created it. */
+  function checkSameOrigin(row: RequestRow, caller: Caller): void {
+    if (caller.origin !== null && caller.origin !== row.origin) throw new RoamSignError('origin_not_allowed');
+  }
+
+  function allowedOrigins(system: SystemId): string[] {
+    const row = db.select({ allowed: systems.allowedOrigins }).from(systems).where(eq(systems.id, system)).get();
+    return [...(row?.allowed ?? []), ...policy.allowedOrigins];
+  }
+
+  function viewStatus(row: RequestRow): SigningStatus {
+    if (row.status === 'signing') return 'pending';
+    if (row.status === 'pending' && now() >= row.otpExpiresAt) return 'expired';
+    return row.status;
+  }
+
+  function sendsInLastHour(nric: string): number {
+    const row = db
+      .select({ sends: sql<number>`coalesce(sum(${signingRequests.otpSends}), 0)` })
+      .from(signingRequests)
+      .where(and(eq(signingRequests.nric, nric), gt(signingRequests.createdAt, now() - HOUR_MS)))
+      .get();
+    return row?.sends ?? 0;
+  }
+
+  function checkOfficerCanSign(officer: Officer): void {
+    if (officer.status !== 'active') throw new RoamSignError('forbidden', { reason: `officer_${officer.status}` });
+    if (!officer.media.includes('roaming')) throw new RoamSignError('medium_not_roaming');
+    if (officer.pinLockedAt !== null) throw new RoamSignError('pin_locked');
+    const cert = latestCertificate(db, officer.nric);
+    if (cert?.revokedAt != null) throw new RoamSignError('certificate_revoked');
+    if (!roamingReady(officer, cert, now())) throw new RoamSignError('medium_not_roaming');
+  }
+
+  async function sendOtp(row: RequestRow, officer: Officer, otp: string, lang: Lang, preferred: 'push' | 'email' | undefined) {
+    const message = composeOtpMessage({
+      lang,
+      system: row.system as SystemId,
+      documents: row.documents,
+      otp,
+      verificationCode: row.verificationCode,
+      expiresAt: new Date(row.otpExpiresAt),
+      ttlSeconds: policy.otpTtlSeconds,
+    });
+    try {
+      return await outbox.deliverOtp({
+        recipient: { nric: officer.nric, email: officer.email },
+        preferred,
+        subject: message.subject,
+        text: message.text,
+        otp,
+        requestId: row.id,
+      });
+    } catch (error) {
+      db.transaction(() => {
+        db.update(signingRequests)
+          .set({ status: 'failed', failureCode: 'delivery_failed', otpHash: null })
+          .where(eq(signingRequests.id, row.id))
+          .run();
+        audit.append({ actor: 'system', action: 'otp.delivery_failed', subject: row.id, details: {} });
+      });
+      throw new RoamSignError('internal', { reason: 'otp_delivery_failed' }, { cause: error });
+    }
+  }
+
+  function created(row: RequestRow): CreatedSigningRequest {
+    return {
+      id: row.id,
+      status: 'pending',
+      expiresAt: new Date(row.otpExpiresAt).toISOString(),
+      channel: row.channel,
+      destination: row.destination,
+      otpLength: OTP_LENGTH,
+      verificationCode: row.verificationCode,
+    };
+  }
+
+  /** Waits for another completion of the same request that is signing right now. */
+  async function awaitSigned(id: string): Promise<RequestRow> {
+    const deadline = Date.now() + SIGNING_WAIT_MS;
+    let row = load(id);
+    while (row.status === 'signing' && Date.now() < deadline) {
+      await sleep(SIGNING_POLL_MS);
+      row = load(id);
+    }
+    return row;
+  }
+
+  /** A request that already signed answers an identical completion with the same body (API.md). */
+  function answerSettled(row: RequestRow, otp: string): CompletedSigningRequest {
+    if (row.status === 'signed' && otpMatches(otpKey, row.id, otp, row.consumedOtpHash)) {
+      return row.result as CompletedSigningRequest;
+    }
+    throw new RoamSignError('request_not_pending', { status: viewStatus(row) });
+  }
+
+  async function signDocuments(row: RequestRow): Promise<CompletedSigningRequest> {
+    const cert = latestCertificate(db, row.nric);
+    if (!cert || cert.revokedAt !== null) throw new RoamSignError('certificate_revoked');
+    const signedAt = new Date(now());
+    const digests = row.documents.map((d) => Buffer.from(d.digest, 'base64'));
+    const batch = createCmsBatch(cert.der, signedAt, digests);
+    const rawSignatures = await vault.sign(cert.keyRef, batch.toBeSigned);
+    const cmsList = batch.assemble(rawSignatures);
+
+    // The first CMS gets the full check (structure, signature, chain, CRL); the others share its
+    // certificate, chain, CRL status and every byte but digest and signature, so each one's
+    // signature value is checked over its own signed attributes.
+    const report = await verifySignature({ db, ca, signature: cmsList[0]!, digest: digests[0]!, now });
+    const publicKey = new crypto.X509Certificate(cert.der).publicKey;
+    const valid =
+      report.valid &&
+      rawSignatures.every((signature, i) => i === 0 || crypto.verify('sha256', batch.toBeSigned[i]!, publicKey, signature));
+
+    const result: CompletedSigningRequest = {
+      id: row.id,
+      status: 'signed',
+      signedAt: signedAt.toISOString(),
+      signatures: row.documents.map((doc, i) => ({
+        documentId: doc.id,
+        signature: cmsList[i]!.toString('base64'),
+        certificateSerial: cert.serial,
+      })),
+      verification: { valid, checkedAt: new Date(now()).toISOString() },
+    };
+    db.transaction(() => {
+      db.insert(signatures)
+        .values(
+          row.documents.map((doc, i) => ({
+            requestId: row.id,
+            documentId: doc.id,
+            digest: doc.digest,
+            cms: cmsList[i]!,
+            certificateSerial: cert.serial,
+            createdAt: signedAt.getTime(),
+          })),
+        )
+        .run();
+      db.update(signingRequests)
+        .set({ status: 'signed', signedAt: signedAt.getTime(), result })
+        .where(eq(signingRequests.id, row.id))
+        .run();
+      audit.append({
+        actor: row.nric,
+        action: 'request.signed',
+        subject: row.id,
+        details: { documents: row.documents.length, certificateSerial: cert.serial, valid },
+      });
+    });
+    return result;
+  }
+
+  return {
+    /** Creates a signing request bound to officer, system, origin and documents, and sends its OTP. */
+    async create(input: CreateSigningRequest, caller: Caller): Promise<CreatedSigningRequest> {
+      const officer = findOfficer(db, input.nric);
+      if (!officer) throw new RoamSignError('user_not_found');
+      if (caller.origin !== null && !allowedOrigins(input.system).includes(caller.origin)) {
+        throw new RoamSignError('origin_not_allowed', { system: input.system });
+      }
+      checkOfficerCanSign(officer);
+
+      const documents: StoredDocument[] = input.documents.map((d) => ({
+        id: d.id,
+        digest: d.digest,
+        ...(d.summary ? { summary: d.summary } : {}),
+      }));
+      const id = `sr_${crypto.randomBytes(16).toString('base64url')}`;
+      const otp = generateOtp(deps.randomInt);
+      const at = now();
+      const route = outbox.route({ nric: officer.nric, email: officer.email }, input.channel);
+      const row: RequestRow = {
+        id,
+        nric: officer.nric,
+        system: input.system,
+        origin: caller.origin,
+        documents,
+        channel: route.channel,
+        destination: route.destination,
+        verificationCode: verificationCode({ nric: officer.nric, system: input.system, origin: caller.origin, documents }),
+        status: 'pending',
+        failureCode: null,
+        otpHash: hashOtp(otpKey, id, otp),
+        consumedOtpHash: null,
+        otpExpiresAt: at + policy.otpTtlSeconds * 1000,
+        otpAttempts: 0,
+        otpSends: 1,
+        lastOtpSentAt: at,
+        createdAt: at,
+        signedAt: null,
+        result: null,
+      };
+      // The hourly limit and the insert are one synchronous transaction: concurrent creates cannot both slip under it.
+      db.transaction(() => {
+        if (sendsInLastHour(officer.nric) >= policy.otpSendsPerHour) {
+          throw new RoamSignError('rate_limited', { limit: policy.otpSendsPerHour, window: 'hour' });
+        }
+        db.insert(signingRequests).values(row).run();
+        audit.append({
+          actor: officer.nric,
+          action: 'request.created',
+          subject: id,
+          details: { system: input.system, origin: caller.origin, documents: documents.length },
+        });
+      });
+
+      const delivered = await sendOtp(row, officer, otp, caller.lang, input.channel);
+      if (delivered.channel !== row.channel || delivered.destination !== row.destination) {
+        db.update(signingRequests).set({ channel: delivered.channel, destination: delivered.destination }).where(eq(signingRequests.id, id)).run();
+        row.channel = delivered.channel;
+        row.destination = delivered.destination;
+      }
+      audit.append({ actor: 'system', action: 'otp.sent', subject: id, details: { channel: delivered.channel } });
+      return created(row);
+    },
+
+    get(id: string, caller: Caller): SigningRequestView {
+      const row = load(id);
+      checkSameOrigin(row, caller);
+      return {
+        id: row.id,
+        status: viewStatus(row),
+        system: row.system,
+        origin: row.origin,
+        expiresAt: new Date(row.otpExpiresAt).toISOString(),
+        createdAt: new Date(row.createdAt).toISOString(),
+        signedAt: row.signedAt === null ? null : new Date(row.signedAt).toISOString(),
+        channel: row.channel,
+        destination: row.destination,
+        verificationCode: row.verificationCode,
+        documents: row.documents.map((d) => ({ id: d.id, ...(d.summary ? { summary: d.summary } : {}) })),
+      };
+    },
+
+    /** A new OTP for the same request; the previous one dies at once. */
+    async resendOtp(id: string, caller: Caller): Promise<CreatedSigningRequest> {
+      const row = load(id);
+      checkSameOrigin(row, caller);
+      if (row.status !== 'pending') throw new RoamSignError('request_not_pending', { status: viewStatus(row) });
+      const at = now();
+      if (at - row.createdAt > REQUEST_LIFETIME_MS) throw new RoamSignError('request_not_pending', { status: 'expired' });
+      if (row.otpSends > policy.otpMaxResends) throw new RoamSignError('rate_limited', { limit: policy.otpMaxResends, window: 'request' });
+      const wait = row.lastOtpSentAt + policy.otpResendCooldownSeconds * 1000 - at;
+      if (wait > 0) throw new RoamSignError('rate_limited', { retryAfterSeconds: Math.ceil(wait / 1000) });
+      const officer = findOfficer(db, row.nric);
+      if (!officer) throw new RoamSignError('user_not_found');
+      checkOfficerCanSign(officer);
+
+      const otp = generateOtp(deps.randomInt);
+      const next = { ...row, otpHash: hashOtp(otpKey, id, otp), otpExpiresAt: at + policy.otpTtlSeconds * 1000, lastOtpSentAt: at, otpSends: row.otpSends + 1 };
+      db.transaction(() => {
+        if (sendsInLastHour(officer.nric) >= policy.otpSendsPerHour) {
+          throw new RoamSignError('rate_limited', { limit: policy.otpSendsPerHour, window: 'hour' });
+        }
+        // Compare-and-set on the send count: of two concurrent re-sends only one wins.
+        const changed = db
+          .update(signingRequests)
+          .set({ otpHash: next.otpHash, otpExpiresAt: next.otpExpiresAt, lastOtpSentAt: at, otpSends: next.otpSends })
+          .where(and(eq(signingRequests.id, id), eq(signingRequests.status, 'pending'), eq(signingRequests.otpSends, row.otpSends)))
+          .run().changes;
+        if (changed !== 1) throw new RoamSignError('rate_limited', { reason: 'concurrent_resend' });
+        audit.append({ actor: officer.nric, action: 'otp.resent', subject: id, details: { sends: next.otpSends } });
+      });
+      await sendOtp(next, officer, otp, caller.lang, row.channel);
+      return created(next);
+    },
+
+    /** Checks PIN and OTP, consumes the OTP atomically, signs every document, verifies. */
+    async complete(id: string, input: CompleteSigningRequest, caller: Caller): Promise<CompletedSigningRequest> {
+      let row = load(id);
+      checkSameOrigin(row, caller);
+      if (row.status === 'signing') row = await awaitSigned(id);
+      if (row.status !== 'pending') return answerSettled(row, input.otp);
+
+      const officer = findOfficer(db, row.nric);
+      if (!officer) throw new RoamSignError('user_not_found');
+      if (officer.pinLockedAt !== null) throw new RoamSignError('pin_locked');
+      if (now() >= row.otpExpiresAt) throw new RoamSignError('otp_expired');
+
+      // The OTP is checked before the PIN: without the OTP nobody can spend the officer's PIN tries.
+      if (!otpMatches(otpKey, id, input.otp, row.otpHash)) {
+        const attempts = db.transaction(() => {
+          const updated = db
+            .update(signingRequests)
+            .set({ otpAttempts: sql`${signingRequests.otpAttempts} + 1` })
+            .where(and(eq(signingRequests.id, id), eq(signingRequests.status, 'pending')))
+            .returning({ attempts: signingRequests.otpAttempts })
+            .get();
+          if (!updated) return null;
+          if (updated.attempts >= OTP_MAX_ATTEMPTS) {
+            db.update(signingRequests)
+              .set({ status: 'failed', failureCode: 'otp_attempts_exceeded', otpHash: null })
+              .where(eq(signingRequests.id, id))
+              .run();
+          }
+          audit.append({ actor: row.nric, action: 'otp.wrong', subject: id, details: { attempts: updated.attempts } });
+          return updated.attempts;
+        });
+        if (attempts === null) return answerSettled(await awaitSigned(id), input.otp);
+        if (attempts >= OTP_MAX_ATTEMPTS) throw new RoamSignError('otp_attempts_exceeded');
+        throw new RoamSignError('otp_invalid', { attemptsLeft: OTP_MAX_ATTEMPTS - attempts });
+      }
+
+      const pinOk = officer.pinVerifier !== null && (await vault.verifyPin(input.pin, officer.pinVerifier));
+      if (!pinOk) {
+        const failures = db.transaction(() => {
+          const updated = db
+            .update(officers)
+            .set({ pinFailures: sql`${officers.pinFailures} + 1` })
+            .where(eq(officers.nric, officer.nric))
+            .returning({ failures: officers.pinFailures, lockedAt: officers.pinLockedAt })
+            .get()!;
+          audit.append({ actor: officer.nric, action: 'pin.wrong', subject: id, details: { failures: updated.failures } });
+          if (updated.failures >= PIN_MAX_FAILURES && updated.lockedAt === null) {
+            db.update(officers).set({ pinLockedAt: now() }).where(eq(officers.nric, officer.nric)).run();
+            audit.append({ actor: 'system', action: 'pin.locked', subject: officer.nric, details: {} });
+          }
+          return updated.failures;
+        });
+        if (failures >= PIN_MAX_FAILURES) throw new RoamSignError('pin_locked');
+        throw new RoamSignError('pin_invalid', { attemptsLeft: PIN_MAX_FAILURES - failures });
+      }
+
+      // Consume: only the completion that flips pending -> signing with this OTP signs.
+      const consumedHash = hashOtp(otpKey, id, input.otp);
+      const won = db.transaction(() => {
+        const fresh = findOfficer(db, officer.nric)!;
+        if (fresh.pinLockedAt !== null) throw new RoamSignError('pin_locked');
+        const changed = db
+          .update(signingRequests)
+          .set({ status: 'signing', otpHash: null, consumedOtpHash: consumedHash })
+          .where(and(eq(signingRequests.id, id), eq(signingRequests.status, 'pending'), eq(signingRequests.otpHash, consumedHash)))
+          .run().changes;
+        if (changed === 1) {
+          if (fresh.pinFailures > 0) db.update(officers).set({ pinFailures: 0 }).where(eq(officers.nric, officer.nric)).run();
+          audit.append({ actor: officer.nric, action: 'otp.consumed', subject: id, details: {} });
+        }
+        return changed === 1;
+      });
+      if (!won) {
+        const settled = await awaitSigned(id);
+        if (settled.status === 'pending') throw new RoamSignError('otp_invalid', { attemptsLeft: OTP_MAX_ATTEMPTS - settled.otpAttempts });
+        return answerSettled(settled, input.otp);
+      }
+
+      try {
+        return await signDocuments(row);
+      } catch (error) {
+        const code = error instanceof RoamSignError ? error.code : 'internal';
+        db.transaction(() => {
+          db.update(signingRequests).set({ status: 'failed', failureCode: code }).where(eq(signingRequests.id, id)).run();
+          audit.append({ actor: 'system', action: 'request.failed', subject: id, details: { code } });
+        });
+        throw error instanceof RoamSignError ? error : new RoamSignError('internal', undefined, { cause: error });
+      }
+    },
+
+    /** The officer closed the dialog: the request and its OTP die. */
+    cancel(id: string, caller: Caller): SigningRequestView {
+      const row = load(id);
+      checkSameOrigin(row, caller);
+      const changed = db.transaction(() => {
+        const n = db
+          .update(signingRequests)
+          .set({ status: 'cancelled', otpHash: null })
+          .where(and(eq(signingRequests.id, id), eq(signingRequests.status, 'pending')))
+          .run().changes;
+        if (n === 1) audit.append({ actor: row.nric, action: 'request.cancelled', subject: id, details: {} });
+        return n;
+      });
+      if (changed !== 1) throw new RoamSignError('request_not_pending', { status: viewStatus(load(id)) });
+      return this.get(id, caller);
+    },
+  };
+}
+
+export type SigningService = ReturnType<typeof createSigningService>;

@@ -1,0 +1,71 @@
+/** The stable error codes of API.md. Adding one fails to compile until every Record<ErrorCode, …> handles it. */
+export const ERROR_CODES = [
+  'bad_request',
+  'not_found',
+  'user_not_found',
+  'medium_not_roaming',
+  'origin_not_allowed',
+  'unauthorized',
+  'forbidden',
+  'pin_invalid',
+  'pin_locked',
+  'otp_invalid',
+  'otp_expired',
+  'otp_attempts_exceeded',
+  'request_not_pending',
+  'rate_limited',
+  'payload_too_large',
+  'certificate_revoked',
+  'internal',
+] as const;
+
+export type ErrorCode = (typeof ERROR_CODES)[number];
+
+/** HTTP status of each code (API.md "Errors"). */
+export const ERROR_STATUS: Record<ErrorCode, number> = {
+  bad_request: 400,
+  not_found: 404,
+  user_not_found: 404,
+  medium_not_roaming: 409,
+  origin_not_allowed: 403,
+  unauthorized: 401,
+  forbidden: 403,
+  pin_invalid: 401,
+  pin_locked: 423,
+  otp_invalid: 401,
+  otp_expired: 410,
+  otp_attempts_exceeded: 429,
+  request_not_pending: 409,
+  rate_limited: 429,
+  payload_too_large: 413,
+  certificate_revoked: 409,
+  internal: 500,
+};
+
+export type ErrorDetails = Record<string, unknown>;
+
+/** The wire shape of every non-2xx answer. */
+export interface ErrorBody {
+  error: { code: ErrorCode; message: string; details?: ErrorDetails };
+}
+
+export function isErrorCode(value: unknown): value is ErrorCode {
+  return typeof value === 'string' && (ERROR_CODES as readonly string[]).includes(value);
+}
+
+/** An error that crosses the API boundary as { error: { code, … } }; `cause` stays on the server. */
+export class RoamSignError extends Error {
+  readonly code: ErrorCode;
+  readonly details: ErrorDetails | undefined;
+
+  constructor(code: ErrorCode, details?: ErrorDetails, options?: { cause?: unknown }) {
+    super(code, options);
+    this.name = 'RoamSignError';
+    this.code = code;
+    this.details = details;
+  }
+
+  get status(): number {
+    return ERROR_STATUS[this.code];
+  }
+}

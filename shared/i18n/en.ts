@@ -1,0 +1,30 @@
+import type { Messages } from './ms.js';
+
+/** English: one switch away (Accept-Language: en, data-lang="en"). */
+export const en: Messages = {
+  'error.bad_request': 'The request is not valid.',
+  'error.not_found': 'Not found.',
+  'error.user_not_found': 'User not found.',
+  'error.medium_not_roaming': 'This user does not sign with Roaming.',
+  'error.origin_not_allowed': 'This site may not request signatures for this system.',
+  'error.unauthorized': 'Authentication required.',
+  'error.forbidden': 'This action is not allowed.',
+  'error.pin_invalid': 'The PIN is not valid.',
+  'error.pin_locked': 'The PIN is locked after too many wrong tries. Reset your PIN or contact your administrator.',
+  'error.otp_invalid': 'The OTP is not valid.',
+  'error.otp_expired': 'The OTP has expired. Please ask for a new code.',
+  'error.otp_attempts_exceeded': 'Too many wrong OTP tries. Please start again.',
+  'error.request_not_pending': 'This signing request is no longer waiting.',
+  'error.rate_limited': 'Too many requests. Please try again shortly.',
+  'error.payload_too_large': 'The request body is too large.',
+  'error.certificate_revoked': 'The digital certificate has been revoked.',
+  'error.internal': 'Internal server error. Please try again.',
+  'otp.subject': 'RoamSign signing OTP: {verificationCode}',
+  'otp.intro': 'You are asked to sign in {system}:',
+  'otp.document': '- {id}{amount}{payee}',
+  'otp.batch': '{count} documents, total {total}',
+  'otp.code': 'Your OTP: {otp}',
+  'otp.verification': 'Verification code (must match the screen): {verificationCode}',
+  'otp.expiry': 'Valid until {expiresAt} ({minutes} minutes). Do not share this code with anyone.',
+  'otp.ignore': 'If you did not ask for this signature, ignore this e-mail and tell your administrator.',
+};

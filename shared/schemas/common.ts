@@ -1,0 +1,21 @@
+import { z } from 'zod';
+import { SYSTEMS } from '../systems.js';
+
+/** MyKad number: 12 digits, dashes (900101-01-1234) accepted and removed. */
+export const nricSchema = z
+  .string()
+  .regex(/^\d{6}-?\d{2}-?\d{4}$/, 'expected a 12-digit MyKad number')
+  .transform((value) => value.replace(/-/g, ''));
+
+export const systemSchema = z.enum(SYSTEMS);
+
+const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
+
+/** Standard padded base64 (API.md: binary values). */
+export const base64Schema = z.string().regex(BASE64, 'expected standard padded base64');
+
+/** Base64 of exactly 32 bytes: a SHA-256 digest. */
+export const sha256Base64Schema = z
+  .string()
+  .length(44, 'expected the base64 of a 32-byte SHA-256 digest')
+  .regex(BASE64, 'expected standard padded base64');

@@ -1,0 +1,4 @@
+export * from './common.js';
+export * from './medium.js';
+export * from './signingRequest.js';
+export * from './verify.js';
