@@ -17,5 +17,5 @@ export const base64Schema = z.string().regex(BASE64, 'expected standard padded b
 /** Base64 of exactly 32 bytes: a SHA-256 digest. */
 export const sha256Base64Schema = z
   .string()
-  .length(44, 'expected the base64 of a 32-byte SHA-256 digest')
-  .regex(BASE64, 'expected standard padded base64');
+  // 32 bytes encode to 43 characters and one '=' of padding.
+  .regex(/^[A-Za-z0-9+/]{42}[AEIMQUYcgkosw048]=$/, 'expected the base64 of a 32-byte SHA-256 digest');
