@@ -29,9 +29,9 @@ function patched(template: Uint8Array, patches: [offset: number, bytes: Uint8Arr
  * are not unique in its DER, every document goes through the library.
  */
 export function createCmsBatch(certificateDer: Uint8Array, signingTime: Date, digests: Uint8Array[]): CmsBatch {
-  const setup: SignerSetup = prepareSigner(certificateDer, signingTime);
   const first = digests[0];
   if (!first) return { toBeSigned: [], assemble: () => [] };
+  const setup: SignerSetup = prepareSigner(certificateDer, signingTime);
   const firstPrepared = prepareDocument(setup, first);
   const digestOffset = uniqueOffset(firstPrepared.toBeSigned, first);
   const prepared =

@@ -1,0 +1,49 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { AMINAH, call, createRequest, latestOtp } from '../../helpers/api.js';
+import { startTestServer, type TestServer } from '../../helpers/testServices.js';
+
+let server: TestServer;
+beforeEach(async () => {
+  server = await startTestServer();
+  const created = await createRequest(server);
+  const otp = await latestOtp(server, created.body.id);
+  await call(server, 'POST', `/api/v1/signing-requests/${created.body.id}/complete`, { pin: '000000', otp });
+  await call(server, 'POST', `/api/v1/signing-requests/${created.body.id}/complete`, { pin: AMINAH.pin, otp });
+});
+afterEach(() => server.close());
+
+const sqlite = () => server.services.db.$client;
+
+describe('audit log', () => {
+  it('records every state change of a signing, in order', () => {
+    const actions = (sqlite().prepare('select action from audit_log order by seq').all() as { action: string }[]).map((r) => r.action);
+    const flow = actions.slice(actions.indexOf('request.created'));
+    expect(flow).toEqual(['request.created', 'otp.sent', 'pin.wrong', 'otp.consumed', 'request.signed']);
+    expect(actions).toContain('ca.created');
+    expect(actions).toContain('certificate.issued');
+  });
+
+  it('the chain verifies', () => {
+    const check = server.services.audit.verify();
+    expect(check.ok).toBe(true);
+    expect(check.entries).toBeGreaterThan(5);
+  });
+
+  it.each([
+    ['action', "update audit_log set action = 'request.cancelled' where action = 'request.signed'"],
+    ['details', "update audit_log set details = '{}' where action = 'pin.wrong'"],
+    ['actor', "update audit_log set actor = 'someone' where seq = 2"],
+    ['time', 'update audit_log set at = at + 1 where seq = 3'],
+    ['deleted entry', 'delete from audit_log where seq = 4'],
+    ['forged hash', "update audit_log set hash = '00' || substr(hash, 3) where seq = 1"],
+  ])('editing any stored entry (%s) breaks verification', (_what, statement) => {
+    sqlite().prepare(statement).run();
+    const check = server.services.audit.verify();
+    expect(check.ok).toBe(false);
+  });
+
+  it('the broken entry is named', () => {
+    sqlite().prepare("update audit_log set details = '{\"x\":1}' where seq = 3").run();
+    expect(server.services.audit.verify()).toMatchObject({ ok: false, brokenAt: 3 });
+  });
+});
