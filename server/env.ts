@@ -68,14 +68,14 @@ export interface Config {
 }
 
 /** Parses the environment; throws an Error listing every bad variable. */
-export function parseConfig(env: Record<string, string | undefined>): Config {
+export function parseConfig(env: Record<string, string | undefined>, options: { requireSmtp?: boolean } = {}): Config {
   const parsed = envSchema.safeParse(env);
   if (!parsed.success) {
     const lines = parsed.error.issues.map((issue) => `  ${issue.path.join('.')}: ${issue.message}`);
     throw new Error(`Invalid configuration:\n${lines.join('\n')}`);
   }
   const e = parsed.data;
-  if (!e.ROAMSIGN_SANDBOX && !e.ROAMSIGN_SMTP_URL) {
+  if (options.requireSmtp !== false && !e.ROAMSIGN_SANDBOX && !e.ROAMSIGN_SMTP_URL) {
     throw new Error(
       'Invalid configuration:\n  ROAMSIGN_SMTP_URL: required outside sandbox mode (OTP e-mails must be delivered); set ROAMSIGN_SANDBOX=1 for a demo',
     );

@@ -31,7 +31,7 @@ export interface Services {
 /** Builds every service over the data folder: database, vault, CA, audit, outbox, signing. */
 export async function createServices(
   config: Config,
-  options: { now?: () => number; logSink?: LogSink; push?: PushChannel; mailer?: Mailer } = {},
+  options: { now?: () => number; logSink?: LogSink; push?: PushChannel; mailer?: Mailer; seedDemo?: boolean } = {},
 ): Promise<Services> {
   const now = options.now ?? Date.now;
   const log = createLogger({ level: config.logLevel, ...(options.logSink ? { sink: options.logSink } : {}) });
@@ -41,7 +41,7 @@ export async function createServices(
   const audit = createAuditLog({ db, key: deriveKey(masterKey, 'audit-chain'), now });
   const ca = await CertificateAuthority.open({ db, vault, audit, publicUrl: config.publicUrl, now });
   ensureSystems(db, config.sandbox ? [new URL(config.publicUrl).origin] : []);
-  const seededDemo = config.sandbox ? await seedDemoData({ db, vault, ca, audit, now }) : false;
+  const seededDemo = (options.seedDemo ?? config.sandbox) ? await seedDemoData({ db, vault, ca, audit, now }) : false;
   const mailer = options.mailer ?? createMailer({ smtpUrl: config.smtpUrl, from: config.mailFrom });
   const outbox = createOutbox({ db, mailer, push: options.push ?? noDevices, sandbox: config.sandbox, now });
   const signing = createSigningService({

@@ -1,0 +1,104 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/** The repository root: the server is started from there, as `npm start` would. */
+export const ROOT = fileURLToPath(new URL('..', import.meta.url));
+
+export interface ServerProcess {
+  baseUrl: string;
+  pid: number;
+  dataDir: string;
+  /** Stops the child (its whole process group: tsx runs node in a grandchild) and removes the data folder. */
+  stop(): Promise<void>;
+}
+
+/** A port the OS considers free on 127.0.0.1 right now. */
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = net.createServer();
+    probe.once('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const address = probe.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      probe.close(() => (port ? resolve(port) : reject(new Error('no free port'))));
+    });
+  });
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+function killGroup(child: ChildProcess, signal: NodeJS.Signals): void {
+  if (child.pid === undefined || child.exitCode !== null || child.signalCode !== null) return;
+  try {
+    process.kill(-child.pid, signal); // negative pid: the group we created with `detached`
+  } catch {
+    /* already gone */
+  }
+}
+
+/**
+ * Starts `tsx server/main.ts` in sandbox mode on a fresh data folder and a free port, and waits
+ * until GET /api/v1/health answers. Extra env (e.g. a profiler flag) can be passed in.
+ */
+export async function startServer(extraEnv: Record<string, string> = {}): Promise<ServerProcess> {
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'roamsign-bench-'));
+  const port = await freePort();
+  const baseUrl = `http://127.0.0.1:${port}`;
+  const child = spawn(path.join(ROOT, 'node_modules/.bin/tsx'), ['server/main.ts'], {
+    cwd: ROOT,
+    detached: true, // own process group, so stop() reaches tsx's node grandchild too
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: {
+      ...process.env,
+      ROAMSIGN_SANDBOX: '1',
+      ROAMSIGN_DATA_DIR: dataDir,
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      ROAMSIGN_PUBLIC_URL: `http://localhost:${port}`,
+      ROAMSIGN_LOG_LEVEL: 'silent',
+      // The per-officer hourly OTP limit (default 60) would stop the bench after a few seconds.
+      ROAMSIGN_OTP_SENDS_PER_HOUR: '1000000',
+      ...extraEnv,
+    },
+  });
+  // Keep the tail of the child's output for error messages; never print it otherwise.
+  let output = '';
+  const keep = (chunk: Buffer) => (output = (output + chunk.toString()).slice(-4000));
+  child.stdout?.on('data', keep);
+  child.stderr?.on('data', keep);
+  // If the bench dies unexpectedly, do not leave the server running.
+  const onExit = () => killGroup(child, 'SIGKILL');
+  process.once('exit', onExit);
+
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  let stopped = false;
+  const stop = async () => {
+    if (stopped) return;
+    stopped = true;
+    killGroup(child, 'SIGTERM');
+    const gone = await Promise.race([exited.then(() => true), sleep(5000).then(() => false)]);
+    if (!gone) killGroup(child, 'SIGKILL');
+    process.removeListener('exit', onExit);
+    // Give the grandchild a moment to release the SQLite files before removing the folder.
+    await sleep(100);
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  };
+
+  const deadline = Date.now() + 60_000;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null || child.signalCode !== null) break;
+    try {
+      const res = await fetch(`${baseUrl}/api/v1/health`);
+      if (res.ok) return { baseUrl, pid: child.pid!, dataDir, stop };
+    } catch {
+      /* not listening yet */
+    }
+    await sleep(100);
+  }
+  await stop();
+  throw new Error(`server did not become healthy; its output:\n${output}`);
+}
