@@ -4,7 +4,7 @@ import { HTTPException } from 'hono/http-exception';
 import { ERROR_STATUS, RoamSignError, type ErrorBody, type ErrorCode } from '../shared/errors.js';
 import { t } from '../shared/i18n/index.js';
 import { allKnownOrigins } from './registry/systems.js';
-import { langOf } from './routes/caller.js';
+import { langOf, trustedReporters } from './routes/caller.js';
 import { devApiRoutes, devPageRoutes } from './routes/dev.js';
 import { healthRoutes } from './routes/health.js';
 import { openApiRoutes } from './routes/openapi.js';
@@ -13,6 +13,7 @@ import { signingRequestRoutes } from './routes/signingRequests.js';
 import { userRoutes } from './routes/users.js';
 import { verifyRoutes } from './routes/verify.js';
 import type { Services } from './services.js';
+import { PAGE_ORIGIN_HEADER } from '../shared/widgetProtocol.js';
 
 /** Largest JSON body accepted: a 500-document batch is about 150 KB. */
 export const MAX_BODY_BYTES = 1024 * 1024;
@@ -33,20 +34,21 @@ const HTTP_STATUS_CODES: Record<number, ErrorCode> = {
 /** The whole HTTP surface over the given services; main.ts only serves it. */
 export function createApp(services: Services) {
   const { log, config } = services;
+  const trusted = trustedReporters(config);
 
   const api = new Hono()
     // Browsers may call the API only from an origin allowed for some system; CORS answers only those.
     .use('*', async (c, next) => {
       const origin = c.req.header('origin');
       if (origin === undefined) return next();
-      if (!allKnownOrigins(services.db).has(origin) && !config.allowedOrigins.includes(origin)) {
+      if (!allKnownOrigins(services.db).has(origin) && !config.allowedOrigins.includes(origin) && !trusted.has(origin)) {
         throw new RoamSignError('origin_not_allowed');
       }
       c.header('Access-Control-Allow-Origin', origin);
       c.header('Vary', 'Origin');
       if (c.req.method === 'OPTIONS') {
         c.header('Access-Control-Allow-Methods', 'GET, POST, OPTIONS');
-        c.header('Access-Control-Allow-Headers', 'Content-Type, Accept-Language');
+        c.header('Access-Control-Allow-Headers', `Content-Type, Accept-Language, ${PAGE_ORIGIN_HEADER}`);
         c.header('Access-Control-Max-Age', '600');
         return c.body(null, 204);
       }

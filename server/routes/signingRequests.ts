@@ -6,21 +6,22 @@ import {
   requestIdSchema,
 } from '../../shared/schemas/signingRequest.js';
 import type { Services } from '../services.js';
-import { callerOf } from './caller.js';
+import { callerOf, trustedReporters } from './caller.js';
 import { validate } from './validate.js';
 
 const idParam = validate('param', z.object({ id: requestIdSchema }));
 
 export function signingRequestRoutes(services: Services) {
   const { signing } = services;
+  const trusted = trustedReporters(services.config);
   return new Hono()
     .post('/signing-requests', validate('json', createSigningRequestSchema), async (c) =>
-      c.json(await signing.create(c.req.valid('json'), callerOf(c)), 201),
+      c.json(await signing.create(c.req.valid('json'), callerOf(c, trusted)), 201),
     )
-    .get('/signing-requests/:id', idParam, (c) => c.json(signing.get(c.req.valid('param').id, callerOf(c))))
-    .post('/signing-requests/:id/otp', idParam, async (c) => c.json(await signing.resendOtp(c.req.valid('param').id, callerOf(c))))
+    .get('/signing-requests/:id', idParam, (c) => c.json(signing.get(c.req.valid('param').id, callerOf(c, trusted))))
+    .post('/signing-requests/:id/otp', idParam, async (c) => c.json(await signing.resendOtp(c.req.valid('param').id, callerOf(c, trusted))))
     .post('/signing-requests/:id/complete', idParam, validate('json', completeSigningRequestSchema), async (c) =>
-      c.json(await signing.complete(c.req.valid('param').id, c.req.valid('json'), callerOf(c))),
+      c.json(await signing.complete(c.req.valid('param').id, c.req.valid('json'), callerOf(c, trusted))),
     )
-    .post('/signing-requests/:id/cancel', idParam, (c) => c.json(signing.cancel(c.req.valid('param').id, callerOf(c))));
+    .post('/signing-requests/:id/cancel', idParam, (c) => c.json(signing.cancel(c.req.valid('param').id, callerOf(c, trusted))));
 }

@@ -145,6 +145,7 @@ export function createSigningService(deps: SigningServiceDeps) {
       destination: row.destination,
       otpLength: OTP_LENGTH,
       verificationCode: row.verificationCode,
+      resendAvailableAt: new Date(row.lastOtpSentAt + policy.otpResendCooldownSeconds * 1000).toISOString(),
     };
   }
 

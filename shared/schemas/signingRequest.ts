@@ -55,6 +55,8 @@ export interface CreatedSigningRequest {
   destination: string;
   otpLength: number;
   verificationCode: string;
+  /** When a new OTP may be asked for (not in API.md; RoamSign's own). */
+  resendAvailableAt: string;
 }
 
 export interface SigningRequestView {

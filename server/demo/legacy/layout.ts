@@ -17,6 +17,9 @@ export interface ScreenContext {
   now: Date;
 }
 
+/** What a page needs: an error page may have no logged-in officer (unknown `?user=`). */
+export type PageContext = Omit<ScreenContext, 'officer'> & { officer: LegacyOfficer | null };
+
 /** The query string (`?user=…&widget=1`, or '') that keeps the officer and the widget across navigation. */
 export function carryQuery(ctx: ScreenContext, extra: Record<string, string> = {}): string {
   const params = new URLSearchParams(extra);
@@ -68,23 +71,24 @@ const BANNERS: Record<LegacySystem, Banner> = {
 };
 
 /** "ID Pengguna: <span id="idPengguna">900101-01-1234</span>" and the name: where every screen shows who is logged in. */
-export function officerLine(ctx: ScreenContext): Markup {
+export function officerLine(ctx: PageContext): Markup {
+  if (!ctx.officer) return html`ID Pengguna: <span id="idPengguna"></span> &nbsp;|&nbsp; Tidak log masuk`;
   return html`ID Pengguna: <span id="idPengguna">${formatNric(ctx.officer.nric)}</span> &nbsp;|&nbsp; Nama: <span id="namaPengguna">${ctx.officer.name}</span>`;
 }
 
-function header(system: LegacySystem, ctx: ScreenContext, menu: Markup | ''): Markup {
+function header(system: LegacySystem, ctx: PageContext, menu: Markup | ''): Markup {
   const b = BANNERS[system];
   return html`<table id="tblHeader" width="100%" border="0" cellspacing="0" cellpadding="4" bgcolor="${b.colour}">
   <tr>
     <td class="hdr" valign="top"><font size="4"><b>${b.code}</b></font><br>${b.title}</td>
-    <td class="hdr" align="right" valign="top">${officerLine(ctx)}<br>PTJ: ${ctx.officer.ptj} &nbsp;|&nbsp; Tarikh: ${formatDate(ctx.now)}<br><a href="#" class="hdr" onclick="alert('Sila tutup pelayar untuk log keluar.'); return false;">Log Keluar</a></td>
+    <td class="hdr" align="right" valign="top">${officerLine(ctx)}<br>${ctx.officer ? html`PTJ: ${ctx.officer.ptj} &nbsp;|&nbsp; ` : ''}Tarikh: ${formatDate(ctx.now)}<br><a href="#" class="hdr" onclick="alert('Sila tutup pelayar untuk log keluar.'); return false;">Log Keluar</a></td>
   </tr>
 </table>
 ${menu === '' ? '' : html`<table width="100%" border="0" cellspacing="0" cellpadding="3" bgcolor="${b.accent}"><tr><td class="menu">${menu}</td></tr></table>`}`;
 }
 
 /** The agency-embed case: one script tag just before </body>, only with `?widget=1`. */
-function widgetTag(system: LegacySystem, ctx: ScreenContext): Markup | '' {
+function widgetTag(system: LegacySystem, ctx: PageContext): Markup | '' {
   return ctx.widget ? html`<script src="${ctx.widgetScriptUrl}" data-system="${system}" async></script>` : '';
 }
 
@@ -108,7 +112,7 @@ td.menu a { color: #000000; margin-right: 12px; }
  */
 export function legacyPage(options: {
   system: LegacySystem;
-  ctx: ScreenContext;
+  ctx: PageContext;
   title: string;
   body: Markup;
   menu?: Markup;
@@ -141,7 +145,7 @@ ${widgetTag(system, ctx)}
 }
 
 /** A 4xx page in Bahasa Malaysia (unknown document, unknown officer, unknown action, body too large). */
-export function errorPage(options: { system: LegacySystem; ctx: ScreenContext; title: string; message: string; backHref: string; framed?: boolean }): Markup {
+export function errorPage(options: { system: LegacySystem; ctx: PageContext; title: string; message: string; backHref: string; framed?: boolean }): Markup {
   const { system, ctx, title, message, backHref, framed } = options;
   return legacyPage({
     system,
