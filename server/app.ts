@@ -5,6 +5,7 @@ import { ERROR_STATUS, RoamSignError, type ErrorBody, type ErrorCode } from '../
 import { t } from '../shared/i18n/index.js';
 import { allKnownOrigins } from './registry/systems.js';
 import { langOf, trustedReporters } from './routes/caller.js';
+import { demoRoutes } from './routes/demo.js';
 import { devApiRoutes, devPageRoutes } from './routes/dev.js';
 import { healthRoutes } from './routes/health.js';
 import { openApiRoutes } from './routes/openapi.js';
@@ -12,6 +13,7 @@ import { pkiRoutes } from './routes/pki.js';
 import { signingRequestRoutes } from './routes/signingRequests.js';
 import { userRoutes } from './routes/users.js';
 import { verifyRoutes } from './routes/verify.js';
+import { widgetRoutes } from './routes/widget.js';
 import type { Services } from './services.js';
 import { PAGE_ORIGIN_HEADER } from '../shared/widgetProtocol.js';
 
@@ -79,8 +81,13 @@ export function createApp(services: Services) {
     .route('/api/v1', api)
     .route('/', pkiRoutes(services))
     .route('/', openApiRoutes(config.publicUrl))
+    .route('/', widgetRoutes(services))
     .get('/', (c) => c.redirect('/docs'));
-  if (config.sandbox) app.route('/', devPageRoutes(services));
+  if (config.sandbox) {
+    app.route('/', devPageRoutes(services));
+    // Demo legacy screens: they know nothing of RoamSign; ?widget=1 adds the agency's one script tag.
+    app.route('/', demoRoutes({ widgetScriptUrl: `${config.publicUrl}/widget.js`, now: services.now }));
+  }
 
   app.notFound((c) => errorResponse(c, 'not_found'));
   app.onError((error, c) => {

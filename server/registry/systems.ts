@@ -27,3 +27,9 @@ export function ensureSystems(db: Db, extraOrigins: string[]): void {
 export function allKnownOrigins(db: Db): Set<string> {
   return new Set(db.select({ allowed: systems.allowedOrigins }).from(systems).all().flatMap((r) => r.allowed));
 }
+
+/** The origins allowed for one system: its own list plus the configured extra ones. */
+export function allOriginsFor(db: Db, system: SystemId, extra: string[]): string[] {
+  const row = db.select({ allowed: systems.allowedOrigins }).from(systems).where(eq(systems.id, system)).get();
+  return [...new Set([...(row?.allowed ?? []), ...extra])];
+}

@@ -15,10 +15,11 @@ import type { AuditLog } from '../audit/auditLog.js';
 import type { CertificateAuthority } from '../ca/certificateAuthority.js';
 import { createCmsBatch } from '../cms/batchSigner.js';
 import type { Db } from '../db/client.js';
-import { officers, signatures, signingRequests, systems, type StoredDocument } from '../db/schema.js';
+import { officers, signatures, signingRequests, type StoredDocument } from '../db/schema.js';
 import { composeOtpMessage } from '../notify/otpMessage.js';
 import type { Outbox } from '../notify/outbox.js';
 import { generateOtp, hashOtp, OTP_LENGTH, OTP_MAX_ATTEMPTS, otpMatches } from '../otp/otp.js';
+import { allOriginsFor } from '../registry/systems.js';
 import { findOfficer, latestCertificate, roamingReady, type Officer } from '../registry/officers.js';
 import type { Vault } from '../vault/vault.js';
 import { verificationCode } from './verificationCode.js';
@@ -76,10 +77,7 @@ export function createSigningService(deps: SigningServiceDeps) {
     if (caller.origin !== null && caller.origin !== row.origin) throw new RoamSignError('origin_not_allowed');
   }
 
-  function allowedOrigins(system: SystemId): string[] {
-    const row = db.select({ allowed: systems.allowedOrigins }).from(systems).where(eq(systems.id, system)).get();
-    return [...(row?.allowed ?? []), ...policy.allowedOrigins];
-  }
+  const allowedOrigins = (system: SystemId) => allOriginsFor(db, system, policy.allowedOrigins);
 
   function viewStatus(row: RequestRow): SigningStatus {
     if (row.status === 'signing') return 'pending';

@@ -1,0 +1,59 @@
+/**
+ * RoamSign testers' kit: complete a PIN + OTP signature on any screen that carries the widget,
+ * from a puppeteer page, with the OTP read from the sandbox outbox (ROAMSIGN_SANDBOX=1).
+ *
+ *   import { completeSignature } from 'roamsign/tests/e2e/kit';
+ *   await page.click('#btnSah');
+ *   await completeSignature(page, { server: 'http://localhost:8787', nric: '900101011234', pin: '123456' });
+ */
+import type { Frame, Page } from 'puppeteer-core';
+
+export interface CompleteSignatureOptions {
+  /** The RoamSign server (its sandbox outbox is read for the OTP). */
+  server: string;
+  nric: string;
+  pin: string;
+  /** How long to wait for each step (ms). */
+  timeout?: number;
+}
+
+export const DIALOG_FRAME = 'iframe[src*="/widget/frame"]';
+
+/** The dialog's frame once the dialog is open (visible). */
+export async function openDialog(page: Page, timeout = 10_000): Promise<Frame> {
+  const handle = await page.waitForSelector(`${DIALOG_FRAME}`, { visible: true, timeout });
+  const frame = await handle!.contentFrame();
+  if (!frame) throw new Error('RoamSign dialog frame has no content');
+  await frame.waitForSelector('#rs-pin', { visible: true, timeout });
+  return frame;
+}
+
+/** The verification code once the signing request exists (the dialog shows it). */
+export async function verificationCode(frame: Frame, timeout = 10_000): Promise<string> {
+  await frame.waitForFunction(() => /^\d{4}$/.test(document.querySelector('#rs-verification-code')?.textContent ?? ''), { timeout });
+  return frame.$eval('#rs-verification-code', (el) => el.textContent!.trim());
+}
+
+/** The newest OTP in the sandbox outbox whose message carries this verification code. */
+export async function readOtp(server: string, nric: string, code: string, timeout = 10_000): Promise<string> {
+  const deadline = Date.now() + timeout;
+  while (Date.now() < deadline) {
+    const messages = (await (await fetch(`${server}/api/v1/dev/outbox?to=${nric}`)).json()) as { text: string; otp: string | null }[];
+    const match = messages.find((m) => m.otp && m.text.includes(code));
+    if (match?.otp) return match.otp;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error(`no OTP for verification code ${code} in the outbox of ${nric}`);
+}
+
+/** Waits for the dialog, types PIN and OTP, submits, and waits for "Tandatangan berjaya". */
+export async function completeSignature(page: Page, options: CompleteSignatureOptions): Promise<void> {
+  const timeout = options.timeout ?? 15_000;
+  const frame = await openDialog(page, timeout);
+  const code = await verificationCode(frame, timeout);
+  const otp = await readOtp(options.server, options.nric, code, timeout);
+  await frame.type('#rs-pin', options.pin);
+  await frame.type('#rs-otp', otp);
+  await frame.click('#rs-sign');
+  await frame.waitForSelector('#rs-success', { timeout });
+}
