@@ -19,6 +19,8 @@ class RoamSignWidgetError extends Error {
   }
 }
 
+const READY_TIMEOUT_MS = 5000;
+
 type Pending = { resolve(value: SignResult | 'token'): void; reject(error: RoamSignWidgetError): void };
 
 (() => {
@@ -53,12 +55,17 @@ type Pending = { resolve(value: SignResult | 'token'): void; reject(error: RoamS
   function prepare(): Promise<void> {
     if (ready) return ready;
     ready = new Promise<void>((resolve, reject) => {
-      markReady = resolve;
-      frame.onload = () => frame.contentWindow?.postMessage({ type: 'roamsign:ping' } satisfies LoaderMessage, server);
-      frame.onerror = () => {
+      // No answer from the frame (server down, or this page may not frame it): give up, allow a retry.
+      const timer = setTimeout(() => {
         ready = null;
+        frame.remove();
         reject(new RoamSignWidgetError('unreachable', 'RoamSign'));
+      }, READY_TIMEOUT_MS);
+      markReady = () => {
+        clearTimeout(timer);
+        resolve();
       };
+      frame.onload = () => frame.contentWindow?.postMessage({ type: 'roamsign:ping' } satisfies LoaderMessage, server);
       (document.body ?? document.documentElement).appendChild(frame);
     });
     return ready;

@@ -48,12 +48,12 @@ export function demoRoutes(options: { widgetScriptUrl: string; now?: () => numbe
     const user = c.req.query('user');
     const officer = user === undefined ? DEFAULT_OFFICER : findOfficer(user);
     if (!officer) return undefined;
-    return { officer, explicitUser: user !== undefined, widget: c.req.query('widget') === '1', widgetScriptUrl, now: new Date(now()) };
+    return { officer, explicitUser: user !== undefined, widget: c.req.query('widget') === '1', widgetLang: c.req.query('lang') === 'en' ? 'en' : null, widgetScriptUrl, now: new Date(now()) };
   }
 
   /** For pages answered before the officer is known: nobody logged in, no widget. */
   function anonymousContext(): PageContext {
-    return { officer: null, explicitUser: false, widget: false, widgetScriptUrl, now: new Date(now()) };
+    return { officer: null, explicitUser: false, widget: false, widgetLang: null, widgetScriptUrl, now: new Date(now()) };
   }
 
   function fail(c: Context, status: 400 | 404 | 413, page: Parameters<typeof errorPage>[0]) {

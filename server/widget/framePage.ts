@@ -25,6 +25,7 @@ button{font:inherit;padding:.55rem 1rem;border-radius:6px;border:2px solid #0b3d
 button.primary{background:#0b3d6e;color:#fff}
 button:disabled{opacity:.5;cursor:default}
 button:focus-visible{outline:3px solid #f2a900;outline-offset:2px}
+@media (max-height:640px){.backdrop{padding:.4rem}.dialog{padding:.7rem 1rem}h1{font-size:1.05rem;margin-bottom:.4rem}.summary{font-size:.82rem;padding:.4rem .6rem;margin-bottom:.4rem}label{margin:.35rem 0 .1rem}input{padding:.3rem .5rem;font-size:1.05rem}#rs-sent,.countdown{margin:.2rem 0;font-size:.9rem}.actions{margin-top:.5rem}button{padding:.4rem .8rem}}
 .success .big{font-size:1.3rem;color:#1e7b34;font-weight:700;margin:.5rem 0}
 </style>
 <script src="/widget/frame.js" defer></script>

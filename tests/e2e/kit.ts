@@ -8,6 +8,9 @@
  */
 import type { Frame, Page } from 'puppeteer-core';
 
+/** A page, or the frame of it that holds the approve buttons (SPEKS puts them in an iframe). */
+export type Screen = Page | Frame;
+
 export interface CompleteSignatureOptions {
   /** The RoamSign server (its sandbox outbox is read for the OTP). */
   server: string;
@@ -19,8 +22,13 @@ export interface CompleteSignatureOptions {
 
 export const DIALOG_FRAME = 'iframe[src*="/widget/frame"]';
 
+/** Waits until the widget's loader runs on the screen (a click before that reaches the page untouched). */
+export async function waitForWidget(screen: Screen, timeout = 10_000): Promise<void> {
+  await screen.waitForFunction(() => 'RoamSign' in window, { timeout });
+}
+
 /** The dialog's frame once the dialog is open (visible). */
-export async function openDialog(page: Page, timeout = 10_000): Promise<Frame> {
+export async function openDialog(page: Screen, timeout = 10_000): Promise<Frame> {
   const handle = await page.waitForSelector(`${DIALOG_FRAME}`, { visible: true, timeout });
   const frame = await handle!.contentFrame();
   if (!frame) throw new Error('RoamSign dialog frame has no content');
@@ -47,7 +55,7 @@ export async function readOtp(server: string, nric: string, code: string, timeou
 }
 
 /** Waits for the dialog, types PIN and OTP, submits, and waits for "Tandatangan berjaya". */
-export async function completeSignature(page: Page, options: CompleteSignatureOptions): Promise<void> {
+export async function completeSignature(page: Screen, options: CompleteSignatureOptions): Promise<void> {
   const timeout = options.timeout ?? 15_000;
   const frame = await openDialog(page, timeout);
   const code = await verificationCode(frame, timeout);

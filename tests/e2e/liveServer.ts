@@ -4,7 +4,10 @@ import { serve, type ServerType } from '@hono/node-server';
 import { startTestServer, type TestServer } from '../helpers/testServices.js';
 
 export interface LiveServer extends TestServer {
+  /** RoamSign's own origin (the widget and its frame): http://localhost:<port>. */
   url: string;
+  /** The same server as another origin, standing in for the legacy system: http://127.0.0.1:<port>. */
+  pageUrl: string;
   port: number;
   stop(): Promise<void>;
 }
@@ -20,19 +23,31 @@ async function freePort(): Promise<number> {
   });
 }
 
-/** A real RoamSign server on http://localhost:<port> (sandbox, demo data), for Chromium to talk to. */
+/**
+ * A real RoamSign server (sandbox, demo data) for Chromium. The demo legacy screens are opened
+ * at http://127.0.0.1:<port>, a different origin from the widget's http://localhost:<port>, as in
+ * production; that origin is allowed for every system.
+ */
 export async function startLiveServer(env: Record<string, string> = {}): Promise<LiveServer> {
   const port = await freePort();
   const url = `http://localhost:${port}`;
-  const server = await startTestServer({ PORT: String(port), ROAMSIGN_PUBLIC_URL: url, ROAMSIGN_OTP_RESEND_COOLDOWN_SECONDS: '5', ...env }, { realClock: true });
+  const pageUrl = `http://127.0.0.1:${port}`;
+  const server = await startTestServer(
+    { PORT: String(port), ROAMSIGN_PUBLIC_URL: url, ROAMSIGN_ALLOWED_ORIGINS: pageUrl, ROAMSIGN_OTP_RESEND_COOLDOWN_SECONDS: '5', ...env },
+    { realClock: true },
+  );
   const http: ServerType = serve({ fetch: server.app.fetch, port, hostname: '127.0.0.1' });
   await new Promise<void>((resolve) => (http.listening ? resolve() : http.once('listening', () => resolve())));
   return {
     ...server,
     url,
+    pageUrl,
     port,
     async stop() {
-      await new Promise<void>((resolve) => http.close(() => resolve()));
+      // Chromium keeps connections alive; end them so close() does not wait for the browser.
+      const closing = new Promise<void>((resolve) => http.close(() => resolve()));
+      (http as unknown as { closeAllConnections?: () => void }).closeAllConnections?.();
+      await closing;
       server.close();
     },
   };

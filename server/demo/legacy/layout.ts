@@ -13,6 +13,8 @@ export interface ScreenContext {
   explicitUser: boolean;
   /** `?widget=1`: the agency embedded the signing widget's script tag. */
   widget: boolean;
+  /** `?lang=en`: the agency set the widget's data-lang="en". */
+  widgetLang: 'en' | null;
   widgetScriptUrl: string;
   now: Date;
 }
@@ -25,6 +27,7 @@ export function carryQuery(ctx: ScreenContext, extra: Record<string, string> = {
   const params = new URLSearchParams(extra);
   if (ctx.explicitUser) params.set('user', ctx.officer.nric);
   if (ctx.widget) params.set('widget', '1');
+  if (ctx.widget && ctx.widgetLang) params.set('lang', ctx.widgetLang);
   const query = params.toString();
   return query ? `?${query}` : '';
 }
@@ -89,7 +92,9 @@ ${menu === '' ? '' : html`<table width="100%" border="0" cellspacing="0" cellpad
 
 /** The agency-embed case: one script tag just before </body>, only with `?widget=1`. */
 function widgetTag(system: LegacySystem, ctx: PageContext): Markup | '' {
-  return ctx.widget ? html`<script src="${ctx.widgetScriptUrl}" data-system="${system}" async></script>` : '';
+  return ctx.widget ? ctx.widgetLang
+      ? html`<script src="${ctx.widgetScriptUrl}" data-system="${system}" data-lang="${ctx.widgetLang}" async></script>`
+      : html`<script src="${ctx.widgetScriptUrl}" data-system="${system}" async></script>` : '';
 }
 
 const BASE_STYLE = `
