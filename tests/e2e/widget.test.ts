@@ -142,7 +142,7 @@ describe('the dialog', () => {
     await dialog.waitForSuccess();
     await page.waitForSelector('#mesejBerjaya', { timeout: 15_000 });
     const received = (await postedDocuments(server.url))[0]!;
-    expect(received).toMatchObject({ system: 'eperolehan', documentNo: 'PO-2026-004512' });
+    expect(received).toMatchObject({ system: 'eperolehan', documentNo: 'PO-2026-004512', action: 'lulus' });
     expect(received.fields.roamsign_signature).toBeTruthy();
   });
 
