@@ -2,14 +2,15 @@ import { useEffect, useRef, useState } from 'preact/hooks';
 import type { Lang } from '../../shared/i18n/index.js';
 import { t } from '../../shared/i18n/index.js';
 import type { CreatedSigningRequest } from '../../shared/schemas/signingRequest.js';
-import { SYSTEMS, type SystemId } from '../../shared/systems.js';
-import type { FrameMessage, LoaderMessage, SignDocument } from '../../shared/widgetProtocol.js';
-import { createApi, DialogError, type DialogApi } from './api.js';
+import type { DocumentSignature } from '../../shared/schemas/signingRequest.js';
+import type { SystemId } from '../../shared/systems.js';
+import type { SignDocument, WidgetErrorCode } from '../../shared/widgetProtocol.js';
+import { DialogError, type DialogApi } from './api.js';
 import { Summary } from './Summary.js';
 import { formatClock, useCountdown } from './useCountdown.js';
 
-interface Job {
-  ticket: number;
+/** One signing job: what to sign, for which page, and how to reach the API (same-origin fetch or the extension's worker). */
+export interface DialogJob {
   nric: string;
   system: SystemId;
   documents: SignDocument[];
@@ -17,120 +18,57 @@ interface Job {
   api: DialogApi;
 }
 
+export type DialogOutcome =
+  | { type: 'signed'; requestId: string; signatures: DocumentSignature[] }
+  | { type: 'cancelled' }
+  | { type: 'error'; code: WidgetErrorCode; message: string };
+
 type Phase = 'entry' | 'signing' | 'verifying' | 'success' | 'fatal';
 
-/** Only well-formed sign messages from the parent page are acted on (web-eid's habit: distrust every boundary). */
-function parseSign(data: unknown): Extract<LoaderMessage, { type: 'roamsign:sign' }> | null {
-  const m = data as Partial<Extract<LoaderMessage, { type: 'roamsign:sign' }>> | null;
-  if (!m || m.type !== 'roamsign:sign' || typeof m.ticket !== 'number' || typeof m.nric !== 'string') return null;
-  if (!SYSTEMS.includes(m.system as SystemId) || !Array.isArray(m.documents) || m.documents.length === 0) return null;
-  const ok = m.documents.every((d) => d && typeof d.id === 'string' && typeof d.digest === 'string');
-  return ok ? (m as Extract<LoaderMessage, { type: 'roamsign:sign' }>) : null;
-}
-
 const SUCCESS_PAUSE_MS = 900;
+const FATAL_CODES: WidgetErrorCode[] = ['pin_locked', 'otp_attempts_exceeded', 'request_not_pending', 'certificate_revoked', 'forbidden', 'origin_not_allowed'];
 
-export function App(props: { lang: Lang }) {
-  const { lang } = props;
-  const [job, setJob] = useState<Job | null>(null);
+/** The PIN + OTP dialog for one job (remount it, with a new key, for the next job). */
+export function App(props: { lang: Lang; job: DialogJob; onDone(outcome: DialogOutcome): void }) {
+  const { lang, job, onDone } = props;
   const [created, setCreated] = useState<CreatedSigningRequest | null>(null);
   const [phase, setPhase] = useState<Phase>('entry');
   const [error, setError] = useState<string | null>(null);
+  const [errorCode, setErrorCode] = useState<WidgetErrorCode>('internal');
   const [info, setInfo] = useState<string | null>(null);
   const [pin, setPin] = useState('');
   const [otp, setOtp] = useState('');
   const pinRef = useRef<HTMLInputElement>(null);
   const otpRef = useRef<HTMLInputElement>(null);
   const dialogRef = useRef<HTMLDivElement>(null);
-  const jobRef = useRef<Job | null>(null);
-  jobRef.current = job;
 
   const expiresIn = useCountdown(created ? Date.parse(created.expiresAt) : null);
   const resendIn = useCountdown(created ? Date.parse(created.resendAvailableAt) : null);
 
-  function post(message: FrameMessage, to: Job) {
-    window.parent.postMessage(message, to.pageOrigin);
-  }
-
-  function finish(message: FrameMessage, to: Job) {
-    post(message, to);
-    setJob(null);
-    setCreated(null);
-    setPin('');
-    setOtp('');
-    setError(null);
-    setInfo(null);
-  }
-
-  async function start(message: Extract<LoaderMessage, { type: 'roamsign:sign' }>, pageOrigin: string) {
-    const next: Job = { ...message, pageOrigin, api: createApi({ pageOrigin, lang }) };
-    try {
-      const medium = await next.api.medium(next.nric);
-      if (medium.preferred !== 'roaming') {
-        post({ type: 'roamsign:token', ticket: next.ticket }, next);
-        return;
-      }
-    } catch (e) {
-      const err = e instanceof DialogError ? e : new DialogError('internal', t(lang, 'error.internal'));
-      post({ type: 'roamsign:error', ticket: next.ticket, code: err.code, message: err.message }, next);
-      return;
-    }
-    setPhase('entry');
-    setError(null);
-    setInfo(null);
-    setCreated(null);
-    setPin('');
-    setOtp('');
-    setJob(next);
-    post({ type: 'roamsign:open', ticket: next.ticket }, next);
-    try {
-      setCreated(await next.api.create({ nric: next.nric, system: next.system, documents: next.documents }));
-    } catch (e) {
-      const err = e as DialogError;
-      setPhase('fatal');
-      setError(err.message);
-    }
+  function fail(err: DialogError) {
+    setPhase('fatal');
+    setErrorCode(err.code);
+    setError(err.message);
   }
 
   useEffect(() => {
-    function onMessage(event: MessageEvent) {
-      if (event.source !== window.parent || event.origin === 'null') return;
-      if ((event.data as { type?: string } | null)?.type === 'roamsign:ping') {
-        window.parent.postMessage({ type: 'roamsign:ready' } satisfies FrameMessage, event.origin);
-        return;
-      }
-      const message = parseSign(event.data);
-      if (message && !jobRef.current) void start(message, event.origin);
-    }
-    window.addEventListener('message', onMessage);
-    // The page may have pinged before this listener existed: announce readiness (no data, so any origin may hear it).
-    window.parent.postMessage({ type: 'roamsign:ready' } satisfies FrameMessage, '*');
-    return () => window.removeEventListener('message', onMessage);
-  }, []);
-
-  useEffect(() => {
-    if (job && phase === 'entry') pinRef.current?.focus();
+    pinRef.current?.focus();
+    job.api.create({ nric: job.nric, system: job.system, documents: job.documents }).then(setCreated, fail);
   }, [job]);
 
-  if (!job) return null;
 
   async function cancel() {
-    const current = jobRef.current;
-    if (!current) return;
-    if (created && phase !== 'success') await current.api.cancel(created.id).catch(() => undefined);
-    finish({ type: 'roamsign:cancelled', ticket: current.ticket }, current);
+    if (created && phase !== 'success') await job.api.cancel(created.id).catch(() => undefined);
+    onDone({ type: 'cancelled' });
   }
 
   function closeWithError() {
-    const current = jobRef.current;
-    if (!current) return;
-    finish({ type: 'roamsign:error', ticket: current.ticket, code: 'request_not_pending', message: error ?? '' }, current);
+    onDone({ type: 'error', code: errorCode, message: error ?? '' });
   }
 
   async function submit(event: Event) {
     event.preventDefault();
-    const current = jobRef.current;
-    if (!current || !created || phase !== 'entry') return;
+    if (!created || phase !== 'entry') return;
     setInfo(null);
     if (!/^\d{6,12}$/.test(pin)) {
       setError(t(lang, 'widget.pinFormat'));
@@ -145,22 +83,22 @@ export function App(props: { lang: Lang }) {
     setError(null);
     setPhase('signing');
     try {
-      const result = await current.api.complete(created.id, pin, otp);
+      const result = await job.api.complete(created.id, pin, otp);
       setPin('');
       setPhase('verifying');
       if (!result.verification.valid) {
-        setPhase('fatal');
-        setError(t(lang, 'widget.invalidSignature'));
+        fail(new DialogError('internal', t(lang, 'widget.invalidSignature')));
         return;
       }
       setPhase('success');
-      setTimeout(() => finish({ type: 'roamsign:signed', ticket: current.ticket, requestId: result.id, signatures: result.signatures }, current), SUCCESS_PAUSE_MS);
+      setTimeout(() => onDone({ type: 'signed', requestId: result.id, signatures: result.signatures }), SUCCESS_PAUSE_MS);
     } catch (e) {
       const err = e as DialogError;
       const left = typeof err.details.attemptsLeft === 'number' ? ` ${t(lang, 'widget.attemptsLeft', { count: err.details.attemptsLeft })}` : '';
       setError(err.message + left);
-      if (['pin_locked', 'otp_attempts_exceeded', 'request_not_pending', 'certificate_revoked', 'forbidden', 'origin_not_allowed'].includes(err.code)) {
+      if (FATAL_CODES.includes(err.code)) {
         setPhase('fatal');
+        setErrorCode(err.code);
         return;
       }
       setPhase('entry');
@@ -175,10 +113,9 @@ export function App(props: { lang: Lang }) {
   }
 
   async function resend() {
-    const current = jobRef.current;
-    if (!current || !created) return;
+    if (!created) return;
     try {
-      const next = await current.api.resend(created.id);
+      const next = await job.api.resend(created.id);
       setCreated(next);
       setOtp('');
       setError(null);

@@ -1,9 +1,80 @@
 import { render } from 'preact';
-import { pickLang } from '../../shared/i18n/index.js';
-import { App } from './App.js';
+import { useEffect, useRef, useState } from 'preact/hooks';
+import { pickLang, t, type Lang } from '../../shared/i18n/index.js';
+import { SYSTEMS, type SystemId } from '../../shared/systems.js';
+import type { FrameMessage, LoaderMessage } from '../../shared/widgetProtocol.js';
+import { createApi, DialogError } from './api.js';
+import { App, type DialogJob, type DialogOutcome } from './App.js';
 
 // The signing dialog, served at /widget/frame inside the page's iframe: the PIN and OTP are typed
 // into this (RoamSign's) origin, out of reach of the legacy page's scripts.
+
+type SignMessage = Extract<LoaderMessage, { type: 'roamsign:sign' }>;
+
+/** Only well-formed sign messages from the parent page are acted on (web-eid's habit: distrust every boundary). */
+function parseSign(data: unknown): SignMessage | null {
+  const m = data as Partial<SignMessage> | null;
+  if (!m || m.type !== 'roamsign:sign' || typeof m.ticket !== 'number' || typeof m.nric !== 'string') return null;
+  if (!SYSTEMS.includes(m.system as SystemId) || !Array.isArray(m.documents) || m.documents.length === 0) return null;
+  return m.documents.every((d) => d && typeof d.id === 'string' && typeof d.digest === 'string') ? (m as SignMessage) : null;
+}
+
+function FrameHost(props: { lang: Lang }) {
+  const [current, setCurrent] = useState<{ ticket: number; job: DialogJob } | null>(null);
+  // One job at a time: set from the first sign message until its outcome is posted.
+  const busy = useRef(false);
+
+  useEffect(() => {
+    async function start(message: SignMessage, pageOrigin: string) {
+      // The page's origin comes from the browser (event.origin), never from the page's own word.
+      const post = (m: FrameMessage) => window.parent.postMessage(m, pageOrigin);
+      const job: DialogJob = { ...message, pageOrigin, api: createApi({ pageOrigin, lang: props.lang }) };
+      busy.current = true;
+      try {
+        const medium = await job.api.medium(job.nric);
+        if (medium.preferred !== 'roaming') {
+          busy.current = false;
+          return post({ type: 'roamsign:token', ticket: message.ticket });
+        }
+      } catch (e) {
+        busy.current = false;
+        const err = e instanceof DialogError ? e : new DialogError('internal', t(props.lang, 'error.internal'));
+        return post({ type: 'roamsign:error', ticket: message.ticket, code: err.code, message: err.message });
+      }
+      post({ type: 'roamsign:open', ticket: message.ticket });
+      setCurrent({ ticket: message.ticket, job });
+    }
+    function onMessage(event: MessageEvent) {
+      if (event.source !== window.parent || event.origin === 'null') return;
+      if ((event.data as { type?: string } | null)?.type === 'roamsign:ping') {
+        window.parent.postMessage({ type: 'roamsign:ready' } satisfies FrameMessage, event.origin);
+        return;
+      }
+      const message = parseSign(event.data);
+      if (message && !busy.current) void start(message, event.origin);
+    }
+    window.addEventListener('message', onMessage);
+    // The page may have pinged before this listener existed: announce readiness (no data, so any origin may hear it).
+    window.parent.postMessage({ type: 'roamsign:ready' } satisfies FrameMessage, '*');
+    return () => window.removeEventListener('message', onMessage);
+  }, []);
+
+  if (!current) return null;
+  const done = (outcome: DialogOutcome) => {
+    const { ticket, job } = current;
+    const message: FrameMessage =
+      outcome.type === 'signed'
+        ? { type: 'roamsign:signed', ticket, requestId: outcome.requestId, signatures: outcome.signatures }
+        : outcome.type === 'cancelled'
+          ? { type: 'roamsign:cancelled', ticket }
+          : { type: 'roamsign:error', ticket, code: outcome.code, message: outcome.message };
+    window.parent.postMessage(message, job.pageOrigin);
+    busy.current = false;
+    setCurrent(null);
+  };
+  return <App key={current.ticket} lang={props.lang} job={current.job} onDone={done} />;
+}
+
 const lang = pickLang(new URLSearchParams(location.search).get('lang'));
 document.documentElement.lang = lang;
-render(<App lang={lang} />, document.getElementById('app')!);
+render(<FrameHost lang={lang} />, document.getElementById('app')!);
