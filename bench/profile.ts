@@ -1,20 +1,25 @@
 /**
- * `npx tsx bench/profile.ts`: where the time of one complete call goes (not part of `npm run bench`).
- * Runs the real services and app in this process (no child, no sockets, one flow at a time),
- * times the vault calls by wrapping the vault object the signing service holds, and times the
- * CMS build and the verification step alone with the same inputs.
+ * `npx tsx bench/profile.ts`: where the server's time goes (not part of `npm run bench`).
+ * 1. The real services and app in this process (no child, no sockets, one flow at a time): the
+ *    vault calls are timed by wrapping the vault object the signing service holds, and the CMS
+ *    build and the verification step are timed alone with the same inputs.
+ * 2. The server as a child under load (20 single-document clients, then 2 batch clients) with
+ *    node's --cpu-prof: the event loop's busiest functions and packages. The libuv pool (scrypt,
+ *    RSA) does not appear in a V8 CPU profile; only the main thread's JavaScript and natives do.
  */
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { createApp } from '../server/app.js';
+import { ROOT, startServer } from './serverProcess.js';
+import { createClient, flow } from './signingBench.js';
 import { createCmsBatch } from '../server/cms/batchSigner.js';
 import { parseConfig } from '../server/env.js';
 import { latestCertificate } from '../server/registry/officers.js';
 import { createServices } from '../server/services.js';
 import { verifySignature } from '../server/signing/verifySignature.js';
-import { fmt, heading, line, mean } from './stats.js';
+import { fmt, heading, line, mean, runWorkers } from './stats.js';
 
 const NRIC = '900101011234';
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'roamsign-profile-'));
@@ -99,6 +104,84 @@ async function profileFlows(documents: number, flows: number) {
   line('  of which crypto.verify of the others (synchronous)', fmt(mean(times.verifyRest.slice(5)), 2), 'ms');
 }
 
+interface ProfileNode {
+  id: number;
+  callFrame: { functionName: string; url: string; lineNumber: number };
+  children?: number[];
+}
+
+/** Packages, node internals, own code, GC or other natives: where a profile sample's self time belongs. */
+function packageOf(functionName: string, url: string): string {
+  const pkg = /node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(url)?.[1];
+  if (pkg) return pkg;
+  if (url.startsWith('node:')) return 'node internals (crypto, http, streams)';
+  if (url) return 'own code (server/, shared/)';
+  return functionName === '(garbage collector)' ? '(garbage collector)' : 'other natives (writev, regexp, ...)';
+}
+
+/** Our functions whose inclusive time is worth knowing (synchronous stretches between awaits). */
+const OWN_FUNCTIONS = ['create', 'complete', 'signDocuments', 'createCmsBatch', 'assemble', 'verifySignature', 'append', 'list'];
+
+/** Self time of a .cpuprofile by package and by function, and inclusive time of our own functions. */
+function summariseCpuProfile(file: string): void {
+  const profile = JSON.parse(fs.readFileSync(file, 'utf8')) as { nodes: ProfileNode[]; samples: number[]; timeDeltas: number[] };
+  const nodes = new Map(profile.nodes.map((n) => [n.id, n]));
+  const parents = new Map<number, number>();
+  for (const n of profile.nodes) for (const child of n.children ?? []) parents.set(child, n.id);
+  const byFunction = new Map<string, number>();
+  const byPackage = new Map<string, number>();
+  const inclusive = new Map<string, number>();
+  let busy = 0;
+  let idle = 0;
+  profile.samples.forEach((id, i) => {
+    const ms = (profile.timeDeltas[i] ?? 0) / 1000;
+    const { functionName, url, lineNumber } = nodes.get(id)!.callFrame;
+    if (functionName === '(idle)') return void (idle += ms);
+    busy += ms;
+    const where = url.replace(`file://${ROOT}`, '').replace(/^(.*\/)?node_modules\//, '');
+    const fn = `${functionName || '(anonymous)'} ${where}${url ? `:${lineNumber + 1}` : ''}`;
+    byFunction.set(fn, (byFunction.get(fn) ?? 0) + ms);
+    const pkg = packageOf(functionName, url);
+    byPackage.set(pkg, (byPackage.get(pkg) ?? 0) + ms);
+    // Each own function counts a sample once, wherever it sits on the stack.
+    const seen = new Set<string>();
+    for (let at: number | undefined = id; at !== undefined; at = parents.get(at)) {
+      const frame = nodes.get(at)!.callFrame;
+      if (frame.url.includes('/server/') && OWN_FUNCTIONS.includes(frame.functionName)) seen.add(frame.functionName);
+    }
+    for (const name of seen) inclusive.set(name, (inclusive.get(name) ?? 0) + ms);
+  });
+  const top = (map: Map<string, number>, n: number) =>
+    [...map].sort((a, b) => b[1] - a[1]).slice(0, n).forEach(([k, ms]) => line(`  ${k.slice(0, 56)}`, `${fmt((100 * ms) / busy, 1)} %`, 'of busy'));
+  line('event loop busy / idle', `${fmt(busy / 1000, 1)} / ${fmt(idle / 1000, 1)}`, 's');
+  console.log('  by package (self time):');
+  top(byPackage, 8);
+  console.log('  by function (self time):');
+  top(byFunction, 12);
+  console.log('  own functions (inclusive, synchronous part):');
+  top(inclusive, OWN_FUNCTIONS.length);
+}
+
+async function profileServer(label: string, clients: number, documents: number): Promise<void> {
+  const profileDir = fs.mkdtempSync(path.join(os.tmpdir(), 'roamsign-cpuprof-'));
+  const server = await startServer({ nodeArgs: ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] });
+  const client = createClient(server.baseUrl);
+  let flows = 0;
+  try {
+    await runWorkers(clients, 2000, () => flow(client, documents));
+    flows = (await runWorkers(clients, 8000, () => flow(client, documents))).count;
+  } finally {
+    client.close();
+    await server.stop(); // the profile is written when the server exits
+  }
+  heading(`Server CPU profile, ${label} (${flows} flows measured, warm-up included in the profile)`);
+  // tsx's loader runs in a worker with a small profile of its own: the biggest file is the server.
+  const files = fs.readdirSync(profileDir).map((f) => path.join(profileDir, f));
+  const biggest = files.sort((a, b) => fs.statSync(b).size - fs.statSync(a).size)[0];
+  if (biggest) summariseCpuProfile(biggest);
+  fs.rmSync(profileDir, { recursive: true, force: true });
+}
+
 try {
   await profileFlows(1, 60);
   await profileFlows(100, 20);
@@ -106,3 +189,5 @@ try {
   services.close();
   fs.rmSync(dataDir, { recursive: true, force: true });
 }
+await profileServer('20 clients, 1 document each', 20, 1);
+await profileServer('2 clients, batches of 100 documents', 2, 100);

@@ -42,13 +42,17 @@ function killGroup(child: ChildProcess, signal: NodeJS.Signals): void {
 
 /**
  * Starts `tsx server/main.ts` in sandbox mode on a fresh data folder and a free port, and waits
- * until GET /api/v1/health answers. Extra env (e.g. a profiler flag) can be passed in.
+ * until GET /api/v1/health answers. With `nodeArgs` (e.g. `--cpu-prof`, which NODE_OPTIONS
+ * refuses) it runs `node <nodeArgs> --import tsx server/main.ts` instead, for profiling.
  */
-export async function startServer(extraEnv: Record<string, string> = {}): Promise<ServerProcess> {
+export async function startServer(options: { env?: Record<string, string>; nodeArgs?: string[] } = {}): Promise<ServerProcess> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'roamsign-bench-'));
   const port = await freePort();
   const baseUrl = `http://127.0.0.1:${port}`;
-  const child = spawn(path.join(ROOT, 'node_modules/.bin/tsx'), ['server/main.ts'], {
+  const [command, args] = options.nodeArgs
+    ? [process.execPath, [...options.nodeArgs, '--import', 'tsx', 'server/main.ts']]
+    : [path.join(ROOT, 'node_modules/.bin/tsx'), ['server/main.ts']];
+  const child = spawn(command, args, {
     cwd: ROOT,
     detached: true, // own process group, so stop() reaches tsx's node grandchild too
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -62,7 +66,7 @@ export async function startServer(extraEnv: Record<string, string> = {}): Promis
       ROAMSIGN_LOG_LEVEL: 'silent',
       // The per-officer hourly OTP limit (default 60) would stop the bench after a few seconds.
       ROAMSIGN_OTP_SENDS_PER_HOUR: '1000000',
-      ...extraEnv,
+      ...options.env,
     },
   });
   // Keep the tail of the child's output for error messages; never print it otherwise.

@@ -1,7 +1,8 @@
 import crypto from 'node:crypto';
 import http from 'node:http';
+import { startCpuMonitor, type CpuMonitor } from './machine.js';
 import { startServer } from './serverProcess.js';
-import { fmt, heading, line, mean, percentile, runWorkers, type LoadResult } from './stats.js';
+import { fmt, foreignLoadLine, heading, line, mean, percentile, runWorkers, type LoadResult } from './stats.js';
 
 /** Demo officer from API.md ("Demo data"). */
 const NRIC = '900101011234';
@@ -32,7 +33,7 @@ interface FlowTiming {
  * steals less CPU from the server on this 2-core machine, and it sends no Origin header
  * (server-to-server calls, API.md).
  */
-function createClient(baseUrl: string) {
+export function createClient(baseUrl: string) {
   const agent = new http.Agent({ keepAlive: true, maxSockets: 64 });
   const { hostname, port } = new URL(baseUrl);
   return {
@@ -68,7 +69,7 @@ function createClient(baseUrl: string) {
     close: () => agent.destroy(),
   };
 }
-type Client = ReturnType<typeof createClient>;
+export type Client = ReturnType<typeof createClient>;
 
 let docCounter = 0;
 /** Documents with unique ids and the SHA-256 of random content, like an approve screen would send. */
@@ -83,7 +84,7 @@ function documents(count: number) {
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** One whole signing flow through HTTP: create, read the OTP from the sandbox outbox, complete. */
-async function flow(client: Client, documentCount: number): Promise<FlowTiming> {
+export async function flow(client: Client, documentCount: number): Promise<FlowTiming> {
   const t0 = performance.now();
   const created = await client.request<{ id: string }>('POST', '/api/v1/signing-requests', {
     nric: NRIC,
@@ -122,16 +123,24 @@ function flowFigures(run: LoadResult<FlowTiming>): FlowFigures {
   return { flowsPerSecond: run.count / run.seconds, completeP50Ms: percentile(complete, 50), completeP99Ms: percentile(complete, 99) };
 }
 
-function printFlows(clients: number, run: LoadResult<FlowTiming>): FlowFigures {
+/** Where the machine's CPU went during one run: the server, this bench (the HTTP client), others. */
+function cpuLine(monitor: CpuMonitor): void {
+  const { server, bench, other } = monitor.shares();
+  const pct = (x: number) => `${fmt(x * 100, 0)}`;
+  line('  machine CPU: server / bench client / other processes', `${pct(server)} / ${pct(bench)} / ${pct(other)}`, '% of all cores');
+}
+
+function phaseLine(run: LoadResult<FlowTiming>): void {
+  const phase = (pick: (t: FlowTiming) => number) => fmt(mean(run.results.map(pick)));
+  line('  mean per phase: create / outbox / complete', `${phase((t) => t.createMs)} / ${phase((t) => t.outboxMs)} / ${phase((t) => t.completeMs)}`, 'ms');
+}
+
+function printFlows(clients: number, run: LoadResult<FlowTiming>, monitor: CpuMonitor): FlowFigures {
   const f = flowFigures(run);
-  const phase = (pick: (t: FlowTiming) => number) => run.results.map(pick);
-  line(`Full flow, ${clients} client${clients > 1 ? 's' : ''} (${run.count} flows in ${fmt(run.seconds, 1)} s)`, fmt(f.flowsPerSecond, 1), 'flows/s');
-  line(`  complete p50 / p99`, `${fmt(f.completeP50Ms)} / ${fmt(f.completeP99Ms)}`, 'ms');
-  line(
-    `  mean per phase: create / outbox / complete`,
-    `${fmt(mean(phase((t) => t.createMs)))} / ${fmt(mean(phase((t) => t.outboxMs)))} / ${fmt(mean(phase((t) => t.completeMs)))}`,
-    'ms',
-  );
+  line(`Full flow, ${clients} client${clients > 1 ? 's' : ''} (${run.count} flows, ${fmt(run.seconds, 1)} s)`, fmt(f.flowsPerSecond, 1), 'flows/s');
+  line('  complete p50 / p99', `${fmt(f.completeP50Ms)} / ${fmt(f.completeP99Ms)}`, 'ms');
+  phaseLine(run);
+  cpuLine(monitor);
   return f;
 }
 
@@ -141,24 +150,31 @@ export async function measureSigningServer(): Promise<SigningFigures> {
   const server = await startServer();
   const client = createClient(server.baseUrl);
   try {
+    const monitor = startCpuMonitor(() => [server.pid]);
     // Warm-up: JIT of the server's hot paths, SQLite caches, the CRL cache, keep-alive sockets.
     await runWorkers(20, 3000, () => flow(client, 1));
-    await runWorkers(1, 1, () => flow(client, 100));
+    await runWorkers(1, 10_000, () => flow(client, 100), 3);
 
-    const one = printFlows(1, await runWorkers(1, 10_000, () => flow(client, 1)));
-    const twenty = printFlows(20, await runWorkers(20, 15_000, () => flow(client, 1)));
+    let runMonitor = startCpuMonitor(() => [server.pid]);
+    const one = printFlows(1, await runWorkers(1, 10_000, () => flow(client, 1)), runMonitor);
+    runMonitor = startCpuMonitor(() => [server.pid]);
+    const twenty = printFlows(20, await runWorkers(20, 15_000, () => flow(client, 1)), runMonitor);
 
     // Batches: one request and one OTP for 100 documents; 1 client, then 2 so one batch's PIN
     // check overlaps another's signing and every core has work.
     const batchDocsPerSecond: SigningFigures['batchDocsPerSecond'] = [];
     for (const clients of [1, 2]) {
+      runMonitor = startCpuMonitor(() => [server.pid]);
       const run = await runWorkers(clients, 8000, () => flow(client, 100));
       const docsPerSecond = (run.count * 100) / run.seconds;
       const completeP50Ms = percentile(run.results.map((r) => r.completeMs), 50);
-      line(`Batch of 100 documents, ${clients} client${clients > 1 ? 's' : ''} (${run.count} batches)`, fmt(docsPerSecond, 0), 'documents/s');
-      line(`  complete p50 (one whole batch)`, fmt(completeP50Ms), 'ms');
+      line(`Batches of 100 documents, ${clients} client${clients > 1 ? 's' : ''} (${run.count} batches)`, fmt(docsPerSecond, 0), 'documents/s');
+      line('  complete p50 (one whole batch)', fmt(completeP50Ms), 'ms');
+      phaseLine(run);
+      cpuLine(runMonitor);
       batchDocsPerSecond.push({ clients, docsPerSecond, completeP50Ms });
     }
+    foreignLoadLine(monitor.foreignShare());
     return { oneClient: one, twentyClients: twenty, batchDocsPerSecond };
   } finally {
     client.close();

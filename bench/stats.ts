@@ -54,11 +54,17 @@ export async function runWorkers<T>(
 
 /** Fixed-width report lines so that figures line up in the terminal. */
 export function line(label: string, value: string, unit = ''): void {
-  console.log(`  ${label.padEnd(62)} ${value.padStart(10)} ${unit}`.trimEnd());
+  console.log(`  ${label.padEnd(58)} ${value.padStart(10)} ${unit}`.trimEnd());
 }
 
 export function heading(title: string): void {
   console.log(`\n== ${title} ==`);
+}
+
+/** The reliability line each section ends with (see machine.ts). */
+export function foreignLoadLine(share: number): void {
+  const warn = share > 0.05 ? '  <- other processes were busy: figures are low, run again on a quiet machine' : '';
+  line('CPU used by other processes during this section', `${fmt(share * 100, 0)} %`, `of the machine${warn}`);
 }
 
 export function fmt(x: number, digits = 1): string {
