@@ -1,12 +1,13 @@
 import crypto from 'node:crypto';
 import { openDb } from '../server/db/client.js';
+import { parseConfig } from '../server/env.js';
 import { hashPin, verifyPin } from '../server/vault/pinVerifier.js';
 import { createSoftVault } from '../server/vault/softVault.js';
 import { startCpuMonitor } from './machine.js';
 import { fmt, foreignLoadLine, heading, line, mean, runWorkers } from './stats.js';
 
 /** Production default scrypt cost of the PIN verifier (server/env.ts ROAMSIGN_PIN_SCRYPT_N). */
-export const PIN_SCRYPT_N = 16384;
+export const PIN_SCRYPT_N = parseConfig({ ROAMSIGN_SANDBOX: '1' }).pinScryptN;
 /** libuv's pool runs scrypt and the callback form of crypto.sign; enough work in flight keeps it full. */
 export const POOL_SIZE = Number(process.env.UV_THREADPOOL_SIZE ?? 4);
 /** Size of a CMS signed-attributes DER: what the vault actually signs per document. */

@@ -22,6 +22,19 @@ const originList = z
     return origins;
   });
 
+const extensionOriginList = z
+  .string()
+  .optional()
+  .transform((value, ctx) => {
+    const origins = (value ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+    for (const origin of origins) {
+      if (!/^(chrome|moz)-extension:\/\/[a-z0-9-]+$/.test(origin)) {
+        ctx.addIssue({ code: 'custom', message: `"${origin}" is not an extension origin like chrome-extension://<id>` });
+      }
+    }
+    return origins;
+  });
+
 const positiveInt = (fallback: number) => z.coerce.number().int().positive().default(fallback);
 
 /** Every environment variable the server reads (API.md "Configuration"), validated once at start-up. */
@@ -33,6 +46,8 @@ export const envSchema = z.object({
   ROAMSIGN_OTP_TTL_SECONDS: positiveInt(120),
   ROAMSIGN_ALLOWED_ORIGINS: originList,
   ROAMSIGN_PUBLIC_URL: z.string().url().optional(),
+  /** The RoamSign browser extension's origins: their worker may report the page origin. */
+  ROAMSIGN_EXTENSION_ORIGINS: extensionOriginList,
   ROAMSIGN_SMTP_URL: z.string().url().optional(),
   ROAMSIGN_MAIL_FROM: z.string().min(3).default('RoamSign <no-reply@roamsign.gov.my>'),
   /** Re-sends of a new OTP allowed for one signing request. */
@@ -41,12 +56,17 @@ export const envSchema = z.object({
   ROAMSIGN_OTP_RESEND_COOLDOWN_SECONDS: z.coerce.number().int().min(0).default(30),
   /** OTP sends (signing requests and re-sends) per officer per hour. */
   ROAMSIGN_OTP_SENDS_PER_HOUR: positiveInt(60),
-  /** scrypt cost of the PIN verifier (a power of two). */
+  /**
+   * scrypt cost of the PIN verifier (a power of two). The verifier is keyed by a pepper derived
+   * from the master key, so a stolen database alone cannot be searched at any cost; scrypt only
+   * slows a thief who has the master key too, and with it the wrapped private keys. 4096 (about
+   * 6 ms) keeps one PIN check cheaper than 50 signatures, so batches and month-end peaks stay fast.
+   */
   ROAMSIGN_PIN_SCRYPT_N: z.coerce
     .number()
     .int()
     .refine((n) => n >= 1024 && (n & (n - 1)) === 0, 'must be a power of two, at least 1024')
-    .default(16384),
+    .default(4096),
   ROAMSIGN_LOG_LEVEL: z.enum(['silent', 'info']).default('info'),
 });
 
@@ -57,6 +77,7 @@ export interface Config {
   sandbox: boolean;
   otpTtlSeconds: number;
   allowedOrigins: string[];
+  extensionOrigins: string[];
   publicUrl: string;
   smtpUrl: string | undefined;
   mailFrom: string;
@@ -88,6 +109,7 @@ export function parseConfig(env: Record<string, string | undefined>, options: { 
     sandbox: e.ROAMSIGN_SANDBOX,
     otpTtlSeconds: e.ROAMSIGN_OTP_TTL_SECONDS,
     allowedOrigins: e.ROAMSIGN_ALLOWED_ORIGINS,
+    extensionOrigins: e.ROAMSIGN_EXTENSION_ORIGINS,
     publicUrl,
     smtpUrl: e.ROAMSIGN_SMTP_URL,
     mailFrom: e.ROAMSIGN_MAIL_FROM,

@@ -16,9 +16,9 @@ function isOrigin(value: string): boolean {
   }
 }
 
-/** Origins whose word on the page origin is trusted: this server's own (the signing frame). */
-export function trustedReporters(config: { publicUrl: string }): ReadonlySet<string> {
-  return new Set([new URL(config.publicUrl).origin]);
+/** Origins whose word on the page origin is trusted: this server's own (the signing frame) and the extension's worker. */
+export function trustedReporters(config: { publicUrl: string; extensionOrigins: string[] }): ReadonlySet<string> {
+  return new Set([new URL(config.publicUrl).origin, ...config.extensionOrigins]);
 }
 
 /**

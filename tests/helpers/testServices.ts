@@ -32,7 +32,7 @@ export async function startTestServer(
     ROAMSIGN_DATA_DIR: dataDir,
     ROAMSIGN_SANDBOX: '1',
     ROAMSIGN_PUBLIC_URL: 'http://localhost:8787',
-    // Cheap PIN verifier in tests; production default is 16384.
+    // Cheap PIN verifier in tests; production default is 4096.
     ROAMSIGN_PIN_SCRYPT_N: '1024',
     ...env,
   });
