@@ -1,4 +1,5 @@
-import { assembleSignedData, prepareDocument, prepareSigner, type SignerSetup } from './signDetached.js';
+import crypto from 'node:crypto';
+import { assembleSignedData, prepareDocument, prepareSigner } from './signDetached.js';
 
 export interface CmsBatch {
   /** The DER of each document's signed attributes: what the vault signs. */
@@ -7,56 +8,105 @@ export interface CmsBatch {
   assemble(signatures: Uint8Array[]): Buffer[];
 }
 
-function uniqueOffset(haystack: Uint8Array, needle: Uint8Array): number {
-  const buffer = Buffer.from(haystack.buffer, haystack.byteOffset, haystack.byteLength);
-  const first = buffer.indexOf(needle);
-  return first >= 0 && buffer.indexOf(needle, first + 1) < 0 ? first : -1;
+/** Where the three values that differ between signatures sit in a template's DER. */
+interface Template {
+  tbs: Buffer;
+  tbsDigestAt: number;
+  tbsTimeAt: number;
+  cms: Buffer;
+  cmsDigestAt: number;
+  cmsTimeAt: number;
+  cmsSignatureAt: number;
+  signatureLength: number;
 }
 
-function patched(template: Uint8Array, patches: [offset: number, bytes: Uint8Array][]): Buffer {
+// A placeholder signing time no certificate validity date will equal (UTCTime "010101000000Z").
+const PLACEHOLDER_TIME = new Date(Date.UTC(2001, 0, 1));
+const MAX_TEMPLATES = 1000;
+const templates = new Map<string, Template | null>();
+
+function uniqueOffset(haystack: Buffer, needle: Uint8Array): number {
+  const first = haystack.indexOf(needle);
+  return first >= 0 && haystack.indexOf(needle, first + 1) < 0 ? first : -1;
+}
+
+/** RFC 5280 §4.1.2.5.1 UTCTime as the ASN.1 library writes it: YYMMDDHHMMSSZ (years 1950–2049). */
+function utcTime(date: Date): Buffer | null {
+  const year = date.getUTCFullYear();
+  if (year < 1950 || year > 2049) return null;
+  const two = (n: number) => String(n).padStart(2, '0');
+  return Buffer.from(
+    `${two(year % 100)}${two(date.getUTCMonth() + 1)}${two(date.getUTCDate())}${two(date.getUTCHours())}${two(date.getUTCMinutes())}${two(date.getUTCSeconds())}Z`,
+    'ascii',
+  );
+}
+
+function buildTemplate(certificateDer: Uint8Array, signatureLength: number): Template | null {
+  const digest = crypto.randomBytes(32);
+  const signature = crypto.randomBytes(signatureLength);
+  const setup = prepareSigner(certificateDer, PLACEHOLDER_TIME);
+  const prepared = prepareDocument(setup, digest);
+  const tbs = Buffer.from(prepared.toBeSigned);
+  const cms = assembleSignedData(setup, prepared, signature);
+  const time = utcTime(PLACEHOLDER_TIME)!;
+  const template = {
+    tbs,
+    tbsDigestAt: uniqueOffset(tbs, digest),
+    tbsTimeAt: uniqueOffset(tbs, time),
+    cms,
+    cmsDigestAt: uniqueOffset(cms, digest),
+    cmsTimeAt: uniqueOffset(cms, time),
+    cmsSignatureAt: uniqueOffset(cms, signature),
+    signatureLength,
+  };
+  return Object.values(template).every((v) => typeof v !== 'number' || v >= 0) ? template : null;
+}
+
+/** The template for a certificate, built once with the ASN.1 library (null when it cannot be patched safely). */
+function templateFor(certificateDer: Uint8Array): Template | null {
+  const key = crypto.createHash('sha256').update(certificateDer).digest('hex');
+  if (!templates.has(key)) {
+    if (templates.size >= MAX_TEMPLATES) templates.clear();
+    const modulusBits = new crypto.X509Certificate(certificateDer).publicKey.asymmetricKeyDetails?.modulusLength;
+    templates.set(key, modulusBits ? buildTemplate(certificateDer, modulusBits / 8) : null);
+  }
+  return templates.get(key) ?? null;
+}
+
+function patched(template: Buffer, patches: [offset: number, bytes: Uint8Array][]): Buffer {
   const copy = Buffer.from(template);
   for (const [offset, bytes] of patches) copy.set(bytes, offset);
   return copy;
 }
 
 /**
- * Signs many documents with one certificate at one signing time (a batch, "pukal").
+ * Signs documents with one certificate at one signing time (one document, or a batch, "pukal").
  *
- * The first document goes through the ASN.1 library in full. Within one batch every other CMS
- * differs from it only in the 32-byte messageDigest and the fixed-length RSA signature, so the
- * rest are that DER with those two values replaced: byte-identical to what the library would
- * build (a unit test checks this), at a fraction of the cost. Where the first document's values
- * are not unique in its DER, every document goes through the library.
+ * For each certificate a template CMS is built once through the ASN.1 library. Every CMS made with
+ * that certificate differs from it only in three fixed-length values: the messageDigest (32 bytes),
+ * the signingTime (a 13-byte UTCTime) and the RSA signature (the modulus length). So each CMS is
+ * the template with those replaced: byte-identical to what the library builds (a unit test checks
+ * this) at a fraction of the cost. When a value is not unique in the template's DER, or the time
+ * does not fit UTCTime, every document goes through the library.
  */
 export function createCmsBatch(certificateDer: Uint8Array, signingTime: Date, digests: Uint8Array[]): CmsBatch {
-  const first = digests[0];
-  if (!first) return { toBeSigned: [], assemble: () => [] };
-  const setup: SignerSetup = prepareSigner(certificateDer, signingTime);
-  const firstPrepared = prepareDocument(setup, first);
-  const digestOffset = uniqueOffset(firstPrepared.toBeSigned, first);
-  const prepared =
-    digestOffset < 0
-      ? digests.map((digest) => prepareDocument(setup, digest))
-      : digests.map((digest, i) =>
-          i === 0 ? firstPrepared : { attributes: [], toBeSigned: patched(firstPrepared.toBeSigned, [[digestOffset, digest]]) },
-        );
-
+  if (digests.length === 0) return { toBeSigned: [], assemble: () => [] };
+  const template = templateFor(certificateDer);
+  const time = utcTime(signingTime);
+  if (!template || !time) {
+    const setup = prepareSigner(certificateDer, signingTime);
+    const prepared = digests.map((digest) => prepareDocument(setup, digest));
+    return {
+      toBeSigned: prepared.map((p) => p.toBeSigned),
+      assemble: (signatures) => signatures.map((signature, i) => assembleSignedData(setup, prepared[i]!, signature)),
+    };
+  }
   return {
-    toBeSigned: prepared.map((p) => p.toBeSigned),
+    toBeSigned: digests.map((digest) => patched(template.tbs, [[template.tbsDigestAt, digest], [template.tbsTimeAt, time]])),
     assemble(signatures) {
-      const firstSignature = signatures[0]!;
-      const firstCms = assembleSignedData(setup, firstPrepared, firstSignature);
-      const cmsDigestOffset = uniqueOffset(firstCms, first);
-      const cmsSignatureOffset = uniqueOffset(firstCms, firstSignature);
-      const templateUsable =
-        digestOffset >= 0 &&
-        cmsDigestOffset >= 0 &&
-        cmsSignatureOffset >= 0 &&
-        signatures.every((s) => s.length === firstSignature.length);
       return signatures.map((signature, i) => {
-        if (i === 0) return firstCms;
-        if (templateUsable) return patched(firstCms, [[cmsDigestOffset, digests[i]!], [cmsSignatureOffset, signature]]);
-        return assembleSignedData(setup, prepareDocument(setup, digests[i]!), signature);
+        if (signature.length !== template.signatureLength) throw new Error('signature length differs from the certificate key size');
+        return patched(template.cms, [[template.cmsDigestAt, digests[i]!], [template.cmsTimeAt, time], [template.cmsSignatureAt, signature]]);
       });
     },
   };

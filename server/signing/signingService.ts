@@ -23,7 +23,7 @@ import { allOriginsFor } from '../registry/systems.js';
 import { findOfficer, latestCertificate, roamingReady, type Officer } from '../registry/officers.js';
 import type { Vault } from '../vault/vault.js';
 import { verificationCode } from './verificationCode.js';
-import { verifySignature } from './verifySignature.js';
+import { checkOwnSignatures } from './checkOwnSignatures.js';
 
 /** DESIGN.md: 5 consecutive wrong PINs lock the officer. */
 export const PIN_MAX_FAILURES = 5;
@@ -59,11 +59,6 @@ export interface SigningServiceDeps {
 export interface Caller {
   origin: string | null;
   lang: Lang;
-}
-
-/** The callback form runs in libuv's thread pool: a 500-document self-check does not block the event loop. */
-function verifyAsync(data: Uint8Array, key: crypto.KeyObject, signature: Uint8Array): Promise<boolean> {
-  return new Promise((resolve, reject) => crypto.verify('sha256', data, key, signature, (error, ok) => (error ? reject(error) : resolve(ok))));
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -180,13 +175,14 @@ export function createSigningService(deps: SigningServiceDeps) {
     const rawSignatures = await vault.sign(cert.keyRef, batch.toBeSigned);
     const cmsList = batch.assemble(rawSignatures);
 
-    // The first CMS gets the full check (structure, signature, chain, CRL); the others share its
-    // certificate, chain, CRL status and every byte but digest and signature, so each one's
-    // signature value is checked over its own signed attributes.
-    const report = await verifySignature({ db, ca, signature: cmsList[0]!, digest: digests[0]!, now });
-    const publicKey = new crypto.X509Certificate(cert.der).publicKey;
-    const checks = await Promise.all(rawSignatures.slice(1).map((signature, i) => verifyAsync(batch.toBeSigned[i + 1]!, publicKey, signature)));
-    const valid = report.valid && checks.every(Boolean);
+    const valid = await checkOwnSignatures({
+      ca,
+      certificateDer: cert.der,
+      certificateSerial: cert.serial,
+      toBeSigned: batch.toBeSigned,
+      signatures: rawSignatures,
+      now: now(),
+    });
 
     const result: CompletedSigningRequest = {
       id: row.id,

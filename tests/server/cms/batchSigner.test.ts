@@ -54,6 +54,25 @@ describe('CMS batch signing', () => {
     });
   });
 
+  it('reuses one template per certificate across signing times, still byte-identical to the library', async () => {
+    const { certDer, privateKey } = await fixture();
+    for (const time of [new Date('2026-11-25T08:00:00Z'), new Date('2027-02-28T23:59:59Z'), new Date('2049-12-31T23:59:59Z')]) {
+      const batch = createCmsBatch(certDer, time, [digests[1]!]);
+      const signature = new Uint8Array(crypto.sign('sha256', batch.toBeSigned[0]!, privateKey));
+      const setup = prepareSigner(certDer, time);
+      const prepared = prepareDocument(setup, digests[1]!);
+      expect(Buffer.from(batch.toBeSigned[0]!).equals(Buffer.from(prepared.toBeSigned))).toBe(true);
+      expect(batch.assemble([signature])[0]!.equals(assembleSignedData(setup, prepared, signature))).toBe(true);
+      expect(parseDetachedCms(batch.assemble([signature])[0]!).signingTime!.toISOString()).toBe(time.toISOString());
+    }
+  });
+
+  it('refuses a signature whose length does not fit the key', async () => {
+    const { certDer } = await fixture();
+    const batch = createCmsBatch(certDer, SIGNING_TIME, [digests[0]!]);
+    expect(() => batch.assemble([new Uint8Array(255)])).toThrow(/length/);
+  });
+
   it('OpenSSL verifies each one for its own document only', async () => {
     const { caPem, certDer, privateKey } = await fixture();
     const batch = createCmsBatch(certDer, SIGNING_TIME, digests);
