@@ -1,11 +1,33 @@
 import { defineConfig } from 'wxt';
 
+/** The extension's fixed ID follows from this public key: apgnnmbkeccagmehfmhgimbpilbhclid. */
+export const EXTENSION_KEY =
+  'MIIBIjANBgkqhkiG9w0BAQEFAAOCAQ8AMIIBCgKCAQEAtc9hkAwsFzl0TM0LTGDk3dPAnh+5rlfnkqkvvfNaM/IQJTOjjmnbK/OcVYp1syGloficEC39WdPYK9Xn8YfnDgmAzdX5wv9V0LSLf0zBL7qTzUzkFnJI0GzXHfB3vaRXsWHa70CgAQf4HeXDVBDWZX61BTg6zdGTlKyIzE32W9kGmP01vM7S9nFzW7/gHtU3AiQCtL3urDLPACZUrLJUU7vItjCYJWbsSy/R/Jxc7mU0ZqxIXldaWpRjI9j9U5nRQB8dD26EA+4LHNik0Lh7V/1jSHh3d0mXrq0tnlAQpVjRQmkobyjYnkSXlz1N8GW/cfMYl0FIF9UNcO22mz6iUwIDAQAB';
+export const EXTENSION_ID = 'apgnnmbkeccagmehfmhgimbpilbhclid';
+
 // The MV3 extension (extension/) is built by WXT from this configuration.
 export default defineConfig({
   srcDir: 'extension',
   outDir: 'dist/extension',
-  manifest: {
+  publicDir: 'extension/public',
+  // The dialog, options and popup are Preact; its JSX runtime stands in for React's.
+  vite: () => ({
+    resolve: { alias: { 'react/jsx-runtime': 'preact/jsx-runtime', 'react/jsx-dev-runtime': 'preact/jsx-dev-runtime' } },
+  }),
+  manifest: ({ browser }) => ({
     name: 'RoamSign',
-    description: 'Tandatangan digital Roaming + OTP pada skrin iGFMAS, ePerolehan dan SPEKS',
-  },
+    description: 'Tandatangan digital Roaming + OTP pada skrin iGFMAS, ePerolehan dan SPEKS, tanpa token dan tanpa ejen.',
+    ...(browser === 'chrome' ? { key: EXTENSION_KEY } : { browser_specific_settings: { gecko: { id: 'roamsign@anm.gov.my' } } }),
+    permissions: ['storage'],
+    // The server address is configurable, and site rules may name any host.
+    host_permissions: ['http://*/*', 'https://*/*'],
+    storage: { managed_schema: 'managed_schema.json' },
+    web_accessible_resources: [
+      {
+        resources: ['dialog.html'],
+        // The systems' known hosts and local demo servers.
+        matches: ['https://igfmas.anm.gov.my/*', 'https://www.eperolehan.gov.my/*', 'https://speks.anm.gov.my/*', 'http://localhost/*', 'http://127.0.0.1/*'],
+      },
+    ],
+  }),
 });

@@ -20,7 +20,8 @@ export interface CompleteSignatureOptions {
   timeout?: number;
 }
 
-export const DIALOG_FRAME = 'iframe[src*="/widget/frame"]';
+/** The dialog's iframe: the widget's (served by RoamSign) or the extension's own page. */
+export const DIALOG_FRAME = 'iframe[src*="/widget/frame"], iframe[src*="/dialog.html?job="]';
 
 /** Waits until the widget's loader runs on the screen (a click before that reaches the page untouched). */
 export async function waitForWidget(screen: Screen, timeout = 10_000): Promise<void> {

@@ -1,0 +1,26 @@
+import { browser } from 'wxt/browser';
+import { extensionUrl } from '../lib/extensionUrl.js';
+import { defineBackground } from 'wxt/utils/define-background';
+import { createWorker, type Sender } from '../lib/background/worker.js';
+import type { HistoryEntry, Request } from '../lib/messages.js';
+import { loadSettings } from '../lib/settings.js';
+
+export default defineBackground(() => {
+  const handle = createWorker({
+    extensionId: browser.runtime.id,
+    dialogUrl: extensionUrl('/dialog.html'),
+    settings: () => loadSettings(browser.storage),
+    fetch: (input, init) => fetch(input, init),
+    sendToTab: (tabId, frameId, message) => browser.tabs.sendMessage(tabId, message, { frameId }),
+    history: {
+      read: async () => ((await browser.storage.local.get('history')).history ?? []) as HistoryEntry[],
+      write: (entries) => browser.storage.local.set({ history: entries }),
+    },
+    now: () => Date.now(),
+    randomId: () => crypto.randomUUID(),
+  });
+  browser.runtime.onMessage.addListener((message: unknown, sender, sendResponse) => {
+    void handle(message as Request, sender as Sender).then(sendResponse);
+    return true; // the answer comes asynchronously
+  });
+});

@@ -1,0 +1,45 @@
+import { render } from 'preact';
+import { browser } from 'wxt/browser';
+import { pickLang, t } from '../../../shared/i18n/index.js';
+import type { SignDocument } from '../../../shared/widgetProtocol.js';
+import type { SystemId } from '../../../shared/systems.js';
+import { DialogError, type DialogApi } from '../../../widget/dialog/api.js';
+import { App, type DialogOutcome } from '../../../widget/dialog/App.js';
+import '../../../widget/dialog/dialog.css';
+import { send, type Request } from '../../lib/messages.js';
+
+// The same Preact dialog as the widget's, in an extension page framed into the legacy screen:
+// its API calls go through the extension's worker, which alone talks to the RoamSign server.
+
+const params = new URLSearchParams(location.search);
+const jobId = params.get('job') ?? '';
+const lang = pickLang(params.get('lang'));
+document.documentElement.lang = lang;
+const sendMessage = (message: Request) => browser.runtime.sendMessage(message);
+
+async function call<T>(message: Request): Promise<T> {
+  const reply = await send<T>(sendMessage, message);
+  if (!reply.ok) throw new DialogError(reply.code, reply.message || t(lang, 'widget.unreachable'), reply.details ?? {});
+  return reply.value;
+}
+
+const api: DialogApi = {
+  medium: () => Promise.reject(new DialogError('internal', 'not used')),
+  create: () => call({ type: 'rs:api', jobId, op: 'create' }),
+  resend: (requestId) => call({ type: 'rs:api', jobId, op: 'resend', requestId }),
+  complete: (requestId, pin, otp) => call({ type: 'rs:api', jobId, op: 'complete', requestId, pin, otp }),
+  cancel: (requestId) => call({ type: 'rs:api', jobId, op: 'cancel', requestId }),
+};
+
+async function main() {
+  const root = document.getElementById('app')!;
+  const done = (outcome: DialogOutcome) => void send(sendMessage, { type: 'rs:done', jobId, outcome });
+  try {
+    const job = await call<{ nric: string; system: SystemId; documents: SignDocument[]; pageOrigin: string }>({ type: 'rs:job', jobId });
+    render(<App lang={lang} job={{ ...job, api }} onDone={done} />, root);
+  } catch (error) {
+    done({ type: 'error', code: (error as DialogError).code ?? 'internal', message: (error as Error).message });
+  }
+}
+
+void main();

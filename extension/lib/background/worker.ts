@@ -1,0 +1,195 @@
+import { isErrorCode } from '../../../shared/errors.js';
+import type { MediumAnswer } from '../../../shared/schemas/medium.js';
+import type { CompletedSigningRequest } from '../../../shared/schemas/signingRequest.js';
+import { SYSTEMS } from '../../../shared/systems.js';
+import { PAGE_ORIGIN_HEADER, type SignDocument } from '../../../shared/widgetProtocol.js';
+import type { SystemId } from '../../../shared/systems.js';
+import type { HistoryEntry, Reply, Request, TabMessage } from '../messages.js';
+import type { EffectiveSettings } from '../settings.js';
+
+/** Who sent a message, as the browser tells it (runtime.MessageSender). */
+export interface Sender {
+  id?: string;
+  url?: string;
+  origin?: string;
+  tab?: { id?: number };
+  frameId?: number;
+}
+
+interface Job {
+  tabId: number;
+  frameId: number;
+  pageOrigin: string;
+  nric: string;
+  system: SystemId;
+  documents: SignDocument[];
+  lang: 'ms' | 'en';
+  serverUrl: string;
+  createdAt: number;
+}
+
+export interface WorkerDeps {
+  extensionId: string;
+  /** The dialog page's URL prefix (chrome-extension://<id>/dialog.html). */
+  dialogUrl: string;
+  settings(): Promise<EffectiveSettings>;
+  fetch: typeof fetch;
+  sendToTab(tabId: number, frameId: number, message: TabMessage): Promise<unknown>;
+  history: { read(): Promise<HistoryEntry[]>; write(entries: HistoryEntry[]): Promise<void> };
+  now(): number;
+  randomId(): string;
+}
+
+const JOB_LIFETIME_MS = 20 * 60 * 1000;
+const HISTORY_SIZE = 10;
+
+const fail = (code: Extract<Reply<never>, { ok: false }>['code'], message: string, details?: Record<string, unknown>): Reply<never> => ({
+  ok: false,
+  code,
+  message,
+  ...(details ? { details } : {}),
+});
+
+function isSignDocuments(value: unknown): value is SignDocument[] {
+  return (
+    Array.isArray(value) &&
+    value.length > 0 &&
+    value.length <= 500 &&
+    value.every((d) => d && typeof d === 'object' && typeof (d as SignDocument).id === 'string' && typeof (d as SignDocument).digest === 'string')
+  );
+}
+
+/**
+ * The extension's service worker: the only part that talks to the RoamSign server, so no page CSP
+ * or CORS rule can break signing. It takes the page origin from the browser (sender), re-validates
+ * every message, and forgets a job (and everything typed for it) once the job ends.
+ */
+export function createWorker(deps: WorkerDeps) {
+  const jobs = new Map<string, Job>();
+
+  function pageOriginOf(sender: Sender): string | null {
+    const origin = sender.origin ?? (sender.url ? new URL(sender.url).origin : null);
+    return origin && origin !== 'null' ? origin : null;
+  }
+
+  function fromContentScript(sender: Sender): boolean {
+    return sender.id === deps.extensionId && typeof sender.tab?.id === 'number' && !(sender.url ?? '').startsWith(`chrome-extension://`) && !(sender.url ?? '').startsWith('moz-extension://');
+  }
+
+  /** The job a dialog asks about: only our own dialog page, in the tab the job belongs to. */
+  function jobForDialog(jobId: unknown, sender: Sender): Job | null {
+    if (typeof jobId !== 'string' || sender.id !== deps.extensionId || !(sender.url ?? '').startsWith(deps.dialogUrl)) return null;
+    const job = jobs.get(jobId);
+    if (!job || job.tabId !== sender.tab?.id || deps.now() - job.createdAt > JOB_LIFETIME_MS) return null;
+    return job;
+  }
+
+  async function api<T>(serverUrl: string, pageOrigin: string, lang: string, method: 'GET' | 'POST', path: string, body?: unknown): Promise<Reply<T>> {
+    let response: Response;
+    try {
+      response = await deps.fetch(`${serverUrl}/api/v1${path}`, {
+        method,
+        headers: {
+          Accept: 'application/json',
+          'Accept-Language': lang,
+          [PAGE_ORIGIN_HEADER]: pageOrigin,
+          ...(body === undefined ? {} : { 'Content-Type': 'application/json' }),
+        },
+        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+      });
+    } catch {
+      return fail('unreachable', lang === 'en' ? 'The RoamSign server cannot be reached.' : 'Pelayan RoamSign tidak dapat dihubungi.');
+    }
+    const payload = (await response.json().catch(() => null)) as { error?: { code?: unknown; message?: string; details?: Record<string, unknown> } } | null;
+    if (!response.ok) {
+      const code = isErrorCode(payload?.error?.code) ? payload!.error!.code : 'internal';
+      return fail(code, payload?.error?.message ?? code, payload?.error?.details);
+    }
+    return { ok: true, value: payload as T };
+  }
+
+  async function start(message: Extract<Request, { type: 'rs:start' }>, sender: Sender): Promise<Reply<{ token: true } | { jobId: string; lang: string }>> {
+    if (!fromContentScript(sender)) return fail('forbidden', 'not from a content script');
+    const pageOrigin = pageOriginOf(sender);
+    if (!pageOrigin) return fail('origin_not_allowed', 'no page origin');
+    if (!SYSTEMS.includes(message.system) || typeof message.nric !== 'string' || !/^\d{12}$/.test(message.nric) || !isSignDocuments(message.documents)) {
+      return fail('bad_request', 'malformed sign request');
+    }
+    const { settings } = await deps.settings();
+    const medium = await api<MediumAnswer>(settings.serverUrl, pageOrigin, settings.lang, 'GET', `/users/${message.nric}/medium`);
+    if (!medium.ok) return medium;
+    if (medium.value.preferred !== 'roaming') return { ok: true, value: { token: true } };
+    const jobId = deps.randomId();
+    for (const [id, job] of jobs) if (deps.now() - job.createdAt > JOB_LIFETIME_MS) jobs.delete(id);
+    jobs.set(jobId, {
+      tabId: sender.tab!.id!,
+      frameId: sender.frameId ?? 0,
+      pageOrigin,
+      nric: message.nric,
+      system: message.system,
+      documents: message.documents,
+      lang: settings.lang,
+      serverUrl: settings.serverUrl,
+      createdAt: deps.now(),
+    });
+    return { ok: true, value: { jobId, lang: settings.lang } };
+  }
+
+  async function done(job: Job, jobId: string, message: Extract<Request, { type: 'rs:done' }>): Promise<Reply<null>> {
+    jobs.delete(jobId);
+    const outcome = message.outcome;
+    if (outcome?.type === 'signed') {
+      const entries = outcome.signatures.map((s) => ({ requestId: outcome.requestId, documentId: s.documentId, system: job.system, pageOrigin: job.pageOrigin, signedAt: new Date(deps.now()).toISOString() }));
+      await deps.history.write([...entries, ...(await deps.history.read())].slice(0, HISTORY_SIZE));
+    }
+    await deps.sendToTab(job.tabId, job.frameId, { type: 'rs:outcome', jobId, outcome }).catch(() => undefined);
+    return { ok: true, value: null };
+  }
+
+  return async function handle(message: Request, sender: Sender): Promise<Reply<unknown>> {
+    if (!message || typeof message !== 'object' || typeof (message as { type?: unknown }).type !== 'string') return fail('bad_request', 'not a message');
+    switch (message.type) {
+      case 'rs:start':
+        return start(message, sender);
+      case 'rs:job': {
+        const job = jobForDialog(message.jobId, sender);
+        if (!job) return fail('not_found', 'no such job');
+        return { ok: true, value: { nric: job.nric, system: job.system, documents: job.documents, pageOrigin: job.pageOrigin, lang: job.lang } };
+      }
+      case 'rs:api': {
+        const job = jobForDialog(message.jobId, sender);
+        if (!job) return fail('not_found', 'no such job');
+        const id = typeof message.requestId === 'string' && /^sr_[\w-]+$/.test(message.requestId) ? message.requestId : null;
+        const call = <T>(method: 'GET' | 'POST', path: string, body?: unknown) => api<T>(job.serverUrl, job.pageOrigin, job.lang, method, path, body);
+        if (message.op === 'create') return call('POST', '/signing-requests', { nric: job.nric, system: job.system, documents: job.documents });
+        if (!id) return fail('bad_request', 'no request id');
+        if (message.op === 'resend') return call('POST', `/signing-requests/${id}/otp`);
+        if (message.op === 'cancel') return call('POST', `/signing-requests/${id}/cancel`);
+        if (message.op === 'complete' && typeof message.pin === 'string' && typeof message.otp === 'string') {
+          return call<CompletedSigningRequest>('POST', `/signing-requests/${id}/complete`, { pin: message.pin, otp: message.otp });
+        }
+        return fail('bad_request', 'unknown operation');
+      }
+      case 'rs:done': {
+        const job = jobForDialog(message.jobId, sender);
+        if (!job) return fail('not_found', 'no such job');
+        return done(job, message.jobId, message);
+      }
+      case 'rs:health': {
+        const { settings } = await deps.settings();
+        const serverUrl = (typeof message.serverUrl === 'string' && /^https?:\/\//.test(message.serverUrl) ? message.serverUrl : settings.serverUrl).replace(/\/+$/, '');
+        try {
+          const res = await deps.fetch(`${serverUrl}/api/v1/health`);
+          const body = (await res.json()) as { status?: string; version?: string };
+          return res.ok && body.status === 'ok' ? { ok: true, value: { serverUrl, version: body.version } } : fail('unreachable', `HTTP ${res.status}`);
+        } catch {
+          return fail('unreachable', serverUrl);
+        }
+      }
+      case 'rs:history':
+        return { ok: true, value: await deps.history.read() };
+      default:
+        return fail('bad_request', 'unknown message');
+    }
+  };
+}
