@@ -1,16 +1,12 @@
 import { DEFAULT_SITE_RULES, type SiteRule } from '../shared/siteRules.js';
 import { SYSTEMS, type SystemId } from '../shared/systems.js';
 import { isFrameMessage, type FrameMessage, type LoaderMessage, type SignDocument, type WidgetErrorCode } from '../shared/widgetProtocol.js';
+import { addHiddenInputs, interceptApprove, type SignResult } from './intercept.js';
 import { readDocument, readOfficer } from './pageDocument.js';
 
 // The only RoamSign code that runs in the legacy page: it finds the approve buttons, stops their
 // click, and hands the document to the signing dialog in RoamSign's own iframe (the PIN never
 // touches this page). Framework-free and small: it loads on every approve screen.
-
-interface SignResult {
-  requestId: string;
-  signatures: { documentId: string; signature: string; certificateSerial: string }[];
-}
 
 class RoamSignWidgetError extends Error {
   constructor(readonly code: WidgetErrorCode, message: string) {
@@ -48,7 +44,6 @@ type Pending = { resolve(value: SignResult | 'token'): void; reject(error: RoamS
   let ticket = 0;
   const pending = new Map<number, Pending>();
   let busy = false;
-  let passing: Element | null = null;
   let returnFocus: HTMLElement | null = null;
 
   /** The frame is prepared at load so the dialog is ready at the first click; re-prepared after an error. */
@@ -109,31 +104,6 @@ type Pending = { resolve(value: SignResult | 'token'): void; reject(error: RoamS
     });
   }
 
-  function addHiddenInputs(form: HTMLFormElement, result: SignResult) {
-    form.querySelectorAll('input[data-roamsign]').forEach((input) => input.remove());
-    const add = (name: string, value: string) => {
-      const input = document.createElement('input');
-      input.type = 'hidden';
-      input.name = name;
-      input.value = value;
-      input.setAttribute('data-roamsign', '');
-      form.appendChild(input);
-    };
-    add('roamsign_request_id', result.requestId);
-    for (const s of result.signatures) {
-      add('roamsign_document_id', s.documentId);
-      add('roamsign_signature', s.signature);
-      add('roamsign_certificate_serial', s.certificateSerial);
-    }
-  }
-
-  /** Lets the original action run exactly as the page wrote it: its handlers, then its default. */
-  function replay(button: HTMLElement) {
-    passing = button;
-    button.click();
-    passing = null;
-  }
-
   async function onApprove(button: HTMLElement) {
     const nric = readOfficer(document, rule);
     if (!nric) return replay(button); // no officer on this screen: the legacy (token) flow decides
@@ -141,8 +111,7 @@ type Pending = { resolve(value: SignResult | 'token'): void; reject(error: RoamS
     try {
       const result = await request(nric, [await readDocument(document, rule)], 'button');
       if (result === 'token') return replay(button);
-      const form = (button as HTMLButtonElement).form ?? button.closest('form');
-      if (form) addHiddenInputs(form, result);
+      addHiddenInputs(button, result);
       emit('signed', result);
       replay(button);
     } catch (error) {
@@ -154,18 +123,9 @@ type Pending = { resolve(value: SignResult | 'token'): void; reject(error: RoamS
     }
   }
 
-  // Capture phase on window: runs before the page's own (inline onclick, submit) handlers.
-  window.addEventListener(
-    'click',
-    (event) => {
-      const button = (event.target as Element | null)?.closest?.(rule.buttons) as HTMLElement | null;
-      if (!button || button === passing) return;
-      event.preventDefault();
-      event.stopImmediatePropagation();
-      if (!busy) void onApprove(button);
-    },
-    true,
-  );
+  const { replay } = interceptApprove(window, () => rule.buttons, (button) => {
+    if (!busy) void onApprove(button);
+  });
 
   w.RoamSign = {
     /** WebAuthn-style: the page asks, the officer proves, signatures come back. */
