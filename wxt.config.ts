@@ -1,9 +1,6 @@
 import { defineConfig } from 'wxt';
+import { EXTENSION_KEY } from './extension/identity';
 
-/** The extension's fixed ID follows from this public key: apgnnmbkeccagmehfmhgimbpilbhclid. */
-export const EXTENSION_KEY =
-  'MIIBIjANBgkqhkiG9w0BAQEFAAOCAQ8AMIIBCgKCAQEAtc9hkAwsFzl0TM0LTGDk3dPAnh+5rlfnkqkvvfNaM/IQJTOjjmnbK/OcVYp1syGloficEC39WdPYK9Xn8YfnDgmAzdX5wv9V0LSLf0zBL7qTzUzkFnJI0GzXHfB3vaRXsWHa70CgAQf4HeXDVBDWZX61BTg6zdGTlKyIzE32W9kGmP01vM7S9nFzW7/gHtU3AiQCtL3urDLPACZUrLJUU7vItjCYJWbsSy/R/Jxc7mU0ZqxIXldaWpRjI9j9U5nRQB8dD26EA+4LHNik0Lh7V/1jSHh3d0mXrq0tnlAQpVjRQmkobyjYnkSXlz1N8GW/cfMYl0FIF9UNcO22mz6iUwIDAQAB';
-export const EXTENSION_ID = 'apgnnmbkeccagmehfmhgimbpilbhclid';
 
 // The MV3 extension (extension/) is built by WXT from this configuration.
 export default defineConfig({

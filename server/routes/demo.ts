@@ -100,6 +100,17 @@ export function demoRoutes(options: { widgetScriptUrl: string; now?: () => numbe
 
   return (
     new Hono()
+      // `?csp=strict`: the screen as a hardened legacy server sends it (for the extension's tests):
+      // only its own scripts, frames and connections.
+      .use('/demo/*', async (c, next) => {
+        await next();
+        if (c.req.query('csp') === 'strict') {
+          c.res.headers.set(
+            'Content-Security-Policy',
+            "default-src 'self'; script-src 'self' 'unsafe-inline'; style-src 'self' 'unsafe-inline'; img-src 'self'; connect-src 'self'; frame-src 'self'; form-action 'self'; base-uri 'self'",
+          );
+        }
+      })
       // iGFMAS: the STH worklist and document screen (Peraku I, Peraku II, Sah).
       .get('/demo/igfmas', (c) => {
         const ctx = screenContext(c);

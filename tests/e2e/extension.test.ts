@@ -1,0 +1,211 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Browser, Page } from 'puppeteer-core';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { SystemId } from '../../shared/systems.js';
+import { artifactPath, launchChromium } from './browser.js';
+import { buildExtension, EXTENSION_ID, EXTENSION_ORIGIN, extensionWorker, launchWithExtension, setLocalSettings } from './extensionBrowser.js';
+import { completeSignature, DIALOG_FRAME } from './kit.js';
+import { startLiveServer, type LiveServer } from './liveServer.js';
+import { approveScreen, digestOfShownDocument, postedDocuments, SCREENS } from './pages/legacyScreens.js';
+
+const AMINAH = { nric: '900101011234', pin: '123456' };
+/** Chromium on Linux reads enterprise policy from here; the test writes one for the extension's ID. */
+const POLICY_DIR = '/etc/chromium/policies/managed';
+const POLICY_FILE = path.join(POLICY_DIR, 'roamsign-e2e-test.json');
+
+let server: LiveServer;
+let browser: Browser;
+let page: Page;
+
+beforeAll(async () => {
+  buildExtension();
+  server = await startLiveServer({ ROAMSIGN_EXTENSION_ORIGINS: EXTENSION_ORIGIN });
+  browser = await launchWithExtension();
+  await setLocalSettings(browser, { serverUrl: server.url });
+});
+afterAll(async () => {
+  await browser?.close();
+  await server?.stop();
+});
+afterEach(async () => {
+  await page?.close().catch(() => undefined);
+});
+
+async function open(url: string, on: Browser = browser): Promise<Page> {
+  page = await on.newPage();
+  await page.setViewport({ width: 1100, height: 760 });
+  await page.goto(url);
+  return page;
+}
+
+async function verify(on: LiveServer, signature: string, digest: string) {
+  const res = await fetch(`${on.url}/api/v1/verify`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ signature, digest }) });
+  return (await res.json()) as { valid: boolean };
+}
+
+/** Signs on a plain demo screen through the extension and returns what the legacy system received. */
+async function signOn(on: LiveServer, url: string, system: SystemId, browserToUse: Browser = browser) {
+  const before = (await postedDocuments(on.url)).length;
+  await open(url, browserToUse);
+  const screen = await approveScreen(page, system, false);
+  const digest = await digestOfShownDocument(screen, system);
+  // The content script runs at document_idle: give it that moment before the officer's click.
+  await new Promise((resolve) => setTimeout(resolve, 300));
+  await screen.click(SCREENS[system].approve);
+  await screen.waitForSelector(DIALOG_FRAME, { visible: true });
+  await page.screenshot({ path: artifactPath(`extension-dialog-${system}.png`) });
+  await completeSignature(screen, { server: on.url, nric: AMINAH.nric, pin: AMINAH.pin });
+  await screen.waitForSelector('#mesejBerjaya', { timeout: 15_000 });
+  const posted = await postedDocuments(on.url);
+  expect(posted.length).toBe(before + 1);
+  return { received: posted[0]!, digest };
+}
+
+describe.each(Object.keys(SCREENS) as SystemId[])('plain %s screen (no script tag) with the extension', (system) => {
+  it('the approve button opens the dialog; PIN + OTP sign; the legacy handler gets a signature the server verifies', async () => {
+    const { received, digest } = await signOn(server, `${server.pageUrl}${SCREENS[system].path}`, system);
+    expect(await page.$('script[src*="widget.js"]')).toBeNull();
+    expect(received).toMatchObject({ system, documentNo: SCREENS[system].documentId });
+    expect(received.fields.roamsign_request_id).toMatch(/^sr_/);
+    expect((await verify(server, received.fields.roamsign_signature as string, digest)).valid).toBe(true);
+  });
+});
+
+describe('the extension', () => {
+  it('frames its dialog from the extension origin, out of the page scripts\' reach', async () => {
+    await open(`${server.pageUrl}${SCREENS.igfmas.path}`);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    await page.click('#btnPeraku2');
+    await page.waitForSelector(DIALOG_FRAME, { visible: true });
+    const src = await page.$eval(DIALOG_FRAME, (el) => (el as HTMLIFrameElement).src);
+    expect(src.startsWith(`${EXTENSION_ORIGIN}/dialog.html?job=`)).toBe(true);
+    expect(await page.$eval(DIALOG_FRAME, (el) => (el as HTMLIFrameElement).contentDocument)).toBeNull();
+    const frame = await (await page.$(DIALOG_FRAME))!.contentFrame();
+    await frame!.waitForSelector('#rs-cancel');
+    await frame!.click('#rs-cancel');
+    await page.waitForFunction((sel) => !document.querySelector(sel), {}, DIALOG_FRAME);
+  });
+
+  it("a token officer's click passes through untouched", async () => {
+    const before = (await postedDocuments(server.url)).length;
+    await open(`${server.pageUrl}${SCREENS.igfmas.path}?user=750303039999`);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    await Promise.all([page.waitForNavigation(), page.click('#btnSah')]);
+    const posted = await postedDocuments(server.url);
+    expect(posted.length).toBe(before + 1);
+    expect(posted[0]).toMatchObject({ action: 'sah' });
+    expect(Object.keys(posted[0]!.fields).filter((k) => k.startsWith('roamsign'))).toEqual([]);
+  });
+
+  it('signs on a page served with a strict Content-Security-Policy', async () => {
+    const { received } = await signOn(server, `${server.pageUrl}${SCREENS.igfmas.path}?csp=strict`, 'igfmas');
+    expect(received.fields.roamsign_signature).toBeTruthy();
+  });
+
+  it('does not touch a page that no rule matches', async () => {
+    // The same screen, but the iGFMAS rule now names another host.
+    await setLocalSettings(browser, { serverUrl: server.url, rules: { igfmas: { matches: ['https://igfmas.anm.gov.my/*'] } } });
+    try {
+      const before = (await postedDocuments(server.url)).length;
+      await open(`${server.pageUrl}${SCREENS.igfmas.path}`);
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      const html = await page.evaluate(() => document.documentElement.outerHTML);
+      expect(html).not.toContain('dialog.html');
+      await Promise.all([page.waitForNavigation(), page.click('#btnSah')]);
+      const posted = await postedDocuments(server.url);
+      expect(posted.length).toBe(before + 1);
+      expect(Object.keys(posted[0]!.fields).filter((k) => k.startsWith('roamsign'))).toEqual([]);
+    } finally {
+      await setLocalSettings(browser, { serverUrl: server.url });
+    }
+  });
+
+  it('a new server address saved in the options page takes effect', async () => {
+    const second = await startLiveServer({ ROAMSIGN_EXTENSION_ORIGINS: EXTENSION_ORIGIN });
+    try {
+      await open(`${EXTENSION_ORIGIN}/options.html`);
+      await page.waitForSelector('#serverUrl');
+      await page.$eval('#serverUrl', (el) => ((el as HTMLInputElement).value = ''));
+      await page.type('#serverUrl', second.url);
+      await page.click('#test');
+      await page.waitForFunction(() => document.querySelector('#status')?.textContent?.includes('Sambungan berjaya'));
+      await page.click('#save');
+      await page.waitForFunction(() => document.querySelector('#status')?.textContent?.includes('Tetapan disimpan'));
+      await page.close();
+
+      const firstOutbox = server.services.outbox.list(AMINAH.nric, 500).length;
+      const { received, digest } = await signOn(second, `${second.pageUrl}${SCREENS.igfmas.path}`, 'igfmas');
+      expect((await verify(second, received.fields.roamsign_signature as string, digest)).valid).toBe(true);
+      expect(server.services.outbox.list(AMINAH.nric, 500).length).toBe(firstOutbox);
+    } finally {
+      await setLocalSettings(browser, { serverUrl: server.url });
+      await second.stop();
+    }
+  });
+
+  it('the options page refuses an invalid address and says why', async () => {
+    await open(`${EXTENSION_ORIGIN}/options.html`);
+    await page.waitForSelector('#serverUrl');
+    await page.$eval('#serverUrl', (el) => ((el as HTMLInputElement).value = ''));
+    await page.type('#serverUrl', 'ftp://nope');
+    await page.click('#save');
+    await page.waitForFunction(() => document.querySelector('#status')?.textContent?.includes('Tetapan tidak sah'));
+    const worker = await extensionWorker(browser);
+    const stored = await worker.evaluate(() => (globalThis as unknown as { chrome: { storage: { local: { get(k: string): Promise<Record<string, { serverUrl: string }>> } } } }).chrome.storage.local.get('settings'));
+    expect(stored.settings!.serverUrl).toBe(server.url);
+  });
+
+  it('the popup shows the server, the officer on the tab and the last signatures', async () => {
+    await open(`${EXTENSION_ORIGIN}/popup.html`);
+    await page.waitForFunction(() => document.querySelector('#server-status')?.textContent?.includes('boleh dihubungi'));
+    expect(await page.$$eval('#history li', (items) => items.length)).toBeGreaterThan(0);
+    expect(await page.$eval('#history', (el) => el.textContent)).toContain('STH-2026-000123');
+  });
+});
+
+describe('a managed policy', () => {
+  let managedBrowser: Browser | undefined;
+  afterAll(async () => {
+    await managedBrowser?.close();
+    fs.rmSync(POLICY_FILE, { force: true });
+  });
+
+  it('overrides the local server address and shows it locked', async () => {
+    const managedServer = server;
+    fs.mkdirSync(POLICY_DIR, { recursive: true });
+    fs.writeFileSync(POLICY_FILE, JSON.stringify({ '3rdparty': { extensions: { [EXTENSION_ID]: { serverUrl: managedServer.url, lang: 'en' } } } }));
+    managedBrowser = await launchWithExtension();
+    // The local value points nowhere; policy must win.
+    await setLocalSettings(managedBrowser, { serverUrl: 'http://localhost:9' });
+    const worker = await extensionWorker(managedBrowser);
+    await worker.evaluate(async () => {
+      const storage = (globalThis as unknown as { chrome: { storage: { managed: { get(k: null): Promise<Record<string, unknown>> } } } }).chrome.storage.managed;
+      for (let i = 0; i < 100 && !(await storage.get(null)).serverUrl; i++) await new Promise((r) => setTimeout(r, 100));
+    });
+
+    page = await managedBrowser.newPage();
+    await page.goto(`${EXTENSION_ORIGIN}/options.html`);
+    await page.waitForSelector('#serverUrl');
+    expect(await page.$eval('#serverUrl', (el) => [(el as HTMLInputElement).value, (el as HTMLInputElement).disabled])).toEqual([managedServer.url, true]);
+    expect(await page.$eval('#locked-serverUrl', (el) => el.textContent)).toContain('Locked by your organisation');
+    await page.close();
+
+    const { received } = await signOn(managedServer, `${managedServer.pageUrl}${SCREENS.eperolehan.path}`, 'eperolehan', managedBrowser);
+    expect(received.fields.roamsign_signature).toBeTruthy();
+  });
+});
+
+describe('without the extension', () => {
+  it('the plain screen is just the legacy page', async () => {
+    const plain = await launchChromium();
+    try {
+      const p = await plain.newPage();
+      await p.goto(`${server.pageUrl}${SCREENS.igfmas.path}`);
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      expect(await p.$(DIALOG_FRAME)).toBeNull();
+    } finally {
+      await plain.close();
+    }
+  });
+});

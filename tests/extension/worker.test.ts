@@ -1,0 +1,98 @@
+import { describe, expect, it } from 'vitest';
+import { createWorker, type Sender } from '../../extension/lib/background/worker.js';
+import type { HistoryEntry, Request, TabMessage } from '../../extension/lib/messages.js';
+import { mergeSettings } from '../../extension/lib/settings.js';
+
+const ID = 'apgnnmbkeccagmehfmhgimbpilbhclid';
+const DIALOG = `chrome-extension://${ID}/dialog.html`;
+const page: Sender = { id: ID, url: 'https://igfmas.anm.gov.my/sth?doc=1', origin: 'https://igfmas.anm.gov.my', tab: { id: 7 }, frameId: 3 };
+const dialog: Sender = { id: ID, url: `${DIALOG}?job=job-1`, tab: { id: 7 }, frameId: 9 };
+const documents = [{ id: 'STH-1', digest: Buffer.alloc(32).toString('base64') }];
+
+/** A worker over a fake server (fakes belong in unit tests only) that records every call. */
+function setup(preferred: 'roaming' | 'token' = 'roaming') {
+  const calls: { url: string; init: RequestInit }[] = [];
+  const toTabs: { tabId: number; frameId: number; message: TabMessage }[] = [];
+  let history: HistoryEntry[] = [];
+  const fetch = (async (url: string, init: RequestInit = {}) => {
+    calls.push({ url, init });
+    if (url.endsWith('/medium')) return new Response(JSON.stringify({ nric: '900101011234', media: ['roaming'], preferred }), { status: 200 });
+    if (url.endsWith('/complete')) return new Response(JSON.stringify({ error: { code: 'pin_invalid', message: 'PIN tidak sah.', details: { attemptsLeft: 4 } } }), { status: 401 });
+    return new Response(JSON.stringify({ id: 'sr_abcdefghijklmnop' }), { status: 201 });
+  }) as typeof globalThis.fetch;
+  const handle = createWorker({
+    extensionId: ID,
+    dialogUrl: DIALOG,
+    settings: async () => mergeSettings({ serverUrl: 'https://roamsign.gov.my' }, {}),
+    fetch,
+    sendToTab: async (tabId, frameId, message) => void toTabs.push({ tabId, frameId, message }),
+    history: { read: async () => history, write: async (entries) => void (history = entries) },
+    now: () => Date.parse('2026-11-25T08:00:00Z'),
+    randomId: () => 'job-1',
+  });
+  return { handle: (m: unknown, s: Sender) => handle(m as Request, s), calls, toTabs, history: () => history };
+}
+
+describe('extension worker', () => {
+  it('starts a job for a content script, with the page origin taken from the browser', async () => {
+    const w = setup();
+    const reply = await w.handle({ type: 'rs:start', system: 'igfmas', nric: '900101011234', documents }, page);
+    expect(reply).toEqual({ ok: true, value: { jobId: 'job-1', lang: 'ms' } });
+    const headers = w.calls[0]!.init.headers as Record<string, string>;
+    expect(w.calls[0]!.url).toBe('https://roamsign.gov.my/api/v1/users/900101011234/medium');
+    expect(headers['X-RoamSign-Page-Origin']).toBe('https://igfmas.anm.gov.my');
+  });
+
+  it('tells a token officer to go ahead with the legacy flow', async () => {
+    const w = setup('token');
+    expect(await w.handle({ type: 'rs:start', system: 'igfmas', nric: '900101011234', documents }, page)).toEqual({ ok: true, value: { token: true } });
+  });
+
+  it.each([
+    ['another extension', { ...page, id: 'otherextension' }],
+    ['an extension page', { ...page, url: `chrome-extension://${ID}/options.html`, origin: `chrome-extension://${ID}` }],
+    ['no tab', { ...page, tab: undefined }],
+  ])('refuses a start from %s', async (_name, sender) => {
+    const reply = await setup().handle({ type: 'rs:start', system: 'igfmas', nric: '900101011234', documents }, sender as Sender);
+    expect(reply).toMatchObject({ ok: false, code: 'forbidden' });
+  });
+
+  it.each([
+    [{ type: 'rs:start', system: 'sap', nric: '900101011234', documents }],
+    [{ type: 'rs:start', system: 'igfmas', nric: '9001', documents }],
+    [{ type: 'rs:start', system: 'igfmas', nric: '900101011234', documents: [] }],
+    [{ type: 'rs:nonsense' }],
+    [null],
+  ])('answers bad_request to %j', async (message) => {
+    expect(await setup().handle(message, page)).toMatchObject({ ok: false, code: 'bad_request' });
+  });
+
+  it('gives the job only to its own dialog page in the same tab', async () => {
+    const w = setup();
+    await w.handle({ type: 'rs:start', system: 'igfmas', nric: '900101011234', documents }, page);
+    expect(await w.handle({ type: 'rs:job', jobId: 'job-1' }, dialog)).toMatchObject({ ok: true, value: { nric: '900101011234', pageOrigin: 'https://igfmas.anm.gov.my' } });
+    expect(await w.handle({ type: 'rs:job', jobId: 'job-1' }, { ...dialog, tab: { id: 8 } })).toMatchObject({ ok: false, code: 'not_found' });
+    expect(await w.handle({ type: 'rs:job', jobId: 'job-1' }, page)).toMatchObject({ ok: false, code: 'not_found' });
+    expect(await w.handle({ type: 'rs:job', jobId: 'job-2' }, dialog)).toMatchObject({ ok: false, code: 'not_found' });
+  });
+
+  it('forwards API errors with their codes, and creates with the job\'s own documents', async () => {
+    const w = setup();
+    await w.handle({ type: 'rs:start', system: 'igfmas', nric: '900101011234', documents }, page);
+    await w.handle({ type: 'rs:api', jobId: 'job-1', op: 'create' }, dialog);
+    expect(JSON.parse(w.calls[1]!.init.body as string)).toEqual({ nric: '900101011234', system: 'igfmas', documents });
+    const reply = await w.handle({ type: 'rs:api', jobId: 'job-1', op: 'complete', requestId: 'sr_abcdefghijklmnop', pin: '000000', otp: '123456' }, dialog);
+    expect(reply).toEqual({ ok: false, code: 'pin_invalid', message: 'PIN tidak sah.', details: { attemptsLeft: 4 } });
+    expect(await w.handle({ type: 'rs:api', jobId: 'job-1', op: 'complete', requestId: '../../admin', pin: '1', otp: '1' }, dialog)).toMatchObject({ ok: false, code: 'bad_request' });
+  });
+
+  it('hands the outcome to the page frame that asked, records it, and forgets the job', async () => {
+    const w = setup();
+    await w.handle({ type: 'rs:start', system: 'igfmas', nric: '900101011234', documents }, page);
+    const outcome = { type: 'signed' as const, requestId: 'sr_abcdefghijklmnop', signatures: [{ documentId: 'STH-1', signature: 'MII=', certificateSerial: '0a' }] };
+    expect(await w.handle({ type: 'rs:done', jobId: 'job-1', outcome }, dialog)).toEqual({ ok: true, value: null });
+    expect(w.toTabs).toEqual([{ tabId: 7, frameId: 3, message: { type: 'rs:outcome', jobId: 'job-1', outcome } }]);
+    expect(w.history()).toEqual([{ requestId: 'sr_abcdefghijklmnop', documentId: 'STH-1', system: 'igfmas', pageOrigin: 'https://igfmas.anm.gov.my', signedAt: '2026-11-25T08:00:00.000Z' }]);
+    expect(await w.handle({ type: 'rs:job', jobId: 'job-1' }, dialog)).toMatchObject({ ok: false, code: 'not_found' });
+  });
+});
