@@ -8,8 +8,10 @@ import { langOf, trustedReporters } from './routes/caller.js';
 import { demoRoutes } from './routes/demo.js';
 import { devApiRoutes, devPageRoutes } from './routes/dev.js';
 import { healthRoutes } from './routes/health.js';
+import { mobileApiRoutes, mobilePageRoutes } from './routes/mobile.js';
 import { openApiRoutes } from './routes/openapi.js';
 import { pkiRoutes } from './routes/pki.js';
+import { portalRoutes } from './routes/portal.js';
 import { signingRequestRoutes } from './routes/signingRequests.js';
 import { userRoutes } from './routes/users.js';
 import { verifyRoutes } from './routes/verify.js';
@@ -68,7 +70,8 @@ export function createApp(services: Services) {
     .route('/', healthRoutes)
     .route('/', userRoutes(services))
     .route('/', signingRequestRoutes(services))
-    .route('/', verifyRoutes(services));
+    .route('/', verifyRoutes(services))
+    .route('/', mobileApiRoutes(services, services.pushHub));
   if (config.sandbox) api.route('/', devApiRoutes(services));
 
   const app = new Hono()
@@ -82,6 +85,8 @@ export function createApp(services: Services) {
     .route('/', pkiRoutes(services))
     .route('/', openApiRoutes(config.publicUrl))
     .route('/', widgetRoutes(services))
+    .route('/', mobilePageRoutes())
+    .route('/', portalRoutes(services))
     .get('/', (c) => c.redirect('/docs'));
   if (config.sandbox) {
     app.route('/', devPageRoutes(services));

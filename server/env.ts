@@ -68,6 +68,8 @@ export const envSchema = z.object({
     .refine((n) => n >= 1024 && (n & (n - 1)) === 0, 'must be a power of two, at least 1024')
     .default(4096),
   ROAMSIGN_LOG_LEVEL: z.enum(['silent', 'info']).default('info'),
+  /** Officers with no sign-in or signature for this many days are suspended (DESIGN.md: 90). */
+  ROAMSIGN_INACTIVITY_DAYS: positiveInt(90),
 });
 
 export interface Config {
@@ -86,6 +88,7 @@ export interface Config {
   otpSendsPerHour: number;
   pinScryptN: number;
   logLevel: 'silent' | 'info';
+  inactivityDays: number;
 }
 
 /** Parses the environment; throws an Error listing every bad variable. */
@@ -118,5 +121,6 @@ export function parseConfig(env: Record<string, string | undefined>, options: { 
     otpSendsPerHour: e.ROAMSIGN_OTP_SENDS_PER_HOUR,
     pinScryptN: e.ROAMSIGN_PIN_SCRYPT_N,
     logLevel: e.ROAMSIGN_LOG_LEVEL,
+    inactivityDays: e.ROAMSIGN_INACTIVITY_DAYS,
   };
 }

@@ -2,6 +2,7 @@ import { serve } from '@hono/node-server';
 import { createApp } from './app.js';
 import { DEMO_OFFICERS } from './demo/demoData.js';
 import { parseConfig, type Config } from './env.js';
+import { startLifecycleScheduler } from './lifecycle/scheduler.js';
 import { createServices } from './services.js';
 
 function readConfig(): Config {
@@ -16,6 +17,8 @@ function readConfig(): Config {
 const config = readConfig();
 const services = await createServices(config);
 const app = createApp(services);
+// Staff movement and the 90-day inactivity rule, hourly (DESIGN.md "Rules the seeds state").
+const stopLifecycle = startLifecycleScheduler(services, 60 * 60 * 1000, { inactivityDays: config.inactivityDays });
 
 const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, (info) => {
   const lines = [
@@ -34,6 +37,7 @@ const server = serve({ fetch: app.fetch, port: config.port, hostname: config.hos
 });
 
 function shutdown() {
+  stopLifecycle();
   server.close();
   services.close();
   process.exit(0);

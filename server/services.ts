@@ -1,12 +1,16 @@
 import path from 'node:path';
 import { createAuditLog, type AuditLog } from './audit/auditLog.js';
 import { CertificateAuthority } from './ca/certificateAuthority.js';
+import { startCheckpointer } from './db/checkpointer.js';
 import { openDb, type Db } from './db/client.js';
 import { seedDemoData } from './demo/demoData.js';
 import type { Config } from './env.js';
 import { createLogger, type Logger, type LogSink } from './log.js';
 import { createMailer, type Mailer } from './notify/mailer.js';
-import { createOutbox, noDevices, type Outbox, type PushChannel } from './notify/outbox.js';
+import { createChallenges, type Challenges } from './enrolment/challenges.js';
+import { createNotices, type Notices } from './notify/notices.js';
+import { createPushHub, type PushHub } from './mobile/pushHub.js';
+import { createOutbox, type Outbox, type PushChannel } from './notify/outbox.js';
 import { ensureSystems } from './registry/systems.js';
 import { createSigningService, type SigningService } from './signing/signingService.js';
 import { deriveKey, loadOrCreateMasterKey } from './vault/masterKey.js';
@@ -21,6 +25,13 @@ export interface Services {
   audit: AuditLog;
   outbox: Outbox;
   signing: SigningService;
+  /** E-mail that is not a signing OTP (verification links, sign-in codes, approvals). */
+  notices: Notices;
+  /** E-mailed one-time codes for sign-in, PIN reset and device registration. */
+  challenges: Challenges;
+  /** GPKI Mobile live channel: devices' streams, OTP pushes and their acks. */
+  pushHub: PushHub;
+  mailer: Mailer;
   log: Logger;
   now: () => number;
   /** True when this start created the demo data. */
@@ -31,11 +42,13 @@ export interface Services {
 /** Builds every service over the data folder: database, vault, CA, audit, outbox, signing. */
 export async function createServices(
   config: Config,
-  options: { now?: () => number; logSink?: LogSink; push?: PushChannel; mailer?: Mailer; seedDemo?: boolean } = {},
+  options: { now?: () => number; logSink?: LogSink; push?: PushChannel; pushAckTimeoutMs?: number; mailer?: Mailer; seedDemo?: boolean } = {},
 ): Promise<Services> {
   const now = options.now ?? Date.now;
   const log = createLogger({ level: config.logLevel, ...(options.logSink ? { sink: options.logSink } : {}) });
-  const db = openDb(path.join(config.dataDir, 'roamsign.db'));
+  const dbFile = path.join(config.dataDir, 'roamsign.db');
+  const db = openDb(dbFile);
+  const checkpointer = startCheckpointer(db, dbFile);
   const masterKey = loadOrCreateMasterKey(config.dataDir);
   const vault = createSoftVault({ db, masterKey, pinScryptN: config.pinScryptN });
   const audit = createAuditLog({ db, key: deriveKey(masterKey, 'audit-chain'), now });
@@ -43,7 +56,9 @@ export async function createServices(
   ensureSystems(db, config.sandbox ? [new URL(config.publicUrl).origin] : []);
   const seededDemo = (options.seedDemo ?? config.sandbox) ? await seedDemoData({ db, vault, ca, audit, now }) : false;
   const mailer = options.mailer ?? createMailer({ smtpUrl: config.smtpUrl, from: config.mailFrom });
-  const outbox = createOutbox({ db, mailer, push: options.push ?? noDevices, sandbox: config.sandbox, now });
+  const pushHub = createPushHub({ db, now, ...(options.pushAckTimeoutMs !== undefined ? { ackTimeoutMs: options.pushAckTimeoutMs } : {}) });
+  // options.push replaces the hub as the outbox's push channel (outbox tests); the hub still serves /mobile.
+  const outbox = createOutbox({ db, mailer, push: options.push ?? pushHub, sandbox: config.sandbox, now });
   const signing = createSigningService({
     db,
     vault,
@@ -60,6 +75,8 @@ export async function createServices(
     },
     now,
   });
+  const notices = createNotices({ db, mailer, sandbox: config.sandbox, now });
+  const challenges = createChallenges({ db, key: deriveKey(masterKey, 'challenge-mac'), now });
   masterKey.fill(0);
   return {
     config,
@@ -69,10 +86,15 @@ export async function createServices(
     audit,
     outbox,
     signing,
+    notices,
+    challenges,
+    pushHub,
+    mailer,
     log,
     now,
     seededDemo,
     close() {
+      checkpointer.stop();
       mailer.close();
       db.$client.close();
     },

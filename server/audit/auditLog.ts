@@ -1,6 +1,6 @@
 import crypto from 'node:crypto';
 import { asc, desc } from 'drizzle-orm';
-import type { Db } from '../db/client.js';
+import { columnPlaceholders, type Db } from '../db/client.js';
 import { auditLog } from '../db/schema.js';
 
 export interface AuditEntry {
@@ -34,6 +34,20 @@ export function createAuditLog(options: { db: Db; key: Buffer; now: () => number
     return crypto.createHmac('sha256', key).update(prevHash).update('\n').update(body).digest('hex');
   }
 
+  // Prepared once: every state change appends, often several per request.
+  const lastEntry = db.select({ seq: auditLog.seq, hash: auditLog.hash }).from(auditLog).orderBy(desc(auditLog.seq)).limit(1).prepare();
+  const insertEntry = db.insert(auditLog).values(columnPlaceholders(auditLog)).prepare();
+
+  /** Reads the newest entry and chains the new one to it; must run inside a transaction. */
+  function appendNow(e: Required<AuditEntry>): void {
+    const last = lastEntry.get();
+    const seq = (last?.seq ?? 0) + 1;
+    const prevHash = last?.hash ?? GENESIS;
+    const at = now();
+    insertEntry.run({ seq, at, actor: e.actor, action: e.action, subject: e.subject, details: e.details, prevHash, hash: entryHash(prevHash, seq, at, e) });
+  }
+  const appendInOwnTransaction = db.$client.transaction(appendNow);
+
   return {
     append(entry) {
       const e: Required<AuditEntry> = {
@@ -42,15 +56,10 @@ export function createAuditLog(options: { db: Db; key: Buffer; now: () => number
         subject: entry.subject ?? null,
         details: entry.details ?? {},
       };
-      db.transaction((tx) => {
-        const last = tx.select({ seq: auditLog.seq, hash: auditLog.hash }).from(auditLog).orderBy(desc(auditLog.seq)).limit(1).get();
-        const seq = (last?.seq ?? 0) + 1;
-        const prevHash = last?.hash ?? GENESIS;
-        const at = now();
-        tx.insert(auditLog)
-          .values({ seq, at, actor: e.actor, action: e.action, subject: e.subject, details: e.details, prevHash, hash: entryHash(prevHash, seq, at, e) })
-          .run();
-      });
+      // Inside the caller's (synchronous) transaction the read and the insert are already atomic;
+      // alone, they get a transaction of their own.
+      if (db.$client.inTransaction) appendNow(e);
+      else appendInOwnTransaction(e);
     },
 
     verify() {

@@ -29,6 +29,15 @@ export const officers = sqliteTable('officers', {
   /** Consecutive wrong PINs; reset by a right one. */
   pinFailures: integer('pin_failures').notNull().default(0),
   pinLockedAt: integer('pin_locked_at'),
+  /** When the officer proved the e-mail address receives mail (the verification link). */
+  emailVerifiedAt: integer('email_verified_at'),
+  officeAddress: text('office_address'),
+  /** Accounting office (pejabat perakaunan) from the registration template. */
+  accountingOffice: text('accounting_office'),
+  /** The legacy system the officer was registered for. */
+  system: text('system'),
+  /** Last sign-in or signature: 90 days without either suspends the officer. */
+  lastActivityAt: integer('last_activity_at'),
   createdAt: integer('created_at').notNull(),
 });
 
@@ -105,7 +114,9 @@ export const signingRequests = sqliteTable(
     /** The complete answer, stored so a repeated complete returns the same body. */
     result: text('result', { mode: 'json' }),
   },
-  (t) => [index('signing_requests_nric_created').on(t.nric, t.createdAt)],
+  // Covering for the hourly OTP-send count (nric, created_at -> sum of otp_sends): the count reads
+  // no rows, whose documents JSON may span overflow pages before otp_sends.
+  (t) => [index('signing_requests_nric_created_sends').on(t.nric, t.createdAt, t.otpSends)],
 );
 
 export const signatures = sqliteTable(

@@ -32,6 +32,11 @@ export async function seedDemoData(deps: { db: Db; vault: Vault; ca: Certificate
         agencyCode: DEMO_AGENCY.code,
         media: officer.media,
         pinVerifier,
+        emailVerifiedAt: now(),
+        officeAddress: 'Jabatan Akauntan Negara Malaysia Cawangan Perlis, Persiaran Jubli Emas, 01000 Kangar, Perlis',
+        accountingOffice: '1009',
+        system: 'igfmas',
+        lastActivityAt: now(),
         createdAt: now(),
       })
       .run();

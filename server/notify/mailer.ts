@@ -12,13 +12,13 @@ export interface Mailer {
 }
 
 /**
- * E-mail through nodemailer: SMTP when a URL is configured; otherwise (sandbox only) nodemailer's
- * JSON transport builds the message without sending it, and the sandbox outbox keeps it.
+ * E-mail through nodemailer's SMTP transport when a URL is configured. Without one (sandbox only:
+ * env.ts requires SMTP elsewhere) there is nowhere to send to: the sandbox outbox row is the
+ * delivery, so no MIME message is built that nobody would read.
  */
 export function createMailer(options: { smtpUrl: string | undefined; from: string }): Mailer {
-  const transport = options.smtpUrl
-    ? nodemailer.createTransport(options.smtpUrl)
-    : nodemailer.createTransport({ jsonTransport: true });
+  if (!options.smtpUrl) return { send: async () => {}, close: () => {} };
+  const transport = nodemailer.createTransport(options.smtpUrl);
   return {
     async send(mail) {
       await transport.sendMail({ from: options.from, to: mail.to, subject: mail.subject, text: mail.text });

@@ -1,5 +1,5 @@
-import { desc, eq, or } from 'drizzle-orm';
-import type { Db } from '../db/client.js';
+import { desc, eq, sql } from 'drizzle-orm';
+import { columnPlaceholders, type Db } from '../db/client.js';
 import { outbox } from '../db/schema.js';
 import type { Mailer } from './mailer.js';
 import { maskEmail } from './mask.js';
@@ -69,11 +69,17 @@ export function createOutbox(options: {
       : { channel: 'email' as const, destination: maskEmail(recipient.email) };
   }
 
+  // Prepared once. `nric = ? or address = ?` made SQLite collect and sort every message the
+  // officer ever got; each index walked newest-first stops after `limit` rows.
+  const newestTo = (column: typeof outbox.nric | typeof outbox.address) =>
+    db.select().from(outbox).where(eq(column, sql.placeholder('to'))).orderBy(desc(outbox.id)).limit(sql.placeholder('limit')).prepare();
+  const byNric = newestTo(outbox.nric);
+  const byAddress = newestTo(outbox.address);
+  const insert = db.insert(outbox).values(columnPlaceholders(outbox, ['id'])).prepare();
+
   function keep(address: string, channel: Channel, d: OtpDelivery) {
     if (!sandbox) return;
-    db.insert(outbox)
-      .values({ nric: d.recipient.nric, address, channel, subject: d.subject, text: d.text, otp: d.otp, requestId: d.requestId, sentAt: now() })
-      .run();
+    insert.run({ nric: d.recipient.nric, address, channel, subject: d.subject, text: d.text, otp: d.otp, requestId: d.requestId, sentAt: now() });
   }
 
   return {
@@ -91,13 +97,13 @@ export function createOutbox(options: {
     },
 
     list(to, limit = 50) {
-      return db
-        .select()
-        .from(outbox)
-        .where(or(eq(outbox.nric, to), eq(outbox.address, to)))
-        .orderBy(desc(outbox.id))
-        .limit(limit)
-        .all()
+      // Rows matching `nric = to or address = to`, newest first: the two newest-first lists merged.
+      const rows = byNric.all({ to, limit });
+      const seen = new Set(rows.map((row) => row.id));
+      for (const row of byAddress.all({ to, limit })) if (!seen.has(row.id)) rows.push(row);
+      rows.sort((a, b) => b.id - a.id);
+      return rows
+        .slice(0, limit)
         .map((row) => ({
           to: row.address,
           channel: row.channel,

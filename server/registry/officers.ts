@@ -1,18 +1,30 @@
-import { desc, eq } from 'drizzle-orm';
+import { desc, eq, sql } from 'drizzle-orm';
 import type { MediumAnswer } from '../../shared/schemas/medium.js';
-import type { Db } from '../db/client.js';
+import { perConnection, type Db } from '../db/client.js';
 import { certificates, officers } from '../db/schema.js';
 
 export type Officer = typeof officers.$inferSelect;
 export type CertificateRow = typeof certificates.$inferSelect;
 
+// Every signing request reads both: prepared once per connection.
+const queries = perConnection((db) => ({
+  officer: db.select().from(officers).where(eq(officers.nric, sql.placeholder('nric'))).prepare(),
+  latestCertificate: db
+    .select()
+    .from(certificates)
+    .where(eq(certificates.nric, sql.placeholder('nric')))
+    .orderBy(desc(certificates.createdAt))
+    .limit(1)
+    .prepare(),
+}));
+
 export function findOfficer(db: Db, nric: string): Officer | undefined {
-  return db.select().from(officers).where(eq(officers.nric, nric)).get();
+  return queries(db).officer.get({ nric });
 }
 
 /** The officer's newest certificate, whatever its state. */
 export function latestCertificate(db: Db, nric: string): CertificateRow | undefined {
-  return db.select().from(certificates).where(eq(certificates.nric, nric)).orderBy(desc(certificates.createdAt)).limit(1).get();
+  return queries(db).latestCertificate.get({ nric });
 }
 
 /** Can this officer sign with Roaming right now: active, PIN set, certificate valid and not revoked. */

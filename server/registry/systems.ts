@@ -1,6 +1,6 @@
-import { eq } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
 import { SYSTEM_NAMES, SYSTEMS, type SystemId } from '../../shared/systems.js';
-import type { Db } from '../db/client.js';
+import { perConnection, type Db } from '../db/client.js';
 import { systems } from '../db/schema.js';
 
 /** The production hosts of each system; administrators may add more. */
@@ -23,13 +23,19 @@ export function ensureSystems(db: Db, extraOrigins: string[]): void {
   }
 }
 
+// Read on every browser call (CORS) and every signing request: prepared once per connection.
+const queries = perConnection((db) => ({
+  all: db.select({ allowed: systems.allowedOrigins }).from(systems).prepare(),
+  one: db.select({ allowed: systems.allowedOrigins }).from(systems).where(eq(systems.id, sql.placeholder('id'))).prepare(),
+}));
+
 /** Every origin allowed for some system: the browser origins the API answers at all. */
 export function allKnownOrigins(db: Db): Set<string> {
-  return new Set(db.select({ allowed: systems.allowedOrigins }).from(systems).all().flatMap((r) => r.allowed));
+  return new Set(queries(db).all.all().flatMap((r) => r.allowed));
 }
 
 /** The origins allowed for one system: its own list plus the configured extra ones. */
 export function allOriginsFor(db: Db, system: SystemId, extra: string[]): string[] {
-  const row = db.select({ allowed: systems.allowedOrigins }).from(systems).where(eq(systems.id, system)).get();
+  const row = queries(db).one.get({ id: system });
   return [...new Set([...(row?.allowed ?? []), ...extra])];
 }

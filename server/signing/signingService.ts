@@ -1,5 +1,5 @@
 import crypto from 'node:crypto';
-import { and, eq, gt, sql } from 'drizzle-orm';
+import { and, asc, eq, gt, sql } from 'drizzle-orm';
 import { RoamSignError } from '../../shared/errors.js';
 import type { Lang } from '../../shared/i18n/index.js';
 import type {
@@ -14,7 +14,7 @@ import type { SystemId } from '../../shared/systems.js';
 import type { AuditLog } from '../audit/auditLog.js';
 import type { CertificateAuthority } from '../ca/certificateAuthority.js';
 import { createCmsBatch } from '../cms/batchSigner.js';
-import type { Db } from '../db/client.js';
+import { columnPlaceholders, type Db } from '../db/client.js';
 import { officers, signatures, signingRequests, type StoredDocument } from '../db/schema.js';
 import { composeOtpMessage } from '../notify/otpMessage.js';
 import type { Outbox } from '../notify/outbox.js';
@@ -24,6 +24,9 @@ import { findOfficer, latestCertificate, roamingReady, type Officer } from '../r
 import type { Vault } from '../vault/vault.js';
 import { verificationCode } from './verificationCode.js';
 import { checkOwnSignatures } from './checkOwnSignatures.js';
+// Lifecycle (issue 5): staff movement and inactivity.
+import { recordActivity } from '../lifecycle/inactivity.js';
+import { checkSigningStanding } from '../lifecycle/standing.js';
 
 /** DESIGN.md: 5 consecutive wrong PINs lock the officer. */
 export const PIN_MAX_FAILURES = 5;
@@ -34,6 +37,8 @@ const SIGNING_WAIT_MS = 10_000;
 const SIGNING_POLL_MS = 20;
 
 type RequestRow = typeof signingRequests.$inferSelect;
+/** What `signing_requests.result` holds: the completion's answer without its signatures. */
+type StoredResult = Omit<CompletedSigningRequest, 'signatures'>;
 
 export interface SigningPolicy {
   otpTtlSeconds: number;
@@ -66,8 +71,42 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 export function createSigningService(deps: SigningServiceDeps) {
   const { db, vault, ca, outbox, audit, otpKey, policy, now } = deps;
 
+  // The queries of every create and complete, prepared once (drizzle would build and SQLite
+  // prepare each of them again on every call). Rare paths keep plain drizzle calls.
+  const p = sql.placeholder;
+  const q = {
+    load: db.select().from(signingRequests).where(eq(signingRequests.id, p('id'))).prepare(),
+    sendsSince: db
+      .select({ sends: sql<number>`coalesce(sum(${signingRequests.otpSends}), 0)` })
+      .from(signingRequests)
+      .where(and(eq(signingRequests.nric, p('nric')), gt(signingRequests.createdAt, p('since'))))
+      .prepare(),
+    insert: db.insert(signingRequests).values(columnPlaceholders(signingRequests)).prepare(),
+    consume: db
+      .update(signingRequests)
+      .set({ status: 'signing', otpHash: null, consumedOtpHash: sql`${p('hash')}` })
+      .where(and(eq(signingRequests.id, p('id')), eq(signingRequests.status, 'pending'), eq(signingRequests.otpHash, p('hash'))))
+      .prepare(),
+    // Up to 500 rows per completion: a plain better-sqlite3 statement, without drizzle's per-row mapping.
+    insertSignature: db.$client.prepare<[string, string, string, Buffer, string, number]>(
+      'insert into signatures (request_id, document_id, digest, cms, certificate_serial, created_at) values (?, ?, ?, ?, ?, ?)',
+    ),
+    markSigned: db
+      .update(signingRequests)
+      // Placeholders in `set` skip the column mapping: `resultJson` is the JSON text itself.
+      .set({ status: 'signed', signedAt: sql`${p('signedAt')}`, result: sql`${p('resultJson')}` })
+      .where(eq(signingRequests.id, p('id')))
+      .prepare(),
+    signaturesOf: db
+      .select({ documentId: signatures.documentId, cms: signatures.cms, certificateSerial: signatures.certificateSerial })
+      .from(signatures)
+      .where(eq(signatures.requestId, p('id')))
+      .orderBy(asc(signatures.id))
+      .prepare(),
+  };
+
   function load(id: string): RequestRow {
-    const row = db.select().from(signingRequests).where(eq(signingRequests.id, id)).get();
+    const row = q.load.get({ id });
     if (!row) throw new RoamSignError('not_found');
     return row;
   }
@@ -86,16 +125,12 @@ export function createSigningService(deps: SigningServiceDeps) {
   }
 
   function sendsInLastHour(nric: string): number {
-    const row = db
-      .select({ sends: sql<number>`coalesce(sum(${signingRequests.otpSends}), 0)` })
-      .from(signingRequests)
-      .where(and(eq(signingRequests.nric, nric), gt(signingRequests.createdAt, now() - HOUR_MS)))
-      .get();
-    return row?.sends ?? 0;
+    return q.sendsSince.get({ nric, since: now() - HOUR_MS })?.sends ?? 0;
   }
 
   function checkOfficerCanSign(officer: Officer): void {
-    if (officer.status !== 'active') throw new RoamSignError('forbidden', { reason: `officer_${officer.status}` });
+    // Lifecycle: not active, or retired / role ended from the effective date -> forbidden.
+    checkSigningStanding(db, officer, now());
     if (!officer.media.includes('roaming')) throw new RoamSignError('medium_not_roaming');
     if (officer.pinLockedAt !== null) throw new RoamSignError('pin_locked');
     const cert = latestCertificate(db, officer.nric);
@@ -158,10 +193,26 @@ export function createSigningService(deps: SigningServiceDeps) {
     return row;
   }
 
-  /** A request that already signed answers an identical completion with the same body (API.md). */
+  /**
+   * A request that already signed answers an identical completion with the same body (API.md). The
+   * stored result leaves out the signatures (up to 500 CMS, each already in `signatures`): they are
+   * put back from there, in signing order. Results stored whole by earlier versions are kept as is.
+   */
   function answerSettled(row: RequestRow, otp: string): CompletedSigningRequest {
     if (row.status === 'signed' && otpMatches(otpKey, row.id, otp, row.consumedOtpHash)) {
-      return row.result as CompletedSigningRequest;
+      const stored = row.result as StoredResult & { signatures?: CompletedSigningRequest['signatures'] };
+      if (stored.signatures) return stored as CompletedSigningRequest;
+      return {
+        id: stored.id,
+        status: stored.status,
+        signedAt: stored.signedAt,
+        signatures: q.signaturesOf.all({ id: row.id }).map((s) => ({
+          documentId: s.documentId,
+          signature: s.cms.toString('base64'),
+          certificateSerial: s.certificateSerial,
+        })),
+        verification: stored.verification,
+      };
     }
     throw new RoamSignError('request_not_pending', { status: viewStatus(row) });
   }
@@ -195,23 +246,13 @@ export function createSigningService(deps: SigningServiceDeps) {
       })),
       verification: { valid, checkedAt: new Date(now()).toISOString() },
     };
+    const stored: StoredResult = { id: result.id, status: result.status, signedAt: result.signedAt, verification: result.verification };
     db.transaction(() => {
-      db.insert(signatures)
-        .values(
-          row.documents.map((doc, i) => ({
-            requestId: row.id,
-            documentId: doc.id,
-            digest: doc.digest,
-            cms: cmsList[i]!,
-            certificateSerial: cert.serial,
-            createdAt: signedAt.getTime(),
-          })),
-        )
-        .run();
-      db.update(signingRequests)
-        .set({ status: 'signed', signedAt: signedAt.getTime(), result })
-        .where(eq(signingRequests.id, row.id))
-        .run();
+      row.documents.forEach((doc, i) =>
+        q.insertSignature.run(row.id, doc.id, doc.digest, cmsList[i]!, cert.serial, signedAt.getTime()),
+      );
+      q.markSigned.run({ id: row.id, signedAt: signedAt.getTime(), resultJson: JSON.stringify(stored) });
+      recordActivity(db, row.nric, signedAt.getTime()); // lifecycle: a signature is activity (90-day rule)
       audit.append({
         actor: row.nric,
         action: 'request.signed',
@@ -267,7 +308,7 @@ export function createSigningService(deps: SigningServiceDeps) {
         if (sendsInLastHour(officer.nric) >= policy.otpSendsPerHour) {
           throw new RoamSignError('rate_limited', { limit: policy.otpSendsPerHour, window: 'hour' });
         }
-        db.insert(signingRequests).values(row).run();
+        q.insert.run(row);
         audit.append({
           actor: officer.nric,
           action: 'request.created',
@@ -346,6 +387,8 @@ export function createSigningService(deps: SigningServiceDeps) {
 
       const officer = findOfficer(db, row.nric);
       if (!officer) throw new RoamSignError('user_not_found');
+      // Lifecycle: a suspension or movement effective since the request was created refuses too.
+      checkSigningStanding(db, officer, now());
       if (officer.pinLockedAt !== null) throw new RoamSignError('pin_locked');
       if (now() >= row.otpExpiresAt) throw new RoamSignError('otp_expired');
 
@@ -398,11 +441,8 @@ export function createSigningService(deps: SigningServiceDeps) {
       const won = db.transaction(() => {
         const fresh = findOfficer(db, officer.nric)!;
         if (fresh.pinLockedAt !== null) throw new RoamSignError('pin_locked');
-        const changed = db
-          .update(signingRequests)
-          .set({ status: 'signing', otpHash: null, consumedOtpHash: consumedHash })
-          .where(and(eq(signingRequests.id, id), eq(signingRequests.status, 'pending'), eq(signingRequests.otpHash, consumedHash)))
-          .run().changes;
+        checkSigningStanding(db, fresh, now()); // lifecycle: re-checked atomically with the OTP's consumption
+        const changed = q.consume.run({ id, hash: consumedHash }).changes;
         if (changed === 1) {
           if (fresh.pinFailures > 0) db.update(officers).set({ pinFailures: 0 }).where(eq(officers.nric, officer.nric)).run();
           audit.append({ actor: officer.nric, action: 'otp.consumed', subject: id, details: {} });

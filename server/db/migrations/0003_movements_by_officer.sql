@@ -1,0 +1,1 @@
+CREATE INDEX `movements_officer` ON `movements` (`nric`,`effective_at`);

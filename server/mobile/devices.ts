@@ -1,0 +1,157 @@
+import crypto from 'node:crypto';
+import { and, count, eq, gt } from 'drizzle-orm';
+import { RoamSignError } from '../../shared/errors.js';
+import type { AuditLog } from '../audit/auditLog.js';
+import type { Db } from '../db/client.js';
+import { challenges as challengesTable, devices } from '../db/enrolmentSchema.js';
+import { officers } from '../db/schema.js';
+import type { Challenges } from '../enrolment/challenges.js';
+import { maskEmail } from '../notify/mask.js';
+import type { Notices } from '../notify/notices.js';
+import { findOfficer } from '../registry/officers.js';
+
+export type Platform = (typeof devices.$inferSelect)['platform'];
+export type DeviceRow = typeof devices.$inferSelect;
+
+/** A registration code lives 10 minutes (long enough to switch to the mail app and back). */
+export const REGISTRATION_TTL_MS = 10 * 60 * 1000;
+/** Registration e-mails one officer may trigger per hour: anyone knowing nric + phone could otherwise flood the mailbox. */
+export const REGISTRATIONS_PER_HOUR = 5;
+
+const PLATFORM_NAMES: Record<Platform, string> = { android: 'Android', ios: 'iOS', web: 'Web' };
+
+/**
+ * Malaysian mobile numbers as digits in the national form: "+60 12-345 6701", "6012-3456701" and
+ * "012 345 6701" all become "0123456701". Only what people actually type is forgiven.
+ */
+export function normalisePhone(phone: string): string {
+  const digits = phone.replace(/[\s\-().]/g, '').replace(/^\+/, '');
+  if (!/^\d+$/.test(digits)) return '';
+  return digits.startsWith('60') ? `0${digits.slice(2)}` : digits;
+}
+
+/** The bearer secret is only ever stored as its SHA-256 (it has 256 bits of entropy: no slow hash needed). */
+export function hashSecret(secret: string): string {
+  return crypto.createHash('sha256').update(secret).digest('hex');
+}
+
+/** "GPKI Mobile (Android ••• 6701)": which phone gets the OTP, without the whole number. */
+export function deviceDestination(platform: Platform, phone: string | null): string {
+  const last = phone ? normalisePhone(phone).slice(-4) : '';
+  return `GPKI Mobile (${PLATFORM_NAMES[platform]}${last ? ` ••• ${last}` : ''})`;
+}
+
+/** The officer's one active device and its masked destination, or null. */
+export function activeDeviceOf(db: Db, nric: string): { device: DeviceRow; destination: string } | null {
+  const row = db
+    .select({ device: devices, phone: officers.phone })
+    .from(devices)
+    .innerJoin(officers, eq(officers.nric, devices.nric))
+    .where(and(eq(devices.nric, nric), eq(devices.status, 'active')))
+    .get();
+  return row ? { device: row.device, destination: deviceDestination(row.device.platform, row.phone) } : null;
+}
+
+/** The active device a bearer secret belongs to, or null (unknown, removed or replaced). */
+export function deviceBySecret(db: Db, secret: string): DeviceRow | null {
+  return db
+    .select()
+    .from(devices)
+    .where(and(eq(devices.secretHash, hashSecret(secret)), eq(devices.status, 'active')))
+    .get() ?? null;
+}
+
+/** What the registry tells the live channel: a device lost its activation (replaced or removed). */
+export interface DeviceEvents {
+  deactivated(deviceId: string, reason: 'replaced' | 'removed'): void;
+}
+
+/**
+ * GPKI Mobile device registration (DESIGN.md "Rules the seeds state"): nric + the phone number on
+ * the profile, confirmed by a code e-mailed to the officer; the newest device is the only active one.
+ */
+export function createDeviceRegistry(deps: { db: Db; challenges: Challenges; notices: Notices; audit: AuditLog; events: DeviceEvents; now: () => number }) {
+  const { db, challenges, notices, audit, events, now } = deps;
+
+  return {
+    /** Checks nric + profile phone and e-mails a 6-digit code; nothing is stored when refused. */
+    async startRegistration(input: { nric: string; phone: string; platform: Platform; label: string }): Promise<{ challengeId: string; destination: string; expiresAt: string }> {
+      const officer = findOfficer(db, input.nric);
+      if (!officer) throw new RoamSignError('user_not_found');
+      if (officer.status !== 'active') throw new RoamSignError('forbidden', { reason: `officer_${officer.status}` });
+      const given = normalisePhone(input.phone);
+      // Same answer for "no phone on the profile" and "another phone": the caller learns nothing more.
+      if (!officer.phone || given === '' || given !== normalisePhone(officer.phone)) throw new RoamSignError('forbidden', { reason: 'phone_mismatch' });
+
+      const recent = db
+        .select({ n: count() })
+        .from(challengesTable)
+        .where(and(eq(challengesTable.purpose, 'device_registration'), eq(challengesTable.subjectId, officer.nric), gt(challengesTable.createdAt, now() - 60 * 60 * 1000)))
+        .get()!.n;
+      if (recent >= REGISTRATIONS_PER_HOUR) throw new RoamSignError('rate_limited', { limit: REGISTRATIONS_PER_HOUR, window: 'hour' });
+
+      const challenge = challenges.create('device_registration', officer.nric, REGISTRATION_TTL_MS, { platform: input.platform, label: input.label });
+      audit.append({ actor: officer.nric, action: 'device.registration_started', subject: challenge.id, details: { platform: input.platform } });
+      await notices.send({
+        nric: officer.nric,
+        to: officer.email,
+        subject: 'Kod pendaftaran peranti GPKI Mobile',
+        text: [
+          `Salam ${officer.name},`,
+          '',
+          `Peranti "${input.label}" (${PLATFORM_NAMES[input.platform]}) sedang didaftarkan untuk GPKI Mobile bagi akaun anda.`,
+          `Kod pengesahan: ${challenge.code}`,
+          `Kod ini sah selama ${REGISTRATION_TTL_MS / 60_000} minit dan untuk sekali guna sahaja.`,
+          '',
+          'Setelah didaftarkan, peranti ini menjadi satu-satunya peranti aktif anda: peranti yang didaftarkan sebelum ini tidak lagi menerima OTP.',
+          'Jika anda tidak mendaftarkan peranti, abaikan e-mel ini dan jangan kongsi kod ini dengan sesiapa.',
+        ].join('\n'),
+        code: challenge.code,
+      });
+      return { challengeId: challenge.id, destination: maskEmail(officer.email), expiresAt: new Date(challenge.expiresAt).toISOString() };
+    },
+
+    /** Consumes the e-mailed code; the new device replaces any active one (which is told so). */
+    confirmRegistration(challengeId: string, code: string): { deviceId: string; secret: string } {
+      const { subjectId: nric, payload } = challenges.consume(challengeId, 'device_registration', code);
+      const officer = findOfficer(db, nric);
+      if (!officer) throw new RoamSignError('user_not_found');
+      if (officer.status !== 'active') throw new RoamSignError('forbidden', { reason: `officer_${officer.status}` });
+      const platform = payload['platform'] as Platform;
+      const label = String(payload['label']);
+
+      const deviceId = `dev_${crypto.randomBytes(12).toString('base64url')}`;
+      const secret = `rsd_${crypto.randomBytes(32).toString('base64url')}`;
+      const at = now();
+      const replaced = db.transaction((tx) => {
+        const old = tx
+          .update(devices)
+          .set({ status: 'inactive', deactivatedAt: at })
+          .where(and(eq(devices.nric, nric), eq(devices.status, 'active')))
+          .returning({ id: devices.id })
+          .all();
+        for (const o of old) audit.append({ actor: nric, action: 'device.deactivated', subject: o.id, details: { reason: 'replaced', by: deviceId } });
+        tx.insert(devices).values({ id: deviceId, nric, platform, label, secretHash: hashSecret(secret), status: 'active', registeredAt: at }).run();
+        audit.append({ actor: nric, action: 'device.registered', subject: deviceId, details: { platform } });
+        return old;
+      });
+      // After the commit: a replaced device hears it only once the new one is really active.
+      for (const o of replaced) events.deactivated(o.id, 'replaced');
+      return { deviceId, secret };
+    },
+
+    /** "Buang akaun dari peranti ini": the device gives up its activation. */
+    removeDevice(secret: string): { deviceId: string } {
+      const device = deviceBySecret(db, secret);
+      if (!device) throw new RoamSignError('unauthorized');
+      db.transaction((tx) => {
+        tx.update(devices).set({ status: 'inactive', deactivatedAt: now() }).where(eq(devices.id, device.id)).run();
+        audit.append({ actor: device.nric, action: 'device.removed', subject: device.id, details: {} });
+      });
+      events.deactivated(device.id, 'removed');
+      return { deviceId: device.id };
+    },
+  };
+}
+
+export type DeviceRegistry = ReturnType<typeof createDeviceRegistry>;

@@ -1,0 +1,371 @@
+import crypto from 'node:crypto';
+import { and, desc, eq, inArray, isNull, or, sql } from 'drizzle-orm';
+import { RoamSignError } from '../../shared/errors.js';
+import { SYSTEMS } from '../../shared/systems.js';
+import type { RevocationReason } from '../ca/certificateAuthority.js';
+import { admins, applications, emailVerifications } from '../db/enrolmentSchema.js';
+import { agencies, auditLog, certificates, officers, signingRequests } from '../db/schema.js';
+import { findOfficer, type Officer } from '../registry/officers.js';
+import type { Services } from '../services.js';
+import { CODE_TTL_MS, sendBilingual, sendCode } from './mail.js';
+import { EMAIL_RE, normalisePhone, PHONE_RE, refuse, type Application } from './officerPortal.js';
+import { generatePassword, hashPassword, PASSWORD_MIN_LENGTH, verifyPassword } from './passwords.js';
+import { issueVerification } from './verification.js';
+
+export type AdminRow = typeof admins.$inferSelect;
+export type AdminRole = AdminRow['role'];
+
+/**
+ * Who acts: an administrator, or the ops CLI. `agencyCode` null means national scope; a scoped
+ * role (sap, sa, ap) acts only on officers of its own agency.
+ */
+export interface Actor {
+  label: string;
+  agencyCode: string | null;
+}
+
+export function actorOf(admin: AdminRow): Actor {
+  return { label: `admin:${admin.id}`, agencyCode: admin.role === 'admin' ? null : admin.agencyCode };
+}
+
+export const CLI_ACTOR: Actor = { label: 'cli', agencyCode: null };
+
+/** The core of scoping: any action on an officer of another agency is forbidden. */
+export function assertScope(actor: Actor, agencyCode: string): void {
+  if (actor.agencyCode !== null && actor.agencyCode !== agencyCode) throw new RoamSignError('forbidden', { reason: 'agency_outside_scope' });
+}
+
+/** The officer, if the actor may act on them (404 when unknown, 403 when outside the scope). */
+export function officerInScope(services: Services, actor: Actor, nric: string): Officer {
+  const officer = findOfficer(services.db, nric);
+  if (!officer) throw new RoamSignError('user_not_found');
+  assertScope(actor, officer.agencyCode);
+  return officer;
+}
+
+export const NRIC_RE = /^\d{12}$/;
+
+/** A MyKad number: 12 digits (dashes removed) starting with a real YYMMDD birth date. */
+export function normaliseNric(value: string): string | null {
+  const nric = value.trim().replace(/-/g, '');
+  if (!NRIC_RE.test(nric)) return null;
+  const month = Number(nric.slice(2, 4));
+  const day = Number(nric.slice(4, 6));
+  return month >= 1 && month <= 12 && day >= 1 && day <= 31 ? nric : null;
+}
+
+// ---- administrators --------------------------------------------------------------------------
+
+export interface NewAdmin {
+  nric: string;
+  name: string;
+  email: string;
+  role: AdminRole;
+  agencyCode: string | null;
+  password?: string;
+}
+
+/** Creates an administrator; returns the password (generated when none was given) to show once. */
+export async function createAdmin(services: Services, input: NewAdmin, actor: string): Promise<{ id: string; password: string }> {
+  const { db } = services;
+  const nric = normaliseNric(input.nric);
+  if (!nric) throw refuse('bad_nric');
+  const email = input.email.trim().toLowerCase();
+  if (!EMAIL_RE.test(email)) throw refuse('bad_email');
+  if (!input.name.trim()) throw refuse('missing_name');
+  if (input.role === 'admin' ? input.agencyCode !== null : !input.agencyCode) throw refuse('bad_role_agency');
+  if (input.agencyCode && !db.select({ code: agencies.code }).from(agencies).where(eq(agencies.code, input.agencyCode)).get()) throw refuse('unknown_agency');
+  if (db.select({ id: admins.id }).from(admins).where(eq(admins.nric, nric)).get()) throw refuse('admin_exists');
+  const password = input.password ?? generatePassword();
+  if (password.length < PASSWORD_MIN_LENGTH) throw refuse('weak_password');
+  const passwordVerifier = await hashPassword(password);
+  const id = `adm_${crypto.randomBytes(9).toString('base64url')}`;
+  db.transaction(() => {
+    db.insert(admins).values({ id, nric, name: input.name.trim(), email, role: input.role, agencyCode: input.agencyCode, passwordVerifier, createdAt: services.now() }).run();
+    services.audit.append({ actor, action: 'admin.created', subject: id, details: { nric, role: input.role, agencyCode: input.agencyCode } });
+  });
+  return { id, password };
+}
+
+export function findAdmin(services: Services, id: string): AdminRow | undefined {
+  return services.db.select().from(admins).where(eq(admins.id, id)).get();
+}
+
+// A verifier to check against when the nric is unknown, so both answers take as long.
+let dummyVerifier: Promise<string> | null = null;
+
+/** Factor one: nric + password; then a code goes to the administrator's e-mail (factor two). */
+export async function startAdminSignIn(services: Services, nric: string, password: string): Promise<{ challengeId: string }> {
+  const admin = services.db.select().from(admins).where(eq(admins.nric, nric.replace(/-/g, ''))).get();
+  dummyVerifier ??= hashPassword(generatePassword());
+  const ok = await verifyPassword(password, admin?.passwordVerifier ?? (await dummyVerifier));
+  if (!admin || !ok || admin.status !== 'active') {
+    services.audit.append({ actor: 'portal', action: 'admin.sign_in_failed', subject: admin?.id ?? null, details: {} });
+    throw new RoamSignError('unauthorized', { reason: 'bad_credentials' });
+  }
+  const { id, code } = services.challenges.create('admin_sign_in', admin.id, CODE_TTL_MS, {});
+  await sendCode(services, { nric: admin.nric, email: admin.email }, code, { ms: 'log masuk pentadbir', en: 'administrator sign-in' });
+  return { challengeId: id };
+}
+
+export function completeAdminSignIn(services: Services, challengeId: string, code: string): AdminRow {
+  const { subjectId } = services.challenges.consume(challengeId, 'admin_sign_in', code);
+  const admin = findAdmin(services, subjectId);
+  if (!admin || admin.status !== 'active') throw new RoamSignError('forbidden');
+  services.audit.append({ actor: `admin:${admin.id}`, action: 'portal.signed_in', subject: admin.id, details: {} });
+  return admin;
+}
+
+// ---- registering officers --------------------------------------------------------------------
+
+export interface RegisterInput {
+  nric: string;
+  name: string;
+  email: string;
+  agencyCode: string;
+  accountingOffice: string;
+  system: string;
+  phone?: string;
+}
+
+/** Why a registration was refused: the CSV report's reasons. */
+export type RejectReason =
+  | 'bad_nric'
+  | 'missing_name'
+  | 'bad_email'
+  | 'bad_phone'
+  | 'unknown_agency'
+  | 'agency_outside_scope'
+  | 'unknown_system'
+  | 'officer_in_other_agency'
+  | 'duplicate_in_file';
+
+export type RegisterOutcome = { status: 'created' | 'updated'; nric: string } | { status: 'rejected'; nric: string; reason: RejectReason };
+
+/** Checks a registration without changing anything; the CSV import reports the reason per row. */
+export function checkRegistration(services: Services, actor: Actor, input: RegisterInput): RegisterOutcome & { normalised?: RegisterInput } {
+  const nric = normaliseNric(input.nric);
+  const raw = input.nric.trim();
+  if (!nric) return { status: 'rejected', nric: raw, reason: 'bad_nric' };
+  const reject = (reason: RejectReason): RegisterOutcome => ({ status: 'rejected', nric, reason });
+  const name = input.name.trim();
+  if (!name || name.length > 200) return reject('missing_name');
+  const email = input.email.trim().toLowerCase();
+  if (!EMAIL_RE.test(email) || email.length > 254) return reject('bad_email');
+  const phone = input.phone ? normalisePhone(input.phone) : '';
+  if (phone && !PHONE_RE.test(phone)) return reject('bad_phone');
+  const agencyCode = input.agencyCode.trim();
+  if (!services.db.select({ code: agencies.code }).from(agencies).where(eq(agencies.code, agencyCode)).get()) return reject('unknown_agency');
+  if (actor.agencyCode !== null && actor.agencyCode !== agencyCode) return reject('agency_outside_scope');
+  const system = input.system.trim().toLowerCase();
+  if (!(SYSTEMS as readonly string[]).includes(system)) return reject('unknown_system');
+  const existing = findOfficer(services.db, nric);
+  if (existing && existing.agencyCode !== agencyCode) {
+    // A transfer is a staff movement, not a registration; outside the scope it is simply forbidden.
+    return reject(actor.agencyCode !== null ? 'agency_outside_scope' : 'officer_in_other_agency');
+  }
+  return {
+    status: existing ? 'updated' : 'created',
+    nric,
+    normalised: { nric, name, email, agencyCode, accountingOffice: input.accountingOffice.trim(), system, ...(phone ? { phone } : {}) },
+  };
+}
+
+/**
+ * Registers a new officer with the roaming medium, or adds roaming to an existing (token) officer,
+ * and e-mails the verification link when the address is not verified yet (or is a new one).
+ */
+export async function registerOfficer(services: Services, actor: Actor, input: RegisterInput): Promise<RegisterOutcome> {
+  const { db, now } = services;
+  const checked = checkRegistration(services, actor, input);
+  if (checked.status === 'rejected' || !checked.normalised) return checked;
+  const v = checked.normalised;
+  const existing = findOfficer(db, v.nric);
+  let sendTo: string | null = null;
+  db.transaction(() => {
+    if (!existing) {
+      db.insert(officers)
+        .values({ nric: v.nric, name: v.name, email: v.email, phone: v.phone ?? null, agencyCode: v.agencyCode, media: ['roaming'], accountingOffice: v.accountingOffice || null, system: v.system, createdAt: now() })
+        .run();
+      services.audit.append({ actor: actor.label, action: 'officer.registered', subject: v.nric, details: { media: ['roaming'], agencyCode: v.agencyCode, system: v.system } });
+      sendTo = v.email;
+    } else {
+      const media = existing.media.includes('roaming') ? existing.media : [...existing.media, 'roaming' as const];
+      db.update(officers)
+        .set({ name: v.name, media, accountingOffice: v.accountingOffice || existing.accountingOffice, system: v.system, ...(v.phone ? { phone: v.phone } : {}) })
+        .where(eq(officers.nric, v.nric))
+        .run();
+      services.audit.append({ actor: actor.label, action: 'officer.updated', subject: v.nric, details: { media, system: v.system } });
+      // The registered address stays until a different one is verified.
+      if (existing.emailVerifiedAt === null || v.email !== existing.email) sendTo = v.email;
+    }
+  });
+  if (sendTo) await issueVerification(services, v.nric, sendTo, actor.label);
+  return { status: checked.status, nric: v.nric };
+}
+
+/** Re-sends the verification link: to the address waiting for verification, else the registered one. */
+export async function resendVerification(services: Services, actor: Actor, nric: string): Promise<string> {
+  const officer = officerInScope(services, actor, nric);
+  const pending = services.db
+    .select({ email: emailVerifications.email })
+    .from(emailVerifications)
+    .where(and(eq(emailVerifications.nric, nric), isNull(emailVerifications.usedAt)))
+    .orderBy(desc(emailVerifications.createdAt))
+    .limit(1)
+    .get();
+  const email = pending && pending.email !== officer.email ? pending.email : officer.email;
+  if (email === officer.email && officer.emailVerifiedAt !== null) throw refuse('already_verified');
+  await issueVerification(services, nric, email, actor.label);
+  return email;
+}
+
+// ---- lists -----------------------------------------------------------------------------------
+
+export function listOfficers(services: Services, actor: Actor): Officer[] {
+  const q = services.db.select().from(officers);
+  return (actor.agencyCode === null ? q : q.where(eq(officers.agencyCode, actor.agencyCode))).orderBy(officers.name).limit(500).all();
+}
+
+export function listApplications(services: Services, actor: Actor, status: Application['status'] = 'pending'): (Application & { name: string; agencyCode: string })[] {
+  const rows = services.db
+    .select({ app: applications, name: officers.name, agencyCode: officers.agencyCode })
+    .from(applications)
+    .innerJoin(officers, eq(officers.nric, applications.nric))
+    .where(actor.agencyCode === null ? eq(applications.status, status) : and(eq(applications.status, status), eq(officers.agencyCode, actor.agencyCode)))
+    .orderBy(desc(applications.createdAt))
+    .limit(500)
+    .all();
+  return rows.map((r) => ({ ...r.app, name: r.name, agencyCode: r.agencyCode }));
+}
+
+// ---- decisions -------------------------------------------------------------------------------
+
+function pendingApplication(services: Services, actor: Actor, id: string): { app: Application; officer: Officer } {
+  const app = services.db.select().from(applications).where(eq(applications.id, id)).get();
+  if (!app) throw new RoamSignError('not_found');
+  const officer = officerInScope(services, actor, app.nric);
+  if (app.status !== 'pending') throw refuse('application_not_pending');
+  return { app, officer };
+}
+
+/**
+ * Approves: the application's PIN verifier becomes the officer's (the administrator never sees
+ * it), roaming is added, the CA issues the certificate and the officer is e-mailed.
+ */
+export async function approveApplication(services: Services, actor: Actor, id: string): Promise<{ serial: string }> {
+  const { db, now } = services;
+  const { app, officer } = pendingApplication(services, actor, id);
+  const won = db.transaction(() => {
+    const changed = db
+      .update(applications)
+      .set({ status: 'approved', decidedBy: actor.label, decidedAt: now() })
+      .where(and(eq(applications.id, id), eq(applications.status, 'pending')))
+      .run().changes;
+    if (changed !== 1) return false;
+    const media = officer.media.includes('roaming') ? officer.media : [...officer.media, 'roaming' as const];
+    db.update(officers)
+      .set({ pinVerifier: app.pinVerifier, pinFailures: 0, pinLockedAt: null, media, phone: app.phone, officeAddress: app.officeAddress, system: app.system })
+      .where(eq(officers.nric, app.nric))
+      .run();
+    services.audit.append({ actor: actor.label, action: 'application.approved', subject: app.nric, details: { application: id } });
+    return true;
+  });
+  if (!won) throw refuse('application_not_pending');
+  // A live older certificate is superseded by the new key.
+  const live = db
+    .select({ serial: certificates.serial })
+    .from(certificates)
+    .where(and(eq(certificates.nric, app.nric), isNull(certificates.revokedAt)))
+    .all();
+  for (const cert of live) await services.ca.revoke(cert.serial, 'superseded', actor.label);
+  const agency = db.select().from(agencies).where(eq(agencies.code, officer.agencyCode)).get();
+  const issued = await services.ca.issueOfficerCertificate({ nric: officer.nric, name: officer.name, agencyName: agency?.name ?? officer.agencyCode });
+  await sendBilingual(
+    services,
+    { nric: officer.nric, email: officer.email },
+    { ms: 'Sijil telah dikeluarkan', en: 'Your certificate has been issued' },
+    {
+      ms: `Permohonan sijil Roaming anda telah diluluskan. Sijil telah dikeluarkan (siri ${issued.serial}). Anda kini boleh menandatangani dengan PIN dan OTP.`,
+      en: `Your Roaming certificate application has been approved. The certificate has been issued (serial ${issued.serial}). You can now sign with your PIN and OTP.`,
+    },
+  );
+  return { serial: issued.serial };
+}
+
+export async function rejectApplication(services: Services, actor: Actor, id: string, reason: string): Promise<void> {
+  const { db, now } = services;
+  const text = reason.trim();
+  if (text.length < 3 || text.length > 500) throw refuse('reason_required');
+  const { app, officer } = pendingApplication(services, actor, id);
+  db.transaction(() => {
+    db.update(applications).set({ status: 'rejected', decidedBy: actor.label, decidedAt: now(), reason: text }).where(eq(applications.id, id)).run();
+    services.audit.append({ actor: actor.label, action: 'application.rejected', subject: app.nric, details: { application: id, reason: text } });
+  });
+  await sendBilingual(
+    services,
+    { nric: officer.nric, email: officer.email },
+    { ms: 'Permohonan sijil ditolak', en: 'Certificate application rejected' },
+    {
+      ms: `Permohonan sijil Roaming anda telah ditolak. Sebab: ${text}\nAnda boleh memohon semula di portal RoamSign.`,
+      en: `Your Roaming certificate application has been rejected. Reason: ${text}\nYou may apply again in the RoamSign portal.`,
+    },
+  );
+}
+
+// ---- certificate and PIN ---------------------------------------------------------------------
+
+export const REVOCATION_REASONS: RevocationReason[] = ['unspecified', 'keyCompromise', 'affiliationChanged', 'superseded', 'cessationOfOperation'];
+
+/** Revokes the officer's live certificates with a reason; the CA reissues the CRL at once. */
+export async function revokeCertificate(services: Services, actor: Actor, nric: string, reason: string): Promise<string[]> {
+  officerInScope(services, actor, nric);
+  if (!(REVOCATION_REASONS as string[]).includes(reason)) throw refuse('bad_revocation_reason');
+  const live = services.db
+    .select({ serial: certificates.serial })
+    .from(certificates)
+    .where(and(eq(certificates.nric, nric), isNull(certificates.revokedAt)))
+    .all();
+  if (!live.length) throw new RoamSignError('not_found', { reason: 'no_certificate' });
+  for (const cert of live) await services.ca.revoke(cert.serial, reason as RevocationReason, actor.label);
+  services.audit.append({ actor: actor.label, action: 'officer.certificate_revoked', subject: nric, details: { serials: live.map((c) => c.serial), reason } });
+  return live.map((c) => c.serial);
+}
+
+export function unlockPin(services: Services, actor: Actor, nric: string): void {
+  officerInScope(services, actor, nric);
+  services.db.transaction(() => {
+    services.db.update(officers).set({ pinFailures: 0, pinLockedAt: null }).where(eq(officers.nric, nric)).run();
+    services.audit.append({ actor: actor.label, action: 'pin.unlocked', subject: nric, details: {} });
+  });
+}
+
+// ---- audit -----------------------------------------------------------------------------------
+
+export type AuditRow = typeof auditLog.$inferSelect;
+
+/**
+ * The audit log an actor may read: entries about officers of their agency, their signing
+ * requests and certificates (nationally: everything). `nric` narrows to one officer.
+ */
+export function auditFor(services: Services, actor: Actor, nric?: string, limit = 200): AuditRow[] {
+  const { db } = services;
+  if (nric) officerInScope(services, actor, nric);
+  if (actor.agencyCode === null && !nric) return db.select().from(auditLog).orderBy(desc(auditLog.seq)).limit(limit).all();
+  const whose = nric
+    ? sql`select ${nric}`
+    : sql`select ${officers.nric} from ${officers} where ${officers.agencyCode} = ${actor.agencyCode}`;
+  return db
+    .select()
+    .from(auditLog)
+    .where(
+      or(
+        inArray(auditLog.subject, whose),
+        inArray(auditLog.subject, sql`select ${signingRequests.id} from ${signingRequests} where ${signingRequests.nric} in (${whose})`),
+        inArray(auditLog.subject, sql`select ${certificates.serial} from ${certificates} where ${certificates.nric} in (${whose})`),
+      ),
+    )
+    .orderBy(desc(auditLog.seq))
+    .limit(limit)
+    .all();
+}

@@ -1,0 +1,250 @@
+import type { Context, MiddlewareHandler } from 'hono';
+import { getCookie, setCookie, deleteCookie } from 'hono/cookie';
+import { html, raw } from 'hono/html';
+import type { HtmlEscapedString } from 'hono/utils/html';
+import { RoamSignError } from '../../shared/errors.js';
+import type { Lang } from '../../shared/i18n/index.js';
+import type { Logger } from '../log.js';
+import type { Services } from '../services.js';
+import { cookieIsSecure, createSessionStore, sameSecret, SESSION_ABSOLUTE_MS, SESSION_COOKIE, type Session, type SessionStore, type SubjectType } from './sessions.js';
+import { errorLines, tx, type TextKey } from './text.js';
+
+// HTTP plumbing shared by the officer and administrator portals: language, sessions, CSRF, pages.
+
+export type PortalEnv = { Variables: { lang: Lang; session: Session | null; form: Record<string, string | File> } };
+export type PortalContext = Context<PortalEnv>;
+type Html = HtmlEscapedString | Promise<HtmlEscapedString> | string;
+
+const LANG_COOKIE = 'rs_lang';
+export const MAX_FORM_BYTES = 2 * 1024 * 1024;
+
+export interface PortalKit {
+  services: Services;
+  store: SessionStore;
+  origin: string;
+  secure: boolean;
+}
+
+export function portalKit(services: Services): PortalKit {
+  return {
+    services,
+    store: createSessionStore(services.db, services.now),
+    origin: new URL(services.config.publicUrl).origin,
+    secure: cookieIsSecure(services.config.publicUrl),
+  };
+}
+
+/**
+ * Every portal request: language (?lang=en switches and is remembered), security headers, the
+ * session behind the cookie, and for POSTs the Origin check (the server's own origin only).
+ */
+export function base(kit: PortalKit): MiddlewareHandler<PortalEnv> {
+  return async (c, next) => {
+    const asked = c.req.query('lang');
+    let lang: Lang = getCookie(c, LANG_COOKIE) === 'en' ? 'en' : 'ms';
+    if (asked === 'en' || asked === 'ms') {
+      lang = asked;
+      setCookie(c, LANG_COOKIE, lang, { path: '/', sameSite: 'Lax', secure: kit.secure, maxAge: 365 * 24 * 3600 });
+    }
+    c.set('lang', lang);
+    if (c.req.method === 'POST') {
+      // Browsers send Origin on every form POST; a missing one falls back to the Referer.
+      const origin = c.req.header('origin') ?? refererOrigin(c.req.header('referer'));
+      if (origin !== kit.origin) throw new RoamSignError('forbidden', { reason: 'origin' });
+      const type = c.req.header('content-type') ?? '';
+      if (!type.startsWith('application/x-www-form-urlencoded') && !type.startsWith('multipart/form-data')) throw new RoamSignError('bad_request');
+      const length = Number(c.req.header('content-length') ?? 0);
+      if (length > MAX_FORM_BYTES) throw new RoamSignError('payload_too_large', { maxBytes: MAX_FORM_BYTES });
+      const parsed = await c.req.parseBody();
+      const form: Record<string, string | File> = {};
+      for (const [key, value] of Object.entries(parsed)) if (typeof value === 'string' || value instanceof File) form[key] = value;
+      c.set('form', form);
+    } else c.set('form', {});
+    c.set('session', kit.store.read(getCookie(c, SESSION_COOKIE)));
+    c.header('Cache-Control', 'no-store');
+    c.header('X-Frame-Options', 'DENY');
+    c.header('X-Content-Type-Options', 'nosniff');
+    c.header('Referrer-Policy', 'no-referrer');
+    c.header('Content-Security-Policy', "default-src 'none'; style-src 'unsafe-inline'; img-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'");
+    await next();
+  };
+}
+
+function refererOrigin(referer: string | undefined): string | undefined {
+  if (!referer) return undefined;
+  try {
+    return new URL(referer).origin;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Pages behind a sign-in: no session sends a GET to the sign-in page and refuses a POST (401);
+ * every POST must carry the session's CSRF token in `_csrf` (403 when missing or wrong).
+ */
+export function requireSession(type: SubjectType, signInPath: string): MiddlewareHandler<PortalEnv> {
+  return async (c, next) => {
+    const session = c.get('session');
+    if (!session || session.subjectType !== type) {
+      if (c.req.method === 'GET') return c.redirect(`${signInPath}?ended=1`, 303);
+      throw new RoamSignError('unauthorized');
+    }
+    if (c.req.method === 'POST') {
+      const token = c.get('form')._csrf;
+      if (typeof token !== 'string' || !sameSecret(token, session.csrfToken)) throw new RoamSignError('forbidden', { reason: 'csrf' });
+    }
+    await next();
+  };
+}
+
+/** A signed-in session: the fresh cookie replaces (and ends) whatever the browser had. */
+export function startSession(kit: PortalKit, c: PortalContext, type: SubjectType, subjectId: string): void {
+  const { cookie } = kit.store.start(type, subjectId, getCookie(c, SESSION_COOKIE));
+  setCookie(c, SESSION_COOKIE, cookie, { httpOnly: true, secure: kit.secure, sameSite: 'Strict', path: '/', maxAge: SESSION_ABSOLUTE_MS / 1000 });
+}
+
+export function endSession(kit: PortalKit, c: PortalContext): void {
+  kit.store.end(getCookie(c, SESSION_COOKIE));
+  deleteCookie(c, SESSION_COOKIE, { path: '/', secure: kit.secure, httpOnly: true, sameSite: 'Strict' });
+}
+
+/** A text field of the posted form ('' when absent or a file). */
+export function field(c: PortalContext, name: string): string {
+  const value = c.get('form')[name];
+  return typeof value === 'string' ? value : '';
+}
+
+// ---- HTML ------------------------------------------------------------------------------------
+
+export function hidden(name: string, value: string) {
+  return html`<input type="hidden" name="${name}" value="${value}" />`;
+}
+
+export function csrf(c: PortalContext) {
+  return hidden('_csrf', c.get('session')?.csrfToken ?? '');
+}
+
+export interface InputOptions {
+  type?: string;
+  value?: string;
+  required?: boolean;
+  autocomplete?: string;
+  inputmode?: string;
+  pattern?: string;
+  hint?: string;
+  maxlength?: number;
+}
+
+/** A labelled input; the hint is tied to it with aria-describedby. */
+export function input(label: string, name: string, o: InputOptions = {}) {
+  const id = `f-${name}`;
+  return html`<p>
+    <label for="${id}">${label}</label>
+    <input id="${id}" name="${name}" type="${o.type ?? 'text'}" value="${o.value ?? ''}" ${o.required === false ? '' : raw('required')}
+      ${o.autocomplete ? html`autocomplete="${o.autocomplete}"` : ''} ${o.inputmode ? html`inputmode="${o.inputmode}"` : ''}
+      ${o.pattern ? html`pattern="${o.pattern}"` : ''} ${o.maxlength ? html`maxlength="${String(o.maxlength)}"` : ''}
+      ${o.hint ? html`aria-describedby="${id}-hint"` : ''} />
+    ${o.hint ? html`<small id="${id}-hint">${o.hint}</small>` : ''}
+  </p>`;
+}
+
+export function select(label: string, name: string, options: { value: string; label: string }[], selected = '') {
+  const id = `f-${name}`;
+  return html`<p>
+    <label for="${id}">${label}</label>
+    <select id="${id}" name="${name}" required>
+      ${options.map((o) => html`<option value="${o.value}" ${o.value === selected ? raw('selected') : ''}>${o.label}</option>`)}
+    </select>
+  </p>`;
+}
+
+export function errorBox(lines: string[]) {
+  if (!lines.length) return '';
+  return html`<div class="error" role="alert"><p><strong>${lines[0]}</strong></p>${lines.length > 1 ? html`<ul>${lines.slice(1).map((l) => html`<li>${l}</li>`)}</ul>` : ''}</div>`;
+}
+
+export function notice(text: string | null) {
+  return text ? html`<div class="ok" role="status"><p>${text}</p></div>` : '';
+}
+
+/** `?ok=<key>` after a redirect shows that key's sentence. */
+export function okNotice(c: PortalContext) {
+  const key = c.req.query('ok');
+  return key && /^[a-z_]+$/.test(key) ? notice(safeTx(c.get('lang'), `ok_${key}`)) : '';
+}
+
+function safeTx(lang: Lang, key: string): string | null {
+  try {
+    return tx(lang, key as TextKey) ?? null;
+  } catch {
+    return null;
+  }
+}
+
+const STYLE = `
+body{font:16px/1.5 system-ui,sans-serif;margin:0;color:#1b1b1b;background:#fafafa}
+header{background:#0b3d91;color:#fff;padding:.75rem 1.5rem;display:flex;gap:1rem;align-items:center;flex-wrap:wrap}
+header a{color:#fff}header .brand{font-weight:700;text-decoration:none;margin-right:auto}
+header form{margin:0}header button{background:none;border:1px solid #fff;color:#fff;padding:.25rem .75rem;cursor:pointer}
+main{max-width:60rem;margin:1.5rem auto;padding:0 1.5rem}
+.skip{position:absolute;left:-999px}.skip:focus{left:1rem;top:1rem;background:#fff;color:#000;padding:.5rem}
+label{display:block;font-weight:600}input,select,textarea{font:inherit;padding:.4rem;min-width:18rem;max-width:100%;border:1px solid #666;border-radius:3px}
+input[type=checkbox]{min-width:0}small{display:block;color:#444}
+button{font:inherit;padding:.5rem 1rem;background:#0b3d91;color:#fff;border:0;border-radius:3px;cursor:pointer}
+button.secondary{background:#555}:focus-visible{outline:3px solid #f5a623;outline-offset:2px}
+.error{border-left:4px solid #b00020;background:#fdecee;padding:.5rem 1rem;margin:1rem 0}
+.ok{border-left:4px solid #1b7f3a;background:#e8f5ec;padding:.5rem 1rem;margin:1rem 0}
+table{border-collapse:collapse;width:100%;margin:1rem 0}th,td{border:1px solid #ccc;padding:.35rem .5rem;text-align:left;vertical-align:top}
+section{background:#fff;border:1px solid #ddd;border-radius:4px;padding:.5rem 1.25rem;margin:1rem 0}
+dl{display:grid;grid-template-columns:max-content 1fr;gap:.25rem 1rem}dt{font-weight:600}
+form.inline{display:inline}nav ul{list-style:none;padding:0;display:flex;gap:1rem;flex-wrap:wrap}`;
+
+/** The page shell: skip link, language switch, sign-out when signed in, main landmark. */
+export function page(c: PortalContext, title: string, body: Html, options: { admin?: boolean } = {}) {
+  const lang = c.get('lang');
+  const other: Lang = lang === 'en' ? 'ms' : 'en';
+  const session = c.get('session');
+  const home = options.admin ? '/portal/admin' : '/portal';
+  const signOut = options.admin ? '/portal/admin/sign-out' : '/portal/sign-out';
+  const signedIn = session && (session.subjectType === 'admin') === Boolean(options.admin);
+  return html`<!doctype html>
+    <html lang="${lang}">
+      <head>
+        <meta charset="utf-8" />
+        <meta name="viewport" content="width=device-width, initial-scale=1" />
+        <title>${title} — ${tx(lang, options.admin ? 'adminTitle' : 'portalTitle')}</title>
+        <style>${raw(STYLE)}</style>
+      </head>
+      <body>
+        <a class="skip" href="#main">${tx(lang, 'skip')}</a>
+        <header>
+          <a class="brand" href="${home}">${tx(lang, options.admin ? 'adminTitle' : 'portalTitle')}</a>
+          <a href="?lang=${other}" hreflang="${other}" lang="${other}">${other === 'en' ? 'English' : 'Bahasa Malaysia'}</a>
+          ${signedIn ? html`<form method="post" action="${signOut}">${csrf(c)}<button type="submit">${tx(lang, 'signOut')}</button></form>` : ''}
+        </header>
+        <main id="main">
+          <h1>${title}</h1>
+          ${body}
+        </main>
+      </body>
+    </html>`;
+}
+
+/** Error pages of the portal: the error in words with its HTTP status (never a stack or a secret). */
+export function portalErrorHandler(admin: boolean, log: Logger) {
+  return (error: Error, c: Context) => {
+    const ctx = c as PortalContext;
+    if (!(error instanceof RoamSignError)) log.error('internal', { path: c.req.path, error: error.name, message: error.message });
+    if (!ctx.get('lang')) ctx.set('lang', 'ms');
+    const status = error instanceof RoamSignError ? error.status : 500;
+    const lang = ctx.get('lang');
+    const back = admin ? '/portal/admin' : '/portal';
+    return ctx.html(page(ctx, tx(lang, 'errorTitle'), html`${errorBox(errorLines(lang, error))}<p><a href="${back}">${tx(lang, 'back')}</a></p>`, { admin }), status as 400);
+  };
+}
+
+export function formatTime(lang: Lang, at: number | null): string {
+  if (at === null) return '—';
+  return new Date(at).toLocaleString(lang === 'en' ? 'en-MY' : 'ms-MY', { timeZone: 'Asia/Kuala_Lumpur', dateStyle: 'medium', timeStyle: 'short' });
+}

@@ -1,0 +1,289 @@
+import crypto from 'node:crypto';
+import { and, desc, eq, inArray, sql } from 'drizzle-orm';
+import { RoamSignError } from '../../shared/errors.js';
+import { SYSTEMS, type SystemId } from '../../shared/systems.js';
+import { applications } from '../db/enrolmentSchema.js';
+import { officers, signatures, signingRequests } from '../db/schema.js';
+import { findOfficer, latestCertificate, type Officer } from '../registry/officers.js';
+import { PIN_MAX_FAILURES } from '../signing/signingService.js';
+import type { Services } from '../services.js';
+import { CODE_TTL_MS, sendCode } from './mail.js';
+import { checkPin } from './pinRules.js';
+import { issueVerification, pendingEmail } from './verification.js';
+
+export type Application = typeof applications.$inferSelect;
+
+/** A bad_request the portal shows in words: `reason` names the message. */
+export function refuse(reason: string, details: Record<string, unknown> = {}): RoamSignError {
+  return new RoamSignError('bad_request', { reason, ...details });
+}
+
+function assertPinRules(nric: string, pin: string, confirm: string): void {
+  const violations = checkPin(pin, nric, confirm);
+  if (violations.length) throw refuse('pin_rules', { violations });
+}
+
+export const EMAIL_RE = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+export const PHONE_RE = /^\+?\d{9,15}$/;
+
+/** Phone numbers are kept as digits with an optional leading +, spaces and dashes removed. */
+export function normalisePhone(value: string): string {
+  return value.replace(/[\s-]/g, '');
+}
+
+function officerOrThrow(services: Services, nric: string): Officer {
+  const officer = findOfficer(services.db, nric);
+  if (!officer) throw new RoamSignError('user_not_found');
+  return officer;
+}
+
+// ---- sign-in ---------------------------------------------------------------------------------
+
+/**
+ * Step 1: e-mail a 6-digit code to the verified address. An unknown, inactive or unverified
+ * officer gets a challenge id that matches nothing, so the page does not tell who is registered.
+ */
+export async function startOfficerSignIn(services: Services, nric: string): Promise<{ challengeId: string }> {
+  const officer = findOfficer(services.db, nric);
+  if (!officer || officer.status !== 'active' || officer.emailVerifiedAt === null) {
+    return { challengeId: `ch_${crypto.randomBytes(16).toString('base64url')}` };
+  }
+  const { id, code } = services.challenges.create('officer_sign_in', nric, CODE_TTL_MS, { step: 'sign_in' });
+  await sendCode(services, { nric, email: officer.email }, code, { ms: 'log masuk', en: 'sign-in' });
+  return { challengeId: id };
+}
+
+/** Step 2: the code consumes the challenge; the officer's activity clock restarts. */
+export function completeOfficerSignIn(services: Services, challengeId: string, code: string): string {
+  const { subjectId, payload } = services.challenges.consume(challengeId, 'officer_sign_in', code);
+  if (payload.step !== 'sign_in') throw new RoamSignError('not_found');
+  const officer = officerOrThrow(services, subjectId);
+  if (officer.status !== 'active') throw new RoamSignError('forbidden', { reason: `officer_${officer.status}` });
+  services.db.update(officers).set({ lastActivityAt: services.now() }).where(eq(officers.nric, subjectId)).run();
+  services.audit.append({ actor: `officer:${subjectId}`, action: 'portal.signed_in', subject: subjectId, details: {} });
+  return subjectId;
+}
+
+// ---- home ------------------------------------------------------------------------------------
+
+export interface OfficerHome {
+  officer: Officer;
+  pendingEmail: string | null;
+  application: Application | null;
+  certificate: { serial: string; notAfter: number; revoked: boolean } | null;
+}
+
+export function officerHome(services: Services, nric: string): OfficerHome {
+  const officer = officerOrThrow(services, nric);
+  const application = services.db.select().from(applications).where(eq(applications.nric, nric)).orderBy(desc(applications.createdAt)).limit(1).get() ?? null;
+  const cert = latestCertificate(services.db, nric);
+  return {
+    officer,
+    pendingEmail: pendingEmail(services, nric, officer.email),
+    application,
+    certificate: cert ? { serial: cert.serial, notAfter: cert.notAfter, revoked: cert.revokedAt !== null } : null,
+  };
+}
+
+// ---- application -----------------------------------------------------------------------------
+
+/** The application's security check: a fresh code e-mailed for this step (10 minutes). */
+export async function startApplicationCheck(services: Services, nric: string): Promise<{ challengeId: string }> {
+  const officer = officerOrThrow(services, nric);
+  if (officer.emailVerifiedAt === null) throw refuse('email_not_verified');
+  const { id, code } = services.challenges.create('officer_sign_in', nric, CODE_TTL_MS, { step: 'application' });
+  await sendCode(services, { nric, email: officer.email }, code, { ms: 'semakan keselamatan permohonan', en: 'application security check' });
+  return { challengeId: id };
+}
+
+export interface ApplicationInput {
+  system: string;
+  pin: string;
+  pinConfirm: string;
+  officeAddress: string;
+  phone: string;
+  challengeId: string;
+  code: string;
+  declaration: boolean;
+}
+
+/** Applies for the roaming certificate; only the vault's PIN verifier is stored. */
+export async function applyForCertificate(services: Services, nric: string, input: ApplicationInput): Promise<Application> {
+  const { db, now } = services;
+  const officer = officerOrThrow(services, nric);
+  if (officer.emailVerifiedAt === null) throw refuse('email_not_verified');
+  if (db.select({ id: applications.id }).from(applications).where(and(eq(applications.nric, nric), eq(applications.status, 'pending'))).get()) {
+    throw refuse('application_pending');
+  }
+  if (!(SYSTEMS as readonly string[]).includes(input.system)) throw refuse('unknown_system');
+  const officeAddress = input.officeAddress.trim();
+  if (officeAddress.length < 10 || officeAddress.length > 500) throw refuse('bad_address');
+  const phone = normalisePhone(input.phone);
+  if (!PHONE_RE.test(phone)) throw refuse('bad_phone');
+  if (!input.declaration) throw refuse('declaration_required');
+  assertPinRules(nric, input.pin, input.pinConfirm);
+  // The code is checked last: a typo elsewhere on the form does not burn it.
+  let check: { subjectId: string; payload: Record<string, unknown> };
+  try {
+    check = services.challenges.consume(input.challengeId, 'officer_sign_in', input.code);
+  } catch (error) {
+    if (error instanceof RoamSignError && error.code === 'not_found') throw new RoamSignError('otp_invalid');
+    throw error;
+  }
+  if (check.subjectId !== nric || check.payload.step !== 'application') throw new RoamSignError('otp_invalid');
+  const pinVerifier = await services.vault.hashPin(input.pin);
+  const at = now();
+  const row: Application = {
+    id: `app_${crypto.randomBytes(12).toString('base64url')}`,
+    nric,
+    system: input.system as SystemId,
+    officeAddress,
+    phone,
+    pinVerifier,
+    declaredAt: at,
+    status: 'pending',
+    decidedBy: null,
+    decidedAt: null,
+    reason: null,
+    createdAt: at,
+  };
+  db.transaction(() => {
+    db.insert(applications).values(row).run();
+    services.audit.append({ actor: `officer:${nric}`, action: 'application.submitted', subject: nric, details: { application: row.id, system: row.system } });
+  });
+  return row;
+}
+
+// ---- PIN change and reset --------------------------------------------------------------------
+
+/** Change PIN with the old one; a wrong old PIN counts towards the same lock-out as signing. */
+export async function changePin(services: Services, nric: string, oldPin: string, pin: string, pinConfirm: string): Promise<void> {
+  const { db } = services;
+  const officer = officerOrThrow(services, nric);
+  if (officer.pinVerifier === null) throw refuse('no_pin');
+  if (officer.pinLockedAt !== null) throw new RoamSignError('pin_locked');
+  assertPinRules(nric, pin, pinConfirm);
+  if (!(await services.vault.verifyPin(oldPin, officer.pinVerifier))) {
+    db.transaction(() => {
+      const { failures } = db
+        .update(officers)
+        .set({ pinFailures: sql`${officers.pinFailures} + 1` })
+        .where(eq(officers.nric, nric))
+        .returning({ failures: officers.pinFailures })
+        .get()!;
+      if (failures >= PIN_MAX_FAILURES) db.update(officers).set({ pinLockedAt: services.now() }).where(eq(officers.nric, nric)).run();
+      services.audit.append({ actor: `officer:${nric}`, action: 'pin.change_failed', subject: nric, details: { failures } });
+    });
+    throw new RoamSignError('pin_invalid');
+  }
+  const verifier = await services.vault.hashPin(pin);
+  db.transaction(() => {
+    db.update(officers).set({ pinVerifier: verifier, pinFailures: 0 }).where(eq(officers.nric, nric)).run();
+    services.audit.append({ actor: `officer:${nric}`, action: 'pin.changed', subject: nric, details: {} });
+  });
+}
+
+export async function startPinReset(services: Services, nric: string): Promise<{ challengeId: string }> {
+  const officer = officerOrThrow(services, nric);
+  if (officer.pinVerifier === null) throw refuse('no_pin');
+  const { id, code } = services.challenges.create('pin_reset', nric, CODE_TTL_MS, {});
+  await sendCode(services, { nric, email: officer.email }, code, { ms: 'set semula PIN', en: 'PIN reset' });
+  return { challengeId: id };
+}
+
+/** Forgotten PIN: the e-mailed code, then a new PIN; this also clears a PIN lock. */
+export async function completePinReset(services: Services, nric: string, challengeId: string, code: string, pin: string, pinConfirm: string): Promise<void> {
+  const { db } = services;
+  const officer = officerOrThrow(services, nric);
+  if (officer.pinVerifier === null) throw refuse('no_pin');
+  assertPinRules(nric, pin, pinConfirm);
+  let subjectId: string;
+  try {
+    subjectId = services.challenges.consume(challengeId, 'pin_reset', code).subjectId;
+  } catch (error) {
+    if (error instanceof RoamSignError && error.code === 'not_found') throw new RoamSignError('otp_invalid');
+    throw error;
+  }
+  if (subjectId !== nric) throw new RoamSignError('otp_invalid');
+  const verifier = await services.vault.hashPin(pin);
+  db.transaction(() => {
+    db.update(officers).set({ pinVerifier: verifier, pinFailures: 0, pinLockedAt: null }).where(eq(officers.nric, nric)).run();
+    services.audit.append({ actor: `officer:${nric}`, action: 'pin.reset', subject: nric, details: { wasLocked: officer.pinLockedAt !== null } });
+  });
+}
+
+// ---- profile ---------------------------------------------------------------------------------
+
+export interface ProfileInput {
+  email?: string;
+  phone?: string;
+  officeAddress?: string;
+}
+
+/** Phone and office address change at once; a new e-mail only after its link is used. */
+export async function updateProfile(services: Services, nric: string, input: ProfileInput): Promise<{ emailPending: boolean }> {
+  const { db } = services;
+  const officer = officerOrThrow(services, nric);
+  const set: Partial<Pick<Officer, 'phone' | 'officeAddress'>> = {};
+  if (input.phone !== undefined && input.phone.trim() !== '') {
+    const phone = normalisePhone(input.phone);
+    if (!PHONE_RE.test(phone)) throw refuse('bad_phone');
+    if (phone !== officer.phone) set.phone = phone;
+  }
+  if (input.officeAddress !== undefined && input.officeAddress.trim() !== '') {
+    const address = input.officeAddress.trim();
+    if (address.length < 10 || address.length > 500) throw refuse('bad_address');
+    if (address !== officer.officeAddress) set.officeAddress = address;
+  }
+  let email: string | null = null;
+  if (input.email !== undefined && input.email.trim() !== '') {
+    email = input.email.trim().toLowerCase();
+    if (!EMAIL_RE.test(email) || email.length > 254) throw refuse('bad_email');
+    if (email === officer.email) email = null;
+  }
+  if (Object.keys(set).length) {
+    db.transaction(() => {
+      db.update(officers).set(set).where(eq(officers.nric, nric)).run();
+      services.audit.append({ actor: `officer:${nric}`, action: 'profile.updated', subject: nric, details: { fields: Object.keys(set) } });
+    });
+  }
+  if (email) await issueVerification(services, nric, email, `officer:${nric}`);
+  return { emailPending: email !== null };
+}
+
+// ---- signing history -------------------------------------------------------------------------
+
+export interface HistoryEntry {
+  id: string;
+  system: string;
+  status: string;
+  createdAt: number;
+  signedAt: number | null;
+  documents: { id: string; title?: string; amount?: string }[];
+  signatures: number;
+}
+
+/** The officer's own signing requests, newest first, with how many signatures each produced. */
+export function signingHistory(services: Services, nric: string, limit = 50): HistoryEntry[] {
+  const { db } = services;
+  const rows = db.select().from(signingRequests).where(eq(signingRequests.nric, nric)).orderBy(desc(signingRequests.createdAt)).limit(limit).all();
+  if (!rows.length) return [];
+  const counts = new Map(
+    db
+      .select({ requestId: signatures.requestId, n: sql<number>`count(*)` })
+      .from(signatures)
+      .where(inArray(signatures.requestId, rows.map((r) => r.id)))
+      .groupBy(signatures.requestId)
+      .all()
+      .map((r) => [r.requestId, r.n]),
+  );
+  return rows.map((r) => ({
+    id: r.id,
+    system: r.system,
+    status: r.status,
+    createdAt: r.createdAt,
+    signedAt: r.signedAt,
+    documents: r.documents.map((d) => ({ id: d.id, ...(d.summary?.title ? { title: d.summary.title } : {}), ...(d.summary?.amount ? { amount: d.summary.amount } : {}) })),
+    signatures: counts.get(r.id) ?? 0,
+  }));
+}

@@ -1,0 +1,97 @@
+import crypto from 'node:crypto';
+import { and, eq, isNull } from 'drizzle-orm';
+import type { Db } from '../db/client.js';
+import { admins, sessions } from '../db/enrolmentSchema.js';
+import { officers } from '../db/schema.js';
+
+export const SESSION_COOKIE = 'rs_session';
+/** Idle time-out: a session unused for 15 minutes is over. */
+export const SESSION_IDLE_MS = 15 * 60 * 1000;
+/** Absolute time-out: no session lives past 12 hours, however busy. */
+export const SESSION_ABSOLUTE_MS = 12 * 60 * 60 * 1000;
+
+export type SubjectType = 'officer' | 'admin';
+
+export interface Session {
+  idHash: string;
+  subjectType: SubjectType;
+  subjectId: string;
+  csrfToken: string;
+  createdAt: number;
+}
+
+const sha256 = (value: string) => crypto.createHash('sha256').update(value).digest('base64url');
+
+/** Constant-time string comparison (CSRF tokens). */
+export function sameSecret(a: string, b: string): boolean {
+  const x = Buffer.from(a);
+  const y = Buffer.from(b);
+  return x.length === y.length && crypto.timingSafeEqual(x, y);
+}
+
+/** Cookies are Secure everywhere but a plain-http localhost development server. */
+export function cookieIsSecure(publicUrl: string): boolean {
+  return !(publicUrl.startsWith('http://localhost') || publicUrl.startsWith('http://127.0.0.1'));
+}
+
+/**
+ * Portal sessions: the browser holds a random 32-byte id, the table only its SHA-256, so a copy of
+ * the database cannot be replayed as a cookie.
+ */
+export function createSessionStore(db: Db, now: () => number) {
+  function end(idHash: string): void {
+    db.update(sessions).set({ endedAt: now() }).where(and(eq(sessions.idHash, idHash), isNull(sessions.endedAt))).run();
+  }
+
+  /** Is the subject still allowed a session (not suspended, retired or disabled)? */
+  function subjectActive(type: SubjectType, id: string): boolean {
+    if (type === 'officer') return db.select({ s: officers.status }).from(officers).where(eq(officers.nric, id)).get()?.s === 'active';
+    return db.select({ s: admins.status }).from(admins).where(eq(admins.id, id)).get()?.s === 'active';
+  }
+
+  return {
+    /**
+     * Starts a session after a successful sign-in; any session the browser already had ends
+     * (rotation: an id planted before sign-in is worthless after it). Returns the cookie value.
+     */
+    start(subjectType: SubjectType, subjectId: string, previousCookie?: string): { cookie: string; session: Session } {
+      if (previousCookie) end(sha256(previousCookie));
+      const cookie = crypto.randomBytes(32).toString('base64url');
+      const at = now();
+      const session: Session = { idHash: sha256(cookie), subjectType, subjectId, csrfToken: crypto.randomBytes(32).toString('base64url'), createdAt: at };
+      db.insert(sessions).values({ ...session, lastSeenAt: at }).run();
+      return { cookie, session };
+    },
+
+    /** The live session behind a cookie, touched (idle clock restarted); ends and drops expired ones. */
+    read(cookie: string | undefined): Session | null {
+      if (!cookie) return null;
+      const idHash = sha256(cookie);
+      const row = db.select().from(sessions).where(eq(sessions.idHash, idHash)).get();
+      if (!row || row.endedAt !== null) return null;
+      const at = now();
+      if (at - row.lastSeenAt >= SESSION_IDLE_MS || at - row.createdAt >= SESSION_ABSOLUTE_MS || !subjectActive(row.subjectType, row.subjectId)) {
+        end(idHash);
+        return null;
+      }
+      db.update(sessions).set({ lastSeenAt: at }).where(eq(sessions.idHash, idHash)).run();
+      return { idHash, subjectType: row.subjectType, subjectId: row.subjectId, csrfToken: row.csrfToken, createdAt: row.createdAt };
+    },
+
+    /** Sign-out: the session ends server-side, whatever the browser keeps. */
+    end(cookie: string | undefined): void {
+      if (cookie) end(sha256(cookie));
+    },
+
+    /** Ends every session of a subject (suspension, disabling, PIN reset elsewhere). */
+    endAllOf(subjectType: SubjectType, subjectId: string): number {
+      return db
+        .update(sessions)
+        .set({ endedAt: now() })
+        .where(and(eq(sessions.subjectType, subjectType), eq(sessions.subjectId, subjectId), isNull(sessions.endedAt)))
+        .run().changes;
+    },
+  };
+}
+
+export type SessionStore = ReturnType<typeof createSessionStore>;

@@ -1,0 +1,289 @@
+import { Hono } from 'hono';
+import { html } from 'hono/html';
+import { RoamSignError } from '../../shared/errors.js';
+import { SYSTEMS, SYSTEM_NAMES } from '../../shared/systems.js';
+import { agencies } from '../db/schema.js';
+import {
+  actorOf,
+  approveApplication,
+  auditFor,
+  completeAdminSignIn,
+  createAdmin,
+  findAdmin,
+  listApplications,
+  listOfficers,
+  registerOfficer,
+  rejectApplication,
+  resendVerification,
+  revokeCertificate,
+  REVOCATION_REASONS,
+  startAdminSignIn,
+  unlockPin,
+  type AdminRole,
+  type AdminRow,
+} from '../portal/adminPortal.js';
+import { importOfficers, type ImportRow } from '../portal/csvImport.js';
+import {
+  csrf,
+  endSession,
+  errorBox,
+  field,
+  formatTime,
+  hidden,
+  input,
+  notice,
+  okNotice,
+  page,
+  portalErrorHandler,
+  requireSession,
+  select,
+  startSession,
+  type PortalContext,
+  type PortalEnv,
+  type PortalKit,
+} from '../portal/http.js';
+import { errorLines, reasonText, tx } from '../portal/text.js';
+import type { Services } from '../services.js';
+
+const ADMIN = '/portal/admin';
+const SIGN_IN = `${ADMIN}/sign-in`;
+
+/** Administrators' pages (/portal/admin): every officer action checks the agency scope in the domain. */
+export function adminRoutes(services: Services, kit: PortalKit) {
+  const signedIn = requireSession('admin', SIGN_IN);
+  const L = (c: PortalContext) => c.get('lang');
+  const adminOf = (c: PortalContext): AdminRow => {
+    const admin = findAdmin(services, c.get('session')!.subjectId);
+    if (!admin) throw new RoamSignError('unauthorized');
+    return admin;
+  };
+  const actor = (c: PortalContext) => actorOf(adminOf(c));
+  const view = (c: PortalContext, title: string, body: Parameters<typeof page>[2], status = 200) => c.html(page(c, title, body, { admin: true }), status as 200);
+  const done = (c: PortalContext, ok: string) => c.redirect(`${ADMIN}?ok=${ok}`, 303);
+  const nricParam = (c: PortalContext) => {
+    const nric = (c.req.param('nric') ?? '').replace(/-/g, '');
+    if (!/^\d{12}$/.test(nric)) throw new RoamSignError('bad_request', { reason: 'bad_nric' });
+    return nric;
+  };
+
+  const signInPage = (c: PortalContext, errors: string[] = []) =>
+    view(
+      c,
+      tx(L(c), 'signIn'),
+      html`${c.req.query('ended') ? notice(tx(L(c), 'sessionEnded')) : ''}${okNotice(c)}${errorBox(errors)}
+        <form method="post" action="${SIGN_IN}">
+          ${input(tx(L(c), 'nric'), 'nric', { inputmode: 'numeric', autocomplete: 'username', hint: tx(L(c), 'nricHint'), maxlength: 14 })}
+          ${input(tx(L(c), 'password'), 'password', { type: 'password', autocomplete: 'current-password' })}
+          <button type="submit">${tx(L(c), 'continue')}</button>
+        </form>`,
+      errors.length ? 401 : 200,
+    );
+  const codePage = (c: PortalContext, challengeId: string, errors: string[] = []) =>
+    view(
+      c,
+      tx(L(c), 'signIn'),
+      html`${errors.length ? errorBox(errors) : notice(tx(L(c), 'adminCodeSent'))}
+        <form method="post" action="${SIGN_IN}/code">${hidden('challengeId', challengeId)}
+          ${input(tx(L(c), 'code'), 'code', { inputmode: 'numeric', autocomplete: 'one-time-code', pattern: '\\d{6}', maxlength: 6 })}
+          <button type="submit">${tx(L(c), 'signIn')}</button>
+        </form>`,
+      errors.length ? 401 : 200,
+    );
+
+  const agencyOptions = (admin: AdminRow) => {
+    const all = services.db.select().from(agencies).orderBy(agencies.code).all();
+    return all.filter((a) => admin.role === 'admin' || a.code === admin.agencyCode).map((a) => ({ value: a.code, label: `${a.code} — ${a.name}` }));
+  };
+
+  const dashboard = (c: PortalContext, errors: string[] = [], extra: Parameters<typeof page>[2] | '' = '') => {
+    const lang = L(c);
+    const admin = adminOf(c);
+    const scope = actorOf(admin);
+    const apps = listApplications(services, scope);
+    const officers = listOfficers(services, scope);
+    return view(
+      c,
+      `${tx(lang, 'adminTitle')}: ${admin.name} (${admin.role}${admin.agencyCode ? `, ${admin.agencyCode}` : ''})`,
+      html`${okNotice(c)}${errorBox(errors)}${extra}
+        <nav aria-label="${tx(lang, 'adminTitle')}"><ul>
+          <li><a href="#applications">${tx(lang, 'applications')}</a></li><li><a href="#register">${tx(lang, 'registerOfficer')}</a></li>
+          <li><a href="${ADMIN}/import">${tx(lang, 'importCsv')}</a></li><li><a href="${ADMIN}/audit">${tx(lang, 'audit')}</a></li>
+        </ul></nav>
+        <section aria-labelledby="applications"><h2 id="applications">${tx(lang, 'applications')}</h2>
+          ${apps.length
+            ? html`<table><thead><tr><th scope="col">${tx(lang, 'nric')}</th><th scope="col">${tx(lang, 'name')}</th><th scope="col">${tx(lang, 'system')}</th><th scope="col">${tx(lang, 'date')}</th><th scope="col">${tx(lang, 'actions')}</th></tr></thead><tbody>
+                ${apps.map(
+                  (a) => html`<tr data-application="${a.id}"><td>${a.nric}</td><td>${a.name}</td><td>${a.system}</td><td>${formatTime(lang, a.createdAt)}</td><td>
+                    <form method="post" action="${ADMIN}/applications/${a.id}/approve" class="inline">${csrf(c)}<button type="submit">${tx(lang, 'approve')}</button></form>
+                    <form method="post" action="${ADMIN}/applications/${a.id}/reject">${csrf(c)}
+                      ${input(tx(lang, 'rejectReason'), `reason`, { maxlength: 500 })}<button type="submit" class="secondary">${tx(lang, 'reject')}</button></form></td></tr>`,
+                )}</tbody></table>`
+            : html`<p>${tx(lang, 'noApplications')}</p>`}
+        </section>
+        <section aria-labelledby="register"><h2 id="register">${tx(lang, 'registerOfficer')}</h2><p>${tx(lang, 'registerHint')}</p>
+          <form method="post" action="${ADMIN}/officers">${csrf(c)}
+            ${input(tx(lang, 'nric'), 'nric', { inputmode: 'numeric', hint: tx(lang, 'nricHint'), maxlength: 14 })}
+            ${input(tx(lang, 'name'), 'name', { maxlength: 200 })}
+            ${input(tx(lang, 'email'), 'email', { type: 'email' })}
+            ${select(tx(lang, 'agency'), 'agency', agencyOptions(admin), admin.agencyCode ?? '')}
+            ${input(tx(lang, 'accountingOffice'), 'accountingOffice', { maxlength: 100 })}
+            ${select(tx(lang, 'system'), 'system', SYSTEMS.map((s) => ({ value: s, label: SYSTEM_NAMES[s] })))}
+            ${input(`${tx(lang, 'phone')} ${tx(lang, 'optional')}`, 'phone', { type: 'tel', required: false })}
+            <button type="submit">${tx(lang, 'registerOfficer')}</button>
+          </form>
+        </section>
+        <section aria-labelledby="officers"><h2 id="officers">${tx(lang, 'officers')}</h2>
+          <table><thead><tr><th scope="col">${tx(lang, 'nric')}</th><th scope="col">${tx(lang, 'name')}</th><th scope="col">${tx(lang, 'email')}</th><th scope="col">${tx(lang, 'media')}</th><th scope="col">${tx(lang, 'status')}</th><th scope="col">${tx(lang, 'actions')}</th></tr></thead><tbody>
+            ${officers.map(
+              (o) => html`<tr data-officer="${o.nric}"><td>${o.nric}</td><td>${o.name}</td><td>${o.email} (${o.emailVerifiedAt ? tx(lang, 'verified') : tx(lang, 'notVerified')})</td><td>${o.media.join(', ')}</td>
+                <td>${o.status}${o.pinLockedAt !== null ? html`, <strong>${tx(lang, 'locked')}</strong>` : ''}</td><td>
+                <form method="post" action="${ADMIN}/officers/${o.nric}/resend" class="inline">${csrf(c)}<button type="submit" class="secondary">${tx(lang, 'resend')}</button></form>
+                ${o.pinLockedAt !== null ? html`<form method="post" action="${ADMIN}/officers/${o.nric}/unlock" class="inline">${csrf(c)}<button type="submit">${tx(lang, 'unlock')}</button></form>` : ''}
+                <form method="post" action="${ADMIN}/officers/${o.nric}/revoke">${csrf(c)}
+                  <label for="revoke-${o.nric}">${tx(lang, 'revokeReason')}</label>
+                  <select id="revoke-${o.nric}" name="reason">${REVOCATION_REASONS.map((r) => html`<option value="${r}">${r}</option>`)}</select>
+                  <button type="submit" class="secondary">${tx(lang, 'revoke')}</button></form>
+                <a href="${ADMIN}/audit?nric=${o.nric}">${tx(lang, 'audit')}</a></td></tr>`,
+            )}</tbody></table>
+        </section>
+        ${admin.role === 'admin'
+          ? html`<section aria-labelledby="admins"><h2 id="admins">SAP / SA / AP</h2>
+              <form method="post" action="${ADMIN}/admins">${csrf(c)}
+                ${input(tx(lang, 'nric'), 'nric', { inputmode: 'numeric', maxlength: 14 })}${input(tx(lang, 'name'), 'name')}${input(tx(lang, 'email'), 'email', { type: 'email' })}
+                ${select('Peranan / Role', 'role', (['sap', 'sa', 'ap', 'admin'] as const).map((r) => ({ value: r, label: r })))}
+                ${select(tx(lang, 'agency'), 'agency', [{ value: '', label: '— (admin)' }, ...agencyOptions(admin)])}
+                <button type="submit">${tx(lang, 'save')}</button></form></section>`
+          : ''}`,
+      errors.length ? 400 : 200,
+    );
+  };
+
+  const reportTable = (c: PortalContext, report: ImportRow[]) => {
+    const lang = L(c);
+    return html`<table id="import-report"><caption>${tx(lang, 'importReport')}</caption>
+      <thead><tr><th scope="col">${tx(lang, 'row')}</th><th scope="col">${tx(lang, 'nric')}</th><th scope="col">${tx(lang, 'status')}</th><th scope="col">${tx(lang, 'reason')}</th></tr></thead>
+      <tbody>${report.map(
+        (r) => html`<tr data-row="${String(r.row)}" data-status="${r.status}" data-reason="${r.reason ?? ''}"><td>${r.row}</td><td>${r.nric}</td><td>${tx(lang, r.status)}</td><td>${r.reason ? reasonText(lang, r.reason) : ''}</td></tr>`,
+      )}</tbody></table>`;
+  };
+
+  const importPage = (c: PortalContext, report: ImportRow[] | null = null, errors: string[] = []) => {
+    const lang = L(c);
+    return view(
+      c,
+      tx(lang, 'importCsv'),
+      html`${errorBox(errors)}${report ? reportTable(c, report) : ''}
+        <form method="post" action="${ADMIN}/import" enctype="multipart/form-data">${csrf(c)}
+          <p>${tx(lang, 'csvHint')}</p>
+          <p><label for="f-file">${tx(lang, 'csvFile')}</label><input id="f-file" name="file" type="file" accept=".csv,text/csv" /></p>
+          <p><label for="f-csv">${tx(lang, 'csvText')}</label><textarea id="f-csv" name="csv" rows="8" cols="80"></textarea></p>
+          <button type="submit">${tx(lang, 'importCsv')}</button>
+        </form>`,
+      errors.length ? 400 : 200,
+    );
+  };
+
+  const app = new Hono<PortalEnv>()
+    .get(SIGN_IN, (c) => signInPage(c))
+    .post(SIGN_IN, async (c) => {
+      try {
+        const { challengeId } = await startAdminSignIn(services, field(c, 'nric'), field(c, 'password'));
+        return codePage(c, challengeId);
+      } catch (error) {
+        if (error instanceof RoamSignError && error.code === 'unauthorized') return signInPage(c, errorLines(L(c), error));
+        throw error;
+      }
+    })
+    .post(`${SIGN_IN}/code`, (c) => {
+      const challengeId = field(c, 'challengeId');
+      try {
+        const admin = completeAdminSignIn(services, challengeId, field(c, 'code'));
+        startSession(kit, c, 'admin', admin.id);
+        return c.redirect(ADMIN, 303);
+      } catch (error) {
+        if (!(error instanceof RoamSignError) || error.status >= 500) throw error;
+        return codePage(c, challengeId, errorLines(L(c), error.code === 'not_found' ? new RoamSignError('otp_invalid') : error));
+      }
+    })
+    .post(`${ADMIN}/sign-out`, signedIn, (c) => {
+      endSession(kit, c);
+      return c.redirect(`${SIGN_IN}?ok=signed_out`, 303);
+    })
+    .get(ADMIN, signedIn, (c) => dashboard(c))
+    .post(`${ADMIN}/officers`, signedIn, async (c) => {
+      const outcome = await registerOfficer(services, actor(c), {
+        nric: field(c, 'nric'),
+        name: field(c, 'name'),
+        email: field(c, 'email'),
+        agencyCode: field(c, 'agency'),
+        accountingOffice: field(c, 'accountingOffice'),
+        system: field(c, 'system'),
+        phone: field(c, 'phone'),
+      });
+      if (outcome.status === 'rejected') {
+        if (outcome.reason === 'agency_outside_scope') throw new RoamSignError('forbidden', { reason: outcome.reason });
+        return dashboard(c, [reasonText(L(c), outcome.reason)]);
+      }
+      return done(c, outcome.status === 'created' ? 'registered' : 'updated');
+    })
+    .post(`${ADMIN}/officers/:nric/resend`, signedIn, async (c) => {
+      await resendVerification(services, actor(c), nricParam(c));
+      return done(c, 'resent');
+    })
+    .post(`${ADMIN}/officers/:nric/unlock`, signedIn, (c) => {
+      unlockPin(services, actor(c), nricParam(c));
+      return done(c, 'unlocked');
+    })
+    .post(`${ADMIN}/officers/:nric/revoke`, signedIn, async (c) => {
+      await revokeCertificate(services, actor(c), nricParam(c), field(c, 'reason'));
+      return done(c, 'revoked');
+    })
+    .post(`${ADMIN}/applications/:id/approve`, signedIn, async (c) => {
+      await approveApplication(services, actor(c), c.req.param('id'));
+      return done(c, 'approved');
+    })
+    .post(`${ADMIN}/applications/:id/reject`, signedIn, async (c) => {
+      await rejectApplication(services, actor(c), c.req.param('id'), field(c, 'reason'));
+      return done(c, 'rejected');
+    })
+    .post(`${ADMIN}/admins`, signedIn, async (c) => {
+      const admin = adminOf(c);
+      if (admin.role !== 'admin') throw new RoamSignError('forbidden');
+      const role = field(c, 'role') as AdminRole;
+      if (!['admin', 'sap', 'sa', 'ap'].includes(role)) throw new RoamSignError('bad_request', { reason: 'bad_role_agency' });
+      const created = await createAdmin(
+        services,
+        { nric: field(c, 'nric'), name: field(c, 'name'), email: field(c, 'email'), role, agencyCode: role === 'admin' ? null : field(c, 'agency') || null },
+        `admin:${admin.id}`,
+      );
+      // Shown once, to be handed over out of band; only its verifier is stored.
+      return dashboard(c, [], notice(`${created.id}: ${tx(L(c), 'password')} = ${created.password}`));
+    })
+    .get(`${ADMIN}/import`, signedIn, (c) => importPage(c))
+    .post(`${ADMIN}/import`, signedIn, async (c) => {
+      const file = c.get('form').file;
+      const csv = file instanceof File && file.size > 0 ? await file.text() : field(c, 'csv');
+      try {
+        return importPage(c, await importOfficers(services, actor(c), csv));
+      } catch (error) {
+        if (error instanceof RoamSignError && error.code === 'bad_request') return importPage(c, null, errorLines(L(c), error));
+        throw error;
+      }
+    })
+    .get(`${ADMIN}/audit`, signedIn, (c) => {
+      const lang = L(c);
+      const nric = (c.req.query('nric') ?? '').replace(/-/g, '').trim();
+      if (nric && !/^\d{12}$/.test(nric)) throw new RoamSignError('bad_request', { reason: 'bad_nric' });
+      const rows = auditFor(services, actor(c), nric || undefined);
+      return view(
+        c,
+        tx(lang, 'audit'),
+        html`<form method="get" action="${ADMIN}/audit">${input(tx(lang, 'auditFilter'), 'nric', { value: nric, required: false, inputmode: 'numeric' })}<button type="submit">${tx(lang, 'show')}</button></form>
+          <table id="audit"><thead><tr><th scope="col">#</th><th scope="col">${tx(lang, 'at')}</th><th scope="col">${tx(lang, 'actor')}</th><th scope="col">${tx(lang, 'action')}</th><th scope="col">${tx(lang, 'subject')}</th></tr></thead>
+          <tbody>${rows.map((r) => html`<tr data-seq="${String(r.seq)}" data-action="${r.action}" data-subject="${r.subject ?? ''}"><td>${r.seq}</td><td>${formatTime(lang, r.at)}</td><td>${r.actor}</td><td>${r.action}</td><td>${r.subject ?? ''}</td></tr>`)}</tbody></table>`,
+      );
+    });
+
+  app.onError(portalErrorHandler(true, services.log));
+  return app;
+}

@@ -1,0 +1,329 @@
+import { Hono } from 'hono';
+import { html } from 'hono/html';
+import { RoamSignError } from '../../shared/errors.js';
+import { SYSTEMS, SYSTEM_NAMES } from '../../shared/systems.js';
+import {
+  base,
+  csrf,
+  endSession,
+  errorBox,
+  field,
+  formatTime,
+  hidden,
+  input,
+  notice,
+  okNotice,
+  page,
+  portalErrorHandler,
+  portalKit,
+  requireSession,
+  select,
+  startSession,
+  type PortalContext,
+  type PortalEnv,
+} from '../portal/http.js';
+import {
+  applyForCertificate,
+  changePin,
+  completeOfficerSignIn,
+  completePinReset,
+  officerHome,
+  signingHistory,
+  startApplicationCheck,
+  startOfficerSignIn,
+  startPinReset,
+  updateProfile,
+} from '../portal/officerPortal.js';
+import { errorLines, pinRuleList, tx } from '../portal/text.js';
+import { verifyEmail } from '../portal/verification.js';
+import type { Services } from '../services.js';
+import { adminRoutes } from './admin.js';
+
+const SIGN_IN = '/portal/sign-in';
+
+/** The officer portal (/portal) and, under it, the administrators' (/portal/admin). */
+export function portalRoutes(services: Services) {
+  const kit = portalKit(services);
+  const officer = requireSession('officer', SIGN_IN);
+  const nricOf = (c: PortalContext) => c.get('session')!.subjectId;
+  const L = (c: PortalContext) => c.get('lang');
+
+  const pinRules = (c: PortalContext) => html`<section aria-labelledby="pin-rules"><h2 id="pin-rules">${tx(L(c), 'pinRulesTitle')}</h2><ul>${pinRuleList(L(c)).map((r) => html`<li>${r}</li>`)}</ul></section>`;
+  const pinFields = (c: PortalContext, first: 'pin' | 'newPin') => html`
+    ${input(tx(L(c), first), 'pin', { type: 'password', inputmode: 'numeric', autocomplete: 'new-password', pattern: '\\d{6,12}', maxlength: 12 })}
+    ${input(tx(L(c), 'pinConfirm'), 'pinConfirm', { type: 'password', inputmode: 'numeric', autocomplete: 'new-password', pattern: '\\d{6,12}', maxlength: 12 })}`;
+
+  // ---- sign-in ----
+  const signInPage = (c: PortalContext, errors: string[] = []) =>
+    c.html(
+      page(
+        c,
+        tx(L(c), 'signIn'),
+        html`${c.req.query('ended') ? notice(tx(L(c), 'sessionEnded')) : ''}${okNotice(c)}${errorBox(errors)}
+          <form method="post" action="${SIGN_IN}">
+            ${input(tx(L(c), 'nric'), 'nric', { inputmode: 'numeric', autocomplete: 'username', hint: tx(L(c), 'nricHint'), maxlength: 14 })}
+            <button type="submit">${tx(L(c), 'continue')}</button>
+          </form>`,
+      ),
+      errors.length ? 400 : 200,
+    );
+  const codePage = (c: PortalContext, challengeId: string, errors: string[] = []) =>
+    c.html(
+      page(
+        c,
+        tx(L(c), 'signIn'),
+        html`${errors.length ? errorBox(errors) : notice(tx(L(c), 'codeSent'))}
+          <form method="post" action="${SIGN_IN}/code">
+            ${hidden('challengeId', challengeId)}
+            ${input(tx(L(c), 'code'), 'code', { inputmode: 'numeric', autocomplete: 'one-time-code', pattern: '\\d{6}', maxlength: 6 })}
+            <button type="submit">${tx(L(c), 'signIn')}</button>
+          </form>
+          <p><a href="${SIGN_IN}">${tx(L(c), 'back')}</a></p>`,
+      ),
+      errors.length ? 401 : 200,
+    );
+
+  // ---- application form ----
+  const applyPage = (c: PortalContext, state: { challengeId?: string; errors?: string[]; sent?: boolean } = {}) => {
+    const home = officerHome(services, nricOf(c));
+    const v = (name: string, fallback: string | null) => (c.req.method === 'POST' ? field(c, name) : '') || fallback || '';
+    const lang = L(c);
+    return c.html(
+      page(
+        c,
+        tx(lang, 'apply'),
+        html`${errorBox(state.errors ?? [])}${state.sent ? notice(tx(lang, 'securityCodeSent')) : ''}
+          ${home.officer.emailVerifiedAt === null ? errorBox(errorLines(lang, new RoamSignError('bad_request', { reason: 'email_not_verified' }))) : ''}
+          ${pinRules(c)}
+          <section aria-labelledby="security">
+            <h2 id="security">${tx(lang, 'securityCheck')}</h2>
+            <p>${tx(lang, 'securityCheckHint')}</p>
+            <form method="post" action="/portal/apply/code">${csrf(c)}<button type="submit" class="secondary">${tx(lang, 'sendCode')}</button></form>
+          </section>
+          <form method="post" action="/portal/apply">
+            ${csrf(c)} ${hidden('challengeId', state.challengeId ?? field(c, 'challengeId'))}
+            ${select(tx(lang, 'system'), 'system', SYSTEMS.map((s) => ({ value: s, label: SYSTEM_NAMES[s] })), v('system', home.officer.system))}
+            ${pinFields(c, 'pin')}
+            ${input(tx(lang, 'officeAddress'), 'officeAddress', { value: v('officeAddress', home.officer.officeAddress), autocomplete: 'street-address', maxlength: 500 })}
+            ${input(tx(lang, 'phone'), 'phone', { type: 'tel', value: v('phone', home.officer.phone), autocomplete: 'tel' })}
+            ${input(tx(lang, 'code'), 'code', { inputmode: 'numeric', autocomplete: 'one-time-code', pattern: '\\d{6}', maxlength: 6, hint: tx(lang, 'securityCheck') })}
+            <p><input type="checkbox" id="f-declaration" name="declaration" value="yes" required /> <label for="f-declaration" style="display:inline;font-weight:normal">${tx(lang, 'declaration')}</label></p>
+            <button type="submit">${tx(lang, 'submit')}</button>
+          </form>`,
+      ),
+      state.errors?.length ? 400 : 200,
+    );
+  };
+
+  // ---- PIN pages ----
+  const pinPage = (c: PortalContext, state: { resetChallengeId?: string; errors?: string[] } = {}) => {
+    const lang = L(c);
+    return c.html(
+      page(
+        c,
+        tx(lang, 'changePin'),
+        html`${errorBox(state.errors ?? [])}${pinRules(c)}
+          ${state.resetChallengeId
+            ? html`<section aria-labelledby="reset"><h2 id="reset">${tx(lang, 'resetPin')}</h2>${notice(tx(lang, 'adminCodeSent'))}
+                <form method="post" action="/portal/pin/reset">${csrf(c)} ${hidden('challengeId', state.resetChallengeId)}
+                  ${input(tx(lang, 'code'), 'code', { inputmode: 'numeric', autocomplete: 'one-time-code', pattern: '\\d{6}', maxlength: 6 })}
+                  ${pinFields(c, 'newPin')}
+                  <button type="submit">${tx(lang, 'save')}</button></form></section>`
+            : html`<section aria-labelledby="change"><h2 id="change">${tx(lang, 'changePin')}</h2>
+                <form method="post" action="/portal/pin/change">${csrf(c)}
+                  ${input(tx(lang, 'oldPin'), 'oldPin', { type: 'password', inputmode: 'numeric', autocomplete: 'current-password', maxlength: 12 })}
+                  ${pinFields(c, 'newPin')}
+                  <button type="submit">${tx(lang, 'save')}</button></form></section>
+              <section aria-labelledby="reset"><h2 id="reset">${tx(lang, 'resetPin')}</h2><p>${tx(lang, 'resetHint')}</p>
+                <form method="post" action="/portal/pin/reset/code">${csrf(c)}<button type="submit" class="secondary">${tx(lang, 'sendCode')}</button></form></section>`}`,
+      ),
+      state.errors?.length ? 400 : 200,
+    );
+  };
+
+  /** Runs a form action; a refusal re-renders the form with the reason in words. */
+  async function orRender(c: PortalContext, action: () => Promise<Response>, render: (errors: string[]) => Response | Promise<Response>): Promise<Response> {
+    try {
+      return await action();
+    } catch (error) {
+      if (error instanceof RoamSignError && error.status < 500 && error.code !== 'forbidden' && error.code !== 'unauthorized') return render(errorLines(L(c), error));
+      throw error;
+    }
+  }
+
+  const app = new Hono<PortalEnv>()
+    .use('/portal/*', base(kit))
+    .get(SIGN_IN, (c) => signInPage(c))
+    .post(SIGN_IN, async (c) => {
+      const nric = field(c, 'nric').replace(/-/g, '').trim();
+      if (!/^\d{12}$/.test(nric)) return signInPage(c, errorLines(L(c), new RoamSignError('bad_request', { reason: 'bad_nric' })));
+      const { challengeId } = await startOfficerSignIn(services, nric);
+      return codePage(c, challengeId);
+    })
+    .post(`${SIGN_IN}/code`, async (c) => {
+      const challengeId = field(c, 'challengeId');
+      try {
+        const nric = completeOfficerSignIn(services, challengeId, field(c, 'code'));
+        startSession(kit, c, 'officer', nric);
+        return c.redirect('/portal', 303);
+      } catch (error) {
+        if (!(error instanceof RoamSignError) || error.status >= 500) throw error;
+        // An unknown or used challenge reads as a wrong code: nothing tells who is registered.
+        return codePage(c, challengeId, errorLines(L(c), error.code === 'not_found' ? new RoamSignError('otp_invalid') : error));
+      }
+    })
+    .post('/portal/sign-out', officer, (c) => {
+      endSession(kit, c);
+      return c.redirect(`${SIGN_IN}?ok=signed_out`, 303);
+    })
+    .get('/portal/verify', (c) => {
+      const token = c.req.query('token') ?? '';
+      const lang = L(c);
+      try {
+        verifyEmail(services, token);
+        return c.html(page(c, tx(lang, 'verified'), html`${notice(tx(lang, 'verifiedOk'))}<p><a href="${SIGN_IN}">${tx(lang, 'signIn')}</a></p>`));
+      } catch (error) {
+        if (!(error instanceof RoamSignError)) throw error;
+        return c.html(page(c, tx(lang, 'errorTitle'), errorBox(errorLines(lang, error))), error.status as 400);
+      }
+    })
+    .get('/portal', officer, (c) => {
+      const lang = L(c);
+      const h = officerHome(services, nricOf(c));
+      const o = h.officer;
+      return c.html(
+        page(
+          c,
+          o.name,
+          html`${okNotice(c)}
+            <nav aria-label="${tx(lang, 'portalTitle')}"><ul>
+              <li><a href="/portal/apply">${tx(lang, 'apply')}</a></li>
+              <li><a href="/portal/pin">${tx(lang, 'changePin')}</a></li>
+              <li><a href="/portal/profile">${tx(lang, 'updateProfile')}</a></li>
+              <li><a href="/portal/history">${tx(lang, 'history')}</a></li>
+            </ul></nav>
+            <section aria-labelledby="profile"><h2 id="profile">${tx(lang, 'profile')}</h2><dl>
+              <dt>${tx(lang, 'nric')}</dt><dd>${o.nric}</dd>
+              <dt>${tx(lang, 'email')}</dt><dd>${o.email} (${o.emailVerifiedAt ? tx(lang, 'verified') : tx(lang, 'notVerified')})${h.pendingEmail ? html`<br />${h.pendingEmail} (${tx(lang, 'pendingEmail')})` : ''}</dd>
+              <dt>${tx(lang, 'phone')}</dt><dd>${o.phone ?? '—'}</dd>
+              <dt>${tx(lang, 'officeAddress')}</dt><dd>${o.officeAddress ?? '—'}</dd>
+              <dt>${tx(lang, 'agency')}</dt><dd>${o.agencyCode}</dd>
+              <dt>${tx(lang, 'accountingOffice')}</dt><dd>${o.accountingOffice ?? '—'}</dd>
+              <dt>${tx(lang, 'system')}</dt><dd>${o.system ?? '—'}</dd>
+              <dt>${tx(lang, 'media')}</dt><dd>${o.media.join(', ')}</dd>
+              ${o.pinLockedAt !== null ? html`<dt>${tx(lang, 'status')}</dt><dd><strong>${tx(lang, 'locked')}</strong></dd>` : ''}
+            </dl></section>
+            <section aria-labelledby="application"><h2 id="application">${tx(lang, 'application')}</h2>
+              ${h.application
+                ? html`<p id="application-status" data-status="${h.application.status}">${tx(lang, `app_${h.application.status}`)} — ${formatTime(lang, h.application.createdAt)}${h.application.reason ? html`. ${tx(lang, 'reason')}: ${h.application.reason}` : ''}</p>`
+                : html`<p>${tx(lang, 'noApplication')}</p>`}
+            </section>
+            <section aria-labelledby="certificate"><h2 id="certificate">${tx(lang, 'certificate')}</h2>
+              ${h.certificate
+                ? html`<p>${h.certificate.serial}: ${h.certificate.revoked ? tx(lang, 'certRevoked') : html`${tx(lang, 'certValid')} ${formatTime(lang, h.certificate.notAfter)}`}</p>`
+                : html`<p>${tx(lang, 'noCertificate')}</p>`}
+            </section>`,
+        ),
+      );
+    })
+    .get('/portal/apply', officer, (c) => applyPage(c))
+    .post('/portal/apply/code', officer, (c) =>
+      orRender(c, async () => applyPage(c, { challengeId: (await startApplicationCheck(services, nricOf(c))).challengeId, sent: true }), (errors) => applyPage(c, { errors })),
+    )
+    .post('/portal/apply', officer, (c) =>
+      orRender(
+        c,
+        async () => {
+          await applyForCertificate(services, nricOf(c), {
+            system: field(c, 'system'),
+            pin: field(c, 'pin'),
+            pinConfirm: field(c, 'pinConfirm'),
+            officeAddress: field(c, 'officeAddress'),
+            phone: field(c, 'phone'),
+            challengeId: field(c, 'challengeId'),
+            code: field(c, 'code'),
+            declaration: field(c, 'declaration') !== '',
+          });
+          return c.redirect('/portal?ok=applied', 303);
+        },
+        (errors) => applyPage(c, { errors }),
+      ),
+    )
+    .get('/portal/pin', officer, (c) => pinPage(c))
+    .post('/portal/pin/change', officer, (c) =>
+      orRender(
+        c,
+        async () => {
+          await changePin(services, nricOf(c), field(c, 'oldPin'), field(c, 'pin'), field(c, 'pinConfirm'));
+          return c.redirect('/portal?ok=pin_changed', 303);
+        },
+        (errors) => pinPage(c, { errors }),
+      ),
+    )
+    .post('/portal/pin/reset/code', officer, (c) =>
+      orRender(c, async () => pinPage(c, { resetChallengeId: (await startPinReset(services, nricOf(c))).challengeId }), (errors) => pinPage(c, { errors })),
+    )
+    .post('/portal/pin/reset', officer, (c) =>
+      orRender(
+        c,
+        async () => {
+          await completePinReset(services, nricOf(c), field(c, 'challengeId'), field(c, 'code'), field(c, 'pin'), field(c, 'pinConfirm'));
+          return c.redirect('/portal?ok=pin_reset', 303);
+        },
+        (errors) => pinPage(c, { resetChallengeId: field(c, 'challengeId'), errors }),
+      ),
+    )
+    .get('/portal/profile', officer, (c) => profilePage(c))
+    .post('/portal/profile', officer, (c) =>
+      orRender(
+        c,
+        async () => {
+          const { emailPending } = await updateProfile(services, nricOf(c), { email: field(c, 'email'), phone: field(c, 'phone'), officeAddress: field(c, 'officeAddress') });
+          return c.redirect(`/portal?ok=${emailPending ? 'email_pending' : 'profile'}`, 303);
+        },
+        (errors) => profilePage(c, errors),
+      ),
+    )
+    .get('/portal/history', officer, (c) => {
+      const lang = L(c);
+      const rows = signingHistory(services, nricOf(c));
+      return c.html(
+        page(
+          c,
+          tx(lang, 'history'),
+          rows.length
+            ? html`<table><caption>${tx(lang, 'history')}</caption>
+                <thead><tr><th scope="col">${tx(lang, 'date')}</th><th scope="col">${tx(lang, 'system')}</th><th scope="col">${tx(lang, 'documents')}</th><th scope="col">${tx(lang, 'status')}</th><th scope="col">${tx(lang, 'signatures')}</th></tr></thead>
+                <tbody>${rows.map(
+                  (r) => html`<tr data-request="${r.id}"><td>${formatTime(lang, r.signedAt ?? r.createdAt)}</td><td>${r.system}</td>
+                    <td>${r.documents.map((d) => html`${d.id}${d.title ? ` (${d.title})` : ''}${d.amount ? ` RM ${d.amount}` : ''}<br />`)}</td>
+                    <td>${r.status}</td><td>${r.signatures}</td></tr>`,
+                )}</tbody></table>`
+            : html`<p>${tx(lang, 'noHistory')}</p>`,
+        ),
+      );
+    })
+    .route('/', adminRoutes(services, kit));
+
+  function profilePage(c: PortalContext, errors: string[] = []) {
+    const lang = L(c);
+    const { officer: o, pendingEmail } = officerHome(services, nricOf(c));
+    return c.html(
+      page(
+        c,
+        tx(lang, 'updateProfile'),
+        html`${errorBox(errors)}
+          <form method="post" action="/portal/profile">${csrf(c)}
+            ${input(tx(lang, 'email'), 'email', { type: 'email', value: pendingEmail ?? o.email, autocomplete: 'email', hint: tx(lang, 'newEmailHint') })}
+            ${input(tx(lang, 'phone'), 'phone', { type: 'tel', value: o.phone ?? '', autocomplete: 'tel', required: false })}
+            ${input(tx(lang, 'officeAddress'), 'officeAddress', { value: o.officeAddress ?? '', autocomplete: 'street-address', required: false, maxlength: 500 })}
+            <button type="submit">${tx(lang, 'save')}</button>
+          </form>`,
+      ),
+      errors.length ? 400 : 200,
+    );
+  }
+
+  app.onError(portalErrorHandler(false, services.log));
+  return app;
+}
