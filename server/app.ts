@@ -51,8 +51,8 @@ export function createApp(services: Services) {
       c.header('Access-Control-Allow-Origin', origin);
       c.header('Vary', 'Origin');
       if (c.req.method === 'OPTIONS') {
-        c.header('Access-Control-Allow-Methods', 'GET, POST, OPTIONS');
-        c.header('Access-Control-Allow-Headers', `Content-Type, Accept-Language, ${PAGE_ORIGIN_HEADER}`);
+        c.header('Access-Control-Allow-Methods', 'GET, POST, DELETE, OPTIONS');
+        c.header('Access-Control-Allow-Headers', `Content-Type, Accept-Language, Authorization, ${PAGE_ORIGIN_HEADER}`);
         c.header('Access-Control-Max-Age', '600');
         return c.body(null, 204);
       }

@@ -96,6 +96,28 @@ export function buildOpenApi(publicUrl: string) {
           responses: { 200: { description: '[{ to, channel, subject, text, otp, requestId, sentAt }]' }, ...errors('not_found') },
         },
       },
+      '/api/v1/mobile/registrations': {
+        post: {
+          summary: 'GPKI Mobile: start registering this device (MyKad number + the phone number on the profile); a code goes to the officer\'s e-mail',
+          responses: { 201: { description: '{ challengeId, destination }' }, ...errors('bad_request', 'user_not_found', 'forbidden', 'rate_limited') },
+        },
+      },
+      '/api/v1/mobile/registrations/{id}/confirm': {
+        post: {
+          summary: 'GPKI Mobile: confirm with the e-mailed code; the previous device of the officer is deactivated',
+          responses: { 200: { description: '{ deviceId, secret } (the secret is the device\'s bearer token)' }, ...errors('bad_request', 'not_found', 'otp_invalid', 'otp_expired', 'otp_attempts_exceeded') },
+        },
+      },
+      '/api/v1/mobile/device': {
+        get: { summary: 'GPKI Mobile: this device (Authorization: Bearer <secret>)', responses: { 200: { description: 'the device' }, ...errors('unauthorized') } },
+        delete: { summary: 'GPKI Mobile: remove the account from this device', responses: { 200: { description: 'deactivated' }, ...errors('unauthorized') } },
+      },
+      '/api/v1/mobile/events': {
+        get: { summary: 'GPKI Mobile: server-sent events (push, deactivated); ?token=<secret> for EventSource', responses: { 200: { description: 'text/event-stream' }, ...errors('unauthorized') } },
+      },
+      '/api/v1/mobile/ack': {
+        post: { summary: 'GPKI Mobile: acknowledge a push (else the OTP also goes by e-mail)', responses: { 200: { description: 'ok' }, ...errors('bad_request', 'unauthorized') } },
+      },
       '/ca.crt': { get: { summary: 'CA certificate (DER)', responses: { 200: { description: 'application/pkix-cert' } } } },
       '/ca.pem': { get: { summary: 'CA certificate (PEM)', responses: { 200: { description: 'PEM' } } } },
       '/crl': { get: { summary: 'Current CRL (DER)', responses: { 200: { description: 'application/pkix-crl' } } } },
