@@ -7,6 +7,9 @@ import { applyDueMovements, MOVEMENT_KINDS, recordMovement, type MovementKind } 
 import { runLifecycleJobs } from './lifecycle/scheduler.js';
 import { latestCertificate } from './registry/officers.js';
 import { createServices } from './services.js';
+import { createAdmin, findAdmin, actorOf, type Actor, type AdminRole } from './portal/adminPortal.js';
+import { importOfficers } from './portal/csvImport.js';
+import fs from 'node:fs';
 import { RoamSignError } from '../shared/errors.js';
 
 const USAGE = `Usage: npm run roamsign -- <command>   (reads the same environment as the server, e.g. ROAMSIGN_DATA_DIR)
@@ -21,7 +24,14 @@ const USAGE = `Usage: npm run roamsign -- <command>   (reads the same environmen
                                signing is refused from that date; applied at once when already due
   run-jobs [inactivityDays]    apply due movements and suspend officers inactive for more than
                                inactivityDays (default 90) days; safe to run any number of times
-  reactivate <nric>            lift a suspension (inactivity or end of role)`;
+  reactivate <nric>            lift a suspension (inactivity or end of role)
+  create-admin <nric> <name> <email> [--role admin|sap|sa|ap] [--agency <code>]
+                               create an administrator (default: the national admin); prints a
+                               one-time initial password, or uses ROAMSIGN_ADMIN_PASSWORD
+  import-officers <file.csv> --agency <code> [--by <adminId>]
+                               register officers from the rollout template
+                               (nric,name,email,agency,accounting_office,system) within one agency;
+                               prints a per-row report; exit 1 when any row was rejected`;
 
 const REASONS: RevocationReason[] = ['unspecified', 'keyCompromise', 'affiliationChanged', 'superseded', 'cessationOfOperation'];
 
@@ -106,6 +116,43 @@ async function main(args: string[]): Promise<number> {
         console.log(`${nric}: ${reactivate(services, nric, 'cli')}`);
         return 0;
       }
+      case 'create-admin': {
+        const [nric, name, email] = positional(rest);
+        const role = (option(rest, '--role') ?? 'admin') as AdminRole;
+        if (!nric || !name || !email || !['admin', 'sap', 'sa', 'ap'].includes(role)) {
+          console.error(USAGE);
+          return 2;
+        }
+        const given = process.env.ROAMSIGN_ADMIN_PASSWORD;
+        const created = await createAdmin(services, { nric, name, email, role, agencyCode: option(rest, '--agency') ?? null, ...(given ? { password: given } : {}) }, 'cli');
+        console.log(`administrator ${created.id} created (${role})`);
+        // Shown once: only its scrypt verifier is stored.
+        if (!given) console.log(`initial password (shown once): ${created.password}`);
+        return 0;
+      }
+      case 'import-officers': {
+        const [file] = positional(rest);
+        const agency = option(rest, '--agency');
+        const by = option(rest, '--by');
+        if (!file || !agency) {
+          console.error(USAGE);
+          return 2;
+        }
+        let actor: Actor = { label: 'cli', agencyCode: agency };
+        if (by) {
+          const admin = findAdmin(services, by);
+          if (!admin || admin.status !== 'active') throw new RoamSignError('not_found', { admin: by });
+          // The administrator's own scope still applies: a scoped role imports only into its agency.
+          if (actorOf(admin).agencyCode !== null && admin.agencyCode !== agency) throw new RoamSignError('forbidden', { reason: 'agency_outside_scope' });
+          actor = { label: `admin:${admin.id}`, agencyCode: agency };
+        }
+        const report = await importOfficers(services, actor, fs.readFileSync(file, 'utf8'));
+        for (const r of report) console.log(`row ${r.row}\t${r.nric}\t${r.status}${r.reason ? `\t${r.reason}` : ''}`);
+        const rejected = report.filter((r) => r.status === 'rejected').length;
+        console.log(`${report.length - rejected} imported, ${rejected} rejected`);
+        if (!config.smtpUrl && !config.sandbox) console.log('warning: no ROAMSIGN_SMTP_URL: verification e-mails were not delivered; re-send them from the portal');
+        return rejected ? 1 : 0;
+      }
       default:
         console.error(`unknown command ${command}\n\n${USAGE}`);
         return 2;
@@ -118,6 +165,16 @@ async function main(args: string[]): Promise<number> {
   } finally {
     services.close();
   }
+}
+
+/** Arguments that are not `--flag value` pairs. */
+function positional(args: string[]): string[] {
+  return args.filter((arg, i) => !arg.startsWith('--') && !args[i - 1]?.startsWith('--'));
+}
+
+function option(args: string[], flag: string): string | undefined {
+  const i = args.indexOf(flag);
+  return i >= 0 ? args[i + 1] : undefined;
 }
 
 /** An ISO date-time, or a date alone taken as midnight in Malaysia (UTC+08:00). */

@@ -1,5 +1,5 @@
 import crypto from 'node:crypto';
-import { and, desc, eq, inArray, isNull, or, sql } from 'drizzle-orm';
+import { and, desc, eq, isNull, or, sql } from 'drizzle-orm';
 import { RoamSignError } from '../../shared/errors.js';
 import { SYSTEMS } from '../../shared/systems.js';
 import type { RevocationReason } from '../ca/certificateAuthority.js';
@@ -360,9 +360,9 @@ export function auditFor(services: Services, actor: Actor, nric?: string, limit 
     .from(auditLog)
     .where(
       or(
-        inArray(auditLog.subject, whose),
-        inArray(auditLog.subject, sql`select ${signingRequests.id} from ${signingRequests} where ${signingRequests.nric} in (${whose})`),
-        inArray(auditLog.subject, sql`select ${certificates.serial} from ${certificates} where ${certificates.nric} in (${whose})`),
+        sql`${auditLog.subject} in (${whose})`,
+        sql`${auditLog.subject} in (select ${signingRequests.id} from ${signingRequests} where ${signingRequests.nric} in (${whose}))`,
+        sql`${auditLog.subject} in (select ${certificates.serial} from ${certificates} where ${certificates.nric} in (${whose}))`,
       ),
     )
     .orderBy(desc(auditLog.seq))

@@ -134,11 +134,13 @@ export interface InputOptions {
   pattern?: string;
   hint?: string;
   maxlength?: number;
+  /** Element id, when the same field name appears in more than one form on a page. */
+  id?: string;
 }
 
 /** A labelled input; the hint is tied to it with aria-describedby. */
 export function input(label: string, name: string, o: InputOptions = {}) {
-  const id = `f-${name}`;
+  const id = o.id ?? `f-${name}`;
   return html`<p>
     <label for="${id}">${label}</label>
     <input id="${id}" name="${name}" type="${o.type ?? 'text'}" value="${o.value ?? ''}" ${o.required === false ? '' : raw('required')}
@@ -149,8 +151,7 @@ export function input(label: string, name: string, o: InputOptions = {}) {
   </p>`;
 }
 
-export function select(label: string, name: string, options: { value: string; label: string }[], selected = '') {
-  const id = `f-${name}`;
+export function select(label: string, name: string, options: { value: string; label: string }[], selected = '', id = `f-${name}`) {
   return html`<p>
     <label for="${id}">${label}</label>
     <select id="${id}" name="${name}" required>

@@ -239,7 +239,8 @@ export async function updateProfile(services: Services, nric: string, input: Pro
   if (input.email !== undefined && input.email.trim() !== '') {
     email = input.email.trim().toLowerCase();
     if (!EMAIL_RE.test(email) || email.length > 254) throw refuse('bad_email');
-    if (email === officer.email) email = null;
+    // Unchanged, or the address already waiting for its link: nothing to send.
+    if (email === officer.email || email === pendingEmail(services, nric, officer.email)) email = null;
   }
   if (Object.keys(set).length) {
     db.transaction(() => {

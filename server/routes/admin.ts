@@ -116,7 +116,7 @@ export function adminRoutes(services: Services, kit: PortalKit) {
                   (a) => html`<tr data-application="${a.id}"><td>${a.nric}</td><td>${a.name}</td><td>${a.system}</td><td>${formatTime(lang, a.createdAt)}</td><td>
                     <form method="post" action="${ADMIN}/applications/${a.id}/approve" class="inline">${csrf(c)}<button type="submit">${tx(lang, 'approve')}</button></form>
                     <form method="post" action="${ADMIN}/applications/${a.id}/reject">${csrf(c)}
-                      ${input(tx(lang, 'rejectReason'), `reason`, { maxlength: 500 })}<button type="submit" class="secondary">${tx(lang, 'reject')}</button></form></td></tr>`,
+                      ${input(tx(lang, 'rejectReason'), 'reason', { maxlength: 500, id: `reason-${a.id}` })}<button type="submit" class="secondary">${tx(lang, 'reject')}</button></form></td></tr>`,
                 )}</tbody></table>`
             : html`<p>${tx(lang, 'noApplications')}</p>`}
         </section>
@@ -149,9 +149,9 @@ export function adminRoutes(services: Services, kit: PortalKit) {
         ${admin.role === 'admin'
           ? html`<section aria-labelledby="admins"><h2 id="admins">SAP / SA / AP</h2>
               <form method="post" action="${ADMIN}/admins">${csrf(c)}
-                ${input(tx(lang, 'nric'), 'nric', { inputmode: 'numeric', maxlength: 14 })}${input(tx(lang, 'name'), 'name')}${input(tx(lang, 'email'), 'email', { type: 'email' })}
-                ${select('Peranan / Role', 'role', (['sap', 'sa', 'ap', 'admin'] as const).map((r) => ({ value: r, label: r })))}
-                ${select(tx(lang, 'agency'), 'agency', [{ value: '', label: '— (admin)' }, ...agencyOptions(admin)])}
+                ${input(tx(lang, 'nric'), 'nric', { inputmode: 'numeric', maxlength: 14, id: 'adm-nric' })}${input(tx(lang, 'name'), 'name', { id: 'adm-name' })}${input(tx(lang, 'email'), 'email', { type: 'email', id: 'adm-email' })}
+                ${select('Peranan / Role', 'role', (['sap', 'sa', 'ap', 'admin'] as const).map((r) => ({ value: r, label: r })), '', 'adm-role')}
+                ${select(tx(lang, 'agency'), 'agency', [{ value: '', label: '— (admin)' }, ...agencyOptions(admin)], '', 'adm-agency')}
                 <button type="submit">${tx(lang, 'save')}</button></form></section>`
           : ''}`,
       errors.length ? 400 : 200,
