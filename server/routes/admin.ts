@@ -6,6 +6,7 @@ import { agencies } from '../db/schema.js';
 import {
   actorOf,
   approveApplication,
+  officerInScope,
   auditFor,
   completeAdminSignIn,
   createAdmin,
@@ -23,6 +24,8 @@ import {
   type AdminRow,
 } from '../portal/adminPortal.js';
 import { importOfficers, type ImportRow } from '../portal/csvImport.js';
+import { applyDueMovements, recordMovement, type MovementKind } from '../lifecycle/movements.js';
+import { reactivate } from '../lifecycle/inactivity.js';
 import {
   csrf,
   endSession,
@@ -101,6 +104,7 @@ export function adminRoutes(services: Services, kit: PortalKit) {
     const scope = actorOf(admin);
     const apps = listApplications(services, scope);
     const officers = listOfficers(services, scope);
+    const allAgencies = services.db.select().from(agencies).orderBy(agencies.code).all();
     return view(
       c,
       `${tx(lang, 'adminTitle')}: ${admin.name} (${admin.role}${admin.agencyCode ? `, ${admin.agencyCode}` : ''})`,
@@ -143,6 +147,21 @@ export function adminRoutes(services: Services, kit: PortalKit) {
                   <label for="revoke-${o.nric}">${tx(lang, 'revokeReason')}</label>
                   <select id="revoke-${o.nric}" name="reason">${REVOCATION_REASONS.map((r) => html`<option value="${r}">${r}</option>`)}</select>
                   <button type="submit" class="secondary">${tx(lang, 'revoke')}</button></form>
+                ${o.status === 'suspended' ? html`<form method="post" action="${ADMIN}/officers/${o.nric}/reactivate" class="inline">${csrf(c)}<button type="submit">${tx(lang, 'reactivate')}</button></form>` : ''}
+                <details><summary>${tx(lang, 'movement')}</summary>
+                  <form method="post" action="${ADMIN}/officers/${o.nric}/movement">${csrf(c)}
+                    <label for="kind-${o.nric}">${tx(lang, 'movementKind')}</label>
+                    <select id="kind-${o.nric}" name="kind">
+                      <option value="transfer">${tx(lang, 'movementTransfer')}</option>
+                      <option value="retirement">${tx(lang, 'movementRetirement')}</option>
+                      <option value="end_of_role">${tx(lang, 'movementEndOfRole')}</option>
+                    </select>
+                    <label for="effective-${o.nric}">${tx(lang, 'effectiveDate')}</label>
+                    <input type="date" id="effective-${o.nric}" name="effectiveDate" required>
+                    <label for="to-${o.nric}">${tx(lang, 'toAgency')}</label>
+                    <select id="to-${o.nric}" name="toAgency"><option value="">—</option>${allAgencies.map((a) => html`<option value="${a.code}">${a.code} — ${a.name}</option>`)}</select>
+                    <button type="submit" class="secondary">${tx(lang, 'recordMovement')}</button>
+                  </form></details>
                 <a href="${ADMIN}/audit?nric=${o.nric}">${tx(lang, 'audit')}</a></td></tr>`,
             )}</tbody></table>
         </section>
@@ -233,6 +252,34 @@ export function adminRoutes(services: Services, kit: PortalKit) {
     .post(`${ADMIN}/officers/:nric/unlock`, signedIn, (c) => {
       unlockPin(services, actor(c), nricParam(c));
       return done(c, 'unlocked');
+    })
+    // Staff movement (issue 5): signing for the old role stops from the effective date.
+    .post(`${ADMIN}/officers/:nric/movement`, signedIn, async (c) => {
+      const nric = nricParam(c);
+      const who = actor(c);
+      officerInScope(services, who, nric);
+      const date = field(c, 'effectiveDate');
+      // A date alone is the start of that day in Malaysia (UTC+8).
+      const effectiveAt = Date.parse(/^\d{4}-\d{2}-\d{2}$/.test(date) ? `${date}T00:00:00+08:00` : date);
+      if (Number.isNaN(effectiveAt)) throw new RoamSignError('bad_request', { effectiveDate: 'expected a date' });
+      // The officer's own agency records a transfer out, to any agency (certificates are personal).
+      const toAgency = field(c, 'toAgency');
+      recordMovement(services, {
+        nric,
+        kind: field(c, 'kind') as MovementKind,
+        effectiveAt,
+        ...(toAgency ? { toAgencyCode: toAgency } : {}),
+        recordedBy: who.label,
+      });
+      await applyDueMovements(services);
+      return done(c, 'movement');
+    })
+    .post(`${ADMIN}/officers/:nric/reactivate`, signedIn, (c) => {
+      const nric = nricParam(c);
+      const who = actor(c);
+      officerInScope(services, who, nric);
+      reactivate(services, nric, who.label);
+      return done(c, 'reactivated');
     })
     .post(`${ADMIN}/officers/:nric/revoke`, signedIn, async (c) => {
       await revokeCertificate(services, actor(c), nricParam(c), field(c, 'reason'));
