@@ -3,6 +3,7 @@ import { bodyLimit } from 'hono/body-limit';
 import { HTTPException } from 'hono/http-exception';
 import { ERROR_STATUS, RoamSignError, type ErrorBody, type ErrorCode } from '../shared/errors.js';
 import { t } from '../shared/i18n/index.js';
+import { findOfficer } from './registry/officers.js';
 import { allKnownOrigins } from './registry/systems.js';
 import { langOf, trustedReporters } from './routes/caller.js';
 import { demoRoutes } from './routes/demo.js';
@@ -91,7 +92,12 @@ export function createApp(services: Services) {
   if (config.sandbox) {
     app.route('/', devPageRoutes(services));
     // Demo legacy screens: they know nothing of RoamSign; ?widget=1 adds the agency's one script tag.
-    app.route('/', demoRoutes({ widgetScriptUrl: `${config.publicUrl}/widget.js`, now: services.now }));
+    // Their user directory also knows the officers enrolled through the portal (issue 5's demo walk-through).
+    const findUser = (nric: string) => {
+      const officer = /^\d{12}$/.test(nric) ? findOfficer(services.db, nric) : undefined;
+      return officer && { nric: officer.nric, name: officer.name, ptj: [officer.agencyCode, officer.accountingOffice].filter(Boolean).join(' ') };
+    };
+    app.route('/', demoRoutes({ widgetScriptUrl: `${config.publicUrl}/widget.js`, now: services.now, findUser }));
   }
 
   app.notFound((c) => errorResponse(c, 'not_found'));

@@ -3,7 +3,7 @@ import { bodyLimit } from 'hono/body-limit';
 import { eperolehanAction, eperolehanPage, findEperolehanOrder, DEFAULT_ORDER_NO } from '../demo/legacy/eperolehan.js';
 import { findIgfmasDocument, igfmasDocumentPage, igfmasListPage, IGFMAS_ACTIONS } from '../demo/legacy/igfmas.js';
 import { carryQuery, errorPage, type LegacySystem, type Markup, type PageContext, type ScreenContext } from '../demo/legacy/layout.js';
-import { DEFAULT_OFFICER, findOfficer } from '../demo/legacy/officers.js';
+import { DEFAULT_OFFICER, findOfficer, type LegacyOfficer } from '../demo/legacy/officers.js';
 import { createPostedLog } from '../demo/legacy/postedLog.js';
 import { postedPage } from '../demo/legacy/postedPage.js';
 import { findSpeksVoucher, isVoucherType, speksShellPage, speksVoucherPage, speksVoucherPath, SPEKS_ACTIONS, vouchersOfType } from '../demo/legacy/speks.js';
@@ -36,17 +36,18 @@ function single(fields: FormFields, name: string): string | undefined {
 
 /**
  * The demo legacy screens of iGFMAS, ePerolehan and SPEKS (DESIGN.md) with their own in-memory
- * record of what was posted. Query `?user=<nric>` picks the logged-in demo officer, `?widget=1`
- * adds the agency-embed `<script src=widgetScriptUrl data-system=…>` tag.
+ * record of what was posted. Query `?user=<nric>` picks the logged-in demo officer (or, through
+ * `findUser`, an officer enrolled in RoamSign since), `?widget=1` adds the agency-embed
+ * `<script src=widgetScriptUrl data-system=…>` tag.
  */
-export function demoRoutes(options: { widgetScriptUrl: string; now?: () => number }): Hono {
-  const { widgetScriptUrl, now = Date.now } = options;
+export function demoRoutes(options: { widgetScriptUrl: string; now?: () => number; findUser?: (nric: string) => LegacyOfficer | undefined }): Hono {
+  const { widgetScriptUrl, now = Date.now, findUser } = options;
   const postedLog = createPostedLog();
 
   /** The request's screen context, or undefined when `?user=` names no demo officer. */
   function screenContext(c: Context): ScreenContext | undefined {
     const user = c.req.query('user');
-    const officer = user === undefined ? DEFAULT_OFFICER : findOfficer(user);
+    const officer = user === undefined ? DEFAULT_OFFICER : (findOfficer(user) ?? findUser?.(user.replace(/-/g, '')));
     if (!officer) return undefined;
     return { officer, explicitUser: user !== undefined, widget: c.req.query('widget') === '1', widgetLang: c.req.query('lang') === 'en' ? 'en' : null, widgetScriptUrl, now: new Date(now()) };
   }
