@@ -64,7 +64,9 @@ export function base(kit: PortalKit): MiddlewareHandler<PortalEnv> {
     c.header('Cache-Control', 'no-store');
     c.header('X-Frame-Options', 'DENY');
     c.header('X-Content-Type-Options', 'nosniff');
-    c.header('Referrer-Policy', 'no-referrer');
+    // Not no-referrer: under it Chromium sends `Origin: null` on the portal's own form POSTs, which
+    // the Origin check above must refuse. same-origin keeps the Origin and never leaks a URL off-site.
+    c.header('Referrer-Policy', 'same-origin');
     c.header('Content-Security-Policy', "default-src 'none'; style-src 'unsafe-inline'; img-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'");
     await next();
   };

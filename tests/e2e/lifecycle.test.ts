@@ -6,7 +6,7 @@
  * then the administrator records her retirement: her next attempt is refused and her certificate
  * is on the CRL. Only the first administrator is created without a page (the CLI's create-admin).
  */
-import { X509Crl } from '@peculiar/x509';
+import { x509 } from '../../server/ca/x509Setup.js';
 import type { Browser, BrowserContext, Frame, Page } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAdmin } from '../../server/portal/adminPortal.js';
@@ -77,6 +77,12 @@ const normaliseSerial = (serial: string) => serial.toLowerCase().replace(/^(00)+
 /** Today in Malaysia (UTC+8), as an <input type="date"> value. */
 const todayInMalaysia = () => new Date(Date.now() + 8 * 60 * 60 * 1000).toISOString().slice(0, 10);
 
+/** The dialog's frame once it is shown (whatever it shows). */
+async function dialogFrame(page: Page): Promise<Frame> {
+  const handle = await page.waitForSelector(DIALOG_FRAME, { visible: true, timeout: 10_000 });
+  return (await handle!.contentFrame())!;
+}
+
 async function verify(signature: string, digest: string) {
   const res = await fetch(`${server.url}/api/v1/verify`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ signature, digest }) });
   expect(res.status).toBe(200);
@@ -98,7 +104,7 @@ describe('the life of an officer, in Chromium', () => {
     await admin.type('#f-password', ADMIN.password);
     let since = smtp.messages.length;
     await submit(admin, '/portal/admin/sign-in');
-    expect(await admin.$('form[action="/portal/admin/sign-in/code"]')).not.toBeNull();
+    expect(await admin.$('form[action="/portal/admin/sign-in/code"]'), await text(admin, 'main')).not.toBeNull();
     const adminCode = (await mailTo(ADMIN.email, /Kod log masuk pentadbir anda: (\d{6})/, since)).match[1]!;
     await admin.type('#f-code', adminCode);
     await submit(admin, '/portal/admin/sign-in/code');
@@ -144,7 +150,7 @@ describe('the life of an officer, in Chromium', () => {
     expect(await portal.$('#application-status')).toBeNull();
 
     await Promise.all([portal.waitForNavigation(), portal.click('a[href="/portal/apply"]')]);
-    expect(await text(portal, '#pin-rules + ul')).toContain('6');
+    expect(await text(portal, '#pin-rules + ul')).toContain('urutan lurus');
     since = smtp.messages.length;
     await submit(portal, '/portal/apply/code');
     const securityCode = (await mailTo(NURUL.email, /semakan keselamatan permohonan anda: (\d{6})/, since)).match[1]!;
@@ -159,7 +165,7 @@ describe('the life of an officer, in Chromium', () => {
     await portal.click('#f-declaration');
     await submit(portal, '/portal/apply');
     expect(new URL(portal.url()).pathname).toBe('/portal/apply');
-    expect((await text(portal, '.error[role="alert"]')).length).toBeGreaterThan(0);
+    expect(await text(portal, '.error[role="alert"]')).toContain('PIN tidak boleh urutan lurus');
     await portal.screenshot({ path: artifactPath('lifecycle-2-weak-pin-refused.png'), fullPage: true });
     await portal.type('#f-pin', NURUL.pin);
     await portal.type('#f-pinConfirm', NURUL.pin);
@@ -259,8 +265,13 @@ describe('the life of an officer, in Chromium', () => {
     expect(await text(admin, '[role="status"]')).toContain('Pergerakan pegawai telah direkodkan');
     expect(await text(admin, row)).toContain('retired');
 
-    // Her next attempt to sign on the same screen is refused.
+    // Retirement ends her portal session at once.
+    await portal.goto(`${server.url}/portal`);
+    expect(portal.url()).toContain('/portal/sign-in?ended=1');
+
+    // Her next attempt to sign on the same screen is refused: no OTP is sent, nothing is posted.
     const postedBeforeRefusal = (await postedDocuments(server.url)).length;
+    since = smtp.messages.length;
     await screen.goto(`${server.pageUrl}${SCREEN}`);
     await waitForWidget(screen);
     await screen.evaluate(() => {
@@ -269,21 +280,25 @@ describe('the life of an officer, in Chromium', () => {
       document.addEventListener('roamsign:signed', () => (w.outcome = { type: 'signed' }));
     });
     await screen.click('#btnSah');
-    const refusal = await SignDialog.open(screen);
-    const refusalText = await refusal.error();
-    expect(refusalText.length).toBeGreaterThan(0);
+    const refusal = await dialogFrame(screen);
+    await refusal.waitForFunction(() => (document.querySelector('#rs-error')?.textContent ?? '').trim().length > 0, { timeout: 10_000 });
+    const refusalText = await text(refusal, '#rs-error');
+    expect(refusalText).toMatch(/tidak dibenarkan|forbidden/i);
     await screen.screenshot({ path: artifactPath('lifecycle-8-refused.png') });
     // The dialog offers only to close; closing hands the page the error code.
-    await refusal.frame.click('#rs-close');
+    await refusal.click('#rs-error + .actions button');
     await screen.waitForFunction(() => (window as unknown as { outcome?: unknown }).outcome !== undefined, { timeout: 10_000 });
     expect(await screen.evaluate(() => (window as unknown as { outcome: unknown }).outcome)).toEqual({ type: 'error', code: 'forbidden' });
-    expect(await screen.$(`${DIALOG_FRAME}`)).not.toBeNull();
+    await screen.waitForSelector(DIALOG_FRAME, { hidden: true });
+    expect(new URL(screen.url()).pathname).toBe(`/demo/igfmas/document/${DOCUMENT}`);
+    expect(await screen.$('#mesejBerjaya')).toBeNull();
     expect((await postedDocuments(server.url)).length).toBe(postedBeforeRefusal);
+    expect(smtp.messages.slice(since).filter((m) => m.to.includes(NURUL.email))).toEqual([]);
 
     // Her certificate is on the CRL, and the earlier signature now reports it revoked.
     const crlRes = await fetch(`${server.url}/crl.pem`);
     expect(crlRes.status).toBe(200);
-    const crl = new X509Crl(await crlRes.text());
+    const crl = new x509.X509Crl(await crlRes.text());
     expect(crl.entries.map((e) => normaliseSerial(e.serialNumber))).toContain(serial);
     const after = await verify(signature, digest);
     expect(after).toMatchObject({ valid: false, certificate: { serial, status: 'revoked' } });

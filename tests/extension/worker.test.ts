@@ -10,13 +10,13 @@ const dialog: Sender = { id: ID, url: `${DIALOG}?job=job-1`, tab: { id: 7 }, fra
 const documents = [{ id: 'STH-1', digest: Buffer.alloc(32).toString('base64') }];
 
 /** A worker over a fake server (fakes belong in unit tests only) that records every call. */
-function setup(preferred: 'roaming' | 'token' = 'roaming') {
+function setup(preferred: 'roaming' | 'token' = 'roaming', media: ('roaming' | 'token')[] = preferred === 'token' ? ['token'] : ['roaming']) {
   const calls: { url: string; init: RequestInit }[] = [];
   const toTabs: { tabId: number; frameId: number; message: TabMessage }[] = [];
   let history: HistoryEntry[] = [];
   const fetch = (async (url: string, init: RequestInit = {}) => {
     calls.push({ url, init });
-    if (url.endsWith('/medium')) return new Response(JSON.stringify({ nric: '900101011234', media: ['roaming'], preferred }), { status: 200 });
+    if (url.endsWith('/medium')) return new Response(JSON.stringify({ nric: '900101011234', media, preferred }), { status: 200 });
     if (url.endsWith('/complete')) return new Response(JSON.stringify({ error: { code: 'pin_invalid', message: 'PIN tidak sah.', details: { attemptsLeft: 4 } } }), { status: 401 });
     return new Response(JSON.stringify({ id: 'sr_abcdefghijklmnop' }), { status: 201 });
   }) as typeof globalThis.fetch;
@@ -46,6 +46,11 @@ describe('extension worker', () => {
   it('tells a token officer to go ahead with the legacy flow', async () => {
     const w = setup('token');
     expect(await w.handle({ type: 'rs:start', system: 'igfmas', nric: '900101011234', documents }, page)).toEqual({ ok: true, value: { token: true } });
+  });
+
+  it('opens the dialog (and the server\'s refusal) for a Roaming-only officer who may not sign now', async () => {
+    const w = setup('token', ['roaming']);
+    expect(await w.handle({ type: 'rs:start', system: 'igfmas', nric: '900101011234', documents }, page)).toEqual({ ok: true, value: { jobId: 'job-1', lang: 'ms' } });
   });
 
   it.each([

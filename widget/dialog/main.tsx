@@ -32,7 +32,10 @@ function FrameHost(props: { lang: Lang }) {
       busy.current = true;
       try {
         const medium = await job.api.medium(job.nric);
-        if (medium.preferred !== 'roaming') {
+        // Back to the legacy token flow only for an officer who holds a token: a Roaming-only officer who
+        // may not sign (retired, suspended, certificate revoked) gets the dialog and the server's refusal,
+        // not an unsigned approval posted to the legacy system.
+        if (medium.preferred !== 'roaming' && medium.media.includes('token')) {
           busy.current = false;
           return post({ type: 'roamsign:token', ticket: message.ticket });
         }
