@@ -104,7 +104,7 @@ async function main(args: string[]): Promise<number> {
           return 2;
         }
         const run = await runLifecycleJobs(services, { inactivityDays: inactivityDays ?? config.inactivityDays });
-        console.log(`movements applied: ${run.movementsApplied.length}, officers suspended: ${run.suspended.length}`);
+        console.log(`movements applied: ${run.movementsApplied.length}, officers suspended: ${run.suspended.length}, accounts closed: ${run.closed.length}`);
         return 0;
       }
       case 'reactivate': {

@@ -23,7 +23,8 @@ export const officers = sqliteTable('officers', {
     .notNull()
     .references(() => agencies.code),
   media: text('media', { mode: 'json' }).$type<('roaming' | 'token')[]>().notNull(),
-  status: text('status', { enum: ['active', 'suspended', 'retired'] }).notNull().default('active'),
+  // `closed`: 60 days after service ended (no CHECK constraint in SQLite, so no migration is needed).
+  status: text('status', { enum: ['active', 'suspended', 'retired', 'closed'] }).notNull().default('active'),
   /** scrypt verifier of the peppered PIN; null until the officer sets a PIN. */
   pinVerifier: text('pin_verifier'),
   /** Consecutive wrong PINs; reset by a right one. */

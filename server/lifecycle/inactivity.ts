@@ -66,7 +66,7 @@ export function reactivate(deps: LifecycleDeps, nric: string, actor: string): 'r
       .from(movements)
       .where(and(eq(movements.nric, nric), eq(movements.kind, 'retirement'), lte(movements.effectiveAt, at)))
       .get();
-    if (officer.status === 'retired' || retirement) throw new RoamSignError('forbidden', { reason: 'officer_retired' });
+    if (officer.status === 'retired' || officer.status === 'closed' || retirement) throw new RoamSignError('forbidden', { reason: `officer_${officer.status === 'closed' ? 'closed' : 'retired'}` });
     const settled = db
       .update(movements)
       .set({ appliedAt: at })

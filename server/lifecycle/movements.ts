@@ -33,7 +33,7 @@ export function recordMovement(deps: LifecycleDeps, input: MovementInput): Movem
   return db.transaction(() => {
     const officer = db.select().from(officers).where(eq(officers.nric, input.nric)).get();
     if (!officer) throw new RoamSignError('user_not_found');
-    if (officer.status === 'retired') throw new RoamSignError('bad_request', { nric: 'officer already retired' });
+    if (officer.status === 'retired' || officer.status === 'closed') throw new RoamSignError('bad_request', { nric: 'officer already retired' });
     let toAgencyCode: string | null = null;
     if (input.kind === 'transfer') {
       if (!input.toAgencyCode) throw new RoamSignError('bad_request', { toAgencyCode: 'required for a transfer' });

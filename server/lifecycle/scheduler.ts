@@ -1,5 +1,6 @@
 import type { Logger } from '../log.js';
 import type { LifecycleDeps } from './deps.js';
+import { closeEndedAccounts } from './closure.js';
 import { DEFAULT_INACTIVITY_DAYS, suspendInactive } from './inactivity.js';
 import { applyDueMovements } from './movements.js';
 
@@ -13,14 +14,17 @@ export interface LifecycleRun {
   movementsApplied: string[];
   /** NRICs suspended for inactivity by this run. */
   suspended: string[];
+  /** NRICs whose accounts were closed (60 days after service ended) by this run. */
+  closed: string[];
 }
 
-/** The scheduled job of issue 5: due staff movements, then inactivity. Idempotent. */
+/** The scheduled job of issue 5: due staff movements, inactivity, then accounts closed 60 days after service ended. Idempotent. */
 export async function runLifecycleJobs(services: LifecycleDeps, options: LifecycleJobOptions = {}): Promise<LifecycleRun> {
   const at = services.now();
   const applied = await applyDueMovements(services, at);
   const suspended = suspendInactive(services, at, options.inactivityDays ?? DEFAULT_INACTIVITY_DAYS);
-  return { movementsApplied: applied.map((m) => m.id), suspended };
+  const closed = closeEndedAccounts(services, at);
+  return { movementsApplied: applied.map((m) => m.id), suspended, closed };
 }
 
 /**

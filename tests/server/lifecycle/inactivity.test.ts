@@ -38,7 +38,7 @@ describe('90-day inactivity', () => {
 
     // Idempotent.
     const before = snapshot(server);
-    expect(await runLifecycleJobs(server.services)).toEqual({ movementsApplied: [], suspended: [] });
+    expect(await runLifecycleJobs(server.services)).toEqual({ movementsApplied: [], suspended: [], closed: [] });
     expect(snapshot(server)).toEqual(before);
   });
 
@@ -51,7 +51,7 @@ describe('90-day inactivity', () => {
     const other = await startTestServer();
     try {
       other.clock.advance(31 * DAY_MS);
-      expect(await runLifecycleJobs(other.services, { inactivityDays: 60 })).toEqual({ movementsApplied: [], suspended: [] });
+      expect(await runLifecycleJobs(other.services, { inactivityDays: 60 })).toEqual({ movementsApplied: [], suspended: [], closed: [] });
       expect((await runLifecycleJobs(other.services, { inactivityDays: 30 })).suspended).toHaveLength(3);
     } finally {
       other.close();

@@ -94,7 +94,7 @@ describe('retirement', () => {
     expect(first.movementsApplied).toHaveLength(2);
     const before = snapshot(server);
     const second = await runLifecycleJobs(server.services);
-    expect(second).toEqual({ movementsApplied: [], suspended: [] });
+    expect(second).toEqual({ movementsApplied: [], suspended: [], closed: [] });
     expect(snapshot(server)).toEqual(before);
     expect(await applyDueMovements(server.services)).toEqual([]);
     expect(snapshot(server)).toEqual(before);
@@ -176,7 +176,7 @@ describe('bad input changes nothing', () => {
     const before = snapshot(server);
     expectRoamSignError(() => record(input), code, details);
     expect(snapshot(server)).toEqual(before);
-    expect(await runLifecycleJobs(server.services)).toEqual({ movementsApplied: [], suspended: [] });
+    expect(await runLifecycleJobs(server.services)).toEqual({ movementsApplied: [], suspended: [], closed: [] });
     expect(snapshot(server)).toEqual(before);
   });
 
