@@ -1,9 +1,9 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { freePort } from '../tests/helpers/freePort.js';
 
 /** The repository root: the server is started from there, as `npm start` would. */
 export const ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -14,19 +14,6 @@ export interface ServerProcess {
   dataDir: string;
   /** Stops the child (its whole process group: tsx runs node in a grandchild) and removes the data folder. */
   stop(): Promise<void>;
-}
-
-/** A port the OS considers free on 127.0.0.1 right now. */
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = net.createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const address = probe.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      probe.close(() => (port ? resolve(port) : reject(new Error('no free port'))));
-    });
-  });
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

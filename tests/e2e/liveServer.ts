@@ -1,7 +1,6 @@
-import net from 'node:net';
-import type { AddressInfo } from 'node:net';
 import { serve, type ServerType } from '@hono/node-server';
 import { startTestServer, type TestServer } from '../helpers/testServices.js';
+import { freePort } from '../helpers/freePort.js';
 
 export interface LiveServer extends TestServer {
   /** RoamSign's own origin (the widget and its frame): http://localhost:<port>. */
@@ -10,17 +9,6 @@ export interface LiveServer extends TestServer {
   pageUrl: string;
   port: number;
   stop(): Promise<void>;
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = net.createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const { port } = probe.address() as AddressInfo;
-      probe.close(() => resolve(port));
-    });
-  });
 }
 
 /**

@@ -1,4 +1,4 @@
-import { isErrorCode } from '../../shared/errors.js';
+import { readApiAnswer } from '../../shared/apiAnswer.js';
 import type { Lang } from '../../shared/i18n/index.js';
 import { t } from '../../shared/i18n/index.js';
 import type { MediumAnswer } from '../../shared/schemas/medium.js';
@@ -35,12 +35,9 @@ export function createApi(options: { pageOrigin: string; lang: Lang }) {
     } catch {
       throw new DialogError('unreachable', t(options.lang, 'widget.unreachable'));
     }
-    const payload = (await response.json().catch(() => null)) as { error?: { code?: unknown; message?: string; details?: Record<string, unknown> } } | null;
-    if (!response.ok) {
-      const code = isErrorCode(payload?.error?.code) ? payload!.error!.code : 'internal';
-      throw new DialogError(code, payload?.error?.message ?? t(options.lang, `error.${code}`), payload?.error?.details ?? {});
-    }
-    return payload as T;
+    const answer = await readApiAnswer<T>(response);
+    if (!answer.ok) throw new DialogError(answer.code, answer.message ?? t(options.lang, `error.${answer.code}`), answer.details);
+    return answer.value;
   }
 
   return {

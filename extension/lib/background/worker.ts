@@ -1,4 +1,4 @@
-import { isErrorCode } from '../../../shared/errors.js';
+import { readApiAnswer } from '../../../shared/apiAnswer.js';
 import type { MediumAnswer } from '../../../shared/schemas/medium.js';
 import type { CompletedSigningRequest } from '../../../shared/schemas/signingRequest.js';
 import { SYSTEMS } from '../../../shared/systems.js';
@@ -100,12 +100,8 @@ export function createWorker(deps: WorkerDeps) {
     } catch {
       return fail('unreachable', lang === 'en' ? 'The RoamSign server cannot be reached.' : 'Pelayan RoamSign tidak dapat dihubungi.');
     }
-    const payload = (await response.json().catch(() => null)) as { error?: { code?: unknown; message?: string; details?: Record<string, unknown> } } | null;
-    if (!response.ok) {
-      const code = isErrorCode(payload?.error?.code) ? payload!.error!.code : 'internal';
-      return fail(code, payload?.error?.message ?? code, payload?.error?.details);
-    }
-    return { ok: true, value: payload as T };
+    const answer = await readApiAnswer<T>(response);
+    return answer.ok ? answer : fail(answer.code, answer.message ?? answer.code, answer.details);
   }
 
   async function start(message: Extract<Request, { type: 'rs:start' }>, sender: Sender): Promise<Reply<{ token: true } | { jobId: string; lang: string }>> {
