@@ -26,9 +26,15 @@ const server = serve({ fetch: app.fetch, port: config.port, hostname: config.hos
     `  data folder  ${config.dataDir}`,
     `  API docs     ${config.publicUrl}/docs`,
     `  CA / CRL     ${config.publicUrl}/ca.pem  ${config.publicUrl}/crl.pem`,
+    `  portal       ${config.publicUrl}/portal  (administrators: ${config.publicUrl}/portal/admin)`,
+    `  GPKI Mobile  ${config.publicUrl}/mobile`,
   ];
   if (config.sandbox) {
-    lines.push(`  SANDBOX: OTP messages at ${config.publicUrl}/dev/outbox?to=<nric>`, '  demo officers (agency 1009 JANM Negeri Perlis):');
+    lines.push(
+      `  demo screens ${config.publicUrl}/demo/igfmas?widget=1  /demo/eperolehan?widget=1  /demo/speks?widget=1`,
+      `  SANDBOX: OTP messages at ${config.publicUrl}/dev/outbox?to=<nric>`,
+      '  demo officers (agency 1009 JANM Negeri Perlis):',
+    );
     for (const o of DEMO_OFFICERS) {
       lines.push(`    ${o.nric}  ${o.name.padEnd(24)} ${o.media.join('+').padEnd(14)} PIN ${o.pin ?? '-     '}  ${o.email}`);
     }
