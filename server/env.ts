@@ -70,6 +70,8 @@ export const envSchema = z.object({
   ROAMSIGN_LOG_LEVEL: z.enum(['silent', 'info']).default('info'),
   /** Officers with no sign-in or signature for this many days are suspended (DESIGN.md: 90). */
   ROAMSIGN_INACTIVITY_DAYS: positiveInt(90),
+  /** E-mailed portal codes (sign-in, PIN reset, security check, device) per person and purpose per hour. */
+  ROAMSIGN_CODES_PER_HOUR: positiveInt(5),
 });
 
 export interface Config {
@@ -89,6 +91,7 @@ export interface Config {
   pinScryptN: number;
   logLevel: 'silent' | 'info';
   inactivityDays: number;
+  codesPerHour: number;
 }
 
 /** Parses the environment; throws an Error listing every bad variable. */
@@ -122,5 +125,6 @@ export function parseConfig(env: Record<string, string | undefined>, options: { 
     pinScryptN: e.ROAMSIGN_PIN_SCRYPT_N,
     logLevel: e.ROAMSIGN_LOG_LEVEL,
     inactivityDays: e.ROAMSIGN_INACTIVITY_DAYS,
+    codesPerHour: e.ROAMSIGN_CODES_PER_HOUR,
   };
 }

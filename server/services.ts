@@ -76,7 +76,7 @@ export async function createServices(
     now,
   });
   const notices = createNotices({ db, mailer, sandbox: config.sandbox, now });
-  const challenges = createChallenges({ db, key: deriveKey(masterKey, 'challenge-mac'), now });
+  const challenges = createChallenges({ db, key: deriveKey(masterKey, 'challenge-mac'), now, perHour: config.codesPerHour });
   masterKey.fill(0);
   return {
     config,

@@ -1,5 +1,5 @@
 import crypto from 'node:crypto';
-import { and, eq, isNull, sql } from 'drizzle-orm';
+import { and, eq, gt, isNull, sql } from 'drizzle-orm';
 import { RoamSignError } from '../../shared/errors.js';
 import type { Db } from '../db/client.js';
 import { challenges } from '../db/enrolmentSchema.js';
@@ -8,21 +8,29 @@ import { generateOtp } from '../otp/otp.js';
 export type ChallengePurpose = (typeof challenges.$inferSelect)['purpose'];
 
 const MAX_ATTEMPTS = 3;
+const HOUR_MS = 60 * 60 * 1000;
 
 /**
  * One-time codes sent by e-mail for sign-in, PIN reset and device registration: 6 digits from
  * the CSPRNG, stored as a keyed hash, limited life and tries, consumed atomically once.
  */
-export function createChallenges(options: { db: Db; key: Buffer; now: () => number }) {
-  const { db, key, now } = options;
+export function createChallenges(options: { db: Db; key: Buffer; now: () => number; perHour: number }) {
+  // Codes e-mailed per subject and purpose per hour: nobody can flood a mailbox through the portal.
+  const { db, key, now, perHour } = options;
   const hash = (id: string, code: string) => crypto.createHmac('sha256', key).update(`${id}:${code}`).digest('base64url');
 
   return {
     /** Creates a challenge; the caller sends `code` to the subject's e-mail. */
     create(purpose: ChallengePurpose, subjectId: string, ttlMs: number, payload: Record<string, unknown> = {}): { id: string; code: string; expiresAt: number } {
+      const at = now();
+      const recent = db
+        .select({ n: sql<number>`count(*)` })
+        .from(challenges)
+        .where(and(eq(challenges.subjectId, subjectId), eq(challenges.purpose, purpose), gt(challenges.createdAt, at - HOUR_MS)))
+        .get();
+      if ((recent?.n ?? 0) >= perHour) throw new RoamSignError('rate_limited', { limit: perHour, window: 'hour' });
       const id = `ch_${crypto.randomBytes(16).toString('base64url')}`;
       const code = generateOtp();
-      const at = now();
       db.insert(challenges).values({ id, purpose, subjectId, codeHash: hash(id, code), expiresAt: at + ttlMs, payload, createdAt: at }).run();
       return { id, code, expiresAt: at + ttlMs };
     },

@@ -93,10 +93,19 @@ export function findAdmin(services: Services, id: string): AdminRow | undefined 
 
 // A verifier to check against when the nric is unknown, so both answers take as long.
 let dummyVerifier: Promise<string> | null = null;
+const ADMIN_MAX_FAILURES = 5;
+const ADMIN_LOCK_WINDOW_MS = 15 * 60 * 1000;
 
 /** Factor one: nric + password; then a code goes to the administrator's e-mail (factor two). */
 export async function startAdminSignIn(services: Services, nric: string, password: string): Promise<{ challengeId: string }> {
   const admin = services.db.select().from(admins).where(eq(admins.nric, nric.replace(/-/g, ''))).get();
+  // 5 wrong passwords in 15 minutes hold the account for the rest of that window (no online guessing).
+  if (admin) {
+    const failures = services.db.$client
+      .prepare("select count(*) as n from audit_log where action = 'admin.sign_in_failed' and subject = ? and at > ?")
+      .get(admin.id, services.now() - ADMIN_LOCK_WINDOW_MS) as { n: number };
+    if (failures.n >= ADMIN_MAX_FAILURES) throw new RoamSignError('rate_limited', { reason: 'too_many_failures', retryAfterMinutes: ADMIN_LOCK_WINDOW_MS / 60_000 });
+  }
   dummyVerifier ??= hashPassword(generatePassword());
   const ok = await verifyPassword(password, admin?.passwordVerifier ?? (await dummyVerifier));
   if (!admin || !ok || admin.status !== 'active') {
