@@ -44,3 +44,4 @@ describe('amounts', () => {
     expect(batchTotal([{ amount: '1.00' }, undefined])).toBeNull();
   });
 });
+

@@ -3,6 +3,7 @@ import { useEffect, useRef, useState } from 'preact/hooks';
 import { pickLang, t, type Lang } from '../../shared/i18n/index.js';
 import { SYSTEMS, type SystemId } from '../../shared/systems.js';
 import type { FrameMessage, LoaderMessage } from '../../shared/widgetProtocol.js';
+import { usesTokenFlow } from '../../shared/schemas/medium.js';
 import { createApi, DialogError } from './api.js';
 import { App, type DialogJob, type DialogOutcome } from './App.js';
 
@@ -32,10 +33,7 @@ function FrameHost(props: { lang: Lang }) {
       busy.current = true;
       try {
         const medium = await job.api.medium(job.nric);
-        // Back to the legacy token flow only for an officer who holds a token: a Roaming-only officer who
-        // may not sign (retired, suspended, certificate revoked) gets the dialog and the server's refusal,
-        // not an unsigned approval posted to the legacy system.
-        if (medium.preferred !== 'roaming' && medium.media.includes('token')) {
+        if (usesTokenFlow(medium)) {
           busy.current = false;
           return post({ type: 'roamsign:token', ticket: message.ticket });
         }

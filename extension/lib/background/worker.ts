@@ -1,5 +1,5 @@
 import { readApiAnswer } from '../../../shared/apiAnswer.js';
-import type { MediumAnswer } from '../../../shared/schemas/medium.js';
+import { usesTokenFlow, type MediumAnswer } from '../../../shared/schemas/medium.js';
 import type { CompletedSigningRequest } from '../../../shared/schemas/signingRequest.js';
 import { SYSTEMS } from '../../../shared/systems.js';
 import { PAGE_ORIGIN_HEADER, type SignDocument } from '../../../shared/widgetProtocol.js';
@@ -114,9 +114,7 @@ export function createWorker(deps: WorkerDeps) {
     const { settings } = await deps.settings();
     const medium = await api<MediumAnswer>(settings.serverUrl, pageOrigin, settings.lang, 'GET', `/users/${message.nric}/medium`);
     if (!medium.ok) return medium;
-    // Back to the legacy token flow only for an officer who holds a token: a Roaming-only officer who may
-    // not sign (retired, suspended, certificate revoked) gets the dialog and the server's refusal.
-    if (medium.value.preferred !== 'roaming' && medium.value.media.includes('token')) return { ok: true, value: { token: true } };
+    if (usesTokenFlow(medium.value)) return { ok: true, value: { token: true } };
     const jobId = deps.randomId();
     for (const [id, job] of jobs) if (deps.now() - job.createdAt > JOB_LIFETIME_MS) jobs.delete(id);
     jobs.set(jobId, {
