@@ -72,7 +72,19 @@ export const envSchema = z.object({
   ROAMSIGN_INACTIVITY_DAYS: positiveInt(90),
   /** E-mailed portal codes (sign-in, PIN reset, security check, device) per person and purpose per hour. */
   ROAMSIGN_CODES_PER_HOUR: positiveInt(5),
+  /** Key custody backend (DESIGN.md "Key custody"): `soft` (embedded) or `pkcs11` (an HSM). */
+  ROAMSIGN_VAULT: z.enum(['soft', 'pkcs11'], { message: 'must be "soft" or "pkcs11"' }).default('soft'),
+  /** The HSM vendor's PKCS#11 library. */
+  ROAMSIGN_PKCS11_LIBRARY: z.string().min(1).default('/usr/lib/softhsm/libsofthsm2.so'),
+  /** The label of the token holding the keys; default: the first token. */
+  ROAMSIGN_PKCS11_SLOT_LABEL: z.string().min(1).optional(),
+  /** The token's user PIN (required with ROAMSIGN_VAULT=pkcs11); never logged. */
+  ROAMSIGN_PKCS11_PIN: z.string().min(1, 'must not be empty').optional(),
 });
+
+export type VaultConfig =
+  | { backend: 'soft' }
+  | { backend: 'pkcs11'; library: string; slotLabel: string | undefined; pin: string };
 
 export interface Config {
   port: number;
@@ -92,6 +104,7 @@ export interface Config {
   logLevel: 'silent' | 'info';
   inactivityDays: number;
   codesPerHour: number;
+  vault: VaultConfig;
 }
 
 /** Parses the environment; throws an Error listing every bad variable. */
@@ -107,6 +120,13 @@ export function parseConfig(env: Record<string, string | undefined>, options: { 
       'Invalid configuration:\n  ROAMSIGN_SMTP_URL: required outside sandbox mode (OTP e-mails must be delivered); set ROAMSIGN_SANDBOX=1 for a demo',
     );
   }
+  if (e.ROAMSIGN_VAULT === 'pkcs11' && !e.ROAMSIGN_PKCS11_PIN) {
+    throw new Error('Invalid configuration:\n  ROAMSIGN_PKCS11_PIN: required with ROAMSIGN_VAULT=pkcs11 (the token\'s user PIN)');
+  }
+  const vault: VaultConfig =
+    e.ROAMSIGN_VAULT === 'pkcs11'
+      ? { backend: 'pkcs11', library: e.ROAMSIGN_PKCS11_LIBRARY, slotLabel: e.ROAMSIGN_PKCS11_SLOT_LABEL, pin: e.ROAMSIGN_PKCS11_PIN! }
+      : { backend: 'soft' };
   const publicUrl = (e.ROAMSIGN_PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/+$/, '');
   return {
     port: e.PORT,
@@ -126,5 +146,6 @@ export function parseConfig(env: Record<string, string | undefined>, options: { 
     logLevel: e.ROAMSIGN_LOG_LEVEL,
     inactivityDays: e.ROAMSIGN_INACTIVITY_DAYS,
     codesPerHour: e.ROAMSIGN_CODES_PER_HOUR,
+    vault,
   };
 }

@@ -14,6 +14,7 @@ import { createOutbox, type Outbox, type PushChannel } from './notify/outbox.js'
 import { ensureSystems } from './registry/systems.js';
 import { createSigningService, type SigningService } from './signing/signingService.js';
 import { deriveKey, loadOrCreateMasterKey } from './vault/masterKey.js';
+import { createPkcs11Vault } from './vault/pkcs11Vault.js';
 import { createSoftVault } from './vault/softVault.js';
 import type { Vault } from './vault/vault.js';
 
@@ -50,7 +51,17 @@ export async function createServices(
   const db = openDb(dbFile);
   const checkpointer = startCheckpointer(db, dbFile);
   const masterKey = loadOrCreateMasterKey(config.dataDir);
-  const vault = createSoftVault({ db, masterKey, pinScryptN: config.pinScryptN });
+  const vault =
+    config.vault.backend === 'pkcs11'
+      ? createPkcs11Vault({
+          db,
+          masterKey,
+          pinScryptN: config.pinScryptN,
+          library: config.vault.library,
+          ...(config.vault.slotLabel !== undefined ? { slotLabel: config.vault.slotLabel } : {}),
+          userPin: config.vault.pin,
+        })
+      : createSoftVault({ db, masterKey, pinScryptN: config.pinScryptN });
   const audit = createAuditLog({ db, key: deriveKey(masterKey, 'audit-chain'), now });
   const ca = await CertificateAuthority.open({ db, vault, audit, publicUrl: config.publicUrl, now });
   ensureSystems(db, config.sandbox ? [new URL(config.publicUrl).origin] : []);
@@ -96,6 +107,7 @@ export async function createServices(
     close() {
       checkpointer.stop();
       mailer.close();
+      vault.close?.();
       db.$client.close();
     },
   };

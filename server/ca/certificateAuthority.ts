@@ -80,7 +80,7 @@ export class CertificateAuthority {
     if (!row) {
       const { keyRef, publicKey } = await vault.generateKey('ca');
       const notBefore = new Date(now() - 60_000);
-      const cert = await vault.withCryptoKey(keyRef, async (signingKey) =>
+      const cert = await vault.withCryptoKey(keyRef, async (signingKey, signingCrypto) =>
         x509.X509CertificateGenerator.create({
           serialNumber: randomSerial(),
           subject: CA_NAME,
@@ -95,7 +95,7 @@ export class CertificateAuthority {
             new x509.KeyUsagesExtension(x509.KeyUsageFlags.keyCertSign | x509.KeyUsageFlags.cRLSign, true),
             await x509.SubjectKeyIdentifierExtension.create(publicKey),
           ],
-        }),
+        }, signingCrypto),
       );
       db.insert(caState).values({ id: 1, certDer: Buffer.from(cert.rawData), keyRef }).run();
       audit.append({ actor: 'system', action: 'ca.created', subject: cert.serialNumber, details: {} });
@@ -124,7 +124,7 @@ export class CertificateAuthority {
       { '2.5.4.5': [subject.nric] },
       { CN: [subject.name] },
     ];
-    const cert = await this.vault.withCryptoKey(this.keyRef, async (signingKey) =>
+    const cert = await this.vault.withCryptoKey(this.keyRef, async (signingKey, signingCrypto) =>
       x509.X509CertificateGenerator.create({
         serialNumber: serial,
         subject: name,
@@ -141,7 +141,7 @@ export class CertificateAuthority {
           await x509.AuthorityKeyIdentifierExtension.create(this.certificate.publicKey),
           await x509.SubjectKeyIdentifierExtension.create(publicKey),
         ],
-      }),
+      }, signingCrypto),
     );
     const der = Buffer.from(cert.rawData);
     this.db
@@ -195,7 +195,7 @@ export class CertificateAuthority {
     const number = (row?.crlNumber ?? 0) + 1;
     const thisUpdate = new Date(this.now());
     const nextUpdate = new Date(thisUpdate.getTime() + CRL_VALIDITY_MS);
-    const crl = await this.vault.withCryptoKey(this.keyRef, async (signingKey) =>
+    const crl = await this.vault.withCryptoKey(this.keyRef, async (signingKey, signingCrypto) =>
       x509.X509CrlGenerator.create({
         issuer: this.certificate.subject,
         thisUpdate,
@@ -211,7 +211,7 @@ export class CertificateAuthority {
           revocationDate: new Date(entry.revokedAt!),
           reason: x509.X509CrlReason[(entry.reason as RevocationReason | null) ?? 'unspecified'],
         })),
-      }),
+      }, signingCrypto),
     );
     const der = Buffer.from(crl.rawData);
     this.db

@@ -141,7 +141,7 @@ export function createSoftVault(options: { db: Db; masterKey: Buffer; pinScryptN
       const pkcs8 = unwrap(keyRef);
       const key = await crypto.webcrypto.subtle.importKey('pkcs8', pkcs8, RSA_SIGN_ALGORITHM, false, ['sign']);
       pkcs8.fill(0);
-      return use(key);
+      return use(key, crypto.webcrypto as unknown as Crypto);
     },
 
     hashPin: (pin) => hashPin(pepper, pin, pinScryptN),

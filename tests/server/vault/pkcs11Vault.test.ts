@@ -1,0 +1,223 @@
+import { spawnSync } from 'node:child_process';
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import pkcs11js from 'pkcs11js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { x509 } from '../../../server/ca/x509Setup.js';
+import { openDb } from '../../../server/db/client.js';
+import { parseConfig } from '../../../server/env.js';
+import { createPkcs11Vault } from '../../../server/vault/pkcs11Vault.js';
+import { RSA_SIGN_ALGORITHM } from '../../../server/vault/vault.js';
+import { AMINAH, call, createRequest, documentBytes, latestOtp, makeDocument } from '../../helpers/api.js';
+import { cmsVerify } from '../../helpers/openssl.js';
+import { startTestServer } from '../../helpers/testServices.js';
+
+const LIBRARY = '/usr/lib/softhsm/libsofthsm2.so';
+const TOKEN = 'roamsign-test';
+const USER_PIN = '87654321';
+
+/** A fresh SoftHSM2 token in a temp folder; SOFTHSM2_CONF is set before the library is loaded. */
+beforeAll(() => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'roamsign-softhsm-'));
+  fs.mkdirSync(path.join(dir, 'tokens'));
+  const conf = path.join(dir, 'softhsm2.conf');
+  fs.writeFileSync(conf, `directories.tokendir = ${path.join(dir, 'tokens')}\nobjectstore.backend = file\nlog.level = ERROR\n`);
+  process.env.SOFTHSM2_CONF = conf;
+  const init = spawnSync('softhsm2-util', ['--init-token', '--free', '--label', TOKEN, '--so-pin', '12345678', '--pin', USER_PIN], {
+    env: process.env,
+    encoding: 'utf8',
+  });
+  if (init.status !== 0) throw new Error(`softhsm2-util failed: ${init.stdout}${init.stderr}`);
+});
+
+function tempVault(userPin = USER_PIN) {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'roamsign-vault-'));
+  const db = openDb(path.join(dir, 'db.sqlite'));
+  const vault = createPkcs11Vault({ db, masterKey: crypto.randomBytes(32), pinScryptN: 1024, library: LIBRARY, slotLabel: TOKEN, userPin });
+  return { db, vault };
+}
+
+/** The test's own look into the token (same process: the library is already initialised by the vault). */
+function inspectToken<T>(look: (module: pkcs11js.PKCS11, session: Buffer) => T): T {
+  const module = new pkcs11js.PKCS11();
+  module.load(LIBRARY);
+  try {
+    module.C_Initialize();
+  } catch (error) {
+    if (!(error instanceof pkcs11js.Pkcs11Error && error.code === pkcs11js.CKR_CRYPTOKI_ALREADY_INITIALIZED)) throw error;
+  }
+  const slot = module.C_GetSlotList(true).find((s) => module.C_GetTokenInfo(s).label.trim() === TOKEN)!;
+  const session = module.C_OpenSession(slot, pkcs11js.CKF_SERIAL_SESSION);
+  try {
+    try {
+      module.C_Login(session, pkcs11js.CKU_USER, USER_PIN);
+    } catch (error) {
+      if (!(error instanceof pkcs11js.Pkcs11Error && error.code === pkcs11js.CKR_USER_ALREADY_LOGGED_IN)) throw error;
+    }
+    return look(module, session);
+  } finally {
+    module.C_CloseSession(session);
+  }
+}
+
+function findObjects(module: pkcs11js.PKCS11, session: Buffer, keyRef: string, cls: number): Buffer[] {
+  module.C_FindObjectsInit(session, [
+    { type: pkcs11js.CKA_CLASS, value: cls },
+    { type: pkcs11js.CKA_ID, value: Buffer.from(keyRef) },
+  ]);
+  try {
+    return module.C_FindObjects(session, 10);
+  } finally {
+    module.C_FindObjectsFinal(session);
+  }
+}
+
+const bool = (value: unknown) => Buffer.from(value as Buffer)[0] === 1;
+
+describe('pkcs11 vault (SoftHSM2)', () => {
+  it('refuses a wrong user PIN without naming it', () => {
+    let message = '';
+    try {
+      tempVault('00000000').vault.close?.();
+    } catch (error) {
+      message = (error as Error).message;
+    }
+    expect(message).toMatch(/login to the token failed.*PIN_INCORRECT/);
+    expect(message).not.toContain('00000000');
+  });
+
+  it('refuses an unknown token label', () => {
+    const db = openDb(path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'roamsign-vault-')), 'db.sqlite'));
+    expect(() =>
+      createPkcs11Vault({ db, masterKey: crypto.randomBytes(32), pinScryptN: 1024, library: LIBRARY, slotLabel: 'nope', userPin: USER_PIN }),
+    ).toThrow(/no token labelled "nope"/);
+  });
+
+  it('generates keys in the token as sensitive, non-extractable objects; the database holds none', async () => {
+    const { db, vault } = tempVault();
+    try {
+      expect(vault.backend).toBe('pkcs11');
+      const { keyRef, publicKey } = await vault.generateKey('officer:900101011234');
+      expect(publicKey.algorithm).toMatchObject({ name: 'RSASSA-PKCS1-v1_5', modulusLength: 2048 });
+      inspectToken((module, session) => {
+        const [key, ...others] = findObjects(module, session, keyRef, pkcs11js.CKO_PRIVATE_KEY);
+        expect(others).toHaveLength(0);
+        const attrs = module.C_GetAttributeValue(session, key!, [
+          { type: pkcs11js.CKA_TOKEN },
+          { type: pkcs11js.CKA_SENSITIVE },
+          { type: pkcs11js.CKA_EXTRACTABLE },
+          { type: pkcs11js.CKA_NEVER_EXTRACTABLE },
+          { type: pkcs11js.CKA_LOCAL },
+          { type: pkcs11js.CKA_SIGN },
+          { type: pkcs11js.CKA_LABEL },
+        ]);
+        expect(attrs.slice(0, 6).map((a) => bool(a.value))).toEqual([true, true, false, true, true, true]);
+        expect(Buffer.from(attrs[6]!.value as Buffer).toString()).toBe('officer:900101011234');
+        // The private exponent cannot be read out.
+        expect(() => module.C_GetAttributeValue(session, key!, [{ type: pkcs11js.CKA_PRIVATE_EXPONENT }])).toThrow(/ATTRIBUTE_SENSITIVE/);
+        expect(findObjects(module, session, keyRef, pkcs11js.CKO_PUBLIC_KEY)).toHaveLength(1);
+      });
+      expect(db.$client.prepare('select count(*) as n from vault_keys').get()).toEqual({ n: 0 });
+    } finally {
+      vault.close?.();
+    }
+  });
+
+  it('signs RSASSA-PKCS1-v1_5 / SHA-256 that the public key verifies, and refuses unknown keys', async () => {
+    const { vault } = tempVault();
+    try {
+      const { keyRef, publicKey } = await vault.generateKey('a');
+      const data = Array.from({ length: 9 }, (_, i) => Buffer.from(`item ${i}`));
+      const signatures = await vault.sign(keyRef, data);
+      const spki = Buffer.from(await crypto.webcrypto.subtle.exportKey('spki', publicKey));
+      const pub = crypto.createPublicKey({ key: spki, format: 'der', type: 'spki' });
+      for (let i = 0; i < data.length; i++) {
+        expect(signatures[i]).toHaveLength(256);
+        expect(crypto.verify('sha256', data[i]!, pub, signatures[i]!)).toBe(true);
+      }
+      expect(crypto.verify('sha256', data[1]!, pub, signatures[0]!)).toBe(false);
+      await expect(vault.sign('key_unknown', [Buffer.from('x')])).rejects.toThrow(/no key key_unknown/);
+    } finally {
+      vault.close?.();
+    }
+  });
+
+  it('gives the CA a key and WebCrypto for @peculiar/x509 that sign in the token', async () => {
+    const { vault } = tempVault();
+    try {
+      const { keyRef, publicKey } = await vault.generateKey('ca');
+      const cert = await vault.withCryptoKey(keyRef, (signingKey, signingCrypto) =>
+        x509.X509CertificateGenerator.createSelfSigned(
+          { serialNumber: '01', name: 'CN=Test CA', keys: { publicKey, privateKey: signingKey }, signingAlgorithm: RSA_SIGN_ALGORITHM },
+          signingCrypto,
+        ),
+      );
+      expect(await cert.verify({ signatureOnly: true })).toBe(true);
+    } finally {
+      vault.close?.();
+    }
+  });
+
+  it('keeps the PIN verifier scrypt + pepper', async () => {
+    const { vault } = tempVault();
+    try {
+      const verifier = await vault.hashPin('123456');
+      expect(verifier).toMatch(/^scrypt\$1024\$8\$1\$/);
+      expect(await vault.verifyPin('123456', verifier)).toBe(true);
+      expect(await vault.verifyPin('123457', verifier)).toBe(false);
+    } finally {
+      vault.close?.();
+    }
+  });
+});
+
+describe('ROAMSIGN_VAULT=pkcs11 configuration', () => {
+  it('defaults to soft, and requires the token PIN for pkcs11', () => {
+    expect(parseConfig({ ROAMSIGN_SANDBOX: '1' }).vault).toEqual({ backend: 'soft' });
+    expect(() => parseConfig({ ROAMSIGN_SANDBOX: '1', ROAMSIGN_VAULT: 'pkcs11' })).toThrow(/ROAMSIGN_PKCS11_PIN: required/);
+    expect(() => parseConfig({ ROAMSIGN_SANDBOX: '1', ROAMSIGN_VAULT: 'hsm' })).toThrow(/ROAMSIGN_VAULT: must be "soft" or "pkcs11"/);
+    expect(parseConfig({ ROAMSIGN_SANDBOX: '1', ROAMSIGN_VAULT: 'pkcs11', ROAMSIGN_PKCS11_PIN: USER_PIN }).vault).toEqual({
+      backend: 'pkcs11',
+      library: LIBRARY,
+      slotLabel: undefined,
+      pin: USER_PIN,
+    });
+  });
+});
+
+describe('the server on the pkcs11 backend', () => {
+  it('keeps the CA and officer keys in the token and signs a CMS that openssl verifies', async () => {
+    const server = await startTestServer({ ROAMSIGN_VAULT: 'pkcs11', ROAMSIGN_PKCS11_SLOT_LABEL: TOKEN, ROAMSIGN_PKCS11_PIN: USER_PIN });
+    try {
+      expect(server.services.vault.backend).toBe('pkcs11');
+      const created = await createRequest(server, { documents: [makeDocument('STH-2026-000123')] });
+      expect(created.status).toBe(201);
+      const otp = await latestOtp(server, created.body.id);
+      const done = await call(server, 'POST', `/api/v1/signing-requests/${created.body.id}/complete`, { pin: AMINAH.pin, otp });
+      expect(done.status).toBe(200);
+      expect(done.body).toMatchObject({ status: 'signed', verification: { valid: true } });
+
+      const caPem = await (await server.app.request('/ca.pem')).text();
+      const crlPem = await (await server.app.request('/crl.pem')).text();
+      const signature = Buffer.from(done.body.signatures[0].signature, 'base64');
+      const good = cmsVerify({ signature, content: documentBytes('STH-2026-000123'), caPem, crlPem });
+      expect(good.output).toContain('Verification successful');
+      expect(good.ok).toBe(true);
+      expect(cmsVerify({ signature, content: documentBytes('STH-2026-000123', '99,999.00'), caPem }).ok).toBe(false);
+
+      const db = server.services.db.$client;
+      const caRef = (db.prepare('select key_ref as ref from ca_state').get() as { ref: string }).ref;
+      const officerRefs = (db.prepare('select key_ref as ref from certificates').all() as { ref: string }[]).map((r) => r.ref);
+      expect(officerRefs.length).toBeGreaterThan(0);
+      inspectToken((module, session) => {
+        for (const ref of [caRef, ...officerRefs]) expect(findObjects(module, session, ref, pkcs11js.CKO_PRIVATE_KEY)).toHaveLength(1);
+      });
+      expect(db.prepare('select count(*) as n from vault_keys').get()).toEqual({ n: 0 });
+      expect(server.logs.join('\n')).not.toContain(USER_PIN);
+    } finally {
+      server.close();
+    }
+  });
+});
