@@ -3,7 +3,7 @@ import { and, eq, gt, isNull, sql } from 'drizzle-orm';
 import { RoamSignError } from '../../shared/errors.js';
 import type { Db } from '../db/client.js';
 import { challenges } from '../db/enrolmentSchema.js';
-import { generateOtp } from '../otp/otp.js';
+import { generateOtp, hashOtp, otpMatches } from '../otp/otp.js';
 
 export type ChallengePurpose = (typeof challenges.$inferSelect)['purpose'];
 
@@ -17,7 +17,6 @@ const HOUR_MS = 60 * 60 * 1000;
 export function createChallenges(options: { db: Db; key: Buffer; now: () => number; perHour: number }) {
   // Codes e-mailed per subject and purpose per hour: nobody can flood a mailbox through the portal.
   const { db, key, now, perHour } = options;
-  const hash = (id: string, code: string) => crypto.createHmac('sha256', key).update(`${id}:${code}`).digest('base64url');
 
   return {
     /** Creates a challenge; the caller sends `code` to the subject's e-mail. */
@@ -31,7 +30,7 @@ export function createChallenges(options: { db: Db; key: Buffer; now: () => numb
       if ((recent?.n ?? 0) >= perHour) throw new RoamSignError('rate_limited', { limit: perHour, window: 'hour' });
       const id = `ch_${crypto.randomBytes(16).toString('base64url')}`;
       const code = generateOtp();
-      db.insert(challenges).values({ id, purpose, subjectId, codeHash: hash(id, code), expiresAt: at + ttlMs, payload, createdAt: at }).run();
+      db.insert(challenges).values({ id, purpose, subjectId, codeHash: hashOtp(key, id, code), expiresAt: at + ttlMs, payload, createdAt: at }).run();
       return { id, code, expiresAt: at + ttlMs };
     },
 
@@ -44,9 +43,7 @@ export function createChallenges(options: { db: Db; key: Buffer; now: () => numb
       if (!row || row.consumedAt !== null) throw new RoamSignError('not_found');
       if (now() >= row.expiresAt) throw new RoamSignError('otp_expired');
       if (row.attempts >= MAX_ATTEMPTS) throw new RoamSignError('otp_attempts_exceeded');
-      const expected = Buffer.from(row.codeHash);
-      const actual = Buffer.from(hash(id, code));
-      if (expected.length !== actual.length || !crypto.timingSafeEqual(expected, actual)) {
+      if (!otpMatches(key, id, code, row.codeHash)) {
         const updated = db
           .update(challenges)
           .set({ attempts: sql`${challenges.attempts} + 1` })

@@ -15,7 +15,8 @@ export interface DialogJob {
   system: SystemId;
   documents: SignDocument[];
   pageOrigin: string;
-  api: DialogApi;
+  /** The dialog never looks up the medium: whoever opens it (frame host, extension worker) did. */
+  api: Omit<DialogApi, 'medium'>;
 }
 
 export type DialogOutcome =

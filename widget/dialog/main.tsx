@@ -29,10 +29,11 @@ function FrameHost(props: { lang: Lang }) {
     async function start(message: SignMessage, pageOrigin: string) {
       // The page's origin comes from the browser (event.origin), never from the page's own word.
       const post = (m: FrameMessage) => window.parent.postMessage(m, pageOrigin);
-      const job: DialogJob = { ...message, pageOrigin, api: createApi({ pageOrigin, lang: props.lang }) };
+      const api = createApi({ pageOrigin, lang: props.lang });
+      const job: DialogJob = { ...message, pageOrigin, api };
       busy.current = true;
       try {
-        const medium = await job.api.medium(job.nric);
+        const medium = await api.medium(job.nric);
         if (usesTokenFlow(medium)) {
           busy.current = false;
           return post({ type: 'roamsign:token', ticket: message.ticket });

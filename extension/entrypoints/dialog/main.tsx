@@ -23,8 +23,7 @@ async function call<T>(message: Request): Promise<T> {
   return reply.value;
 }
 
-const api: DialogApi = {
-  medium: () => Promise.reject(new DialogError('internal', 'not used')),
+const api: Omit<DialogApi, 'medium'> = {
   create: () => call({ type: 'rs:api', jobId, op: 'create' }),
   resend: (requestId) => call({ type: 'rs:api', jobId, op: 'resend', requestId }),
   complete: (requestId, pin, otp) => call({ type: 'rs:api', jobId, op: 'complete', requestId, pin, otp }),
