@@ -1,5 +1,5 @@
 import crypto from 'node:crypto';
-import { openDb } from '../server/db/client.js';
+import { openDb } from '../server/db/database.js';
 import { parseConfig } from '../server/env.js';
 import { hashPin, verifyPin } from '../server/vault/pinVerifier.js';
 import { createSoftVault } from '../server/vault/softVault.js';
@@ -42,7 +42,7 @@ export async function measureCrypto(): Promise<CryptoFigures> {
   const tbs = () => crypto.randomBytes(TBS_BYTES);
 
   // The real vault over an in-memory database, for the raw sign rate through vault.sign.
-  const db = openDb(':memory:');
+  const db = await openDb(':memory:');
   const vault = createSoftVault({ db, masterKey: crypto.randomBytes(32), pinScryptN: PIN_SCRYPT_N });
   const { keyRef } = await vault.generateKey('bench');
 
@@ -76,7 +76,7 @@ export async function measureCrypto(): Promise<CryptoFigures> {
   const rawRate = (raw.count * items.length) / raw.seconds;
   line('Raw sign: vault.sign, 100 items per call, 2 calls in flight', fmt(rawRate, 0), 'signatures/s');
 
-  db.$client.close();
+  await db.close();
   foreignLoadLine(monitor.foreignShare());
   return {
     pinCheckMs: mean(pinAlone.latenciesMs),

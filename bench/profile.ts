@@ -82,7 +82,7 @@ async function profileFlows(documents: number, flows: number) {
   line('  response body', fmt(m('bytes') / 1024, 1), 'KiB');
 
   // The CMS build and the verification step alone, with the officer's real certificate.
-  const cert = latestCertificate(services.db, NRIC)!;
+  const cert = (await latestCertificate(services.db, NRIC))!;
   const ds = digests(documents);
   const sigs = await sign(cert.keyRef, createCmsBatch(cert.der, new Date(), ds).toBeSigned);
   const times = { build: [] as number[], verifyFirst: [] as number[], verifyRest: [] as number[] };

@@ -46,7 +46,7 @@ export function createApp(services: Services) {
     .use('*', async (c, next) => {
       const origin = c.req.header('origin');
       if (origin === undefined) return next();
-      if (!allKnownOrigins(services.db).has(origin) && !config.allowedOrigins.includes(origin) && !trusted.has(origin)) {
+      if (!(await allKnownOrigins(services.db)).has(origin) && !config.allowedOrigins.includes(origin) && !trusted.has(origin)) {
         throw new RoamSignError('origin_not_allowed');
       }
       c.header('Access-Control-Allow-Origin', origin);
@@ -93,8 +93,8 @@ export function createApp(services: Services) {
     app.route('/', devPageRoutes(services));
     // Demo legacy screens: they know nothing of RoamSign; ?widget=1 adds the agency's one script tag.
     // Their user directory also knows the officers enrolled through the portal (issue 5's demo walk-through).
-    const findUser = (nric: string) => {
-      const officer = /^\d{12}$/.test(nric) ? findOfficer(services.db, nric) : undefined;
+    const findUser = async (nric: string) => {
+      const officer = /^\d{12}$/.test(nric) ? await findOfficer(services.db, nric) : undefined;
       return officer && { nric: officer.nric, name: officer.name, ptj: [officer.agencyCode, officer.accountingOffice].filter(Boolean).join(' ') };
     };
     app.route('/', demoRoutes({ widgetScriptUrl: `${config.publicUrl}/widget.js`, now: services.now, findUser }));

@@ -1,6 +1,5 @@
 import { eq } from 'drizzle-orm';
 import type { RevocationReason } from './ca/certificateAuthority.js';
-import { officers } from './db/schema.js';
 import { parseConfig } from './env.js';
 import { reactivate } from './lifecycle/inactivity.js';
 import { applyDueMovements, MOVEMENT_KINDS, recordMovement, type MovementKind } from './lifecycle/movements.js';
@@ -46,7 +45,7 @@ async function main(args: string[]): Promise<number> {
   try {
     switch (command) {
       case 'audit-verify': {
-        const check = services.audit.verify();
+        const check = await services.audit.verify();
         if (check.ok) console.log(`audit chain ok: ${check.entries} entries`);
         else console.error(`audit chain BROKEN at entry ${check.brokenAt} (of ${check.entries} read)`);
         return check.ok ? 0 : 1;
@@ -57,7 +56,7 @@ async function main(args: string[]): Promise<number> {
           console.error(USAGE);
           return 2;
         }
-        const serial = /^\d{12}$/.test(target) ? latestCertificate(services.db, target)?.serial : target;
+        const serial = /^\d{12}$/.test(target) ? (await latestCertificate(services.db, target))?.serial : target;
         if (!serial) {
           console.error(`no certificate for ${target}`);
           return 1;
@@ -77,8 +76,11 @@ async function main(args: string[]): Promise<number> {
           console.error(USAGE);
           return 2;
         }
-        const changed = services.db.update(officers).set({ pinFailures: 0, pinLockedAt: null }).where(eq(officers.nric, nric)).run().changes;
-        if (changed) services.audit.append({ actor: 'cli', action: 'pin.unlocked', subject: nric, details: {} });
+        const { officers } = services.db.t;
+        const changed = (
+          await services.db.orm.update(officers).set({ pinFailures: 0, pinLockedAt: null }).where(eq(officers.nric, nric)).returning({ nric: officers.nric })
+        ).length;
+        if (changed) await services.audit.append({ actor: 'cli', action: 'pin.unlocked', subject: nric, details: {} });
         console.log(changed ? `${nric} unlocked` : `no officer ${nric}`);
         return changed ? 0 : 1;
       }
@@ -89,7 +91,7 @@ async function main(args: string[]): Promise<number> {
           console.error(USAGE);
           return 2;
         }
-        const movement = recordMovement(services, { nric, kind: kind as MovementKind, effectiveAt, toAgencyCode: toAgencyCode ?? null, recordedBy: 'cli' });
+        const movement = await recordMovement(services, { nric, kind: kind as MovementKind, effectiveAt, toAgencyCode: toAgencyCode ?? null, recordedBy: 'cli' });
         // "Act at once on a movement notice" (DESIGN.md): a movement already due is applied now, not at the next job.
         const applied = await applyDueMovements(services);
         const appliedNow = applied.some((m) => m.id === movement.id);
@@ -113,7 +115,7 @@ async function main(args: string[]): Promise<number> {
           console.error(USAGE);
           return 2;
         }
-        console.log(`${nric}: ${reactivate(services, nric, 'cli')}`);
+        console.log(`${nric}: ${await reactivate(services, nric, 'cli')}`);
         return 0;
       }
       case 'create-admin': {
@@ -140,7 +142,7 @@ async function main(args: string[]): Promise<number> {
         }
         let actor: Actor = { label: 'cli', agencyCode: agency };
         if (by) {
-          const admin = findAdmin(services, by);
+          const admin = await findAdmin(services, by);
           if (!admin || admin.status !== 'active') throw new RoamSignError('not_found', { admin: by });
           // The administrator's own scope still applies: a scoped role imports only into its agency.
           if (actorOf(admin).agencyCode !== null && admin.agencyCode !== agency) throw new RoamSignError('forbidden', { reason: 'agency_outside_scope' });
@@ -163,7 +165,7 @@ async function main(args: string[]): Promise<number> {
     console.error(`refused: ${error.code}${error.details ? ` ${JSON.stringify(error.details)}` : ''}`);
     return 1;
   } finally {
-    services.close();
+    await services.close();
   }
 }
 

@@ -42,6 +42,14 @@ export const envSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(8787),
   HOST: z.string().min(1).default('127.0.0.1'),
   ROAMSIGN_DATA_DIR: z.string().min(1).default('./data'),
+  /**
+   * PostgreSQL for several nodes (postgres://user@host:5432/db); unset: SQLite in the data folder.
+   * Every node must also share the vault's master key (the data folder's master.key) or the HSM.
+   */
+  ROAMSIGN_DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\/\S+$/, 'must be a postgres:// URL (unset for the embedded SQLite database)')
+    .optional(),
   ROAMSIGN_SANDBOX: flag,
   ROAMSIGN_OTP_TTL_SECONDS: positiveInt(120),
   ROAMSIGN_ALLOWED_ORIGINS: originList,
@@ -90,6 +98,8 @@ export interface Config {
   port: number;
   host: string;
   dataDir: string;
+  /** postgres://… or undefined (SQLite file in dataDir). */
+  databaseUrl: string | undefined;
   sandbox: boolean;
   otpTtlSeconds: number;
   allowedOrigins: string[];
@@ -132,6 +142,7 @@ export function parseConfig(env: Record<string, string | undefined>, options: { 
     port: e.PORT,
     host: e.HOST,
     dataDir: path.resolve(e.ROAMSIGN_DATA_DIR),
+    databaseUrl: e.ROAMSIGN_DATABASE_URL,
     sandbox: e.ROAMSIGN_SANDBOX,
     otpTtlSeconds: e.ROAMSIGN_OTP_TTL_SECONDS,
     allowedOrigins: e.ROAMSIGN_ALLOWED_ORIGINS,

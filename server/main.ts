@@ -42,11 +42,11 @@ const server = serve({ fetch: app.fetch, port: config.port, hostname: config.hos
   console.log(lines.join('\n'));
 });
 
-function shutdown() {
+async function shutdown() {
   stopLifecycle();
   server.close();
-  services.close();
+  await services.close();
   process.exit(0);
 }
-process.on('SIGINT', shutdown);
-process.on('SIGTERM', shutdown);
+process.on('SIGINT', () => void shutdown());
+process.on('SIGTERM', () => void shutdown());

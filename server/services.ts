@@ -2,7 +2,7 @@ import path from 'node:path';
 import { createAuditLog, type AuditLog } from './audit/auditLog.js';
 import { CertificateAuthority } from './ca/certificateAuthority.js';
 import { startCheckpointer } from './db/checkpointer.js';
-import { openDb, type Db } from './db/client.js';
+import { openDb, type Db } from './db/database.js';
 import { seedDemoData } from './demo/demoData.js';
 import type { Config } from './env.js';
 import { createLogger, type Logger, type LogSink } from './log.js';
@@ -37,7 +37,7 @@ export interface Services {
   now: () => number;
   /** True when this start created the demo data. */
   seededDemo: boolean;
-  close(): void;
+  close(): Promise<void>;
 }
 
 /** Builds every service over the data folder: database, vault, CA, audit, outbox, signing. */
@@ -48,8 +48,8 @@ export async function createServices(
   const now = options.now ?? Date.now;
   const log = createLogger({ level: config.logLevel, ...(options.logSink ? { sink: options.logSink } : {}) });
   const dbFile = path.join(config.dataDir, 'roamsign.db');
-  const db = openDb(dbFile);
-  const checkpointer = startCheckpointer(db, dbFile);
+  const db = await openDb(config.databaseUrl ?? dbFile);
+  const checkpointer = db.sqlite ? startCheckpointer(db.sqlite, dbFile) : undefined;
   const masterKey = loadOrCreateMasterKey(config.dataDir);
   const vault =
     config.vault.backend === 'pkcs11'
@@ -64,7 +64,7 @@ export async function createServices(
       : createSoftVault({ db, masterKey, pinScryptN: config.pinScryptN });
   const audit = createAuditLog({ db, key: deriveKey(masterKey, 'audit-chain'), now });
   const ca = await CertificateAuthority.open({ db, vault, audit, publicUrl: config.publicUrl, now });
-  ensureSystems(db, config.sandbox ? [new URL(config.publicUrl).origin] : []);
+  await ensureSystems(db, config.sandbox ? [new URL(config.publicUrl).origin] : []);
   const seededDemo = (options.seedDemo ?? config.sandbox) ? await seedDemoData({ db, vault, ca, audit, now }) : false;
   const mailer = options.mailer ?? createMailer({ smtpUrl: config.smtpUrl, from: config.mailFrom });
   const pushHub = createPushHub({ db, now, ...(options.pushAckTimeoutMs !== undefined ? { ackTimeoutMs: options.pushAckTimeoutMs } : {}) });
@@ -104,11 +104,11 @@ export async function createServices(
     log,
     now,
     seededDemo,
-    close() {
-      checkpointer.stop();
+    async close() {
+      checkpointer?.stop();
       mailer.close();
       vault.close?.();
-      db.$client.close();
+      await db.close();
     },
   };
 }

@@ -1,10 +1,9 @@
 import crypto from 'node:crypto';
 import { AsnConvert } from '@peculiar/asn1-schema';
 import { CRLNumber, id_ce_cRLNumber } from '@peculiar/asn1-x509';
-import { eq, isNotNull } from 'drizzle-orm';
+import { and, eq, isNotNull, isNull } from 'drizzle-orm';
 import type { AuditLog } from '../audit/auditLog.js';
-import type { Db } from '../db/client.js';
-import { caState, certificates } from '../db/schema.js';
+import type { Db } from '../db/database.js';
 import { RSA_SIGN_ALGORITHM, type Vault } from '../vault/vault.js';
 import { x509 } from './x509Setup.js';
 
@@ -53,6 +52,11 @@ export function normaliseSerial(serial: string): string {
 /**
  * The issuing CA: its key lives in the vault; it issues officer certificates and keeps a
  * current signed CRL (DESIGN.md "CA / CRL").
+ *
+ * Freshness (issue 14): the signed CRL lives in the database (ca_state), written in the same
+ * transaction as every revocation, by whichever process revokes (server, CLI, another node). This
+ * process keeps the parsed CRL in memory only as long as the stored CRL number is the same: every
+ * `currentCrl()` reads that number (one primary-key row) and reloads when it moved.
  */
 export class CertificateAuthority {
   private cachedCrl: CurrentCrl | undefined;
@@ -76,7 +80,9 @@ export class CertificateAuthority {
     now: () => number;
   }): Promise<CertificateAuthority> {
     const { db, vault, audit, publicUrl, now } = options;
-    let row = db.select().from(caState).where(eq(caState.id, 1)).get();
+    const { caState } = db.t;
+    const load = async () => (await db.orm.select().from(caState).where(eq(caState.id, 1)))[0];
+    let row = await load();
     if (!row) {
       const { keyRef, publicKey } = await vault.generateKey('ca');
       const notBefore = new Date(now() - 60_000);
@@ -97,9 +103,16 @@ export class CertificateAuthority {
           ],
         }, signingCrypto),
       );
-      db.insert(caState).values({ id: 1, certDer: Buffer.from(cert.rawData), keyRef }).run();
-      audit.append({ actor: 'system', action: 'ca.created', subject: cert.serialNumber, details: {} });
-      row = db.select().from(caState).where(eq(caState.id, 1)).get()!;
+      // Two nodes starting on an empty database: the first insert wins, the other uses its CA.
+      await db.transaction(async () => {
+        const [inserted] = await db.orm
+          .insert(caState)
+          .values({ id: 1, certDer: Buffer.from(cert.rawData), keyRef })
+          .onConflictDoNothing()
+          .returning({ id: caState.id });
+        if (inserted) await audit.append({ actor: 'system', action: 'ca.created', subject: cert.serialNumber, details: {} });
+      });
+      row = (await load())!;
     }
     const ca = new CertificateAuthority(db, vault, audit, publicUrl, new x509.X509Certificate(new Uint8Array(row.certDer)), row.keyRef, now);
     await ca.currentCrl();
@@ -144,9 +157,8 @@ export class CertificateAuthority {
       }, signingCrypto),
     );
     const der = Buffer.from(cert.rawData);
-    this.db
-      .insert(certificates)
-      .values({
+    await this.db.transaction(async () => {
+      await this.db.orm.insert(this.db.t.certificates).values({
         serial,
         nric: subject.nric,
         der,
@@ -154,44 +166,81 @@ export class CertificateAuthority {
         notBefore: notBefore.getTime(),
         notAfter: notAfter.getTime(),
         createdAt: this.now(),
-      })
-      .run();
-    this.audit.append({ actor: 'ca', action: 'certificate.issued', subject: subject.nric, details: { serial } });
+      });
+      await this.audit.append({ actor: 'ca', action: 'certificate.issued', subject: subject.nric, details: { serial } });
+    });
     return { serial, der, keyRef };
   }
 
-  /** Revokes a certificate and reissues the CRL at once. */
+  /**
+   * Revokes a certificate and reissues the CRL in the same transaction: once the revocation is
+   * visible, so is a CRL that lists it.
+   */
   async revoke(serial: string, reason: RevocationReason, actor: string): Promise<'revoked' | 'already_revoked' | 'not_found'> {
     const key = normaliseSerial(serial);
-    const row = this.db.select({ revokedAt: certificates.revokedAt }).from(certificates).where(eq(certificates.serial, key)).get();
-    if (!row) return 'not_found';
-    if (row.revokedAt !== null) return 'already_revoked';
-    this.db.update(certificates).set({ revokedAt: this.now(), revocationReason: reason }).where(eq(certificates.serial, key)).run();
-    this.audit.append({ actor, action: 'certificate.revoked', subject: key, details: { reason } });
-    await this.issueCrl();
-    return 'revoked';
+    const { certificates } = this.db.t;
+    return this.db.transaction(async () => {
+      await this.db.lock('crl');
+      const [changed] = await this.db.orm
+        .update(certificates)
+        .set({ revokedAt: this.now(), revocationReason: reason })
+        .where(and(eq(certificates.serial, key), isNull(certificates.revokedAt)))
+        .returning({ serial: certificates.serial });
+      if (!changed) {
+        const [row] = await this.db.orm.select({ serial: certificates.serial }).from(certificates).where(eq(certificates.serial, key));
+        return row ? 'already_revoked' : 'not_found';
+      }
+      await this.audit.append({ actor, action: 'certificate.revoked', subject: key, details: { reason } });
+      await this.issueCrl();
+      return 'revoked';
+    });
   }
 
-  /** The current CRL, reissued when it is about to run out. */
+  /**
+   * The current CRL: the stored one, re-read whenever its number moved (a revocation by any process),
+   * and reissued when it is about to run out.
+   */
   async currentCrl(): Promise<CurrentCrl> {
+    const { caState } = this.db.t;
     const now = this.now();
-    if (this.cachedCrl && this.cachedCrl.nextUpdate.getTime() - now > CRL_REFRESH_BEFORE_MS) return this.cachedCrl;
-    const row = this.db.select().from(caState).where(eq(caState.id, 1)).get();
-    if (row?.crlDer && row.crlNextUpdate && row.crlNextUpdate - now > CRL_REFRESH_BEFORE_MS) {
-      this.cachedCrl = this.describeCrl(row.crlDer, row.crlNumber);
-      return this.cachedCrl;
+    const [head] = await this.db.orm
+      .select({ crlNumber: caState.crlNumber, crlNextUpdate: caState.crlNextUpdate })
+      .from(caState)
+      .where(eq(caState.id, 1));
+    const fresh = (nextUpdate: number | null | undefined) => nextUpdate != null && nextUpdate - now > CRL_REFRESH_BEFORE_MS;
+    if (this.cachedCrl && head?.crlNumber === this.cachedCrl.number && fresh(head.crlNextUpdate)) return this.cachedCrl;
+    if (head && head.crlNumber > 0 && fresh(head.crlNextUpdate)) {
+      const [row] = await this.db.orm.select({ crlDer: caState.crlDer, crlNumber: caState.crlNumber }).from(caState).where(eq(caState.id, 1));
+      if (row?.crlDer) {
+        this.cachedCrl = this.describeCrl(row.crlDer, row.crlNumber);
+        return this.cachedCrl;
+      }
     }
-    return this.issueCrl();
+    return this.db.transaction(async () => {
+      await this.db.lock('crl');
+      // Another node may have reissued it while this one waited for the lock.
+      const [again] = await this.db.orm.select().from(caState).where(eq(caState.id, 1));
+      if (again?.crlDer && fresh(again.crlNextUpdate)) {
+        this.cachedCrl = this.describeCrl(again.crlDer, again.crlNumber);
+        return this.cachedCrl;
+      }
+      return this.issueCrl();
+    });
   }
 
   /** Signs a new CRL listing every revoked certificate (RFC 5280 §5) and stores it. */
   async issueCrl(): Promise<CurrentCrl> {
-    const revoked = this.db
+    return this.db.transaction(() => this.issueCrlNow());
+  }
+
+  private async issueCrlNow(): Promise<CurrentCrl> {
+    const { caState, certificates } = this.db.t;
+    await this.db.lock('crl');
+    const revoked = await this.db.orm
       .select({ serial: certificates.serial, revokedAt: certificates.revokedAt, reason: certificates.revocationReason })
       .from(certificates)
-      .where(isNotNull(certificates.revokedAt))
-      .all();
-    const row = this.db.select({ crlNumber: caState.crlNumber }).from(caState).where(eq(caState.id, 1)).get();
+      .where(isNotNull(certificates.revokedAt));
+    const [row] = await this.db.orm.select({ crlNumber: caState.crlNumber }).from(caState).where(eq(caState.id, 1));
     const number = (row?.crlNumber ?? 0) + 1;
     const thisUpdate = new Date(this.now());
     const nextUpdate = new Date(thisUpdate.getTime() + CRL_VALIDITY_MS);
@@ -214,11 +263,7 @@ export class CertificateAuthority {
       }, signingCrypto),
     );
     const der = Buffer.from(crl.rawData);
-    this.db
-      .update(caState)
-      .set({ crlNumber: number, crlDer: der, crlNextUpdate: nextUpdate.getTime() })
-      .where(eq(caState.id, 1))
-      .run();
+    await this.db.orm.update(caState).set({ crlNumber: number, crlDer: der, crlNextUpdate: nextUpdate.getTime() }).where(eq(caState.id, 1));
     this.cachedCrl = this.describeCrl(der, number);
     return this.cachedCrl;
   }

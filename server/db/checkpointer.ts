@@ -1,6 +1,6 @@
 import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
-import type { Db } from './client.js';
+import type Database from 'better-sqlite3';
 
 /** How often the worker moves the WAL's frames into the database file. */
 const INTERVAL_MS = 200;
@@ -34,8 +34,7 @@ export interface Checkpointer {
  * that work instead; the server connection keeps a larger automatic checkpoint as a backstop and
  * returns to SQLite's default if the worker fails.
  */
-export function startCheckpointer(db: Db, file: string): Checkpointer {
-  const sqlite = db.$client;
+export function startCheckpointer(sqlite: Database.Database, file: string): Checkpointer {
   const worker = new Worker(WORKER_SOURCE, {
     eval: true,
     workerData: { driver: createRequire(import.meta.url).resolve('better-sqlite3'), file, intervalMs: INTERVAL_MS },

@@ -2,8 +2,7 @@ import { count } from 'drizzle-orm';
 import type { Medium } from '../../shared/systems.js';
 import type { AuditLog } from '../audit/auditLog.js';
 import type { CertificateAuthority } from '../ca/certificateAuthority.js';
-import type { Db } from '../db/client.js';
-import { agencies, officers } from '../db/schema.js';
+import type { Db } from '../db/database.js';
 import type { Vault } from '../vault/vault.js';
 
 export const DEMO_AGENCY = { code: '1009', name: 'JANM Negeri Perlis' } as const;
@@ -18,13 +17,16 @@ export const DEMO_OFFICERS: { nric: string; name: string; media: Medium[]; pin: 
 /** Seeds the demo agency and officers (with PINs and certificates) into an empty registry. */
 export async function seedDemoData(deps: { db: Db; vault: Vault; ca: CertificateAuthority; audit: AuditLog; now: () => number }): Promise<boolean> {
   const { db, vault, ca, audit, now } = deps;
-  const existing = db.select({ n: count() }).from(agencies).get();
-  if ((existing?.n ?? 0) > 0) return false;
-  db.insert(agencies).values(DEMO_AGENCY).run();
-  for (const officer of DEMO_OFFICERS) {
-    const pinVerifier = officer.pin ? await vault.hashPin(officer.pin) : null;
-    db.insert(officers)
-      .values({
+  const { agencies, officers } = db.t;
+  // One transaction under a lock: nodes starting together on an empty database seed once.
+  return db.transaction(async () => {
+    await db.lock('demo-seed');
+    const [existing] = await db.orm.select({ n: count() }).from(agencies);
+    if ((existing?.n ?? 0) > 0) return false;
+    await db.orm.insert(agencies).values(DEMO_AGENCY);
+    for (const officer of DEMO_OFFICERS) {
+      const pinVerifier = officer.pin ? await vault.hashPin(officer.pin) : null;
+      await db.orm.insert(officers).values({
         nric: officer.nric,
         name: officer.name,
         email: officer.email,
@@ -38,12 +40,12 @@ export async function seedDemoData(deps: { db: Db; vault: Vault; ca: Certificate
         system: 'igfmas',
         lastActivityAt: now(),
         createdAt: now(),
-      })
-      .run();
-    audit.append({ actor: 'demo', action: 'officer.registered', subject: officer.nric, details: { media: officer.media } });
-    if (officer.media.includes('roaming')) {
-      await ca.issueOfficerCertificate({ nric: officer.nric, name: officer.name, agencyName: DEMO_AGENCY.name });
+      });
+      await audit.append({ actor: 'demo', action: 'officer.registered', subject: officer.nric, details: { media: officer.media } });
+      if (officer.media.includes('roaming')) {
+        await ca.issueOfficerCertificate({ nric: officer.nric, name: officer.name, agencyName: DEMO_AGENCY.name });
+      }
     }
-  }
-  return true;
+    return true;
+  });
 }

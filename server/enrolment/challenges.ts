@@ -1,11 +1,12 @@
 import crypto from 'node:crypto';
-import { and, eq, gt, isNull, sql } from 'drizzle-orm';
+import { and, eq, gt, isNull, lt, sql } from 'drizzle-orm';
 import { RoamSignError } from '../../shared/errors.js';
-import type { Db } from '../db/client.js';
-import { challenges } from '../db/enrolmentSchema.js';
+import type { Db } from '../db/database.js';
 import { generateOtp, hashOtp, otpMatches } from '../otp/otp.js';
 
-export type ChallengePurpose = (typeof challenges.$inferSelect)['purpose'];
+import type { Tables } from '../db/database.js';
+
+export type ChallengePurpose = Tables['challenges']['$inferSelect']['purpose'];
 
 const MAX_ATTEMPTS = 3;
 const HOUR_MS = 60 * 60 * 1000;
@@ -17,20 +18,24 @@ const HOUR_MS = 60 * 60 * 1000;
 export function createChallenges(options: { db: Db; key: Buffer; now: () => number; perHour: number }) {
   // Codes e-mailed per subject and purpose per hour: nobody can flood a mailbox through the portal.
   const { db, key, now, perHour } = options;
+  const { challenges } = db.t;
 
   return {
     /** Creates a challenge; the caller sends `code` to the subject's e-mail. */
-    create(purpose: ChallengePurpose, subjectId: string, ttlMs: number, payload: Record<string, unknown> = {}): { id: string; code: string; expiresAt: number } {
+    async create(purpose: ChallengePurpose, subjectId: string, ttlMs: number, payload: Record<string, unknown> = {}): Promise<{ id: string; code: string; expiresAt: number }> {
       const at = now();
-      const recent = db
-        .select({ n: sql<number>`count(*)` })
-        .from(challenges)
-        .where(and(eq(challenges.subjectId, subjectId), eq(challenges.purpose, purpose), gt(challenges.createdAt, at - HOUR_MS)))
-        .get();
-      if ((recent?.n ?? 0) >= perHour) throw new RoamSignError('rate_limited', { limit: perHour, window: 'hour' });
       const id = `ch_${crypto.randomBytes(16).toString('base64url')}`;
       const code = generateOtp();
-      db.insert(challenges).values({ id, purpose, subjectId, codeHash: hashOtp(key, id, code), expiresAt: at + ttlMs, payload, createdAt: at }).run();
+      // The count and the insert under one lock: concurrent calls, on any node, cannot pass the limit together.
+      await db.transaction(async () => {
+        await db.lock(`challenge:${purpose}:${subjectId}`);
+        const [recent] = await db.orm
+          .select({ n: sql<number>`count(*)`.mapWith(Number) })
+          .from(challenges)
+          .where(and(eq(challenges.subjectId, subjectId), eq(challenges.purpose, purpose), gt(challenges.createdAt, at - HOUR_MS)));
+        if ((recent?.n ?? 0) >= perHour) throw new RoamSignError('rate_limited', { limit: perHour, window: 'hour' });
+        await db.orm.insert(challenges).values({ id, purpose, subjectId, codeHash: hashOtp(key, id, code), expiresAt: at + ttlMs, payload, createdAt: at });
+      });
       return { id, code, expiresAt: at + ttlMs };
     },
 
@@ -38,23 +43,28 @@ export function createChallenges(options: { db: Db; key: Buffer; now: () => numb
      * Checks the code and consumes the challenge; throws otp_invalid (with attemptsLeft),
      * otp_expired, otp_attempts_exceeded or not_found. Returns the subject and payload.
      */
-    consume(id: string, purpose: ChallengePurpose, code: string): { subjectId: string; payload: Record<string, unknown> } {
-      const row = db.select().from(challenges).where(and(eq(challenges.id, id), eq(challenges.purpose, purpose))).get();
+    async consume(id: string, purpose: ChallengePurpose, code: string): Promise<{ subjectId: string; payload: Record<string, unknown> }> {
+      const [row] = await db.orm.select().from(challenges).where(and(eq(challenges.id, id), eq(challenges.purpose, purpose)));
       if (!row || row.consumedAt !== null) throw new RoamSignError('not_found');
       if (now() >= row.expiresAt) throw new RoamSignError('otp_expired');
-      if (row.attempts >= MAX_ATTEMPTS) throw new RoamSignError('otp_attempts_exceeded');
+      // The try is counted before the code is compared (a conditional increment): however many
+      // guesses arrive at once, at most MAX_ATTEMPTS are ever compared.
+      const [counted] = await db.orm
+        .update(challenges)
+        .set({ attempts: sql`${challenges.attempts} + 1` })
+        .where(and(eq(challenges.id, id), isNull(challenges.consumedAt), lt(challenges.attempts, MAX_ATTEMPTS)))
+        .returning({ attempts: challenges.attempts });
+      if (!counted) throw new RoamSignError('otp_attempts_exceeded');
       if (!otpMatches(key, id, code, row.codeHash)) {
-        const updated = db
-          .update(challenges)
-          .set({ attempts: sql`${challenges.attempts} + 1` })
-          .where(eq(challenges.id, id))
-          .returning({ attempts: challenges.attempts })
-          .get()!;
-        if (updated.attempts >= MAX_ATTEMPTS) throw new RoamSignError('otp_attempts_exceeded');
-        throw new RoamSignError('otp_invalid', { attemptsLeft: MAX_ATTEMPTS - updated.attempts });
+        if (counted.attempts >= MAX_ATTEMPTS) throw new RoamSignError('otp_attempts_exceeded');
+        throw new RoamSignError('otp_invalid', { attemptsLeft: MAX_ATTEMPTS - counted.attempts });
       }
-      const won = db.update(challenges).set({ consumedAt: now() }).where(and(eq(challenges.id, id), isNull(challenges.consumedAt))).run().changes === 1;
-      if (!won) throw new RoamSignError('not_found');
+      const won = await db.orm
+        .update(challenges)
+        .set({ consumedAt: now() })
+        .where(and(eq(challenges.id, id), isNull(challenges.consumedAt)))
+        .returning({ id: challenges.id });
+      if (won.length !== 1) throw new RoamSignError('not_found');
       return { subjectId: row.subjectId, payload: row.payload };
     },
   };

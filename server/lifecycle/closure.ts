@@ -1,7 +1,6 @@
-import { and, eq, isNotNull, isNull, lte } from 'drizzle-orm';
-import { movements, sessions } from '../db/enrolmentSchema.js';
-import { officers } from '../db/schema.js';
+import { and, eq, isNotNull, lte } from 'drizzle-orm';
 import { DAY_MS, type LifecycleDeps } from './deps.js';
+import { endOfficerSessions } from './movements.js';
 
 /** DESIGN.md "Rules the seeds state" (the e-mail guideline): close accounts 60 days after service ends. */
 export const CLOSE_AFTER_DAYS = 60;
@@ -11,20 +10,20 @@ export const CLOSE_AFTER_DAYS = 60;
  * `at`: status `closed`, portal sessions ended. The certificate was revoked at retirement already.
  * Idempotent: a closed officer is no longer `retired`. Returns the NRICs closed by this call.
  */
-export function closeEndedAccounts(deps: LifecycleDeps, at: number = deps.now(), days: number = CLOSE_AFTER_DAYS): string[] {
+export async function closeEndedAccounts(deps: LifecycleDeps, at: number = deps.now(), days: number = CLOSE_AFTER_DAYS): Promise<string[]> {
   const { db, audit } = deps;
+  const { movements, officers } = db.t;
   const cutoff = at - days * DAY_MS;
-  return db.transaction(() => {
-    const due = db
+  return db.transaction(async () => {
+    const due = await db.orm
       .selectDistinct({ nric: officers.nric })
       .from(officers)
       .innerJoin(movements, eq(movements.nric, officers.nric))
-      .where(and(eq(officers.status, 'retired'), eq(movements.kind, 'retirement'), isNotNull(movements.appliedAt), lte(movements.effectiveAt, cutoff)))
-      .all();
+      .where(and(eq(officers.status, 'retired'), eq(movements.kind, 'retirement'), isNotNull(movements.appliedAt), lte(movements.effectiveAt, cutoff)));
     for (const { nric } of due) {
-      db.update(officers).set({ status: 'closed' }).where(and(eq(officers.nric, nric), eq(officers.status, 'retired'))).run();
-      db.update(sessions).set({ endedAt: at }).where(and(eq(sessions.subjectType, 'officer'), eq(sessions.subjectId, nric), isNull(sessions.endedAt))).run();
-      audit.append({ actor: 'system', action: 'officer.closed', subject: nric, details: { reason: 'service_ended', days } });
+      await db.orm.update(officers).set({ status: 'closed' }).where(and(eq(officers.nric, nric), eq(officers.status, 'retired')));
+      await endOfficerSessions(db, nric, at);
+      await audit.append({ actor: 'system', action: 'officer.closed', subject: nric, details: { reason: 'service_ended', days } });
     }
     return due.map((o) => o.nric);
   });

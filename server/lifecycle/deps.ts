@@ -1,6 +1,6 @@
 import type { AuditLog } from '../audit/auditLog.js';
 import type { CertificateAuthority } from '../ca/certificateAuthority.js';
-import type { Db } from '../db/client.js';
+import type { Db } from '../db/database.js';
 
 /** What the lifecycle functions need; `Services` satisfies it, so callers pass `services` itself. */
 export interface LifecycleDeps {

@@ -1,20 +1,16 @@
 import { and, eq, isNull, lt, lte, sql } from 'drizzle-orm';
 import { RoamSignError } from '../../shared/errors.js';
-import { perConnection, type Db } from '../db/client.js';
-import { movements, sessions } from '../db/enrolmentSchema.js';
-import { officers } from '../db/schema.js';
+import type { Db } from '../db/database.js';
 import { DAY_MS, type LifecycleDeps } from './deps.js';
+import { endOfficerSessions } from './movements.js';
 
 /** DESIGN.md "Rules the seeds state": suspend after 90 days of inactivity (configurable). */
 export const DEFAULT_INACTIVITY_DAYS = 90;
 
-const touch = perConnection((db) =>
-  db.update(officers).set({ lastActivityAt: sql`${sql.placeholder('at')}` }).where(eq(officers.nric, sql.placeholder('nric'))).prepare(),
-);
-
 /** A sign-in or a signature: what keeps an officer from the inactivity suspension. */
-export function recordActivity(db: Db, nric: string, at: number): void {
-  touch(db).run({ nric, at });
+export async function recordActivity(db: Db, nric: string, at: number): Promise<void> {
+  const { officers } = db.t;
+  await db.orm.update(officers).set({ lastActivityAt: at }).where(eq(officers.nric, nric));
 }
 
 /**
@@ -22,24 +18,21 @@ export function recordActivity(db: Db, nric: string, at: number): void {
  * none) is more than `days` days before `at`. Idempotent: a suspended officer is no longer active.
  * Returns the NRICs suspended by this call.
  */
-export function suspendInactive(deps: LifecycleDeps, at: number = deps.now(), days: number = DEFAULT_INACTIVITY_DAYS): string[] {
+export async function suspendInactive(deps: LifecycleDeps, at: number = deps.now(), days: number = DEFAULT_INACTIVITY_DAYS): Promise<string[]> {
   const { db, audit } = deps;
+  const { officers } = db.t;
   if (!(days > 0)) throw new RoamSignError('bad_request', { days: 'must be positive' });
   const cutoff = at - days * DAY_MS;
-  const lastSeen = sql<number>`coalesce(${officers.lastActivityAt}, ${officers.createdAt})`;
-  return db.transaction(() => {
-    const stale = db
+  const lastSeen = sql<number>`coalesce(${officers.lastActivityAt}, ${officers.createdAt})`.mapWith(Number);
+  return db.transaction(async () => {
+    const stale = await db.orm
       .select({ nric: officers.nric, lastSeen })
       .from(officers)
-      .where(and(eq(officers.status, 'active'), lt(lastSeen, cutoff)))
-      .all();
+      .where(and(eq(officers.status, 'active'), lt(lastSeen, cutoff)));
     for (const officer of stale) {
-      db.update(officers).set({ status: 'suspended' }).where(and(eq(officers.nric, officer.nric), eq(officers.status, 'active'))).run();
-      db.update(sessions)
-        .set({ endedAt: at })
-        .where(and(eq(sessions.subjectType, 'officer'), eq(sessions.subjectId, officer.nric), isNull(sessions.endedAt)))
-        .run();
-      audit.append({
+      await db.orm.update(officers).set({ status: 'suspended' }).where(and(eq(officers.nric, officer.nric), eq(officers.status, 'active')));
+      await endOfficerSessions(db, officer.nric, at);
+      await audit.append({
         actor: 'system',
         action: 'officer.suspended',
         subject: officer.nric,
@@ -55,30 +48,30 @@ export function suspendInactive(deps: LifecycleDeps, at: number = deps.now(), da
  * the 90 days count from now. A retired officer cannot be reactivated (the certificate is revoked;
  * re-enrol instead). A due end of role not yet applied by the job is settled by this decision.
  */
-export function reactivate(deps: LifecycleDeps, nric: string, actor: string): 'reactivated' | 'already_active' {
+export async function reactivate(deps: LifecycleDeps, nric: string, actor: string): Promise<'reactivated' | 'already_active'> {
   const { db, audit, now } = deps;
+  const { movements, officers } = db.t;
   const at = now();
-  return db.transaction(() => {
-    const officer = db.select({ status: officers.status }).from(officers).where(eq(officers.nric, nric)).get();
+  return db.transaction(async () => {
+    const [officer] = await db.orm.select({ status: officers.status }).from(officers).where(eq(officers.nric, nric));
     if (!officer) throw new RoamSignError('user_not_found');
-    const retirement = db
+    const [retirement] = await db.orm
       .select({ id: movements.id })
       .from(movements)
       .where(and(eq(movements.nric, nric), eq(movements.kind, 'retirement'), lte(movements.effectiveAt, at)))
-      .get();
+      .limit(1);
     if (officer.status === 'retired' || officer.status === 'closed' || retirement) throw new RoamSignError('forbidden', { reason: `officer_${officer.status === 'closed' ? 'closed' : 'retired'}` });
-    const settled = db
+    const settled = await db.orm
       .update(movements)
       .set({ appliedAt: at })
       .where(and(eq(movements.nric, nric), eq(movements.kind, 'end_of_role'), isNull(movements.appliedAt), lte(movements.effectiveAt, at)))
-      .returning({ id: movements.id })
-      .all();
+      .returning({ id: movements.id });
     for (const m of settled) {
-      audit.append({ actor, action: 'movement.applied', subject: nric, details: { movementId: m.id, kind: 'end_of_role', settledBy: 'reactivation' } });
+      await audit.append({ actor, action: 'movement.applied', subject: nric, details: { movementId: m.id, kind: 'end_of_role', settledBy: 'reactivation' } });
     }
     if (officer.status === 'active' && settled.length === 0) return 'already_active';
-    db.update(officers).set({ status: 'active', lastActivityAt: at }).where(eq(officers.nric, nric)).run();
-    audit.append({ actor, action: 'officer.reactivated', subject: nric, details: { from: officer.status } });
+    await db.orm.update(officers).set({ status: 'active', lastActivityAt: at }).where(eq(officers.nric, nric));
+    await audit.append({ actor, action: 'officer.reactivated', subject: nric, details: { from: officer.status } });
     return 'reactivated';
   });
 }

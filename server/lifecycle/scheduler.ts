@@ -22,8 +22,8 @@ export interface LifecycleRun {
 export async function runLifecycleJobs(services: LifecycleDeps, options: LifecycleJobOptions = {}): Promise<LifecycleRun> {
   const at = services.now();
   const applied = await applyDueMovements(services, at);
-  const suspended = suspendInactive(services, at, options.inactivityDays ?? DEFAULT_INACTIVITY_DAYS);
-  const closed = closeEndedAccounts(services, at);
+  const suspended = await suspendInactive(services, at, options.inactivityDays ?? DEFAULT_INACTIVITY_DAYS);
+  const closed = await closeEndedAccounts(services, at);
   return { movementsApplied: applied.map((m) => m.id), suspended, closed };
 }
 

@@ -1,29 +1,7 @@
 import { and, eq, isNull, lte, or, sql } from 'drizzle-orm';
 import { RoamSignError } from '../../shared/errors.js';
-import { perConnection, type Db } from '../db/client.js';
-import { movements } from '../db/enrolmentSchema.js';
+import type { Db } from '../db/database.js';
 import type { Officer } from '../registry/officers.js';
-
-const p = sql.placeholder;
-
-// Read on every signing request: prepared once per connection.
-const queries = perConnection((db) => ({
-  // A retirement counts whether applied or not. An end of role counts only until the job applies it:
-  // from then on the officer's `suspended` status refuses, and an administrator's reactivation lifts it.
-  dueRefusal: db
-    .select({ kind: movements.kind })
-    .from(movements)
-    .where(
-      and(
-        eq(movements.nric, p('nric')),
-        lte(movements.effectiveAt, p('now')),
-        or(eq(movements.kind, 'retirement'), and(eq(movements.kind, 'end_of_role'), isNull(movements.appliedAt))),
-      ),
-    )
-    .orderBy(sql`${movements.kind} = 'retirement' desc`)
-    .limit(1)
-    .prepare(),
-}));
 
 /**
  * Throws `forbidden` when the officer may not sign now: not active (suspended or retired), or a
@@ -31,8 +9,22 @@ const queries = perConnection((db) => ({
  * (DESIGN.md "Rules the seeds state": officers who retire or lose a role lose the ability to sign
  * at once). A transfer does not refuse: certificates are personal, the officer signs for the new agency.
  */
-export function checkSigningStanding(db: Db, officer: Officer, now: number): void {
+export async function checkSigningStanding(db: Db, officer: Officer, now: number): Promise<void> {
   if (officer.status !== 'active') throw new RoamSignError('forbidden', { reason: `officer_${officer.status}` });
-  const due = queries(db).dueRefusal.get({ nric: officer.nric, now });
+  const { movements } = db.t;
+  // A retirement counts whether applied or not. An end of role counts only until the job applies it:
+  // from then on the officer's `suspended` status refuses, and an administrator's reactivation lifts it.
+  const [due] = await db.orm
+    .select({ kind: movements.kind })
+    .from(movements)
+    .where(
+      and(
+        eq(movements.nric, officer.nric),
+        lte(movements.effectiveAt, now),
+        or(eq(movements.kind, 'retirement'), and(eq(movements.kind, 'end_of_role'), isNull(movements.appliedAt))),
+      ),
+    )
+    .orderBy(sql`${movements.kind} = 'retirement' desc`)
+    .limit(1);
   if (due) throw new RoamSignError('forbidden', { reason: due.kind === 'retirement' ? 'officer_retired' : 'officer_moved' });
 }

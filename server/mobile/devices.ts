@@ -2,16 +2,14 @@ import crypto from 'node:crypto';
 import { and, count, eq, gt } from 'drizzle-orm';
 import { RoamSignError } from '../../shared/errors.js';
 import type { AuditLog } from '../audit/auditLog.js';
-import type { Db } from '../db/client.js';
-import { challenges as challengesTable, devices } from '../db/enrolmentSchema.js';
-import { officers } from '../db/schema.js';
+import type { Db, Tables } from '../db/database.js';
 import type { Challenges } from '../enrolment/challenges.js';
 import { maskEmail } from '../notify/mask.js';
 import type { Notices } from '../notify/notices.js';
 import { findOfficer } from '../registry/officers.js';
 
-export type Platform = (typeof devices.$inferSelect)['platform'];
-export type DeviceRow = typeof devices.$inferSelect;
+export type DeviceRow = Tables['devices']['$inferSelect'];
+export type Platform = DeviceRow['platform'];
 
 /** A registration code lives 10 minutes (long enough to switch to the mail app and back). */
 export const REGISTRATION_TTL_MS = 10 * 60 * 1000;
@@ -42,23 +40,25 @@ export function deviceDestination(platform: Platform, phone: string | null): str
 }
 
 /** The officer's one active device and its masked destination, or null. */
-export function activeDeviceOf(db: Db, nric: string): { device: DeviceRow; destination: string } | null {
-  const row = db
+export async function activeDeviceOf(db: Db, nric: string): Promise<{ device: DeviceRow; destination: string } | null> {
+  const { devices, officers } = db.t;
+  const [row] = await db.orm
     .select({ device: devices, phone: officers.phone })
     .from(devices)
     .innerJoin(officers, eq(officers.nric, devices.nric))
     .where(and(eq(devices.nric, nric), eq(devices.status, 'active')))
-    .get();
+    .limit(1);
   return row ? { device: row.device, destination: deviceDestination(row.device.platform, row.phone) } : null;
 }
 
 /** The active device a bearer secret belongs to, or null (unknown, removed or replaced). */
-export function deviceBySecret(db: Db, secret: string): DeviceRow | null {
-  return db
+export async function deviceBySecret(db: Db, secret: string): Promise<DeviceRow | null> {
+  const { devices } = db.t;
+  const [row] = await db.orm
     .select()
     .from(devices)
-    .where(and(eq(devices.secretHash, hashSecret(secret)), eq(devices.status, 'active')))
-    .get() ?? null;
+    .where(and(eq(devices.secretHash, hashSecret(secret)), eq(devices.status, 'active')));
+  return row ?? null;
 }
 
 /** What the registry tells the live channel: a device lost its activation (replaced or removed). */
@@ -72,26 +72,26 @@ export interface DeviceEvents {
  */
 export function createDeviceRegistry(deps: { db: Db; challenges: Challenges; notices: Notices; audit: AuditLog; events: DeviceEvents; now: () => number }) {
   const { db, challenges, notices, audit, events, now } = deps;
+  const { challenges: challengesTable, devices } = db.t;
 
   return {
     /** Checks nric + profile phone and e-mails a 6-digit code; nothing is stored when refused. */
     async startRegistration(input: { nric: string; phone: string; platform: Platform; label: string }): Promise<{ challengeId: string; destination: string; expiresAt: string }> {
-      const officer = findOfficer(db, input.nric);
+      const officer = await findOfficer(db, input.nric);
       if (!officer) throw new RoamSignError('user_not_found');
       if (officer.status !== 'active') throw new RoamSignError('forbidden', { reason: `officer_${officer.status}` });
       const given = normalisePhone(input.phone);
       // Same answer for "no phone on the profile" and "another phone": the caller learns nothing more.
       if (!officer.phone || given === '' || given !== normalisePhone(officer.phone)) throw new RoamSignError('forbidden', { reason: 'phone_mismatch' });
 
-      const recent = db
+      const [recent] = await db.orm
         .select({ n: count() })
         .from(challengesTable)
-        .where(and(eq(challengesTable.purpose, 'device_registration'), eq(challengesTable.subjectId, officer.nric), gt(challengesTable.createdAt, now() - 60 * 60 * 1000)))
-        .get()!.n;
-      if (recent >= REGISTRATIONS_PER_HOUR) throw new RoamSignError('rate_limited', { limit: REGISTRATIONS_PER_HOUR, window: 'hour' });
+        .where(and(eq(challengesTable.purpose, 'device_registration'), eq(challengesTable.subjectId, officer.nric), gt(challengesTable.createdAt, now() - 60 * 60 * 1000)));
+      if ((recent?.n ?? 0) >= REGISTRATIONS_PER_HOUR) throw new RoamSignError('rate_limited', { limit: REGISTRATIONS_PER_HOUR, window: 'hour' });
 
-      const challenge = challenges.create('device_registration', officer.nric, REGISTRATION_TTL_MS, { platform: input.platform, label: input.label });
-      audit.append({ actor: officer.nric, action: 'device.registration_started', subject: challenge.id, details: { platform: input.platform } });
+      const challenge = await challenges.create('device_registration', officer.nric, REGISTRATION_TTL_MS, { platform: input.platform, label: input.label });
+      await audit.append({ actor: officer.nric, action: 'device.registration_started', subject: challenge.id, details: { platform: input.platform } });
       await notices.send({
         nric: officer.nric,
         to: officer.email,
@@ -112,9 +112,9 @@ export function createDeviceRegistry(deps: { db: Db; challenges: Challenges; not
     },
 
     /** Consumes the e-mailed code; the new device replaces any active one (which is told so). */
-    confirmRegistration(challengeId: string, code: string): { deviceId: string; secret: string } {
-      const { subjectId: nric, payload } = challenges.consume(challengeId, 'device_registration', code);
-      const officer = findOfficer(db, nric);
+    async confirmRegistration(challengeId: string, code: string): Promise<{ deviceId: string; secret: string }> {
+      const { subjectId: nric, payload } = await challenges.consume(challengeId, 'device_registration', code);
+      const officer = await findOfficer(db, nric);
       if (!officer) throw new RoamSignError('user_not_found');
       if (officer.status !== 'active') throw new RoamSignError('forbidden', { reason: `officer_${officer.status}` });
       const platform = payload['platform'] as Platform;
@@ -123,16 +123,17 @@ export function createDeviceRegistry(deps: { db: Db; challenges: Challenges; not
       const deviceId = `dev_${crypto.randomBytes(12).toString('base64url')}`;
       const secret = `rsd_${crypto.randomBytes(32).toString('base64url')}`;
       const at = now();
-      const replaced = db.transaction((tx) => {
-        const old = tx
+      const replaced = await db.transaction(async () => {
+        // One active device per officer, also when two registrations finish at once on two nodes.
+        await db.lock(`officer-device:${nric}`);
+        const old = await db.orm
           .update(devices)
           .set({ status: 'inactive', deactivatedAt: at })
           .where(and(eq(devices.nric, nric), eq(devices.status, 'active')))
-          .returning({ id: devices.id })
-          .all();
-        for (const o of old) audit.append({ actor: nric, action: 'device.deactivated', subject: o.id, details: { reason: 'replaced', by: deviceId } });
-        tx.insert(devices).values({ id: deviceId, nric, platform, label, secretHash: hashSecret(secret), status: 'active', registeredAt: at }).run();
-        audit.append({ actor: nric, action: 'device.registered', subject: deviceId, details: { platform } });
+          .returning({ id: devices.id });
+        for (const o of old) await audit.append({ actor: nric, action: 'device.deactivated', subject: o.id, details: { reason: 'replaced', by: deviceId } });
+        await db.orm.insert(devices).values({ id: deviceId, nric, platform, label, secretHash: hashSecret(secret), status: 'active', registeredAt: at });
+        await audit.append({ actor: nric, action: 'device.registered', subject: deviceId, details: { platform } });
         return old;
       });
       // After the commit: a replaced device hears it only once the new one is really active.
@@ -141,12 +142,12 @@ export function createDeviceRegistry(deps: { db: Db; challenges: Challenges; not
     },
 
     /** "Buang akaun dari peranti ini": the device gives up its activation. */
-    removeDevice(secret: string): { deviceId: string } {
-      const device = deviceBySecret(db, secret);
+    async removeDevice(secret: string): Promise<{ deviceId: string }> {
+      const device = await deviceBySecret(db, secret);
       if (!device) throw new RoamSignError('unauthorized');
-      db.transaction((tx) => {
-        tx.update(devices).set({ status: 'inactive', deactivatedAt: now() }).where(eq(devices.id, device.id)).run();
-        audit.append({ actor: device.nric, action: 'device.removed', subject: device.id, details: {} });
+      await db.transaction(async () => {
+        await db.orm.update(devices).set({ status: 'inactive', deactivatedAt: now() }).where(eq(devices.id, device.id));
+        await audit.append({ actor: device.nric, action: 'device.removed', subject: device.id, details: {} });
       });
       events.deactivated(device.id, 'removed');
       return { deviceId: device.id };

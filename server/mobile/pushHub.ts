@@ -2,8 +2,7 @@ import crypto from 'node:crypto';
 import { eq } from 'drizzle-orm';
 import { batchTotal } from '../../shared/money.js';
 import { SYSTEM_NAMES, type SystemId } from '../../shared/systems.js';
-import type { Db } from '../db/client.js';
-import { signingRequests } from '../db/schema.js';
+import type { Db } from '../db/database.js';
 import type { PushChannel } from '../notify/outbox.js';
 import { activeDeviceOf, type DeviceEvents } from './devices.js';
 
@@ -79,8 +78,9 @@ export function createPushHub(options: { db: Db; now: () => number; ackTimeoutMs
   }
 
   /** Structured fields from the stored request; the OTP itself is stored only hashed, so it comes from the text. */
-  function buildPush(message: { subject: string; text: string; requestId: string }): OtpPush {
-    const row = db.select().from(signingRequests).where(eq(signingRequests.id, message.requestId)).get();
+  async function buildPush(message: { subject: string; text: string; requestId: string }): Promise<OtpPush> {
+    const { signingRequests } = db.t;
+    const [row] = await db.orm.select().from(signingRequests).where(eq(signingRequests.id, message.requestId));
     const documents = (row?.documents ?? []).map((d) => ({
       id: d.id,
       title: d.summary?.title ?? null,
@@ -108,16 +108,16 @@ export function createPushHub(options: { db: Db; now: () => number; ackTimeoutMs
   const hub: PushHub = {
     ackTimeoutMs: options.ackTimeoutMs ?? DEFAULT_ACK_TIMEOUT_MS,
 
-    activeDevice(nric) {
-      const active = activeDeviceOf(db, nric);
+    async activeDevice(nric) {
+      const active = await activeDeviceOf(db, nric);
       return active ? { destination: active.destination } : null;
     },
 
-    deliver(nric, message) {
-      const active = activeDeviceOf(db, nric);
-      if (!active) return Promise.resolve(false);
+    async deliver(nric, message) {
+      const active = await activeDeviceOf(db, nric);
+      if (!active) return false;
       const deviceId = active.device.id;
-      const push = buildPush(message);
+      const push = await buildPush(message);
       return new Promise<boolean>((resolve) => {
         // Not connected right now: the push waits for the ack timeout, a reconnecting app still gets it.
         const timer = setTimeout(() => settle(push.pushId, false), hub.ackTimeoutMs);

@@ -1,5 +1,4 @@
-import type { Db } from '../db/client.js';
-import { outbox } from '../db/schema.js';
+import type { Db } from '../db/database.js';
 import type { Mailer } from './mailer.js';
 
 export interface Notice {
@@ -24,9 +23,9 @@ export function createNotices(options: { db: Db; mailer: Mailer; sandbox: boolea
     async send(notice) {
       await mailer.send({ to: notice.to, subject: notice.subject, text: notice.text });
       if (sandbox) {
-        db.insert(outbox)
-          .values({ nric: notice.nric, address: notice.to, channel: 'email', subject: notice.subject, text: notice.text, otp: notice.code ?? null, requestId: null, sentAt: now() })
-          .run();
+        await db.orm
+          .insert(db.t.outbox)
+          .values({ nric: notice.nric, address: notice.to, channel: 'email', subject: notice.subject, text: notice.text, otp: notice.code ?? null, requestId: null, sentAt: now() });
       }
     },
   };

@@ -3,8 +3,7 @@ import { and, desc, eq, isNull, or, sql } from 'drizzle-orm';
 import { RoamSignError } from '../../shared/errors.js';
 import { SYSTEMS } from '../../shared/systems.js';
 import type { RevocationReason } from '../ca/certificateAuthority.js';
-import { admins, applications, emailVerifications } from '../db/enrolmentSchema.js';
-import { agencies, auditLog, certificates, officers, signingRequests } from '../db/schema.js';
+import type { Tables } from '../db/database.js';
 import { findOfficer, type Officer } from '../registry/officers.js';
 import type { Services } from '../services.js';
 import { CODE_TTL_MS, sendBilingual, sendCode } from './mail.js';
@@ -12,7 +11,7 @@ import { EMAIL_RE, normalisePhone, PHONE_RE, refuse, type Application } from './
 import { generatePassword, hashPassword, PASSWORD_MIN_LENGTH, verifyPassword } from './passwords.js';
 import { issueVerification } from './verification.js';
 
-export type AdminRow = typeof admins.$inferSelect;
+export type AdminRow = Tables['admins']['$inferSelect'];
 export type AdminRole = AdminRow['role'];
 
 /**
@@ -36,8 +35,8 @@ export function assertScope(actor: Actor, agencyCode: string): void {
 }
 
 /** The officer, if the actor may act on them (404 when unknown, 403 when outside the scope). */
-export function officerInScope(services: Services, actor: Actor, nric: string): Officer {
-  const officer = findOfficer(services.db, nric);
+export async function officerInScope(services: Services, actor: Actor, nric: string): Promise<Officer> {
+  const officer = await findOfficer(services.db, nric);
   if (!officer) throw new RoamSignError('user_not_found');
   assertScope(actor, officer.agencyCode);
   return officer;
@@ -68,27 +67,33 @@ export interface NewAdmin {
 /** Creates an administrator; returns the password (generated when none was given) to show once. */
 export async function createAdmin(services: Services, input: NewAdmin, actor: string): Promise<{ id: string; password: string }> {
   const { db } = services;
+  const { admins, agencies } = db.t;
   const nric = normaliseNric(input.nric);
   if (!nric) throw refuse('bad_nric');
   const email = input.email.trim().toLowerCase();
   if (!EMAIL_RE.test(email)) throw refuse('bad_email');
   if (!input.name.trim()) throw refuse('missing_name');
   if (input.role === 'admin' ? input.agencyCode !== null : !input.agencyCode) throw refuse('bad_role_agency');
-  if (input.agencyCode && !db.select({ code: agencies.code }).from(agencies).where(eq(agencies.code, input.agencyCode)).get()) throw refuse('unknown_agency');
-  if (db.select({ id: admins.id }).from(admins).where(eq(admins.nric, nric)).get()) throw refuse('admin_exists');
+  if (input.agencyCode && !(await db.orm.select({ code: agencies.code }).from(agencies).where(eq(agencies.code, input.agencyCode))).length) throw refuse('unknown_agency');
+  if ((await db.orm.select({ id: admins.id }).from(admins).where(eq(admins.nric, nric))).length) throw refuse('admin_exists');
   const password = input.password ?? generatePassword();
   if (password.length < PASSWORD_MIN_LENGTH) throw refuse('weak_password');
   const passwordVerifier = await hashPassword(password);
   const id = `adm_${crypto.randomBytes(9).toString('base64url')}`;
-  db.transaction(() => {
-    db.insert(admins).values({ id, nric, name: input.name.trim(), email, role: input.role, agencyCode: input.agencyCode, passwordVerifier, createdAt: services.now() }).run();
-    services.audit.append({ actor, action: 'admin.created', subject: id, details: { nric, role: input.role, agencyCode: input.agencyCode } });
+  await db.transaction(async () => {
+    await db.orm
+      .insert(admins)
+      .values({ id, nric, name: input.name.trim(), email, role: input.role, agencyCode: input.agencyCode, passwordVerifier, createdAt: services.now() })
+      .onConflictDoNothing();
+    await services.audit.append({ actor, action: 'admin.created', subject: id, details: { nric, role: input.role, agencyCode: input.agencyCode } });
   });
   return { id, password };
 }
 
-export function findAdmin(services: Services, id: string): AdminRow | undefined {
-  return services.db.select().from(admins).where(eq(admins.id, id)).get();
+export async function findAdmin(services: Services, id: string): Promise<AdminRow | undefined> {
+  const { admins } = services.db.t;
+  const [row] = await services.db.orm.select().from(admins).where(eq(admins.id, id));
+  return row;
 }
 
 // A verifier to check against when the nric is unknown, so both answers take as long.
@@ -98,30 +103,33 @@ const ADMIN_LOCK_WINDOW_MS = 15 * 60 * 1000;
 
 /** Factor one: nric + password; then a code goes to the administrator's e-mail (factor two). */
 export async function startAdminSignIn(services: Services, nric: string, password: string): Promise<{ challengeId: string }> {
-  const admin = services.db.select().from(admins).where(eq(admins.nric, nric.replace(/-/g, ''))).get();
+  const { admins } = services.db.t;
+  const [admin] = await services.db.orm.select().from(admins).where(eq(admins.nric, nric.replace(/-/g, '')));
   // 5 wrong passwords in 15 minutes hold the account for the rest of that window (no online guessing).
   if (admin) {
-    const failures = services.db.$client
-      .prepare("select count(*) as n from audit_log where action = 'admin.sign_in_failed' and subject = ? and at > ?")
-      .get(admin.id, services.now() - ADMIN_LOCK_WINDOW_MS) as { n: number };
+    const failures = (await services.db.get<{ n: number }>(
+      "select count(*) as n from audit_log where action = 'admin.sign_in_failed' and subject = ? and at > ?",
+      admin.id,
+      services.now() - ADMIN_LOCK_WINDOW_MS,
+    ))!;
     if (failures.n >= ADMIN_MAX_FAILURES) throw new RoamSignError('rate_limited', { reason: 'too_many_failures', retryAfterMinutes: ADMIN_LOCK_WINDOW_MS / 60_000 });
   }
   dummyVerifier ??= hashPassword(generatePassword());
   const ok = await verifyPassword(password, admin?.passwordVerifier ?? (await dummyVerifier));
   if (!admin || !ok || admin.status !== 'active') {
-    services.audit.append({ actor: 'portal', action: 'admin.sign_in_failed', subject: admin?.id ?? null, details: {} });
+    await services.audit.append({ actor: 'portal', action: 'admin.sign_in_failed', subject: admin?.id ?? null, details: {} });
     throw new RoamSignError('unauthorized', { reason: 'bad_credentials' });
   }
-  const { id, code } = services.challenges.create('admin_sign_in', admin.id, CODE_TTL_MS, {});
+  const { id, code } = await services.challenges.create('admin_sign_in', admin.id, CODE_TTL_MS, {});
   await sendCode(services, { nric: admin.nric, email: admin.email }, code, { ms: 'log masuk pentadbir', en: 'administrator sign-in' });
   return { challengeId: id };
 }
 
-export function completeAdminSignIn(services: Services, challengeId: string, code: string): AdminRow {
-  const { subjectId } = services.challenges.consume(challengeId, 'admin_sign_in', code);
-  const admin = findAdmin(services, subjectId);
+export async function completeAdminSignIn(services: Services, challengeId: string, code: string): Promise<AdminRow> {
+  const { subjectId } = await services.challenges.consume(challengeId, 'admin_sign_in', code);
+  const admin = await findAdmin(services, subjectId);
   if (!admin || admin.status !== 'active') throw new RoamSignError('forbidden');
-  services.audit.append({ actor: `admin:${admin.id}`, action: 'portal.signed_in', subject: admin.id, details: {} });
+  await services.audit.append({ actor: `admin:${admin.id}`, action: 'portal.signed_in', subject: admin.id, details: {} });
   return admin;
 }
 
@@ -152,7 +160,8 @@ export type RejectReason =
 export type RegisterOutcome = { status: 'created' | 'updated'; nric: string } | { status: 'rejected'; nric: string; reason: RejectReason };
 
 /** Checks a registration without changing anything; the CSV import reports the reason per row. */
-export function checkRegistration(services: Services, actor: Actor, input: RegisterInput): RegisterOutcome & { normalised?: RegisterInput } {
+export async function checkRegistration(services: Services, actor: Actor, input: RegisterInput): Promise<RegisterOutcome & { normalised?: RegisterInput }> {
+  const { agencies } = services.db.t;
   const nric = normaliseNric(input.nric);
   const raw = input.nric.trim();
   if (!nric) return { status: 'rejected', nric: raw, reason: 'bad_nric' };
@@ -164,11 +173,11 @@ export function checkRegistration(services: Services, actor: Actor, input: Regis
   const phone = input.phone ? normalisePhone(input.phone) : '';
   if (phone && !PHONE_RE.test(phone)) return reject('bad_phone');
   const agencyCode = input.agencyCode.trim();
-  if (!services.db.select({ code: agencies.code }).from(agencies).where(eq(agencies.code, agencyCode)).get()) return reject('unknown_agency');
+  if (!(await services.db.orm.select({ code: agencies.code }).from(agencies).where(eq(agencies.code, agencyCode))).length) return reject('unknown_agency');
   if (actor.agencyCode !== null && actor.agencyCode !== agencyCode) return reject('agency_outside_scope');
   const system = input.system.trim().toLowerCase();
   if (!(SYSTEMS as readonly string[]).includes(system)) return reject('unknown_system');
-  const existing = findOfficer(services.db, nric);
+  const existing = await findOfficer(services.db, nric);
   if (existing && existing.agencyCode !== agencyCode) {
     // A transfer is a staff movement, not a registration; outside the scope it is simply forbidden.
     return reject(actor.agencyCode !== null ? 'agency_outside_scope' : 'officer_in_other_agency');
@@ -186,25 +195,26 @@ export function checkRegistration(services: Services, actor: Actor, input: Regis
  */
 export async function registerOfficer(services: Services, actor: Actor, input: RegisterInput): Promise<RegisterOutcome> {
   const { db, now } = services;
-  const checked = checkRegistration(services, actor, input);
+  const { officers } = db.t;
+  const checked = await checkRegistration(services, actor, input);
   if (checked.status === 'rejected' || !checked.normalised) return checked;
   const v = checked.normalised;
-  const existing = findOfficer(db, v.nric);
+  const existing = await findOfficer(db, v.nric);
   let sendTo: string | null = null;
-  db.transaction(() => {
+  await db.transaction(async () => {
     if (!existing) {
-      db.insert(officers)
-        .values({ nric: v.nric, name: v.name, email: v.email, phone: v.phone ?? null, agencyCode: v.agencyCode, media: ['roaming'], accountingOffice: v.accountingOffice || null, system: v.system, createdAt: now() })
-        .run();
-      services.audit.append({ actor: actor.label, action: 'officer.registered', subject: v.nric, details: { media: ['roaming'], agencyCode: v.agencyCode, system: v.system } });
+      await db.orm
+        .insert(officers)
+        .values({ nric: v.nric, name: v.name, email: v.email, phone: v.phone ?? null, agencyCode: v.agencyCode, media: ['roaming'], accountingOffice: v.accountingOffice || null, system: v.system, createdAt: now() });
+      await services.audit.append({ actor: actor.label, action: 'officer.registered', subject: v.nric, details: { media: ['roaming'], agencyCode: v.agencyCode, system: v.system } });
       sendTo = v.email;
     } else {
       const media = existing.media.includes('roaming') ? existing.media : [...existing.media, 'roaming' as const];
-      db.update(officers)
+      await db.orm
+        .update(officers)
         .set({ name: v.name, media, accountingOffice: v.accountingOffice || existing.accountingOffice, system: v.system, ...(v.phone ? { phone: v.phone } : {}) })
-        .where(eq(officers.nric, v.nric))
-        .run();
-      services.audit.append({ actor: actor.label, action: 'officer.updated', subject: v.nric, details: { media, system: v.system } });
+        .where(eq(officers.nric, v.nric));
+      await services.audit.append({ actor: actor.label, action: 'officer.updated', subject: v.nric, details: { media, system: v.system } });
       // The registered address stays until a different one is verified.
       if (existing.emailVerifiedAt === null || v.email !== existing.email) sendTo = v.email;
     }
@@ -215,14 +225,14 @@ export async function registerOfficer(services: Services, actor: Actor, input: R
 
 /** Re-sends the verification link: to the address waiting for verification, else the registered one. */
 export async function resendVerification(services: Services, actor: Actor, nric: string): Promise<string> {
-  const officer = officerInScope(services, actor, nric);
-  const pending = services.db
+  const officer = await officerInScope(services, actor, nric);
+  const { emailVerifications } = services.db.t;
+  const [pending] = await services.db.orm
     .select({ email: emailVerifications.email })
     .from(emailVerifications)
     .where(and(eq(emailVerifications.nric, nric), isNull(emailVerifications.usedAt)))
     .orderBy(desc(emailVerifications.createdAt))
-    .limit(1)
-    .get();
+    .limit(1);
   const email = pending && pending.email !== officer.email ? pending.email : officer.email;
   if (email === officer.email && officer.emailVerifiedAt !== null) throw refuse('already_verified');
   await issueVerification(services, nric, email, actor.label);
@@ -231,29 +241,35 @@ export async function resendVerification(services: Services, actor: Actor, nric:
 
 // ---- lists -----------------------------------------------------------------------------------
 
-export function listOfficers(services: Services, actor: Actor): Officer[] {
-  const q = services.db.select().from(officers);
-  return (actor.agencyCode === null ? q : q.where(eq(officers.agencyCode, actor.agencyCode))).orderBy(officers.name).limit(500).all();
+export async function listOfficers(services: Services, actor: Actor): Promise<Officer[]> {
+  const { officers } = services.db.t;
+  return services.db.orm
+    .select()
+    .from(officers)
+    .where(actor.agencyCode === null ? undefined : eq(officers.agencyCode, actor.agencyCode))
+    .orderBy(officers.name)
+    .limit(500);
 }
 
-export function listApplications(services: Services, actor: Actor, status: Application['status'] = 'pending'): (Application & { name: string; agencyCode: string })[] {
-  const rows = services.db
+export async function listApplications(services: Services, actor: Actor, status: Application['status'] = 'pending'): Promise<(Application & { name: string; agencyCode: string })[]> {
+  const { applications, officers } = services.db.t;
+  const rows = await services.db.orm
     .select({ app: applications, name: officers.name, agencyCode: officers.agencyCode })
     .from(applications)
     .innerJoin(officers, eq(officers.nric, applications.nric))
     .where(actor.agencyCode === null ? eq(applications.status, status) : and(eq(applications.status, status), eq(officers.agencyCode, actor.agencyCode)))
     .orderBy(desc(applications.createdAt))
-    .limit(500)
-    .all();
+    .limit(500);
   return rows.map((r) => ({ ...r.app, name: r.name, agencyCode: r.agencyCode }));
 }
 
 // ---- decisions -------------------------------------------------------------------------------
 
-function pendingApplication(services: Services, actor: Actor, id: string): { app: Application; officer: Officer } {
-  const app = services.db.select().from(applications).where(eq(applications.id, id)).get();
+async function pendingApplication(services: Services, actor: Actor, id: string): Promise<{ app: Application; officer: Officer }> {
+  const { applications } = services.db.t;
+  const [app] = await services.db.orm.select().from(applications).where(eq(applications.id, id));
   if (!app) throw new RoamSignError('not_found');
-  const officer = officerInScope(services, actor, app.nric);
+  const officer = await officerInScope(services, actor, app.nric);
   if (app.status !== 'pending') throw refuse('application_not_pending');
   return { app, officer };
 }
@@ -264,31 +280,31 @@ function pendingApplication(services: Services, actor: Actor, id: string): { app
  */
 export async function approveApplication(services: Services, actor: Actor, id: string): Promise<{ serial: string }> {
   const { db, now } = services;
-  const { app, officer } = pendingApplication(services, actor, id);
-  const won = db.transaction(() => {
-    const changed = db
+  const { agencies, applications, certificates, officers } = db.t;
+  const { app, officer } = await pendingApplication(services, actor, id);
+  const won = await db.transaction(async () => {
+    const changed = await db.orm
       .update(applications)
       .set({ status: 'approved', decidedBy: actor.label, decidedAt: now() })
       .where(and(eq(applications.id, id), eq(applications.status, 'pending')))
-      .run().changes;
-    if (changed !== 1) return false;
+      .returning({ id: applications.id });
+    if (changed.length !== 1) return false;
     const media = officer.media.includes('roaming') ? officer.media : [...officer.media, 'roaming' as const];
-    db.update(officers)
+    await db.orm
+      .update(officers)
       .set({ pinVerifier: app.pinVerifier, pinFailures: 0, pinLockedAt: null, media, phone: app.phone, officeAddress: app.officeAddress, system: app.system })
-      .where(eq(officers.nric, app.nric))
-      .run();
-    services.audit.append({ actor: actor.label, action: 'application.approved', subject: app.nric, details: { application: id } });
+      .where(eq(officers.nric, app.nric));
+    await services.audit.append({ actor: actor.label, action: 'application.approved', subject: app.nric, details: { application: id } });
     return true;
   });
   if (!won) throw refuse('application_not_pending');
   // A live older certificate is superseded by the new key.
-  const live = db
+  const live = await db.orm
     .select({ serial: certificates.serial })
     .from(certificates)
-    .where(and(eq(certificates.nric, app.nric), isNull(certificates.revokedAt)))
-    .all();
+    .where(and(eq(certificates.nric, app.nric), isNull(certificates.revokedAt)));
   for (const cert of live) await services.ca.revoke(cert.serial, 'superseded', actor.label);
-  const agency = db.select().from(agencies).where(eq(agencies.code, officer.agencyCode)).get();
+  const [agency] = await db.orm.select().from(agencies).where(eq(agencies.code, officer.agencyCode));
   const issued = await services.ca.issueOfficerCertificate({ nric: officer.nric, name: officer.name, agencyName: agency?.name ?? officer.agencyCode });
   await sendBilingual(
     services,
@@ -306,11 +322,19 @@ export async function rejectApplication(services: Services, actor: Actor, id: st
   const { db, now } = services;
   const text = reason.trim();
   if (text.length < 3 || text.length > 500) throw refuse('reason_required');
-  const { app, officer } = pendingApplication(services, actor, id);
-  db.transaction(() => {
-    db.update(applications).set({ status: 'rejected', decidedBy: actor.label, decidedAt: now(), reason: text }).where(eq(applications.id, id)).run();
-    services.audit.append({ actor: actor.label, action: 'application.rejected', subject: app.nric, details: { application: id, reason: text } });
+  const { app, officer } = await pendingApplication(services, actor, id);
+  const { applications } = db.t;
+  const won = await db.transaction(async () => {
+    const changed = await db.orm
+      .update(applications)
+      .set({ status: 'rejected', decidedBy: actor.label, decidedAt: now(), reason: text })
+      .where(and(eq(applications.id, id), eq(applications.status, 'pending')))
+      .returning({ id: applications.id });
+    if (changed.length !== 1) return false;
+    await services.audit.append({ actor: actor.label, action: 'application.rejected', subject: app.nric, details: { application: id, reason: text } });
+    return true;
   });
+  if (!won) throw refuse('application_not_pending');
   await sendBilingual(
     services,
     { nric: officer.nric, email: officer.email },
@@ -328,43 +352,45 @@ export const REVOCATION_REASONS: RevocationReason[] = ['unspecified', 'keyCompro
 
 /** Revokes the officer's live certificates with a reason; the CA reissues the CRL at once. */
 export async function revokeCertificate(services: Services, actor: Actor, nric: string, reason: string): Promise<string[]> {
-  officerInScope(services, actor, nric);
+  await officerInScope(services, actor, nric);
   if (!(REVOCATION_REASONS as string[]).includes(reason)) throw refuse('bad_revocation_reason');
-  const live = services.db
+  const { certificates } = services.db.t;
+  const live = await services.db.orm
     .select({ serial: certificates.serial })
     .from(certificates)
-    .where(and(eq(certificates.nric, nric), isNull(certificates.revokedAt)))
-    .all();
+    .where(and(eq(certificates.nric, nric), isNull(certificates.revokedAt)));
   if (!live.length) throw new RoamSignError('not_found', { reason: 'no_certificate' });
   for (const cert of live) await services.ca.revoke(cert.serial, reason as RevocationReason, actor.label);
-  services.audit.append({ actor: actor.label, action: 'officer.certificate_revoked', subject: nric, details: { serials: live.map((c) => c.serial), reason } });
+  await services.audit.append({ actor: actor.label, action: 'officer.certificate_revoked', subject: nric, details: { serials: live.map((c) => c.serial), reason } });
   return live.map((c) => c.serial);
 }
 
-export function unlockPin(services: Services, actor: Actor, nric: string): void {
-  officerInScope(services, actor, nric);
-  services.db.transaction(() => {
-    services.db.update(officers).set({ pinFailures: 0, pinLockedAt: null }).where(eq(officers.nric, nric)).run();
-    services.audit.append({ actor: actor.label, action: 'pin.unlocked', subject: nric, details: {} });
+export async function unlockPin(services: Services, actor: Actor, nric: string): Promise<void> {
+  await officerInScope(services, actor, nric);
+  const { officers } = services.db.t;
+  await services.db.transaction(async () => {
+    await services.db.orm.update(officers).set({ pinFailures: 0, pinLockedAt: null }).where(eq(officers.nric, nric));
+    await services.audit.append({ actor: actor.label, action: 'pin.unlocked', subject: nric, details: {} });
   });
 }
 
 // ---- audit -----------------------------------------------------------------------------------
 
-export type AuditRow = typeof auditLog.$inferSelect;
+export type AuditRow = Tables['auditLog']['$inferSelect'];
 
 /**
  * The audit log an actor may read: entries about officers of their agency, their signing
  * requests and certificates (nationally: everything). `nric` narrows to one officer.
  */
-export function auditFor(services: Services, actor: Actor, nric?: string, limit = 200): AuditRow[] {
+export async function auditFor(services: Services, actor: Actor, nric?: string, limit = 200): Promise<AuditRow[]> {
   const { db } = services;
-  if (nric) officerInScope(services, actor, nric);
-  if (actor.agencyCode === null && !nric) return db.select().from(auditLog).orderBy(desc(auditLog.seq)).limit(limit).all();
+  const { auditLog, certificates, officers, signingRequests } = db.t;
+  if (nric) await officerInScope(services, actor, nric);
+  if (actor.agencyCode === null && !nric) return db.orm.select().from(auditLog).orderBy(desc(auditLog.seq)).limit(limit);
   const whose = nric
     ? sql`select ${nric}`
     : sql`select ${officers.nric} from ${officers} where ${officers.agencyCode} = ${actor.agencyCode}`;
-  return db
+  return db.orm
     .select()
     .from(auditLog)
     .where(
@@ -375,6 +401,5 @@ export function auditFor(services: Services, actor: Actor, nric?: string, limit 
       ),
     )
     .orderBy(desc(auditLog.seq))
-    .limit(limit)
-    .all();
+    .limit(limit);
 }

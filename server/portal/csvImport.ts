@@ -75,7 +75,7 @@ export async function importOfficers(services: Services, actor: Actor, csv: stri
     const outcome = await registerOfficer(services, actor, { nric, name, email, agencyCode: agency, accountingOffice, system });
     report.push({ row, nric: outcome.nric, status: outcome.status, reason: outcome.status === 'rejected' ? outcome.reason : null });
   }
-  services.audit.append({
+  await services.audit.append({
     actor: actor.label,
     action: 'officers.imported',
     subject: null,

@@ -60,7 +60,7 @@ export function base(kit: PortalKit): MiddlewareHandler<PortalEnv> {
       for (const [key, value] of Object.entries(parsed)) if (typeof value === 'string' || value instanceof File) form[key] = value;
       c.set('form', form);
     } else c.set('form', {});
-    c.set('session', kit.store.read(getCookie(c, SESSION_COOKIE)));
+    c.set('session', await kit.store.read(getCookie(c, SESSION_COOKIE)));
     c.header('Cache-Control', 'no-store');
     c.header('X-Frame-Options', 'DENY');
     c.header('X-Content-Type-Options', 'nosniff');
@@ -101,13 +101,13 @@ export function requireSession(type: SubjectType, signInPath: string): Middlewar
 }
 
 /** A signed-in session: the fresh cookie replaces (and ends) whatever the browser had. */
-export function startSession(kit: PortalKit, c: PortalContext, type: SubjectType, subjectId: string): void {
-  const { cookie } = kit.store.start(type, subjectId, getCookie(c, SESSION_COOKIE));
+export async function startSession(kit: PortalKit, c: PortalContext, type: SubjectType, subjectId: string): Promise<void> {
+  const { cookie } = await kit.store.start(type, subjectId, getCookie(c, SESSION_COOKIE));
   setCookie(c, SESSION_COOKIE, cookie, { httpOnly: true, secure: kit.secure, sameSite: 'Strict', path: '/', maxAge: SESSION_ABSOLUTE_MS / 1000 });
 }
 
-export function endSession(kit: PortalKit, c: PortalContext): void {
-  kit.store.end(getCookie(c, SESSION_COOKIE));
+export async function endSession(kit: PortalKit, c: PortalContext): Promise<void> {
+  await kit.store.end(getCookie(c, SESSION_COOKIE));
   deleteCookie(c, SESSION_COOKIE, { path: '/', secure: kit.secure, httpOnly: true, sameSite: 'Strict' });
 }
 

@@ -2,16 +2,15 @@ import crypto from 'node:crypto';
 import { and, desc, eq, inArray, sql } from 'drizzle-orm';
 import { RoamSignError } from '../../shared/errors.js';
 import { SYSTEMS, type SystemId } from '../../shared/systems.js';
-import { applications } from '../db/enrolmentSchema.js';
-import { officers, signatures, signingRequests } from '../db/schema.js';
+import type { Tables } from '../db/database.js';
 import { findOfficer, latestCertificate, type Officer } from '../registry/officers.js';
-import { PIN_MAX_FAILURES } from '../signing/signingService.js';
+import { checkPinCounted } from '../signing/pinAttempts.js';
 import type { Services } from '../services.js';
 import { CODE_TTL_MS, sendCode } from './mail.js';
 import { checkPin } from './pinRules.js';
 import { issueVerification, pendingEmail } from './verification.js';
 
-export type Application = typeof applications.$inferSelect;
+export type Application = Tables['applications']['$inferSelect'];
 
 /** A bad_request the portal shows in words: `reason` names the message. */
 export function refuse(reason: string, details: Record<string, unknown> = {}): RoamSignError {
@@ -31,8 +30,8 @@ export function normalisePhone(value: string): string {
   return value.replace(/[\s-]/g, '');
 }
 
-function officerOrThrow(services: Services, nric: string): Officer {
-  const officer = findOfficer(services.db, nric);
+async function officerOrThrow(services: Services, nric: string): Promise<Officer> {
+  const officer = await findOfficer(services.db, nric);
   if (!officer) throw new RoamSignError('user_not_found');
   return officer;
 }
@@ -44,23 +43,24 @@ function officerOrThrow(services: Services, nric: string): Officer {
  * officer gets a challenge id that matches nothing, so the page does not tell who is registered.
  */
 export async function startOfficerSignIn(services: Services, nric: string): Promise<{ challengeId: string }> {
-  const officer = findOfficer(services.db, nric);
+  const officer = await findOfficer(services.db, nric);
   if (!officer || officer.status !== 'active' || officer.emailVerifiedAt === null) {
     return { challengeId: `ch_${crypto.randomBytes(16).toString('base64url')}` };
   }
-  const { id, code } = services.challenges.create('officer_sign_in', nric, CODE_TTL_MS, { step: 'sign_in' });
+  const { id, code } = await services.challenges.create('officer_sign_in', nric, CODE_TTL_MS, { step: 'sign_in' });
   await sendCode(services, { nric, email: officer.email }, code, { ms: 'log masuk', en: 'sign-in' });
   return { challengeId: id };
 }
 
 /** Step 2: the code consumes the challenge; the officer's activity clock restarts. */
-export function completeOfficerSignIn(services: Services, challengeId: string, code: string): string {
-  const { subjectId, payload } = services.challenges.consume(challengeId, 'officer_sign_in', code);
+export async function completeOfficerSignIn(services: Services, challengeId: string, code: string): Promise<string> {
+  const { subjectId, payload } = await services.challenges.consume(challengeId, 'officer_sign_in', code);
   if (payload.step !== 'sign_in') throw new RoamSignError('not_found');
-  const officer = officerOrThrow(services, subjectId);
+  const officer = await officerOrThrow(services, subjectId);
   if (officer.status !== 'active') throw new RoamSignError('forbidden', { reason: `officer_${officer.status}` });
-  services.db.update(officers).set({ lastActivityAt: services.now() }).where(eq(officers.nric, subjectId)).run();
-  services.audit.append({ actor: `officer:${subjectId}`, action: 'portal.signed_in', subject: subjectId, details: {} });
+  const { officers } = services.db.t;
+  await services.db.orm.update(officers).set({ lastActivityAt: services.now() }).where(eq(officers.nric, subjectId));
+  await services.audit.append({ actor: `officer:${subjectId}`, action: 'portal.signed_in', subject: subjectId, details: {} });
   return subjectId;
 }
 
@@ -73,14 +73,15 @@ export interface OfficerHome {
   certificate: { serial: string; notAfter: number; revoked: boolean } | null;
 }
 
-export function officerHome(services: Services, nric: string): OfficerHome {
-  const officer = officerOrThrow(services, nric);
-  const application = services.db.select().from(applications).where(eq(applications.nric, nric)).orderBy(desc(applications.createdAt)).limit(1).get() ?? null;
-  const cert = latestCertificate(services.db, nric);
+export async function officerHome(services: Services, nric: string): Promise<OfficerHome> {
+  const officer = await officerOrThrow(services, nric);
+  const { applications } = services.db.t;
+  const [application] = await services.db.orm.select().from(applications).where(eq(applications.nric, nric)).orderBy(desc(applications.createdAt)).limit(1);
+  const cert = await latestCertificate(services.db, nric);
   return {
     officer,
-    pendingEmail: pendingEmail(services, nric, officer.email),
-    application,
+    pendingEmail: await pendingEmail(services, nric, officer.email),
+    application: application ?? null,
     certificate: cert ? { serial: cert.serial, notAfter: cert.notAfter, revoked: cert.revokedAt !== null } : null,
   };
 }
@@ -89,9 +90,9 @@ export function officerHome(services: Services, nric: string): OfficerHome {
 
 /** The application's security check: a fresh code e-mailed for this step (10 minutes). */
 export async function startApplicationCheck(services: Services, nric: string): Promise<{ challengeId: string }> {
-  const officer = officerOrThrow(services, nric);
+  const officer = await officerOrThrow(services, nric);
   if (officer.emailVerifiedAt === null) throw refuse('email_not_verified');
-  const { id, code } = services.challenges.create('officer_sign_in', nric, CODE_TTL_MS, { step: 'application' });
+  const { id, code } = await services.challenges.create('officer_sign_in', nric, CODE_TTL_MS, { step: 'application' });
   await sendCode(services, { nric, email: officer.email }, code, { ms: 'semakan keselamatan permohonan', en: 'application security check' });
   return { challengeId: id };
 }
@@ -110,9 +111,10 @@ export interface ApplicationInput {
 /** Applies for the roaming certificate; only the vault's PIN verifier is stored. */
 export async function applyForCertificate(services: Services, nric: string, input: ApplicationInput): Promise<Application> {
   const { db, now } = services;
-  const officer = officerOrThrow(services, nric);
+  const { applications } = db.t;
+  const officer = await officerOrThrow(services, nric);
   if (officer.emailVerifiedAt === null) throw refuse('email_not_verified');
-  if (db.select({ id: applications.id }).from(applications).where(and(eq(applications.nric, nric), eq(applications.status, 'pending'))).get()) {
+  if ((await db.orm.select({ id: applications.id }).from(applications).where(and(eq(applications.nric, nric), eq(applications.status, 'pending')))).length) {
     throw refuse('application_pending');
   }
   if (!(SYSTEMS as readonly string[]).includes(input.system)) throw refuse('unknown_system');
@@ -125,7 +127,7 @@ export async function applyForCertificate(services: Services, nric: string, inpu
   // The code is checked last: a typo elsewhere on the form does not burn it.
   let check: { subjectId: string; payload: Record<string, unknown> };
   try {
-    check = services.challenges.consume(input.challengeId, 'officer_sign_in', input.code);
+    check = await services.challenges.consume(input.challengeId, 'officer_sign_in', input.code);
   } catch (error) {
     if (error instanceof RoamSignError && error.code === 'not_found') throw new RoamSignError('otp_invalid');
     throw error;
@@ -147,9 +149,9 @@ export async function applyForCertificate(services: Services, nric: string, inpu
     reason: null,
     createdAt: at,
   };
-  db.transaction(() => {
-    db.insert(applications).values(row).run();
-    services.audit.append({ actor: `officer:${nric}`, action: 'application.submitted', subject: nric, details: { application: row.id, system: row.system } });
+  await db.transaction(async () => {
+    await db.orm.insert(applications).values(row);
+    await services.audit.append({ actor: `officer:${nric}`, action: 'application.submitted', subject: nric, details: { application: row.id, system: row.system } });
   });
   return row;
 }
@@ -159,34 +161,29 @@ export async function applyForCertificate(services: Services, nric: string, inpu
 /** Change PIN with the old one; a wrong old PIN counts towards the same lock-out as signing. */
 export async function changePin(services: Services, nric: string, oldPin: string, pin: string, pinConfirm: string): Promise<void> {
   const { db } = services;
-  const officer = officerOrThrow(services, nric);
+  const { officers } = db.t;
+  const officer = await officerOrThrow(services, nric);
   if (officer.pinVerifier === null) throw refuse('no_pin');
   if (officer.pinLockedAt !== null) throw new RoamSignError('pin_locked');
   assertPinRules(nric, pin, pinConfirm);
-  if (!(await services.vault.verifyPin(oldPin, officer.pinVerifier))) {
-    db.transaction(() => {
-      const { failures } = db
-        .update(officers)
-        .set({ pinFailures: sql`${officers.pinFailures} + 1` })
-        .where(eq(officers.nric, nric))
-        .returning({ failures: officers.pinFailures })
-        .get()!;
-      if (failures >= PIN_MAX_FAILURES) db.update(officers).set({ pinLockedAt: services.now() }).where(eq(officers.nric, nric)).run();
-      services.audit.append({ actor: `officer:${nric}`, action: 'pin.change_failed', subject: nric, details: { failures } });
-    });
-    throw new RoamSignError('pin_invalid');
+  try {
+    await checkPinCounted(services, { nric, pin: oldPin, verifier: officer.pinVerifier, subject: nric, action: 'pin.change_failed' });
+  } catch (error) {
+    // The portal says only "wrong PIN" (a lock shows on the next page).
+    if (error instanceof RoamSignError && error.code === 'pin_invalid') throw new RoamSignError('pin_invalid');
+    throw error;
   }
   const verifier = await services.vault.hashPin(pin);
-  db.transaction(() => {
-    db.update(officers).set({ pinVerifier: verifier, pinFailures: 0 }).where(eq(officers.nric, nric)).run();
-    services.audit.append({ actor: `officer:${nric}`, action: 'pin.changed', subject: nric, details: {} });
+  await db.transaction(async () => {
+    await db.orm.update(officers).set({ pinVerifier: verifier, pinFailures: 0 }).where(eq(officers.nric, nric));
+    await services.audit.append({ actor: `officer:${nric}`, action: 'pin.changed', subject: nric, details: {} });
   });
 }
 
 export async function startPinReset(services: Services, nric: string): Promise<{ challengeId: string }> {
-  const officer = officerOrThrow(services, nric);
+  const officer = await officerOrThrow(services, nric);
   if (officer.pinVerifier === null) throw refuse('no_pin');
-  const { id, code } = services.challenges.create('pin_reset', nric, CODE_TTL_MS, {});
+  const { id, code } = await services.challenges.create('pin_reset', nric, CODE_TTL_MS, {});
   await sendCode(services, { nric, email: officer.email }, code, { ms: 'set semula PIN', en: 'PIN reset' });
   return { challengeId: id };
 }
@@ -194,21 +191,22 @@ export async function startPinReset(services: Services, nric: string): Promise<{
 /** Forgotten PIN: the e-mailed code, then a new PIN; this also clears a PIN lock. */
 export async function completePinReset(services: Services, nric: string, challengeId: string, code: string, pin: string, pinConfirm: string): Promise<void> {
   const { db } = services;
-  const officer = officerOrThrow(services, nric);
+  const { officers } = db.t;
+  const officer = await officerOrThrow(services, nric);
   if (officer.pinVerifier === null) throw refuse('no_pin');
   assertPinRules(nric, pin, pinConfirm);
   let subjectId: string;
   try {
-    subjectId = services.challenges.consume(challengeId, 'pin_reset', code).subjectId;
+    subjectId = (await services.challenges.consume(challengeId, 'pin_reset', code)).subjectId;
   } catch (error) {
     if (error instanceof RoamSignError && error.code === 'not_found') throw new RoamSignError('otp_invalid');
     throw error;
   }
   if (subjectId !== nric) throw new RoamSignError('otp_invalid');
   const verifier = await services.vault.hashPin(pin);
-  db.transaction(() => {
-    db.update(officers).set({ pinVerifier: verifier, pinFailures: 0, pinLockedAt: null }).where(eq(officers.nric, nric)).run();
-    services.audit.append({ actor: `officer:${nric}`, action: 'pin.reset', subject: nric, details: { wasLocked: officer.pinLockedAt !== null } });
+  await db.transaction(async () => {
+    await db.orm.update(officers).set({ pinVerifier: verifier, pinFailures: 0, pinLockedAt: null }).where(eq(officers.nric, nric));
+    await services.audit.append({ actor: `officer:${nric}`, action: 'pin.reset', subject: nric, details: { wasLocked: officer.pinLockedAt !== null } });
   });
 }
 
@@ -223,7 +221,8 @@ export interface ProfileInput {
 /** Phone and office address change at once; a new e-mail only after its link is used. */
 export async function updateProfile(services: Services, nric: string, input: ProfileInput): Promise<{ emailPending: boolean }> {
   const { db } = services;
-  const officer = officerOrThrow(services, nric);
+  const { officers } = db.t;
+  const officer = await officerOrThrow(services, nric);
   const set: Partial<Pick<Officer, 'phone' | 'officeAddress'>> = {};
   if (input.phone !== undefined && input.phone.trim() !== '') {
     const phone = normalisePhone(input.phone);
@@ -240,12 +239,12 @@ export async function updateProfile(services: Services, nric: string, input: Pro
     email = input.email.trim().toLowerCase();
     if (!EMAIL_RE.test(email) || email.length > 254) throw refuse('bad_email');
     // Unchanged, or the address already waiting for its link: nothing to send.
-    if (email === officer.email || email === pendingEmail(services, nric, officer.email)) email = null;
+    if (email === officer.email || email === (await pendingEmail(services, nric, officer.email))) email = null;
   }
   if (Object.keys(set).length) {
-    db.transaction(() => {
-      db.update(officers).set(set).where(eq(officers.nric, nric)).run();
-      services.audit.append({ actor: `officer:${nric}`, action: 'profile.updated', subject: nric, details: { fields: Object.keys(set) } });
+    await db.transaction(async () => {
+      await db.orm.update(officers).set(set).where(eq(officers.nric, nric));
+      await services.audit.append({ actor: `officer:${nric}`, action: 'profile.updated', subject: nric, details: { fields: Object.keys(set) } });
     });
   }
   if (email) await issueVerification(services, nric, email, `officer:${nric}`);
@@ -265,19 +264,17 @@ export interface HistoryEntry {
 }
 
 /** The officer's own signing requests, newest first, with how many signatures each produced. */
-export function signingHistory(services: Services, nric: string, limit = 50): HistoryEntry[] {
+export async function signingHistory(services: Services, nric: string, limit = 50): Promise<HistoryEntry[]> {
   const { db } = services;
-  const rows = db.select().from(signingRequests).where(eq(signingRequests.nric, nric)).orderBy(desc(signingRequests.createdAt)).limit(limit).all();
+  const { signatures, signingRequests } = db.t;
+  const rows = await db.orm.select().from(signingRequests).where(eq(signingRequests.nric, nric)).orderBy(desc(signingRequests.createdAt)).limit(limit);
   if (!rows.length) return [];
-  const counts = new Map(
-    db
-      .select({ requestId: signatures.requestId, n: sql<number>`count(*)` })
-      .from(signatures)
-      .where(inArray(signatures.requestId, rows.map((r) => r.id)))
-      .groupBy(signatures.requestId)
-      .all()
-      .map((r) => [r.requestId, r.n]),
-  );
+  const counted = await db.orm
+    .select({ requestId: signatures.requestId, n: sql<number>`count(*)`.mapWith(Number) })
+    .from(signatures)
+    .where(inArray(signatures.requestId, rows.map((r) => r.id)))
+    .groupBy(signatures.requestId);
+  const counts = new Map(counted.map((r) => [r.requestId, r.n]));
   return rows.map((r) => ({
     id: r.id,
     system: r.system,

@@ -1,8 +1,6 @@
 import crypto from 'node:crypto';
 import { and, eq, isNull } from 'drizzle-orm';
-import type { Db } from '../db/client.js';
-import { admins, sessions } from '../db/enrolmentSchema.js';
-import { officers } from '../db/schema.js';
+import type { Db } from '../db/database.js';
 
 export const SESSION_COOKIE = 'rs_session';
 /** Idle time-out: a session unused for 15 minutes is over. */
@@ -39,14 +37,16 @@ export function cookieIsSecure(publicUrl: string): boolean {
  * the database cannot be replayed as a cookie.
  */
 export function createSessionStore(db: Db, now: () => number) {
-  function end(idHash: string): void {
-    db.update(sessions).set({ endedAt: now() }).where(and(eq(sessions.idHash, idHash), isNull(sessions.endedAt))).run();
+  const { admins, officers, sessions } = db.t;
+
+  async function end(idHash: string): Promise<void> {
+    await db.orm.update(sessions).set({ endedAt: now() }).where(and(eq(sessions.idHash, idHash), isNull(sessions.endedAt)));
   }
 
   /** Is the subject still allowed a session (not suspended, retired or disabled)? */
-  function subjectActive(type: SubjectType, id: string): boolean {
-    if (type === 'officer') return db.select({ s: officers.status }).from(officers).where(eq(officers.nric, id)).get()?.s === 'active';
-    return db.select({ s: admins.status }).from(admins).where(eq(admins.id, id)).get()?.s === 'active';
+  async function subjectActive(type: SubjectType, id: string): Promise<boolean> {
+    if (type === 'officer') return (await db.orm.select({ s: officers.status }).from(officers).where(eq(officers.nric, id)))[0]?.s === 'active';
+    return (await db.orm.select({ s: admins.status }).from(admins).where(eq(admins.id, id)))[0]?.s === 'active';
   }
 
   return {
@@ -54,42 +54,43 @@ export function createSessionStore(db: Db, now: () => number) {
      * Starts a session after a successful sign-in; any session the browser already had ends
      * (rotation: an id planted before sign-in is worthless after it). Returns the cookie value.
      */
-    start(subjectType: SubjectType, subjectId: string, previousCookie?: string): { cookie: string; session: Session } {
-      if (previousCookie) end(sha256(previousCookie));
+    async start(subjectType: SubjectType, subjectId: string, previousCookie?: string): Promise<{ cookie: string; session: Session }> {
+      if (previousCookie) await end(sha256(previousCookie));
       const cookie = crypto.randomBytes(32).toString('base64url');
       const at = now();
       const session: Session = { idHash: sha256(cookie), subjectType, subjectId, csrfToken: crypto.randomBytes(32).toString('base64url'), createdAt: at };
-      db.insert(sessions).values({ ...session, lastSeenAt: at }).run();
+      await db.orm.insert(sessions).values({ ...session, lastSeenAt: at });
       return { cookie, session };
     },
 
     /** The live session behind a cookie, touched (idle clock restarted); ends and drops expired ones. */
-    read(cookie: string | undefined): Session | null {
+    async read(cookie: string | undefined): Promise<Session | null> {
       if (!cookie) return null;
       const idHash = sha256(cookie);
-      const row = db.select().from(sessions).where(eq(sessions.idHash, idHash)).get();
+      const [row] = await db.orm.select().from(sessions).where(eq(sessions.idHash, idHash));
       if (!row || row.endedAt !== null) return null;
       const at = now();
-      if (at - row.lastSeenAt >= SESSION_IDLE_MS || at - row.createdAt >= SESSION_ABSOLUTE_MS || !subjectActive(row.subjectType, row.subjectId)) {
-        end(idHash);
+      if (at - row.lastSeenAt >= SESSION_IDLE_MS || at - row.createdAt >= SESSION_ABSOLUTE_MS || !(await subjectActive(row.subjectType, row.subjectId))) {
+        await end(idHash);
         return null;
       }
-      db.update(sessions).set({ lastSeenAt: at }).where(eq(sessions.idHash, idHash)).run();
+      await db.orm.update(sessions).set({ lastSeenAt: at }).where(eq(sessions.idHash, idHash));
       return { idHash, subjectType: row.subjectType, subjectId: row.subjectId, csrfToken: row.csrfToken, createdAt: row.createdAt };
     },
 
     /** Sign-out: the session ends server-side, whatever the browser keeps. */
-    end(cookie: string | undefined): void {
-      if (cookie) end(sha256(cookie));
+    async end(cookie: string | undefined): Promise<void> {
+      if (cookie) await end(sha256(cookie));
     },
 
     /** Ends every session of a subject (suspension, disabling, PIN reset elsewhere). */
-    endAllOf(subjectType: SubjectType, subjectId: string): number {
-      return db
+    async endAllOf(subjectType: SubjectType, subjectId: string): Promise<number> {
+      const ended = await db.orm
         .update(sessions)
         .set({ endedAt: now() })
         .where(and(eq(sessions.subjectType, subjectType), eq(sessions.subjectId, subjectId), isNull(sessions.endedAt)))
-        .run().changes;
+        .returning({ idHash: sessions.idHash });
+      return ended.length;
     },
   };
 }

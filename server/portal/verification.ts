@@ -1,8 +1,6 @@
 import crypto from 'node:crypto';
 import { and, eq, gt, isNull } from 'drizzle-orm';
 import { RoamSignError } from '../../shared/errors.js';
-import { emailVerifications } from '../db/enrolmentSchema.js';
-import { officers } from '../db/schema.js';
 import type { Services } from '../services.js';
 import { sendBilingual } from './mail.js';
 
@@ -17,15 +15,16 @@ const sha256 = (value: string) => crypto.createHash('sha256').update(value).dige
  */
 export async function issueVerification(services: Services, nric: string, email: string, actor: string): Promise<void> {
   const { db, now } = services;
+  const { emailVerifications } = db.t;
   const token = crypto.randomBytes(32).toString('base64url');
   const at = now();
-  db.transaction(() => {
-    db.update(emailVerifications)
+  await db.transaction(async () => {
+    await db.orm
+      .update(emailVerifications)
       .set({ expiresAt: at })
-      .where(and(eq(emailVerifications.nric, nric), isNull(emailVerifications.usedAt), gt(emailVerifications.expiresAt, at)))
-      .run();
-    db.insert(emailVerifications).values({ tokenHash: sha256(token), nric, email, expiresAt: at + VERIFICATION_TTL_MS, createdAt: at }).run();
-    services.audit.append({ actor, action: 'email.verification_sent', subject: nric, details: { email } });
+      .where(and(eq(emailVerifications.nric, nric), isNull(emailVerifications.usedAt), gt(emailVerifications.expiresAt, at)));
+    await db.orm.insert(emailVerifications).values({ tokenHash: sha256(token), nric, email, expiresAt: at + VERIFICATION_TTL_MS, createdAt: at });
+    await services.audit.append({ actor, action: 'email.verification_sent', subject: nric, details: { email } });
   });
   const link = `${services.config.publicUrl}/portal/verify?token=${token}`;
   await sendBilingual(
@@ -43,33 +42,36 @@ export async function issueVerification(services: Services, nric: string, email:
  * Uses a link: single use (the update wins once), refused from the 24th hour. The address in the
  * link becomes the officer's e-mail only now, so a changed address receives no OTP before this.
  */
-export function verifyEmail(services: Services, token: string): { nric: string; email: string } {
+export async function verifyEmail(services: Services, token: string): Promise<{ nric: string; email: string }> {
   const { db, now } = services;
+  const { emailVerifications, officers } = db.t;
   const tokenHash = sha256(token);
-  return db.transaction(() => {
-    const row = db.select().from(emailVerifications).where(eq(emailVerifications.tokenHash, tokenHash)).get();
+  return db.transaction(async () => {
+    const [row] = await db.orm.select().from(emailVerifications).where(eq(emailVerifications.tokenHash, tokenHash));
     if (!row) throw new RoamSignError('not_found', { reason: 'link_unknown' });
     if (row.usedAt !== null) throw new RoamSignError('bad_request', { reason: 'link_used' });
     const at = now();
     if (at >= row.expiresAt) throw new RoamSignError('bad_request', { reason: 'link_expired' });
-    const won = db
+    const won = await db.orm
       .update(emailVerifications)
       .set({ usedAt: at })
       .where(and(eq(emailVerifications.tokenHash, tokenHash), isNull(emailVerifications.usedAt)))
-      .run().changes;
-    if (won !== 1) throw new RoamSignError('bad_request', { reason: 'link_used' });
-    db.update(officers).set({ email: row.email, emailVerifiedAt: at }).where(eq(officers.nric, row.nric)).run();
-    services.audit.append({ actor: `officer:${row.nric}`, action: 'email.verified', subject: row.nric, details: { email: row.email } });
+      .returning({ tokenHash: emailVerifications.tokenHash });
+    if (won.length !== 1) throw new RoamSignError('bad_request', { reason: 'link_used' });
+    await db.orm.update(officers).set({ email: row.email, emailVerifiedAt: at }).where(eq(officers.nric, row.nric));
+    await services.audit.append({ actor: `officer:${row.nric}`, action: 'email.verified', subject: row.nric, details: { email: row.email } });
     return { nric: row.nric, email: row.email };
   });
 }
 
 /** The address waiting for verification, when it differs from the registered one. */
-export function pendingEmail(services: Services, nric: string, current: string): string | null {
-  const row = services.db
+export async function pendingEmail(services: Services, nric: string, current: string): Promise<string | null> {
+  const { db } = services;
+  const { emailVerifications } = db.t;
+  const [row] = await db.orm
     .select({ email: emailVerifications.email })
     .from(emailVerifications)
     .where(and(eq(emailVerifications.nric, nric), isNull(emailVerifications.usedAt), gt(emailVerifications.expiresAt, services.now())))
-    .get();
+    .limit(1);
   return row && row.email !== current ? row.email : null;
 }

@@ -1,30 +1,21 @@
-import { desc, eq, sql } from 'drizzle-orm';
+import { desc, eq } from 'drizzle-orm';
 import type { MediumAnswer } from '../../shared/schemas/medium.js';
-import { perConnection, type Db } from '../db/client.js';
-import { certificates, officers } from '../db/schema.js';
+import type { Db, Tables } from '../db/database.js';
 
-export type Officer = typeof officers.$inferSelect;
-export type CertificateRow = typeof certificates.$inferSelect;
+export type Officer = Tables['officers']['$inferSelect'];
+export type CertificateRow = Tables['certificates']['$inferSelect'];
 
-// Every signing request reads both: prepared once per connection.
-const queries = perConnection((db) => ({
-  officer: db.select().from(officers).where(eq(officers.nric, sql.placeholder('nric'))).prepare(),
-  latestCertificate: db
-    .select()
-    .from(certificates)
-    .where(eq(certificates.nric, sql.placeholder('nric')))
-    .orderBy(desc(certificates.createdAt))
-    .limit(1)
-    .prepare(),
-}));
-
-export function findOfficer(db: Db, nric: string): Officer | undefined {
-  return queries(db).officer.get({ nric });
+export async function findOfficer(db: Db, nric: string): Promise<Officer | undefined> {
+  const { officers } = db.t;
+  const [row] = await db.orm.select().from(officers).where(eq(officers.nric, nric));
+  return row;
 }
 
 /** The officer's newest certificate, whatever its state. */
-export function latestCertificate(db: Db, nric: string): CertificateRow | undefined {
-  return queries(db).latestCertificate.get({ nric });
+export async function latestCertificate(db: Db, nric: string): Promise<CertificateRow | undefined> {
+  const { certificates } = db.t;
+  const [row] = await db.orm.select().from(certificates).where(eq(certificates.nric, nric)).orderBy(desc(certificates.createdAt)).limit(1);
+  return row;
 }
 
 /** Can this officer sign with Roaming right now: active, PIN set, certificate valid and not revoked. */
@@ -41,7 +32,7 @@ export function roamingReady(officer: Officer, cert: CertificateRow | undefined,
 }
 
 /** API.md: media held, and `roaming` preferred only when a roaming certificate is ready. */
-export function mediumOf(db: Db, officer: Officer, now: number): MediumAnswer {
-  const ready = roamingReady(officer, latestCertificate(db, officer.nric), now);
+export async function mediumOf(db: Db, officer: Officer, now: number): Promise<MediumAnswer> {
+  const ready = roamingReady(officer, await latestCertificate(db, officer.nric), now);
   return { nric: officer.nric, media: officer.media, preferred: ready ? 'roaming' : 'token' };
 }

@@ -2,7 +2,6 @@ import { Hono } from 'hono';
 import { html } from 'hono/html';
 import { RoamSignError } from '../../shared/errors.js';
 import { SYSTEMS, SYSTEM_NAMES } from '../../shared/systems.js';
-import { agencies } from '../db/schema.js';
 import {
   actorOf,
   approveApplication,
@@ -55,12 +54,13 @@ const SIGN_IN = `${ADMIN}/sign-in`;
 export function adminRoutes(services: Services, kit: PortalKit) {
   const signedIn = requireSession('admin', SIGN_IN);
   const L = (c: PortalContext) => c.get('lang');
-  const adminOf = (c: PortalContext): AdminRow => {
-    const admin = findAdmin(services, c.get('session')!.subjectId);
+  const adminOf = async (c: PortalContext): Promise<AdminRow> => {
+    const admin = await findAdmin(services, c.get('session')!.subjectId);
     if (!admin) throw new RoamSignError('unauthorized');
     return admin;
   };
-  const actor = (c: PortalContext) => actorOf(adminOf(c));
+  const actor = async (c: PortalContext) => actorOf(await adminOf(c));
+  const allAgenciesOf = () => services.db.orm.select().from(services.db.t.agencies).orderBy(services.db.t.agencies.code);
   const view = (c: PortalContext, title: string, body: Parameters<typeof page>[2], status = 200) => c.html(page(c, title, body, { admin: true }), status as 200);
   const done = (c: PortalContext, ok: string) => c.redirect(`${ADMIN}?ok=${ok}`, 303);
   const nricParam = (c: PortalContext) => {
@@ -93,18 +93,17 @@ export function adminRoutes(services: Services, kit: PortalKit) {
       errors.length ? 401 : 200,
     );
 
-  const agencyOptions = (admin: AdminRow) => {
-    const all = services.db.select().from(agencies).orderBy(agencies.code).all();
+  const agencyOptions = (admin: AdminRow, all: { code: string; name: string }[]) => {
     return all.filter((a) => admin.role === 'admin' || a.code === admin.agencyCode).map((a) => ({ value: a.code, label: `${a.code} — ${a.name}` }));
   };
 
-  const dashboard = (c: PortalContext, errors: string[] = [], extra: Parameters<typeof page>[2] | '' = '') => {
+  const dashboard = async (c: PortalContext, errors: string[] = [], extra: Parameters<typeof page>[2] | '' = '') => {
     const lang = L(c);
-    const admin = adminOf(c);
+    const admin = await adminOf(c);
     const scope = actorOf(admin);
-    const apps = listApplications(services, scope);
-    const officers = listOfficers(services, scope);
-    const allAgencies = services.db.select().from(agencies).orderBy(agencies.code).all();
+    const apps = await listApplications(services, scope);
+    const officers = await listOfficers(services, scope);
+    const allAgencies = await allAgenciesOf();
     return view(
       c,
       `${tx(lang, 'adminTitle')}: ${admin.name} (${admin.role}${admin.agencyCode ? `, ${admin.agencyCode}` : ''})`,
@@ -129,7 +128,7 @@ export function adminRoutes(services: Services, kit: PortalKit) {
             ${input(tx(lang, 'nric'), 'nric', { inputmode: 'numeric', hint: tx(lang, 'nricHint'), maxlength: 14 })}
             ${input(tx(lang, 'name'), 'name', { maxlength: 200 })}
             ${input(tx(lang, 'email'), 'email', { type: 'email' })}
-            ${select(tx(lang, 'agency'), 'agency', agencyOptions(admin), admin.agencyCode ?? '')}
+            ${select(tx(lang, 'agency'), 'agency', agencyOptions(admin, allAgencies), admin.agencyCode ?? '')}
             ${input(tx(lang, 'accountingOffice'), 'accountingOffice', { maxlength: 100 })}
             ${select(tx(lang, 'system'), 'system', SYSTEMS.map((s) => ({ value: s, label: SYSTEM_NAMES[s] })))}
             ${input(`${tx(lang, 'phone')} ${tx(lang, 'optional')}`, 'phone', { type: 'tel', required: false })}
@@ -170,7 +169,7 @@ export function adminRoutes(services: Services, kit: PortalKit) {
               <form method="post" action="${ADMIN}/admins">${csrf(c)}
                 ${input(tx(lang, 'nric'), 'nric', { inputmode: 'numeric', maxlength: 14, id: 'adm-nric' })}${input(tx(lang, 'name'), 'name', { id: 'adm-name' })}${input(tx(lang, 'email'), 'email', { type: 'email', id: 'adm-email' })}
                 ${select('Peranan / Role', 'role', (['sap', 'sa', 'ap', 'admin'] as const).map((r) => ({ value: r, label: r })), '', 'adm-role')}
-                ${select(tx(lang, 'agency'), 'agency', [{ value: '', label: '— (admin)' }, ...agencyOptions(admin)], '', 'adm-agency')}
+                ${select(tx(lang, 'agency'), 'agency', [{ value: '', label: '— (admin)' }, ...agencyOptions(admin, allAgencies)], '', 'adm-agency')}
                 <button type="submit">${tx(lang, 'save')}</button></form></section>`
           : ''}`,
       errors.length ? 400 : 200,
@@ -213,24 +212,24 @@ export function adminRoutes(services: Services, kit: PortalKit) {
         throw error;
       }
     })
-    .post(`${SIGN_IN}/code`, (c) => {
+    .post(`${SIGN_IN}/code`, async (c) => {
       const challengeId = field(c, 'challengeId');
       try {
-        const admin = completeAdminSignIn(services, challengeId, field(c, 'code'));
-        startSession(kit, c, 'admin', admin.id);
+        const admin = await completeAdminSignIn(services, challengeId, field(c, 'code'));
+        await startSession(kit, c, 'admin', admin.id);
         return c.redirect(ADMIN, 303);
       } catch (error) {
         if (!(error instanceof RoamSignError) || error.status >= 500) throw error;
         return codePage(c, challengeId, errorLines(L(c), error.code === 'not_found' ? new RoamSignError('otp_invalid') : error));
       }
     })
-    .post(`${ADMIN}/sign-out`, signedIn, (c) => {
-      endSession(kit, c);
+    .post(`${ADMIN}/sign-out`, signedIn, async (c) => {
+      await endSession(kit, c);
       return c.redirect(`${SIGN_IN}?ok=signed_out`, 303);
     })
     .get(ADMIN, signedIn, (c) => dashboard(c))
     .post(`${ADMIN}/officers`, signedIn, async (c) => {
-      const outcome = await registerOfficer(services, actor(c), {
+      const outcome = await registerOfficer(services, await actor(c), {
         nric: field(c, 'nric'),
         name: field(c, 'name'),
         email: field(c, 'email'),
@@ -246,25 +245,25 @@ export function adminRoutes(services: Services, kit: PortalKit) {
       return done(c, outcome.status === 'created' ? 'registered' : 'updated');
     })
     .post(`${ADMIN}/officers/:nric/resend`, signedIn, async (c) => {
-      await resendVerification(services, actor(c), nricParam(c));
+      await resendVerification(services, await actor(c), nricParam(c));
       return done(c, 'resent');
     })
-    .post(`${ADMIN}/officers/:nric/unlock`, signedIn, (c) => {
-      unlockPin(services, actor(c), nricParam(c));
+    .post(`${ADMIN}/officers/:nric/unlock`, signedIn, async (c) => {
+      await unlockPin(services, await actor(c), nricParam(c));
       return done(c, 'unlocked');
     })
     // Staff movement (issue 5): signing for the old role stops from the effective date.
     .post(`${ADMIN}/officers/:nric/movement`, signedIn, async (c) => {
       const nric = nricParam(c);
-      const who = actor(c);
-      officerInScope(services, who, nric);
+      const who = await actor(c);
+      await officerInScope(services, who, nric);
       const date = field(c, 'effectiveDate');
       // A date alone is the start of that day in Malaysia (UTC+8).
       const effectiveAt = Date.parse(/^\d{4}-\d{2}-\d{2}$/.test(date) ? `${date}T00:00:00+08:00` : date);
       if (Number.isNaN(effectiveAt)) throw new RoamSignError('bad_request', { effectiveDate: 'expected a date' });
       // The officer's own agency records a transfer out, to any agency (certificates are personal).
       const toAgency = field(c, 'toAgency');
-      recordMovement(services, {
+      await recordMovement(services, {
         nric,
         kind: field(c, 'kind') as MovementKind,
         effectiveAt,
@@ -274,27 +273,27 @@ export function adminRoutes(services: Services, kit: PortalKit) {
       await applyDueMovements(services);
       return done(c, 'movement');
     })
-    .post(`${ADMIN}/officers/:nric/reactivate`, signedIn, (c) => {
+    .post(`${ADMIN}/officers/:nric/reactivate`, signedIn, async (c) => {
       const nric = nricParam(c);
-      const who = actor(c);
-      officerInScope(services, who, nric);
-      reactivate(services, nric, who.label);
+      const who = await actor(c);
+      await officerInScope(services, who, nric);
+      await reactivate(services, nric, who.label);
       return done(c, 'reactivated');
     })
     .post(`${ADMIN}/officers/:nric/revoke`, signedIn, async (c) => {
-      await revokeCertificate(services, actor(c), nricParam(c), field(c, 'reason'));
+      await revokeCertificate(services, await actor(c), nricParam(c), field(c, 'reason'));
       return done(c, 'revoked');
     })
     .post(`${ADMIN}/applications/:id/approve`, signedIn, async (c) => {
-      await approveApplication(services, actor(c), c.req.param('id'));
+      await approveApplication(services, await actor(c), c.req.param('id'));
       return done(c, 'approved');
     })
     .post(`${ADMIN}/applications/:id/reject`, signedIn, async (c) => {
-      await rejectApplication(services, actor(c), c.req.param('id'), field(c, 'reason'));
+      await rejectApplication(services, await actor(c), c.req.param('id'), field(c, 'reason'));
       return done(c, 'rejected');
     })
     .post(`${ADMIN}/admins`, signedIn, async (c) => {
-      const admin = adminOf(c);
+      const admin = await adminOf(c);
       if (admin.role !== 'admin') throw new RoamSignError('forbidden');
       const role = field(c, 'role') as AdminRole;
       if (!['admin', 'sap', 'sa', 'ap'].includes(role)) throw new RoamSignError('bad_request', { reason: 'bad_role_agency' });
@@ -311,17 +310,17 @@ export function adminRoutes(services: Services, kit: PortalKit) {
       const file = c.get('form').file;
       const csv = file instanceof File && file.size > 0 ? await file.text() : field(c, 'csv');
       try {
-        return importPage(c, await importOfficers(services, actor(c), csv));
+        return importPage(c, await importOfficers(services, await actor(c), csv));
       } catch (error) {
         if (error instanceof RoamSignError && error.code === 'bad_request') return importPage(c, null, errorLines(L(c), error));
         throw error;
       }
     })
-    .get(`${ADMIN}/audit`, signedIn, (c) => {
+    .get(`${ADMIN}/audit`, signedIn, async (c) => {
       const lang = L(c);
       const nric = (c.req.query('nric') ?? '').replace(/-/g, '').trim();
       if (nric && !/^\d{12}$/.test(nric)) throw new RoamSignError('bad_request', { reason: 'bad_nric' });
-      const rows = auditFor(services, actor(c), nric || undefined);
+      const rows = await auditFor(services, await actor(c), nric || undefined);
       return view(
         c,
         tx(lang, 'audit'),

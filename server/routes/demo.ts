@@ -40,14 +40,14 @@ function single(fields: FormFields, name: string): string | undefined {
  * `findUser`, an officer enrolled in RoamSign since), `?widget=1` adds the agency-embed
  * `<script src=widgetScriptUrl data-system=…>` tag.
  */
-export function demoRoutes(options: { widgetScriptUrl: string; now?: () => number; findUser?: (nric: string) => LegacyOfficer | undefined }): Hono {
+export function demoRoutes(options: { widgetScriptUrl: string; now?: () => number; findUser?: (nric: string) => Promise<LegacyOfficer | undefined> }): Hono {
   const { widgetScriptUrl, now = Date.now, findUser } = options;
   const postedLog = createPostedLog();
 
   /** The request's screen context, or undefined when `?user=` names no demo officer. */
-  function screenContext(c: Context): ScreenContext | undefined {
+  async function screenContext(c: Context): Promise<ScreenContext | undefined> {
     const user = c.req.query('user');
-    const officer = user === undefined ? DEFAULT_OFFICER : (findOfficer(user) ?? findUser?.(user.replace(/-/g, '')));
+    const officer = user === undefined ? DEFAULT_OFFICER : (findOfficer(user) ?? (await findUser?.(user.replace(/-/g, ''))));
     if (!officer) return undefined;
     return { officer, explicitUser: user !== undefined, widget: c.req.query('widget') === '1', widgetLang: c.req.query('lang') === 'en' ? 'en' : null, widgetScriptUrl, now: new Date(now()) };
   }
@@ -113,20 +113,20 @@ export function demoRoutes(options: { widgetScriptUrl: string; now?: () => numbe
         }
       })
       // iGFMAS: the STH worklist and document screen (Peraku I, Peraku II, Sah).
-      .get('/demo/igfmas', (c) => {
-        const ctx = screenContext(c);
+      .get('/demo/igfmas', async (c) => {
+        const ctx = await screenContext(c);
         if (!ctx) return unknownUser(c, 'igfmas', '/demo/igfmas');
         return c.html(igfmasListPage(ctx));
       })
-      .get('/demo/igfmas/document/:docNo', (c) => {
-        const ctx = screenContext(c);
+      .get('/demo/igfmas/document/:docNo', async (c) => {
+        const ctx = await screenContext(c);
         if (!ctx) return unknownUser(c, 'igfmas', '/demo/igfmas');
         const doc = findIgfmasDocument(c.req.param('docNo'));
         if (!doc) return fail(c, 404, { system: 'igfmas', ctx, title: 'Dokumen tidak dijumpai', message: `Dokumen ${c.req.param('docNo')} tidak wujud dalam sistem.`, backHref: `/demo/igfmas${carryQuery(ctx)}` });
         return c.html(igfmasDocumentPage(ctx, doc));
       })
       .post('/demo/igfmas/document/:docNo', limitForm, async (c) => {
-        const ctx = screenContext(c);
+        const ctx = await screenContext(c);
         if (!ctx) return unknownUser(c, 'igfmas', '/demo/igfmas');
         const back = `/demo/igfmas${carryQuery(ctx)}`;
         const doc = findIgfmasDocument(c.req.param('docNo'));
@@ -140,8 +140,8 @@ export function demoRoutes(options: { widgetScriptUrl: string; now?: () => numbe
       })
 
       // ePerolehan: purchase order / contract approval (Perakui, Sahkan, Lulus via hantarLulus()).
-      .get('/demo/eperolehan', (c) => {
-        const ctx = screenContext(c);
+      .get('/demo/eperolehan', async (c) => {
+        const ctx = await screenContext(c);
         if (!ctx) return unknownUser(c, 'eperolehan', '/demo/eperolehan');
         const orderNo = c.req.query('noPesanan') ?? DEFAULT_ORDER_NO;
         const order = findEperolehanOrder(orderNo);
@@ -149,7 +149,7 @@ export function demoRoutes(options: { widgetScriptUrl: string; now?: () => numbe
         return c.html(eperolehanPage(ctx, order));
       })
       .post('/demo/eperolehan', limitForm, async (c) => {
-        const ctx = screenContext(c);
+        const ctx = await screenContext(c);
         if (!ctx) return unknownUser(c, 'eperolehan', '/demo/eperolehan');
         const back = `/demo/eperolehan${carryQuery(ctx)}`;
         const fields = await readForm(c);
@@ -162,8 +162,8 @@ export function demoRoutes(options: { widgetScriptUrl: string; now?: () => numbe
       })
 
       // SPEKS: the shell with the voucher in an iframe; the Semak / Lulus form lives in the iframe page.
-      .get('/demo/speks', (c) => {
-        const ctx = screenContext(c);
+      .get('/demo/speks', async (c) => {
+        const ctx = await screenContext(c);
         if (!ctx) return unknownUser(c, 'speks', '/demo/speks');
         const type = c.req.query('jenis') ?? 'bayaran';
         const home = `/demo/speks${carryQuery(ctx)}`;
@@ -173,15 +173,15 @@ export function demoRoutes(options: { widgetScriptUrl: string; now?: () => numbe
         if (!voucher || voucher.type !== type) return fail(c, 404, { system: 'speks', ctx, title: 'Baucer tidak dijumpai', message: `Baucer ${voucherNo ?? ''} tidak wujud.`, backHref: home });
         return c.html(speksShellPage(ctx, type, voucher));
       })
-      .get('/demo/speks/baucer/:noBaucer', (c) => {
-        const ctx = screenContext(c);
+      .get('/demo/speks/baucer/:noBaucer', async (c) => {
+        const ctx = await screenContext(c);
         if (!ctx) return unknownUser(c, 'speks', '/demo/speks', true);
         const voucher = findSpeksVoucher(c.req.param('noBaucer'));
         if (!voucher) return fail(c, 404, { system: 'speks', ctx, framed: true, title: 'Baucer tidak dijumpai', message: `Baucer ${c.req.param('noBaucer')} tidak wujud.`, backHref: `/demo/speks${carryQuery(ctx)}` });
         return c.html(speksVoucherPage(ctx, voucher));
       })
       .post('/demo/speks/baucer/:noBaucer', limitForm, async (c) => {
-        const ctx = screenContext(c);
+        const ctx = await screenContext(c);
         if (!ctx) return unknownUser(c, 'speks', '/demo/speks', true);
         const voucher = findSpeksVoucher(c.req.param('noBaucer'));
         if (!voucher) return fail(c, 404, { system: 'speks', ctx, framed: true, title: 'Baucer tidak dijumpai', message: `Baucer ${c.req.param('noBaucer')} tidak wujud.`, backHref: `/demo/speks${carryQuery(ctx)}` });

@@ -8,13 +8,13 @@ const outboxQuery = validate('query', z.object({ to: z.string().trim().min(3).ma
 
 /** Sandbox only (API.md): the messages sent, for testers and demos. Mounted only when ROAMSIGN_SANDBOX=1. */
 export function devApiRoutes(services: Services) {
-  return new Hono().get('/dev/outbox', outboxQuery, (c) => c.json(services.outbox.list(c.req.valid('query').to.replace(/-/g, ''))));
+  return new Hono().get('/dev/outbox', outboxQuery, async (c) => c.json(await services.outbox.list(c.req.valid('query').to.replace(/-/g, ''))));
 }
 
 export function devPageRoutes(services: Services) {
-  return new Hono().get('/dev/outbox', (c) => {
+  return new Hono().get('/dev/outbox', async (c) => {
     const to = (c.req.query('to') ?? '900101011234').replace(/-/g, '');
-    const messages = services.outbox.list(to, 20);
+    const messages = await services.outbox.list(to, 20);
     return c.html(html`<!doctype html>
       <html lang="ms">
         <head>

@@ -41,15 +41,15 @@ export function mobileApiRoutes(services: Services, hub: PushHub) {
   const { db } = services;
   const registry = createDeviceRegistry({ db, challenges: services.challenges, notices: services.notices, audit: services.audit, events: hub, now: services.now });
 
-  function device(c: Context, allowQuery = false): DeviceRow {
+  async function device(c: Context, allowQuery = false): Promise<DeviceRow> {
     const secret = bearerOf(c, allowQuery);
-    const found = secret ? deviceBySecret(db, secret) : null;
+    const found = secret ? await deviceBySecret(db, secret) : null;
     if (!found) throw new RoamSignError('unauthorized');
     return found;
   }
 
-  function describe(row: DeviceRow) {
-    const officer = findOfficer(db, row.nric);
+  async function describe(row: DeviceRow) {
+    const officer = await findOfficer(db, row.nric);
     return {
       deviceId: row.id,
       platform: row.platform,
@@ -63,22 +63,23 @@ export function mobileApiRoutes(services: Services, hub: PushHub) {
 
   return new Hono()
     .post('/mobile/registrations', registrationBody, async (c) => c.json(await registry.startRegistration(c.req.valid('json')), 201))
-    .post('/mobile/registrations/:id/confirm', challengeParam, confirmBody, (c) =>
-      c.json(registry.confirmRegistration(c.req.valid('param').id, c.req.valid('json').code), 201),
+    .post('/mobile/registrations/:id/confirm', challengeParam, confirmBody, async (c) =>
+      c.json(await registry.confirmRegistration(c.req.valid('param').id, c.req.valid('json').code), 201),
     )
-    .get('/mobile/device', (c) => c.json(describe(device(c))))
-    .delete('/mobile/device', (c) => {
+    .get('/mobile/device', async (c) => c.json(await describe(await device(c))))
+    .delete('/mobile/device', async (c) => {
       const secret = bearerOf(c, false);
       if (!secret) throw new RoamSignError('unauthorized');
-      return c.json(registry.removeDevice(secret));
+      return c.json(await registry.removeDevice(secret));
     })
-    .post('/mobile/ack', ackBody, (c) => {
-      const row = device(c);
+    .post('/mobile/ack', ackBody, async (c) => {
+      const row = await device(c);
       if (!hub.ack(row.id, c.req.valid('json').pushId)) throw new RoamSignError('not_found', { reason: 'push_unknown_or_late' });
       return c.json({ acknowledged: true });
     })
-    .get('/mobile/events', eventsQuery, (c) => {
-      const row = device(c, true);
+    .get('/mobile/events', eventsQuery, async (c) => {
+      const row = await device(c, true);
+      const ready = await describe(row);
       c.header('X-Accel-Buffering', 'no');
       return streamSSE(c, async (stream) => {
         // Writes are chained so that events keep their order and 'deactivated' is out before the close.
@@ -86,7 +87,7 @@ export function mobileApiRoutes(services: Services, hub: PushHub) {
         const send = (event: string, data: unknown, retry?: number) => {
           queue = queue.then(() => stream.writeSSE({ event, data: JSON.stringify(data), ...(retry ? { retry } : {}) }));
         };
-        send('ready', describe(row), 3000);
+        send('ready', ready, 3000);
         const heartbeat = setInterval(() => {
           queue = queue.then(() => stream.write(': ping\n\n'));
         }, HEARTBEAT_MS);

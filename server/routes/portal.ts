@@ -84,8 +84,8 @@ export function portalRoutes(services: Services) {
     );
 
   // ---- application form ----
-  const applyPage = (c: PortalContext, state: { challengeId?: string; errors?: string[]; sent?: boolean } = {}) => {
-    const home = officerHome(services, nricOf(c));
+  const applyPage = async (c: PortalContext, state: { challengeId?: string; errors?: string[]; sent?: boolean } = {}) => {
+    const home = await officerHome(services, nricOf(c));
     const v = (name: string, fallback: string | null) => (c.req.method === 'POST' ? field(c, name) : '') || fallback || '';
     const lang = L(c);
     return c.html(
@@ -163,8 +163,8 @@ export function portalRoutes(services: Services) {
     .post(`${SIGN_IN}/code`, async (c) => {
       const challengeId = field(c, 'challengeId');
       try {
-        const nric = completeOfficerSignIn(services, challengeId, field(c, 'code'));
-        startSession(kit, c, 'officer', nric);
+        const nric = await completeOfficerSignIn(services, challengeId, field(c, 'code'));
+        await startSession(kit, c, 'officer', nric);
         return c.redirect('/portal', 303);
       } catch (error) {
         if (!(error instanceof RoamSignError) || error.status >= 500) throw error;
@@ -172,24 +172,24 @@ export function portalRoutes(services: Services) {
         return codePage(c, challengeId, errorLines(L(c), error.code === 'not_found' ? new RoamSignError('otp_invalid') : error));
       }
     })
-    .post('/portal/sign-out', officer, (c) => {
-      endSession(kit, c);
+    .post('/portal/sign-out', officer, async (c) => {
+      await endSession(kit, c);
       return c.redirect(`${SIGN_IN}?ok=signed_out`, 303);
     })
-    .get('/portal/verify', (c) => {
+    .get('/portal/verify', async (c) => {
       const token = c.req.query('token') ?? '';
       const lang = L(c);
       try {
-        verifyEmail(services, token);
+        await verifyEmail(services, token);
         return c.html(page(c, tx(lang, 'verified'), html`${notice(tx(lang, 'verifiedOk'))}<p><a href="${SIGN_IN}">${tx(lang, 'signIn')}</a></p>`));
       } catch (error) {
         if (!(error instanceof RoamSignError)) throw error;
         return c.html(page(c, tx(lang, 'errorTitle'), errorBox(errorLines(lang, error))), error.status as 400);
       }
     })
-    .get('/portal', officer, (c) => {
+    .get('/portal', officer, async (c) => {
       const lang = L(c);
-      const h = officerHome(services, nricOf(c));
+      const h = await officerHome(services, nricOf(c));
       const o = h.officer;
       return c.html(
         page(
@@ -284,9 +284,9 @@ export function portalRoutes(services: Services) {
         (errors) => profilePage(c, errors),
       ),
     )
-    .get('/portal/history', officer, (c) => {
+    .get('/portal/history', officer, async (c) => {
       const lang = L(c);
-      const rows = signingHistory(services, nricOf(c));
+      const rows = await signingHistory(services, nricOf(c));
       return c.html(
         page(
           c,
@@ -305,9 +305,9 @@ export function portalRoutes(services: Services) {
     })
     .route('/', adminRoutes(services, kit));
 
-  function profilePage(c: PortalContext, errors: string[] = []) {
+  async function profilePage(c: PortalContext, errors: string[] = []) {
     const lang = L(c);
-    const { officer: o, pendingEmail } = officerHome(services, nricOf(c));
+    const { officer: o, pendingEmail } = await officerHome(services, nricOf(c));
     return c.html(
       page(
         c,

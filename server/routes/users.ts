@@ -7,10 +7,10 @@ import type { Services } from '../services.js';
 import { validate } from './validate.js';
 
 export function userRoutes(services: Services) {
-  return new Hono().get('/users/:nric/medium', validate('param', z.object({ nric: nricSchema })), (c) => {
+  return new Hono().get('/users/:nric/medium', validate('param', z.object({ nric: nricSchema })), async (c) => {
     const { nric } = c.req.valid('param');
-    const officer = findOfficer(services.db, nric);
+    const officer = await findOfficer(services.db, nric);
     if (!officer) throw new RoamSignError('user_not_found');
-    return c.json(mediumOf(services.db, officer, services.now()));
+    return c.json(await mediumOf(services.db, officer, services.now()));
   });
 }

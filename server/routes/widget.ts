@@ -13,11 +13,11 @@ export function widgetRoutes(services: Services) {
   return new Hono()
     .get('/widget.js', async (c) => c.body((await widgetAssets()).loader, 200, { 'Content-Type': JS, 'Cache-Control': 'public, max-age=300' }))
     .get('/widget/frame.js', async (c) => c.body((await widgetAssets()).frame, 200, { 'Content-Type': JS, 'Cache-Control': 'public, max-age=300' }))
-    .get('/widget/frame', (c) => {
+    .get('/widget/frame', async (c) => {
       const system = c.req.query('system') as SystemId | undefined;
       if (!system || !SYSTEMS.includes(system)) return c.text('Sistem tidak dikenali / unknown system', 400);
       // Only pages allowed for this system may frame the dialog (the browser enforces frame-ancestors).
-      const ancestors = allOriginsFor(services.db, system, services.config.allowedOrigins);
+      const ancestors = await allOriginsFor(services.db, system, services.config.allowedOrigins);
       const csp = [
         "default-src 'none'",
         "script-src 'self'",

@@ -1,5 +1,5 @@
 import crypto from 'node:crypto';
-import { and, asc, eq, gt, sql } from 'drizzle-orm';
+import { and, asc, eq, gt, lt, sql } from 'drizzle-orm';
 import { RoamSignError } from '../../shared/errors.js';
 import type { Lang } from '../../shared/i18n/index.js';
 import type {
@@ -14,8 +14,8 @@ import type { SystemId } from '../../shared/systems.js';
 import type { AuditLog } from '../audit/auditLog.js';
 import type { CertificateAuthority } from '../ca/certificateAuthority.js';
 import { createCmsBatch } from '../cms/batchSigner.js';
-import { columnPlaceholders, type Db } from '../db/client.js';
-import { officers, signatures, signingRequests, type StoredDocument } from '../db/schema.js';
+import type { Db, Tables } from '../db/database.js';
+import type { StoredDocument } from '../db/schema.js';
 import { composeOtpMessage } from '../notify/otpMessage.js';
 import type { Outbox } from '../notify/outbox.js';
 import { generateOtp, hashOtp, OTP_LENGTH, OTP_MAX_ATTEMPTS, otpMatches } from '../otp/otp.js';
@@ -24,19 +24,19 @@ import { findOfficer, latestCertificate, roamingReady, type Officer } from '../r
 import type { Vault } from '../vault/vault.js';
 import { verificationCode } from './verificationCode.js';
 import { checkOwnSignatures } from './checkOwnSignatures.js';
+import { checkPinCounted } from './pinAttempts.js';
 // Lifecycle (issue 5): staff movement and inactivity.
 import { recordActivity } from '../lifecycle/inactivity.js';
 import { checkSigningStanding } from '../lifecycle/standing.js';
 
-/** DESIGN.md: 5 consecutive wrong PINs lock the officer. */
-export const PIN_MAX_FAILURES = 5;
+export { PIN_MAX_FAILURES } from './pinAttempts.js';
 /** How long a request may be revived by re-sending its OTP. */
 const REQUEST_LIFETIME_MS = 15 * 60 * 1000;
 const HOUR_MS = 60 * 60 * 1000;
 const SIGNING_WAIT_MS = 10_000;
 const SIGNING_POLL_MS = 20;
 
-type RequestRow = typeof signingRequests.$inferSelect;
+type RequestRow = Tables['signingRequests']['$inferSelect'];
 /** What `signing_requests.result` holds: the completion's answer without its signatures. */
 type StoredResult = Omit<CompletedSigningRequest, 'signatures'>;
 
@@ -70,43 +70,10 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 export function createSigningService(deps: SigningServiceDeps) {
   const { db, vault, ca, outbox, audit, otpKey, policy, now } = deps;
+  const { signatures, signingRequests } = db.t;
 
-  // The queries of every create and complete, prepared once (drizzle would build and SQLite
-  // prepare each of them again on every call). Rare paths keep plain drizzle calls.
-  const p = sql.placeholder;
-  const q = {
-    load: db.select().from(signingRequests).where(eq(signingRequests.id, p('id'))).prepare(),
-    sendsSince: db
-      .select({ sends: sql<number>`coalesce(sum(${signingRequests.otpSends}), 0)` })
-      .from(signingRequests)
-      .where(and(eq(signingRequests.nric, p('nric')), gt(signingRequests.createdAt, p('since'))))
-      .prepare(),
-    insert: db.insert(signingRequests).values(columnPlaceholders(signingRequests)).prepare(),
-    consume: db
-      .update(signingRequests)
-      .set({ status: 'signing', otpHash: null, consumedOtpHash: sql`${p('hash')}` })
-      .where(and(eq(signingRequests.id, p('id')), eq(signingRequests.status, 'pending'), eq(signingRequests.otpHash, p('hash'))))
-      .prepare(),
-    // Up to 500 rows per completion: a plain better-sqlite3 statement, without drizzle's per-row mapping.
-    insertSignature: db.$client.prepare<[string, string, string, Buffer, string, number]>(
-      'insert into signatures (request_id, document_id, digest, cms, certificate_serial, created_at) values (?, ?, ?, ?, ?, ?)',
-    ),
-    markSigned: db
-      .update(signingRequests)
-      // Placeholders in `set` skip the column mapping: `resultJson` is the JSON text itself.
-      .set({ status: 'signed', signedAt: sql`${p('signedAt')}`, result: sql`${p('resultJson')}` })
-      .where(eq(signingRequests.id, p('id')))
-      .prepare(),
-    signaturesOf: db
-      .select({ documentId: signatures.documentId, cms: signatures.cms, certificateSerial: signatures.certificateSerial })
-      .from(signatures)
-      .where(eq(signatures.requestId, p('id')))
-      .orderBy(asc(signatures.id))
-      .prepare(),
-  };
-
-  function load(id: string): RequestRow {
-    const row = q.load.get({ id });
+  async function load(id: string): Promise<RequestRow> {
+    const [row] = await db.orm.select().from(signingRequests).where(eq(signingRequests.id, id));
     if (!row) throw new RoamSignError('not_found');
     return row;
   }
@@ -118,22 +85,34 @@ export function createSigningService(deps: SigningServiceDeps) {
 
   const allowedOrigins = (system: SystemId) => allOriginsFor(db, system, policy.allowedOrigins);
 
+  /** Failure marks and audit of one request, in one transaction. */
+  async function markFailed(id: string, code: string, action: string, extra: Partial<RequestRow> = {}): Promise<void> {
+    await db.transaction(async () => {
+      await db.orm.update(signingRequests).set({ status: 'failed', failureCode: code, ...extra }).where(eq(signingRequests.id, id));
+      await audit.append({ actor: 'system', action, subject: id, details: { code } });
+    });
+  }
+
   function viewStatus(row: RequestRow): SigningStatus {
     if (row.status === 'signing') return 'pending';
     if (row.status === 'pending' && now() >= row.otpExpiresAt) return 'expired';
     return row.status;
   }
 
-  function sendsInLastHour(nric: string): number {
-    return q.sendsSince.get({ nric, since: now() - HOUR_MS })?.sends ?? 0;
+  async function sendsInLastHour(nric: string): Promise<number> {
+    const [row] = await db.orm
+      .select({ sends: sql<number>`coalesce(sum(${signingRequests.otpSends}), 0)`.mapWith(Number) })
+      .from(signingRequests)
+      .where(and(eq(signingRequests.nric, nric), gt(signingRequests.createdAt, now() - HOUR_MS)));
+    return row?.sends ?? 0;
   }
 
-  function checkOfficerCanSign(officer: Officer): void {
+  async function checkOfficerCanSign(officer: Officer): Promise<void> {
     // Lifecycle: not active, or retired / role ended from the effective date -> forbidden.
-    checkSigningStanding(db, officer, now());
+    await checkSigningStanding(db, officer, now());
     if (!officer.media.includes('roaming')) throw new RoamSignError('medium_not_roaming');
     if (officer.pinLockedAt !== null) throw new RoamSignError('pin_locked');
-    const cert = latestCertificate(db, officer.nric);
+    const cert = await latestCertificate(db, officer.nric);
     if (cert?.revokedAt != null) throw new RoamSignError('certificate_revoked');
     if (!roamingReady(officer, cert, now())) throw new RoamSignError('medium_not_roaming');
   }
@@ -158,13 +137,7 @@ export function createSigningService(deps: SigningServiceDeps) {
         requestId: row.id,
       });
     } catch (error) {
-      db.transaction(() => {
-        db.update(signingRequests)
-          .set({ status: 'failed', failureCode: 'delivery_failed', otpHash: null })
-          .where(eq(signingRequests.id, row.id))
-          .run();
-        audit.append({ actor: 'system', action: 'otp.delivery_failed', subject: row.id, details: {} });
-      });
+      await markFailed(row.id, 'delivery_failed', 'otp.delivery_failed', { otpHash: null });
       throw new RoamSignError('internal', { reason: 'otp_delivery_failed' }, { cause: error });
     }
   }
@@ -185,10 +158,10 @@ export function createSigningService(deps: SigningServiceDeps) {
   /** Waits for another completion of the same request that is signing right now. */
   async function awaitSigned(id: string): Promise<RequestRow> {
     const deadline = Date.now() + SIGNING_WAIT_MS;
-    let row = load(id);
+    let row = await load(id);
     while (row.status === 'signing' && Date.now() < deadline) {
       await sleep(SIGNING_POLL_MS);
-      row = load(id);
+      row = await load(id);
     }
     return row;
   }
@@ -198,7 +171,7 @@ export function createSigningService(deps: SigningServiceDeps) {
    * stored result leaves out the signatures (up to 500 CMS, each already in `signatures`): they are
    * put back from there, in signing order. Results stored whole by earlier versions are kept as is.
    */
-  function answerSettled(row: RequestRow, otp: string): CompletedSigningRequest {
+  async function answerSettled(row: RequestRow, otp: string): Promise<CompletedSigningRequest> {
     if (row.status === 'signed' && otpMatches(otpKey, row.id, otp, row.consumedOtpHash)) {
       const stored = row.result as StoredResult & { signatures?: CompletedSigningRequest['signatures'] };
       if (stored.signatures) return stored as CompletedSigningRequest;
@@ -206,7 +179,13 @@ export function createSigningService(deps: SigningServiceDeps) {
         id: stored.id,
         status: stored.status,
         signedAt: stored.signedAt,
-        signatures: q.signaturesOf.all({ id: row.id }).map((s) => ({
+        signatures: (
+          await db.orm
+            .select({ documentId: signatures.documentId, cms: signatures.cms, certificateSerial: signatures.certificateSerial })
+            .from(signatures)
+            .where(eq(signatures.requestId, row.id))
+            .orderBy(asc(signatures.id))
+        ).map((s) => ({
           documentId: s.documentId,
           signature: s.cms.toString('base64'),
           certificateSerial: s.certificateSerial,
@@ -218,7 +197,7 @@ export function createSigningService(deps: SigningServiceDeps) {
   }
 
   async function signDocuments(row: RequestRow): Promise<CompletedSigningRequest> {
-    const cert = latestCertificate(db, row.nric);
+    const cert = await latestCertificate(db, row.nric);
     if (!cert || cert.revokedAt !== null) throw new RoamSignError('certificate_revoked');
     const signedAt = new Date(now());
     const digests = row.documents.map((d) => Buffer.from(d.digest, 'base64'));
@@ -247,13 +226,20 @@ export function createSigningService(deps: SigningServiceDeps) {
       verification: { valid, checkedAt: new Date(now()).toISOString() },
     };
     const stored: StoredResult = { id: result.id, status: result.status, signedAt: result.signedAt, verification: result.verification };
-    db.transaction(() => {
-      row.documents.forEach((doc, i) =>
-        q.insertSignature.run(row.id, doc.id, doc.digest, cmsList[i]!, cert.serial, signedAt.getTime()),
+    await db.transaction(async () => {
+      await db.orm.insert(signatures).values(
+        row.documents.map((doc, i) => ({
+          requestId: row.id,
+          documentId: doc.id,
+          digest: doc.digest,
+          cms: cmsList[i]!,
+          certificateSerial: cert.serial,
+          createdAt: signedAt.getTime(),
+        })),
       );
-      q.markSigned.run({ id: row.id, signedAt: signedAt.getTime(), resultJson: JSON.stringify(stored) });
-      recordActivity(db, row.nric, signedAt.getTime()); // lifecycle: a signature is activity (90-day rule)
-      audit.append({
+      await db.orm.update(signingRequests).set({ status: 'signed', signedAt: signedAt.getTime(), result: stored }).where(eq(signingRequests.id, row.id));
+      await recordActivity(db, row.nric, signedAt.getTime()); // lifecycle: a signature is activity (90-day rule)
+      await audit.append({
         actor: row.nric,
         action: 'request.signed',
         subject: row.id,
@@ -266,12 +252,12 @@ export function createSigningService(deps: SigningServiceDeps) {
   return {
     /** Creates a signing request bound to officer, system, origin and documents, and sends its OTP. */
     async create(input: CreateSigningRequest, caller: Caller): Promise<CreatedSigningRequest> {
-      const officer = findOfficer(db, input.nric);
+      const officer = await findOfficer(db, input.nric);
       if (!officer) throw new RoamSignError('user_not_found');
-      if (caller.origin !== null && !allowedOrigins(input.system).includes(caller.origin)) {
+      if (caller.origin !== null && !(await allowedOrigins(input.system)).includes(caller.origin)) {
         throw new RoamSignError('origin_not_allowed', { system: input.system });
       }
-      checkOfficerCanSign(officer);
+      await checkOfficerCanSign(officer);
 
       const documents: StoredDocument[] = input.documents.map((d) => ({
         id: d.id,
@@ -281,7 +267,7 @@ export function createSigningService(deps: SigningServiceDeps) {
       const id = `sr_${crypto.randomBytes(16).toString('base64url')}`;
       const otp = generateOtp(deps.randomInt);
       const at = now();
-      const route = outbox.route({ nric: officer.nric, email: officer.email }, input.channel);
+      const route = await outbox.route({ nric: officer.nric, email: officer.email }, input.channel);
       const row: RequestRow = {
         id,
         nric: officer.nric,
@@ -303,13 +289,15 @@ export function createSigningService(deps: SigningServiceDeps) {
         signedAt: null,
         result: null,
       };
-      // The hourly limit and the insert are one synchronous transaction: concurrent creates cannot both slip under it.
-      db.transaction(() => {
-        if (sendsInLastHour(officer.nric) >= policy.otpSendsPerHour) {
+      // The hourly limit and the insert are one transaction under the officer's lock: concurrent
+      // creates, on any node, cannot both slip under it.
+      await db.transaction(async () => {
+        await db.lock(`officer:${officer.nric}`);
+        if ((await sendsInLastHour(officer.nric)) >= policy.otpSendsPerHour) {
           throw new RoamSignError('rate_limited', { limit: policy.otpSendsPerHour, window: 'hour' });
         }
-        q.insert.run(row);
-        audit.append({
+        await db.orm.insert(signingRequests).values(row);
+        await audit.append({
           actor: officer.nric,
           action: 'request.created',
           subject: id,
@@ -319,16 +307,16 @@ export function createSigningService(deps: SigningServiceDeps) {
 
       const delivered = await sendOtp(row, officer, otp, caller.lang, input.channel);
       if (delivered.channel !== row.channel || delivered.destination !== row.destination) {
-        db.update(signingRequests).set({ channel: delivered.channel, destination: delivered.destination }).where(eq(signingRequests.id, id)).run();
+        await db.orm.update(signingRequests).set({ channel: delivered.channel, destination: delivered.destination }).where(eq(signingRequests.id, id));
         row.channel = delivered.channel;
         row.destination = delivered.destination;
       }
-      audit.append({ actor: 'system', action: 'otp.sent', subject: id, details: { channel: delivered.channel } });
+      await audit.append({ actor: 'system', action: 'otp.sent', subject: id, details: { channel: delivered.channel } });
       return created(row);
     },
 
-    get(id: string, caller: Caller): SigningRequestView {
-      const row = load(id);
+    async get(id: string, caller: Caller): Promise<SigningRequestView> {
+      const row = await load(id);
       checkSameOrigin(row, caller);
       return {
         id: row.id,
@@ -347,7 +335,7 @@ export function createSigningService(deps: SigningServiceDeps) {
 
     /** A new OTP for the same request; the previous one dies at once. */
     async resendOtp(id: string, caller: Caller): Promise<CreatedSigningRequest> {
-      const row = load(id);
+      const row = await load(id);
       checkSameOrigin(row, caller);
       if (row.status !== 'pending') throw new RoamSignError('request_not_pending', { status: viewStatus(row) });
       const at = now();
@@ -355,24 +343,25 @@ export function createSigningService(deps: SigningServiceDeps) {
       if (row.otpSends > policy.otpMaxResends) throw new RoamSignError('rate_limited', { limit: policy.otpMaxResends, window: 'request' });
       const wait = row.lastOtpSentAt + policy.otpResendCooldownSeconds * 1000 - at;
       if (wait > 0) throw new RoamSignError('rate_limited', { retryAfterSeconds: Math.ceil(wait / 1000) });
-      const officer = findOfficer(db, row.nric);
+      const officer = await findOfficer(db, row.nric);
       if (!officer) throw new RoamSignError('user_not_found');
-      checkOfficerCanSign(officer);
+      await checkOfficerCanSign(officer);
 
       const otp = generateOtp(deps.randomInt);
       const next = { ...row, otpHash: hashOtp(otpKey, id, otp), otpExpiresAt: at + policy.otpTtlSeconds * 1000, lastOtpSentAt: at, otpSends: row.otpSends + 1 };
-      db.transaction(() => {
-        if (sendsInLastHour(officer.nric) >= policy.otpSendsPerHour) {
+      await db.transaction(async () => {
+        await db.lock(`officer:${officer.nric}`);
+        if ((await sendsInLastHour(officer.nric)) >= policy.otpSendsPerHour) {
           throw new RoamSignError('rate_limited', { limit: policy.otpSendsPerHour, window: 'hour' });
         }
         // Compare-and-set on the send count: of two concurrent re-sends only one wins.
-        const changed = db
+        const changed = await db.orm
           .update(signingRequests)
           .set({ otpHash: next.otpHash, otpExpiresAt: next.otpExpiresAt, lastOtpSentAt: at, otpSends: next.otpSends })
           .where(and(eq(signingRequests.id, id), eq(signingRequests.status, 'pending'), eq(signingRequests.otpSends, row.otpSends)))
-          .run().changes;
-        if (changed !== 1) throw new RoamSignError('rate_limited', { reason: 'concurrent_resend' });
-        audit.append({ actor: officer.nric, action: 'otp.resent', subject: id, details: { sends: next.otpSends } });
+          .returning({ id: signingRequests.id });
+        if (changed.length !== 1) throw new RoamSignError('rate_limited', { reason: 'concurrent_resend' });
+        await audit.append({ actor: officer.nric, action: 'otp.resent', subject: id, details: { sends: next.otpSends } });
       });
       await sendOtp(next, officer, otp, caller.lang, row.channel);
       return created(next);
@@ -380,74 +369,66 @@ export function createSigningService(deps: SigningServiceDeps) {
 
     /** Checks PIN and OTP, consumes the OTP atomically, signs every document, verifies. */
     async complete(id: string, input: CompleteSigningRequest, caller: Caller): Promise<CompletedSigningRequest> {
-      let row = load(id);
+      let row = await load(id);
       checkSameOrigin(row, caller);
       if (row.status === 'signing') row = await awaitSigned(id);
       if (row.status !== 'pending') return answerSettled(row, input.otp);
 
-      const officer = findOfficer(db, row.nric);
+      const officer = await findOfficer(db, row.nric);
       if (!officer) throw new RoamSignError('user_not_found');
       // Lifecycle: a suspension or movement effective since the request was created refuses too.
-      checkSigningStanding(db, officer, now());
+      await checkSigningStanding(db, officer, now());
       if (officer.pinLockedAt !== null) throw new RoamSignError('pin_locked');
       if (now() >= row.otpExpiresAt) throw new RoamSignError('otp_expired');
 
       // The OTP is checked before the PIN: without the OTP nobody can spend the officer's PIN tries.
+      // The try is counted before the OTP is compared (issue 9, "lock-outs are atomic"): of any
+      // number of concurrent guesses, on any node, at most OTP_MAX_ATTEMPTS are ever compared. A
+      // right OTP gives its try back, so a wrong PIN alone does not use up the request.
+      const [counted] = await db.orm
+        .update(signingRequests)
+        .set({ otpAttempts: sql`${signingRequests.otpAttempts} + 1` })
+        .where(and(eq(signingRequests.id, id), eq(signingRequests.status, 'pending'), lt(signingRequests.otpAttempts, OTP_MAX_ATTEMPTS)))
+        .returning({ attempts: signingRequests.otpAttempts });
+      if (!counted) {
+        const settled = await awaitSigned(id);
+        if (settled.status === 'pending') throw new RoamSignError('otp_attempts_exceeded');
+        return answerSettled(settled, input.otp);
+      }
       if (!otpMatches(otpKey, id, input.otp, row.otpHash)) {
-        const attempts = db.transaction(() => {
-          const updated = db
-            .update(signingRequests)
-            .set({ otpAttempts: sql`${signingRequests.otpAttempts} + 1` })
-            .where(and(eq(signingRequests.id, id), eq(signingRequests.status, 'pending')))
-            .returning({ attempts: signingRequests.otpAttempts })
-            .get();
-          if (!updated) return null;
-          if (updated.attempts >= OTP_MAX_ATTEMPTS) {
-            db.update(signingRequests)
+        await db.transaction(async () => {
+          if (counted.attempts >= OTP_MAX_ATTEMPTS) {
+            await db.orm
+              .update(signingRequests)
               .set({ status: 'failed', failureCode: 'otp_attempts_exceeded', otpHash: null })
-              .where(eq(signingRequests.id, id))
-              .run();
+              .where(and(eq(signingRequests.id, id), eq(signingRequests.status, 'pending')));
           }
-          audit.append({ actor: row.nric, action: 'otp.wrong', subject: id, details: { attempts: updated.attempts } });
-          return updated.attempts;
+          await audit.append({ actor: row.nric, action: 'otp.wrong', subject: id, details: { attempts: counted.attempts } });
         });
-        if (attempts === null) return answerSettled(await awaitSigned(id), input.otp);
-        if (attempts >= OTP_MAX_ATTEMPTS) throw new RoamSignError('otp_attempts_exceeded');
-        throw new RoamSignError('otp_invalid', { attemptsLeft: OTP_MAX_ATTEMPTS - attempts });
+        if (counted.attempts >= OTP_MAX_ATTEMPTS) throw new RoamSignError('otp_attempts_exceeded');
+        throw new RoamSignError('otp_invalid', { attemptsLeft: OTP_MAX_ATTEMPTS - counted.attempts });
       }
+      await db.orm
+        .update(signingRequests)
+        .set({ otpAttempts: sql`${signingRequests.otpAttempts} - 1` })
+        .where(and(eq(signingRequests.id, id), gt(signingRequests.otpAttempts, 0)));
 
-      const pinOk = officer.pinVerifier !== null && (await vault.verifyPin(input.pin, officer.pinVerifier));
-      if (!pinOk) {
-        const failures = db.transaction(() => {
-          const updated = db
-            .update(officers)
-            .set({ pinFailures: sql`${officers.pinFailures} + 1` })
-            .where(eq(officers.nric, officer.nric))
-            .returning({ failures: officers.pinFailures, lockedAt: officers.pinLockedAt })
-            .get()!;
-          audit.append({ actor: officer.nric, action: 'pin.wrong', subject: id, details: { failures: updated.failures } });
-          if (updated.failures >= PIN_MAX_FAILURES && updated.lockedAt === null) {
-            db.update(officers).set({ pinLockedAt: now() }).where(eq(officers.nric, officer.nric)).run();
-            audit.append({ actor: 'system', action: 'pin.locked', subject: officer.nric, details: {} });
-          }
-          return updated.failures;
-        });
-        if (failures >= PIN_MAX_FAILURES) throw new RoamSignError('pin_locked');
-        throw new RoamSignError('pin_invalid', { attemptsLeft: PIN_MAX_FAILURES - failures });
-      }
+      await checkPinCounted({ db, vault, audit, now }, { nric: officer.nric, pin: input.pin, verifier: officer.pinVerifier, subject: id });
 
       // Consume: only the completion that flips pending -> signing with this OTP signs.
       const consumedHash = hashOtp(otpKey, id, input.otp);
-      const won = db.transaction(() => {
-        const fresh = findOfficer(db, officer.nric)!;
+      const won = await db.transaction(async () => {
+        await db.lock(`officer:${officer.nric}`);
+        const fresh = (await findOfficer(db, officer.nric))!;
         if (fresh.pinLockedAt !== null) throw new RoamSignError('pin_locked');
-        checkSigningStanding(db, fresh, now()); // lifecycle: re-checked atomically with the OTP's consumption
-        const changed = q.consume.run({ id, hash: consumedHash }).changes;
-        if (changed === 1) {
-          if (fresh.pinFailures > 0) db.update(officers).set({ pinFailures: 0 }).where(eq(officers.nric, officer.nric)).run();
-          audit.append({ actor: officer.nric, action: 'otp.consumed', subject: id, details: {} });
-        }
-        return changed === 1;
+        await checkSigningStanding(db, fresh, now()); // lifecycle: re-checked atomically with the OTP's consumption
+        const changed = await db.orm
+          .update(signingRequests)
+          .set({ status: 'signing', otpHash: null, consumedOtpHash: consumedHash })
+          .where(and(eq(signingRequests.id, id), eq(signingRequests.status, 'pending'), eq(signingRequests.otpHash, consumedHash)))
+          .returning({ id: signingRequests.id });
+        if (changed.length === 1) await audit.append({ actor: officer.nric, action: 'otp.consumed', subject: id, details: {} });
+        return changed.length === 1;
       });
       if (!won) {
         const settled = await awaitSigned(id);
@@ -459,28 +440,25 @@ export function createSigningService(deps: SigningServiceDeps) {
         return await signDocuments(row);
       } catch (error) {
         const code = error instanceof RoamSignError ? error.code : 'internal';
-        db.transaction(() => {
-          db.update(signingRequests).set({ status: 'failed', failureCode: code }).where(eq(signingRequests.id, id)).run();
-          audit.append({ actor: 'system', action: 'request.failed', subject: id, details: { code } });
-        });
+        await markFailed(id, code, 'request.failed');
         throw error instanceof RoamSignError ? error : new RoamSignError('internal', undefined, { cause: error });
       }
     },
 
     /** The officer closed the dialog: the request and its OTP die. */
-    cancel(id: string, caller: Caller): SigningRequestView {
-      const row = load(id);
+    async cancel(id: string, caller: Caller): Promise<SigningRequestView> {
+      const row = await load(id);
       checkSameOrigin(row, caller);
-      const changed = db.transaction(() => {
-        const n = db
+      const changed = await db.transaction(async () => {
+        const rows = await db.orm
           .update(signingRequests)
           .set({ status: 'cancelled', otpHash: null })
           .where(and(eq(signingRequests.id, id), eq(signingRequests.status, 'pending')))
-          .run().changes;
-        if (n === 1) audit.append({ actor: row.nric, action: 'request.cancelled', subject: id, details: {} });
-        return n;
+          .returning({ id: signingRequests.id });
+        if (rows.length === 1) await audit.append({ actor: row.nric, action: 'request.cancelled', subject: id, details: {} });
+        return rows.length;
       });
-      if (changed !== 1) throw new RoamSignError('request_not_pending', { status: viewStatus(load(id)) });
+      if (changed !== 1) throw new RoamSignError('request_not_pending', { status: viewStatus(await load(id)) });
       return this.get(id, caller);
     },
   };

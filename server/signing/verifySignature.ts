@@ -4,8 +4,7 @@ import type { CertificateStatus, VerificationReport } from '../../shared/schemas
 import { normaliseSerial, type CertificateAuthority } from '../ca/certificateAuthority.js';
 import { OID } from '../cms/oids.js';
 import { parseDetachedCms, type ParsedCms } from '../cms/parseDetached.js';
-import type { Db } from '../db/client.js';
-import { certificates, officers } from '../db/schema.js';
+import type { Db } from '../db/database.js';
 
 type Check = VerificationReport['checks'][number];
 
@@ -87,12 +86,12 @@ export async function verifySignature(options: {
       ? { name: 'crl', ok: true }
       : { name: 'crl', ok: false, reason: status === 'unknown' ? 'not in this CA\'s CRL scope' : `certificate ${status}` };
 
-  const known = db
+  const { certificates, officers } = db.t;
+  const [known] = await db.orm
     .select({ nric: officers.nric, name: officers.name })
     .from(certificates)
     .innerJoin(officers, eq(officers.nric, certificates.nric))
-    .where(eq(certificates.serial, serial))
-    .get();
+    .where(eq(certificates.serial, serial));
 
   const checks = [signatureCheck, chainCheck, crlCheck];
   return {

@@ -1,6 +1,6 @@
 import crypto from 'node:crypto';
 import pkcs11js from 'pkcs11js';
-import type { Db } from '../db/client.js';
+import type { Db } from '../db/database.js';
 import { deriveKey } from './masterKey.js';
 import { hashPin, verifyPin } from './pinVerifier.js';
 import { RSA_SIGN_ALGORITHM, type Vault } from './vault.js';

@@ -1,7 +1,6 @@
 import crypto from 'node:crypto';
-import { eq, sql } from 'drizzle-orm';
-import type { Db } from '../db/client.js';
-import { vaultKeys } from '../db/schema.js';
+import { eq } from 'drizzle-orm';
+import type { Db } from '../db/database.js';
 import { deriveKey } from './masterKey.js';
 import { hashPin, verifyPin } from './pinVerifier.js';
 import { RSA_SIGN_ALGORITHM, type Vault } from './vault.js';
@@ -82,11 +81,10 @@ export function createSoftVault(options: { db: Db; masterKey: Buffer; pinScryptN
     return Buffer.concat([iv, cipher.getAuthTag(), body]);
   }
 
-  // Read for every signing operation: prepared once.
-  const wrappedKey = db.select({ wrapped: vaultKeys.wrapped }).from(vaultKeys).where(eq(vaultKeys.ref, sql.placeholder('ref'))).prepare();
+  const { vaultKeys } = db.t;
 
-  function unwrap(ref: string): Buffer {
-    const row = wrappedKey.get({ ref });
+  async function unwrap(ref: string): Promise<Buffer> {
+    const [row] = await db.orm.select({ wrapped: vaultKeys.wrapped }).from(vaultKeys).where(eq(vaultKeys.ref, ref));
     if (!row) throw new Error(`vault: no key ${ref}`);
     const iv = row.wrapped.subarray(0, IV_BYTES);
     const tag = row.wrapped.subarray(IV_BYTES, IV_BYTES + TAG_BYTES);
@@ -108,7 +106,7 @@ export function createSoftVault(options: { db: Db; masterKey: Buffer; pinScryptN
       );
       const keyRef = `key_${crypto.randomBytes(12).toString('base64url')}`;
       const pkcs8 = privateKey.export({ format: 'der', type: 'pkcs8' });
-      db.insert(vaultKeys).values({ ref: keyRef, label, wrapped: wrap(keyRef, pkcs8), createdAt: Date.now() }).run();
+      await db.orm.insert(vaultKeys).values({ ref: keyRef, label, wrapped: wrap(keyRef, pkcs8), createdAt: Date.now() });
       pkcs8.fill(0);
       const spki = publicKey.export({ format: 'der', type: 'spki' });
       const publicCryptoKey = await crypto.webcrypto.subtle.importKey('spki', spki, RSA_SIGN_ALGORITHM, true, ['verify']);
@@ -116,7 +114,7 @@ export function createSoftVault(options: { db: Db; masterKey: Buffer; pinScryptN
     },
 
     async sign(keyRef, items) {
-      const pkcs8 = unwrap(keyRef);
+      const pkcs8 = await unwrap(keyRef);
       let key: crypto.KeyObject;
       try {
         key = privateKeyOf(pkcs8);
@@ -138,7 +136,7 @@ export function createSoftVault(options: { db: Db; masterKey: Buffer; pinScryptN
     },
 
     async withCryptoKey(keyRef, use) {
-      const pkcs8 = unwrap(keyRef);
+      const pkcs8 = await unwrap(keyRef);
       const key = await crypto.webcrypto.subtle.importKey('pkcs8', pkcs8, RSA_SIGN_ALGORITHM, false, ['sign']);
       pkcs8.fill(0);
       return use(key, crypto.webcrypto as unknown as Crypto);

@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { startCheckpointer } from '../../../server/db/checkpointer.js';
-import { openDb } from '../../../server/db/client.js';
+import { openDb } from '../../../server/db/database.js';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 

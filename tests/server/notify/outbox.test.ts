@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { openDb } from '../../../server/db/client.js';
+import { openDb } from '../../../server/db/database.js';
 import { createOutbox, type PushChannel } from '../../../server/notify/outbox.js';
 
 const silentMailer = { send: async () => {}, close: () => {} };

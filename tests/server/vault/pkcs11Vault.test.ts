@@ -6,7 +6,7 @@ import path from 'node:path';
 import pkcs11js from 'pkcs11js';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { x509 } from '../../../server/ca/x509Setup.js';
-import { openDb } from '../../../server/db/client.js';
+import { openDb } from '../../../server/db/database.js';
 import { parseConfig } from '../../../server/env.js';
 import { createPkcs11Vault } from '../../../server/vault/pkcs11Vault.js';
 import { RSA_SIGN_ALGORITHM } from '../../../server/vault/vault.js';

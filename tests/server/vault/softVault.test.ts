@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { openDb } from '../../../server/db/client.js';
+import { openDb } from '../../../server/db/database.js';
 import { loadOrCreateMasterKey } from '../../../server/vault/masterKey.js';
 import { createSoftVault } from '../../../server/vault/softVault.js';
 

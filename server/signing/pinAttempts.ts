@@ -1,0 +1,52 @@
+import { and, eq, isNull, lt, sql } from 'drizzle-orm';
+import { RoamSignError } from '../../shared/errors.js';
+import type { AuditLog } from '../audit/auditLog.js';
+import type { Db } from '../db/database.js';
+import type { Vault } from '../vault/vault.js';
+
+/** DESIGN.md: 5 consecutive wrong PINs lock the officer. */
+export const PIN_MAX_FAILURES = 5;
+
+/**
+ * Checks an officer's PIN with the try counted first (issue 9, "lock-outs are atomic"): a
+ * conditional increment reserves one of the PIN_MAX_FAILURES tries before the verifier is
+ * computed, so however many guesses arrive at once, on however many nodes, at most that many are
+ * ever checked before the lock. A right PIN gives back its own reservation and every failure before
+ * it (a right PIN resets the count); reservations still in flight stay counted.
+ * Throws pin_locked or pin_invalid (with attemptsLeft).
+ */
+export async function checkPinCounted(
+  deps: { db: Db; vault: Vault; audit: AuditLog; now: () => number },
+  input: { nric: string; pin: string; verifier: string | null; subject: string; action?: string },
+): Promise<void> {
+  const { db, vault, audit, now } = deps;
+  const { officers } = db.t;
+  const [reserved] = await db.orm
+    .update(officers)
+    .set({ pinFailures: sql`${officers.pinFailures} + 1` })
+    .where(and(eq(officers.nric, input.nric), isNull(officers.pinLockedAt), lt(officers.pinFailures, PIN_MAX_FAILURES)))
+    .returning({ failures: officers.pinFailures });
+  if (!reserved) throw new RoamSignError('pin_locked');
+
+  const ok = input.verifier !== null && (await vault.verifyPin(input.pin, input.verifier));
+  if (ok) {
+    await db.orm
+      .update(officers)
+      .set({ pinFailures: sql`case when ${officers.pinFailures} > ${reserved.failures} then ${officers.pinFailures} - ${reserved.failures} else 0 end` })
+      .where(eq(officers.nric, input.nric));
+    return;
+  }
+  await db.transaction(async () => {
+    await audit.append({ actor: input.nric, action: input.action ?? 'pin.wrong', subject: input.subject, details: { failures: reserved.failures } });
+    if (reserved.failures >= PIN_MAX_FAILURES) {
+      const locked = await db.orm
+        .update(officers)
+        .set({ pinLockedAt: now() })
+        .where(and(eq(officers.nric, input.nric), isNull(officers.pinLockedAt)))
+        .returning({ nric: officers.nric });
+      if (locked.length) await audit.append({ actor: 'system', action: 'pin.locked', subject: input.nric, details: {} });
+    }
+  });
+  if (reserved.failures >= PIN_MAX_FAILURES) throw new RoamSignError('pin_locked');
+  throw new RoamSignError('pin_invalid', { attemptsLeft: PIN_MAX_FAILURES - reserved.failures });
+}
