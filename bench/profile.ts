@@ -186,7 +186,7 @@ try {
   await profileFlows(1, 60);
   await profileFlows(100, 20);
 } finally {
-  services.close();
+  await services.close();
   fs.rmSync(dataDir, { recursive: true, force: true });
 }
 await profileServer('20 clients, 1 document each', 20, 1);

@@ -46,10 +46,13 @@ export const envSchema = z.object({
    * PostgreSQL for several nodes (postgres://user@host:5432/db); unset: SQLite in the data folder.
    * Every node must also share the vault's master key (the data folder's master.key) or the HSM.
    */
-  ROAMSIGN_DATABASE_URL: z
-    .string()
-    .regex(/^postgres(ql)?:\/\/\S+$/, 'must be a postgres:// URL (unset for the embedded SQLite database)')
-    .optional(),
+  ROAMSIGN_DATABASE_URL: z.preprocess(
+    (value) => (value === '' ? undefined : value),
+    z
+      .string()
+      .regex(/^postgres(ql)?:\/\/\S+$/, 'must be a postgres:// URL (unset for the embedded SQLite database)')
+      .optional(),
+  ),
   ROAMSIGN_SANDBOX: flag,
   ROAMSIGN_OTP_TTL_SECONDS: positiveInt(120),
   ROAMSIGN_ALLOWED_ORIGINS: originList,

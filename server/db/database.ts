@@ -210,6 +210,8 @@ function openSqlite(file: string): Db {
       return typeof result === 'number' ? result : result.length;
     },
     async close() {
+      // A transaction still in flight (a request racing the shutdown) ends first.
+      while (holder !== null) await waitForGate();
       sqlite.close();
     },
   };
@@ -219,12 +221,15 @@ function openSqlite(file: string): Db {
 // ---------------------------------------------------------------- PostgreSQL
 
 // bigint (our millisecond times, count(*)) and numeric (sum()) as JavaScript numbers: every value we
-// keep is far below 2^53.
+// keep is far below 2^53. json stays text, as in SQLite: drizzle's json columns parse it themselves,
+// and raw SQL sees the same value on both.
 const PG_INT8 = 20;
 const PG_NUMERIC = 1700;
+const PG_JSON = 114;
 const pgTypes = {
   getTypeParser(oid: number, format?: 'text' | 'binary') {
     if (oid === PG_INT8 || oid === PG_NUMERIC) return (value: string) => Number(value);
+    if (oid === PG_JSON) return (value: string) => value;
     return pg.types.getTypeParser(oid, format);
   },
 } as pg.CustomTypesConfig;

@@ -18,10 +18,10 @@ export function signingRequestRoutes(services: Services) {
     .post('/signing-requests', validate('json', createSigningRequestSchema), async (c) =>
       c.json(await signing.create(c.req.valid('json'), callerOf(c, trusted)), 201),
     )
-    .get('/signing-requests/:id', idParam, (c) => c.json(signing.get(c.req.valid('param').id, callerOf(c, trusted))))
+    .get('/signing-requests/:id', idParam, async (c) => c.json(await signing.get(c.req.valid('param').id, callerOf(c, trusted))))
     .post('/signing-requests/:id/otp', idParam, async (c) => c.json(await signing.resendOtp(c.req.valid('param').id, callerOf(c, trusted))))
     .post('/signing-requests/:id/complete', idParam, validate('json', completeSigningRequestSchema), async (c) =>
       c.json(await signing.complete(c.req.valid('param').id, c.req.valid('json'), callerOf(c, trusted))),
     )
-    .post('/signing-requests/:id/cancel', idParam, (c) => c.json(signing.cancel(c.req.valid('param').id, callerOf(c, trusted))));
+    .post('/signing-requests/:id/cancel', idParam, async (c) => c.json(await signing.cancel(c.req.valid('param').id, callerOf(c, trusted))));
 }

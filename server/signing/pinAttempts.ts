@@ -6,6 +6,9 @@ import type { Vault } from '../vault/vault.js';
 
 /** DESIGN.md: 5 consecutive wrong PINs lock the officer. */
 export const PIN_MAX_FAILURES = 5;
+const RESERVE_WAIT_MS = 5000;
+const RESERVE_POLL_MS = 20;
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
  * Checks an officer's PIN with the try counted first (issue 9, "lock-outs are atomic"): a
@@ -21,11 +24,23 @@ export async function checkPinCounted(
 ): Promise<void> {
   const { db, vault, audit, now } = deps;
   const { officers } = db.t;
-  const [reserved] = await db.orm
-    .update(officers)
-    .set({ pinFailures: sql`${officers.pinFailures} + 1` })
-    .where(and(eq(officers.nric, input.nric), isNull(officers.pinLockedAt), lt(officers.pinFailures, PIN_MAX_FAILURES)))
-    .returning({ failures: officers.pinFailures });
+  const reserve = async () =>
+    (
+      await db.orm
+        .update(officers)
+        .set({ pinFailures: sql`${officers.pinFailures} + 1` })
+        .where(and(eq(officers.nric, input.nric), isNull(officers.pinLockedAt), lt(officers.pinFailures, PIN_MAX_FAILURES)))
+        .returning({ failures: officers.pinFailures })
+    )[0];
+  let reserved = await reserve();
+  // Every try held by checks still in flight (not a lock): wait for them to give theirs back.
+  const deadline = Date.now() + RESERVE_WAIT_MS;
+  while (!reserved && Date.now() < deadline) {
+    const [state] = await db.orm.select({ lockedAt: officers.pinLockedAt }).from(officers).where(eq(officers.nric, input.nric));
+    if (!state || state.lockedAt !== null) break;
+    await sleep(RESERVE_POLL_MS);
+    reserved = await reserve();
+  }
   if (!reserved) throw new RoamSignError('pin_locked');
 
   const ok = input.verifier !== null && (await vault.verifyPin(input.pin, input.verifier));

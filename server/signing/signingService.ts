@@ -155,11 +155,15 @@ export function createSigningService(deps: SigningServiceDeps) {
     };
   }
 
-  /** Waits for another completion of the same request that is signing right now. */
+  /**
+   * Waits while other completions of the same request are in flight: one is signing, or every OTP
+   * try is held by completions still checking theirs (a right OTP gives its try back at once).
+   */
   async function awaitSigned(id: string): Promise<RequestRow> {
     const deadline = Date.now() + SIGNING_WAIT_MS;
+    const busy = (r: RequestRow) => r.status === 'signing' || (r.status === 'pending' && r.otpAttempts >= OTP_MAX_ATTEMPTS);
     let row = await load(id);
-    while (row.status === 'signing' && Date.now() < deadline) {
+    while (busy(row) && Date.now() < deadline) {
       await sleep(SIGNING_POLL_MS);
       row = await load(id);
     }
@@ -392,6 +396,8 @@ export function createSigningService(deps: SigningServiceDeps) {
         .returning({ attempts: signingRequests.otpAttempts });
       if (!counted) {
         const settled = await awaitSigned(id);
+        // A try came free (another completion's OTP was right but it did not sign): try again.
+        if (settled.status === 'pending' && settled.otpAttempts < OTP_MAX_ATTEMPTS) return this.complete(id, input, caller);
         if (settled.status === 'pending') throw new RoamSignError('otp_attempts_exceeded');
         return answerSettled(settled, input.otp);
       }

@@ -134,10 +134,10 @@ describe('the extension', () => {
       await page.waitForFunction(() => document.querySelector('#status')?.textContent?.includes('Tetapan disimpan'));
       await page.close();
 
-      const firstOutbox = server.services.outbox.list(AMINAH.nric, 500).length;
+      const firstOutbox = (await server.services.outbox.list(AMINAH.nric, 500)).length;
       const { received, digest } = await signOn(second, `${second.pageUrl}${SCREENS.igfmas.path}`, 'igfmas');
       expect((await verify(second, received.fields.roamsign_signature as string, digest)).valid).toBe(true);
-      expect(server.services.outbox.list(AMINAH.nric, 500).length).toBe(firstOutbox);
+      expect((await server.services.outbox.list(AMINAH.nric, 500)).length).toBe(firstOutbox);
     } finally {
       await setLocalSettings(browser, { serverUrl: server.url });
       await second.stop();

@@ -36,7 +36,7 @@ export async function startLiveServer(env: Record<string, string> = {}): Promise
       const closing = new Promise<void>((resolve) => http.close(() => resolve()));
       (http as unknown as { closeAllConnections?: () => void }).closeAllConnections?.();
       await closing;
-      server.close();
+      await server.close();
     },
   };
 }

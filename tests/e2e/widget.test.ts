@@ -269,7 +269,7 @@ describe('a page on an origin not allowed for the system', () => {
     await new Promise<void>((resolve) => (http.listening ? resolve() : http.once('listening', () => resolve())));
     const port = (http.address() as { port: number }).port;
     try {
-      const outboxBefore = server.services.outbox.list(AMINAH.nric, 500).length;
+      const outboxBefore = (await server.services.outbox.list(AMINAH.nric, 500)).length;
       const postedBefore = (await postedDocuments(server.url)).length;
       page = await browser.newPage();
       await page.goto(`http://127.0.0.1:${port}/demo/igfmas/document/STH-2026-000123?widget=1`);
@@ -289,7 +289,7 @@ describe('a page on an origin not allowed for the system', () => {
         }
       }, server.url);
       expect(direct).toBe('blocked');
-      expect(server.services.outbox.list(AMINAH.nric, 500).length).toBe(outboxBefore);
+      expect((await server.services.outbox.list(AMINAH.nric, 500)).length).toBe(outboxBefore);
       expect((await postedDocuments(server.url)).length).toBe(postedBefore);
     } finally {
       http.close();

@@ -12,19 +12,19 @@ beforeEach(async () => {
 });
 afterEach(() => server.close());
 
-const sqlite = () => server.services.db.$client;
+const db = () => server.services.db;
 
 describe('audit log', () => {
-  it('records every state change of a signing, in order', () => {
-    const actions = (sqlite().prepare('select action from audit_log order by seq').all() as { action: string }[]).map((r) => r.action);
+  it('records every state change of a signing, in order', async () => {
+    const actions = (await db().all<{ action: string }>('select action from audit_log order by seq')).map((r) => r.action);
     const flow = actions.slice(actions.indexOf('request.created'));
     expect(flow).toEqual(['request.created', 'otp.sent', 'pin.wrong', 'otp.consumed', 'request.signed']);
     expect(actions).toContain('ca.created');
     expect(actions).toContain('certificate.issued');
   });
 
-  it('the chain verifies', () => {
-    const check = server.services.audit.verify();
+  it('the chain verifies', async () => {
+    const check = await server.services.audit.verify();
     expect(check.ok).toBe(true);
     expect(check.entries).toBeGreaterThan(5);
   });
@@ -36,14 +36,14 @@ describe('audit log', () => {
     ['time', 'update audit_log set at = at + 1 where seq = 3'],
     ['deleted entry', 'delete from audit_log where seq = 4'],
     ['forged hash', "update audit_log set hash = '00' || substr(hash, 3) where seq = 1"],
-  ])('editing any stored entry (%s) breaks verification', (_what, statement) => {
-    sqlite().prepare(statement).run();
-    const check = server.services.audit.verify();
+  ])('editing any stored entry (%s) breaks verification', async (_what, statement) => {
+    await db().run(statement);
+    const check = await server.services.audit.verify();
     expect(check.ok).toBe(false);
   });
 
-  it('the broken entry is named', () => {
-    sqlite().prepare("update audit_log set details = '{\"x\":1}' where seq = 3").run();
-    expect(server.services.audit.verify()).toMatchObject({ ok: false, brokenAt: 3 });
+  it('the broken entry is named', async () => {
+    await db().run("update audit_log set details = '{\"x\":1}' where seq = 3");
+    expect(await server.services.audit.verify()).toMatchObject({ ok: false, brokenAt: 3 });
   });
 });

@@ -13,8 +13,8 @@ beforeAll(async () => {
 });
 afterAll(() => server.close());
 
-function officerPem(): string {
-  const cert = latestCertificate(server.services.db, AMINAH.nric)!;
+async function officerPem(): Promise<string> {
+  const cert = (await latestCertificate(server.services.db, AMINAH.nric))!;
   return new x509.X509Certificate(new Uint8Array(cert.der)).toString('pem');
 }
 
@@ -36,14 +36,14 @@ describe('CA certificate', () => {
     try {
       expect(again.services.ca.certificatePem).toBe(server.services.ca.certificatePem);
     } finally {
-      again.close();
+      await again.close();
     }
   });
 });
 
 describe('officer certificate', () => {
-  it('names the officer, nric and agency, is for non-repudiation and points at our CRL', () => {
-    const dir = tempFiles({ 'officer.pem': officerPem() });
+  it('names the officer, nric and agency, is for non-repudiation and points at our CRL', async () => {
+    const dir = tempFiles({ 'officer.pem': await officerPem() });
     const text = openssl(['x509', '-in', path.join(dir, 'officer.pem'), '-noout', '-text']).output;
     expect(text).toContain('CN = Aminah binti Abdullah');
     expect(text).toContain('serialNumber = 900101011234');
@@ -55,12 +55,12 @@ describe('officer certificate', () => {
   });
 
   it('verifies against the CA and the CRL with OpenSSL until revoked', async () => {
-    const dir = tempFiles({ 'ca.pem': server.services.ca.certificatePem, 'officer.pem': officerPem(), 'crl.pem': await crlPem() });
+    const dir = tempFiles({ 'ca.pem': server.services.ca.certificatePem, 'officer.pem': await officerPem(), 'crl.pem': await crlPem() });
     const args = ['verify', '-crl_check', '-CAfile', path.join(dir, 'ca.pem'), '-CRLfile', path.join(dir, 'crl.pem'), path.join(dir, 'officer.pem')];
     expect(openssl(args).ok).toBe(true);
 
     const before = await server.services.ca.currentCrl();
-    const serial = latestCertificate(server.services.db, AMINAH.nric)!.serial;
+    const serial = (await latestCertificate(server.services.db, AMINAH.nric))!.serial;
     expect(await server.services.ca.revoke(serial, 'cessationOfOperation', 'test')).toBe('revoked');
     expect(await server.services.ca.revoke(serial, 'cessationOfOperation', 'test')).toBe('already_revoked');
     expect(await server.services.ca.revoke('abcdef', 'unspecified', 'test')).toBe('not_found');
@@ -69,7 +69,7 @@ describe('officer certificate', () => {
     expect(after.number).toBe(before.number + 1);
     expect(after.revoked.has(serial)).toBe(true);
 
-    const dir2 = tempFiles({ 'ca.pem': server.services.ca.certificatePem, 'officer.pem': officerPem(), 'crl.pem': await crlPem() });
+    const dir2 = tempFiles({ 'ca.pem': server.services.ca.certificatePem, 'officer.pem': await officerPem(), 'crl.pem': await crlPem() });
     const rejected = openssl(['verify', '-crl_check', '-CAfile', path.join(dir2, 'ca.pem'), '-CRLfile', path.join(dir2, 'crl.pem'), path.join(dir2, 'officer.pem')]);
     expect(rejected.ok).toBe(false);
     expect(rejected.output).toMatch(/certificate revoked/);

@@ -12,24 +12,25 @@ describe('WAL checkpointer', () => {
   it('moves committed pages into the database file from its own thread', async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'roamsign-ckpt-'));
     const file = path.join(dir, 'db.sqlite');
-    const db = openDb(file);
-    const checkpointer = startCheckpointer(db, file);
+    const db = await openDb(file);
+    const sqlite = db.sqlite!;
+    const checkpointer = startCheckpointer(sqlite, file);
     try {
       // Far below the server connection's own automatic checkpoint while the worker runs.
-      expect(db.$client.pragma('wal_autocheckpoint', { simple: true })).toBeGreaterThan(1000);
-      db.$client.exec('create table blobs (b blob)');
+      expect(sqlite.pragma('wal_autocheckpoint', { simple: true })).toBeGreaterThan(1000);
+      sqlite.exec('create table blobs (b blob)');
       const before = fs.statSync(file).size;
-      const insert = db.$client.prepare('insert into blobs values (?)');
-      db.$client.transaction(() => {
+      const insert = sqlite.prepare('insert into blobs values (?)');
+      sqlite.transaction(() => {
         for (let i = 0; i < 50; i++) insert.run(crypto.randomBytes(4000));
       })();
       const deadline = Date.now() + 5000;
       while (fs.statSync(file).size <= before && Date.now() < deadline) await sleep(50);
       expect(fs.statSync(file).size).toBeGreaterThan(before + 50 * 4000);
-      expect((db.$client.prepare('select count(*) as n from blobs').get() as { n: number }).n).toBe(50);
+      expect(((await db.get('select count(*) as n from blobs')) as { n: number }).n).toBe(50);
     } finally {
       checkpointer.stop();
-      db.$client.close();
+      await db.close();
       fs.rmSync(dir, { recursive: true, force: true });
     }
   });

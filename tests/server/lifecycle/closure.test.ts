@@ -14,33 +14,31 @@ afterEach(() => server.close());
 
 describe('accounts closed 60 days after service ends', () => {
   it('a retired officer is closed 60 days after the retirement took effect, not before, once', async () => {
-    recordMovement(server.services, { nric: AMINAH.nric, kind: 'retirement', effectiveAt: server.clock.now, recordedBy: 'test' });
+    await recordMovement(server.services, { nric: AMINAH.nric, kind: 'retirement', effectiveAt: server.clock.now, recordedBy: 'test' });
     expect((await runLifecycleJobs(server.services)).closed).toEqual([]);
-    expect(officerRow(server, AMINAH.nric).status).toBe('retired');
+    expect((await officerRow(server, AMINAH.nric)).status).toBe('retired');
 
     server.clock.advance(59 * DAY_MS);
     expect((await runLifecycleJobs(server.services)).closed).toEqual([]);
-    expect(officerRow(server, AMINAH.nric).status).toBe('retired');
+    expect((await officerRow(server, AMINAH.nric)).status).toBe('retired');
 
     server.clock.advance(DAY_MS + 1);
     expect((await runLifecycleJobs(server.services)).closed).toEqual([AMINAH.nric]);
-    expect(officerRow(server, AMINAH.nric).status).toBe('closed');
-    expect(auditActions(server, 'officer.closed')).toHaveLength(1);
+    expect((await officerRow(server, AMINAH.nric)).status).toBe('closed');
+    expect(await auditActions(server, 'officer.closed')).toHaveLength(1);
 
     // Idempotent, and a transferred officer is never closed.
     expect((await runLifecycleJobs(server.services)).closed).toEqual([]);
-    expect(auditActions(server, 'officer.closed')).toHaveLength(1);
-    expect(officerRow(server, WEIMING.nric).status).not.toBe('closed');
+    expect(await auditActions(server, 'officer.closed')).toHaveLength(1);
+    expect((await officerRow(server, WEIMING.nric)).status).not.toBe('closed');
   });
 
   it('a closed account cannot be reactivated nor moved again', async () => {
-    recordMovement(server.services, { nric: AMINAH.nric, kind: 'retirement', effectiveAt: server.clock.now, recordedBy: 'test' });
+    await recordMovement(server.services, { nric: AMINAH.nric, kind: 'retirement', effectiveAt: server.clock.now, recordedBy: 'test' });
     server.clock.advance(61 * DAY_MS);
     await runLifecycleJobs(server.services);
-    expect(() => reactivate(server.services, AMINAH.nric, 'test')).toThrow(expect.objectContaining({ code: 'forbidden' }));
-    expect(() => recordMovement(server.services, { nric: AMINAH.nric, kind: 'end_of_role', effectiveAt: server.clock.now, recordedBy: 'test' })).toThrow(
-      expect.objectContaining({ code: 'bad_request' }),
-    );
-    expect(officerRow(server, AMINAH.nric).status).toBe('closed');
+    await expect(reactivate(server.services, AMINAH.nric, 'test')).rejects.toMatchObject({ code: 'forbidden' });
+    await expect(recordMovement(server.services, { nric: AMINAH.nric, kind: 'end_of_role', effectiveAt: server.clock.now, recordedBy: 'test' })).rejects.toMatchObject({ code: 'bad_request' });
+    expect((await officerRow(server, AMINAH.nric)).status).toBe('closed');
   });
 });

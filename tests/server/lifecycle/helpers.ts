@@ -14,41 +14,39 @@ export async function signAs(server: TestServer, officer: { nric: string; pin: s
   return done.body as { signatures: { documentId: string; signature: string; certificateSerial: string }[] };
 }
 
-export function officerRow(server: TestServer, nric: string) {
-  return server.services.db.$client.prepare('select status, agency_code as agencyCode, last_activity_at as lastActivityAt from officers where nric = ?').get(nric) as {
+export async function officerRow(server: TestServer, nric: string) {
+  return (await server.services.db.get('select status, agency_code as agencyCode, last_activity_at as lastActivityAt from officers where nric = ?', nric)) as {
     status: string;
     agencyCode: string;
     lastActivityAt: number | null;
   };
 }
 
-export function certificatesOf(server: TestServer, nric: string) {
-  return server.services.db.$client
-    .prepare('select serial, revoked_at as revokedAt, revocation_reason as reason from certificates where nric = ? order by created_at')
-    .all(nric) as { serial: string; revokedAt: number | null; reason: string | null }[];
+export async function certificatesOf(server: TestServer, nric: string) {
+  return (await server.services.db.all('select serial, revoked_at as revokedAt, revocation_reason as reason from certificates where nric = ? order by created_at', nric)) as { serial: string; revokedAt: number | null; reason: string | null }[];
 }
 
-export function auditCount(server: TestServer): number {
-  return (server.services.db.$client.prepare('select count(*) as n from audit_log').get() as { n: number }).n;
+export async function auditCount(server: TestServer): Promise<number> {
+  return ((await server.services.db.get('select count(*) as n from audit_log')) as { n: number }).n;
 }
 
-export function auditActions(server: TestServer, action: string) {
-  return (server.services.db.$client.prepare('select actor, subject, details from audit_log where action = ? order by seq').all(action) as { actor: string; subject: string; details: string }[]).map(
+export async function auditActions(server: TestServer, action: string) {
+  return ((await server.services.db.all('select actor, subject, details from audit_log where action = ? order by seq', action)) as { actor: string; subject: string; details: string }[]).map(
     (r) => ({ ...r, details: JSON.parse(r.details) as Record<string, unknown> }),
   );
 }
 
 /** Every row the lifecycle touches, to assert that something changed nothing. */
-export function snapshot(server: TestServer) {
-  const db = server.services.db.$client;
+export async function snapshot(server: TestServer) {
+  const { db } = server.services;
   return {
-    officers: db.prepare('select * from officers order by nric').all(),
-    certificates: db.prepare('select serial, revoked_at, revocation_reason from certificates order by serial').all(),
-    movements: db.prepare('select * from movements order by id').all(),
-    audit: auditCount(server),
+    officers: await db.all('select * from officers order by nric'),
+    certificates: await db.all('select serial, revoked_at, revocation_reason from certificates order by serial'),
+    movements: await db.all('select * from movements order by id'),
+    audit: await auditCount(server),
   };
 }
 
-export function addAgency(server: TestServer, code: string, name: string): void {
-  server.services.db.$client.prepare('insert into agencies (code, name) values (?, ?)').run(code, name);
+export async function addAgency(server: TestServer, code: string, name: string): Promise<void> {
+  await server.services.db.run('insert into agencies (code, name) values (?, ?)', code, name);
 }

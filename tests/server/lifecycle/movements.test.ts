@@ -16,9 +16,9 @@ afterEach(() => server.close());
 const record = (input: Partial<Parameters<typeof recordMovement>[1]> & { kind: 'transfer' | 'retirement' | 'end_of_role' }) =>
   recordMovement(server.services, { nric: AMINAH.nric, effectiveAt: server.clock.now, recordedBy: 'admin_test', ...input });
 
-function expectRoamSignError(fn: () => unknown, code: string, details?: Record<string, unknown>) {
+async function expectRoamSignError(fn: () => unknown, code: string, details?: Record<string, unknown>) {
   try {
-    fn();
+    await fn();
   } catch (error) {
     expect(error).toBeInstanceOf(RoamSignError);
     expect((error as RoamSignError).code).toBe(code);
@@ -32,8 +32,8 @@ describe('retirement', () => {
   it('signs until the effective date, is refused from it before the job runs, and the job revokes the certificate onto the CRL', async () => {
     const earlier = await signAs(server);
     const serial = earlier.signatures[0]!.certificateSerial;
-    const movement = record({ kind: 'retirement', effectiveAt: server.clock.now + DAY_MS });
-    expect(auditActions(server, 'movement.recorded').at(-1)).toMatchObject({ actor: 'admin_test', subject: AMINAH.nric, details: { kind: 'retirement', movementId: movement.id } });
+    const movement = await record({ kind: 'retirement', effectiveAt: server.clock.now + DAY_MS });
+    expect((await auditActions(server, 'movement.recorded')).at(-1)).toMatchObject({ actor: 'admin_test', subject: AMINAH.nric, details: { kind: 'retirement', movementId: movement.id } });
 
     // Today: still the officer's last day, signing works.
     await signAs(server, AMINAH, 'STH-2026-000124');
@@ -45,17 +45,17 @@ describe('retirement', () => {
     expect(refused.status).toBe(403);
     expect(refused.body.error.code).toBe('forbidden');
     expect(refused.body.error.details).toEqual({ reason: 'officer_retired' });
-    expect(officerRow(server, AMINAH.nric).status).toBe('active');
-    expect(certificatesOf(server, AMINAH.nric)[0]!.revokedAt).toBeNull();
+    expect((await officerRow(server, AMINAH.nric)).status).toBe('active');
+    expect((await certificatesOf(server, AMINAH.nric))[0]!.revokedAt).toBeNull();
 
     // The job: retired, certificate revoked for cessation of operation, on the CRL at once.
     const run = await runLifecycleJobs(server.services);
     expect(run.movementsApplied).toEqual([movement.id]);
-    expect(officerRow(server, AMINAH.nric).status).toBe('retired');
-    expect(certificatesOf(server, AMINAH.nric)).toEqual([{ serial, revokedAt: server.clock.now, reason: 'cessationOfOperation' }]);
+    expect((await officerRow(server, AMINAH.nric)).status).toBe('retired');
+    expect(await certificatesOf(server, AMINAH.nric)).toEqual([{ serial, revokedAt: server.clock.now, reason: 'cessationOfOperation' }]);
     expect((await server.services.ca.currentCrl()).revoked.has(serial)).toBe(true);
-    expect(auditActions(server, 'certificate.revoked').map((e) => e.subject)).toEqual([serial]);
-    expect(auditActions(server, 'movement.applied')).toEqual([
+    expect((await auditActions(server, 'certificate.revoked')).map((e) => e.subject)).toEqual([serial]);
+    expect(await auditActions(server, 'movement.applied')).toEqual([
       expect.objectContaining({ actor: 'system', subject: AMINAH.nric, details: expect.objectContaining({ movementId: movement.id, kind: 'retirement' }) }),
     ]);
 
@@ -70,12 +70,12 @@ describe('retirement', () => {
     const after = await createRequest(server);
     expect(after.status).toBe(403);
     expect(after.body.error.details).toEqual({ reason: 'officer_retired' });
-    expectRoamSignError(() => reactivate(server.services, AMINAH.nric, 'admin_test'), 'forbidden', { reason: 'officer_retired' });
-    expect(server.services.audit.verify().ok).toBe(true);
+    await expectRoamSignError(() => reactivate(server.services, AMINAH.nric, 'admin_test'), 'forbidden', { reason: 'officer_retired' });
+    expect((await server.services.audit.verify()).ok).toBe(true);
   });
 
   it('a request created before the effective moment cannot be completed after it', async () => {
-    record({ kind: 'retirement', effectiveAt: server.clock.now + 60_000 });
+    await record({ kind: 'retirement', effectiveAt: server.clock.now + 60_000 });
     const created = await createRequest(server);
     expect(created.status).toBe(201);
     const otp = await latestOtp(server, created.body.id);
@@ -83,38 +83,38 @@ describe('retirement', () => {
     const done = await call(server, 'POST', `/api/v1/signing-requests/${created.body.id}/complete`, { pin: AMINAH.pin, otp });
     expect(done.status).toBe(403);
     expect(done.body.error).toMatchObject({ code: 'forbidden', details: { reason: 'officer_retired' } });
-    const row = server.services.db.$client.prepare('select count(*) as n from signatures where request_id = ?').get(created.body.id) as { n: number };
+    const row = (await server.services.db.get('select count(*) as n from signatures where request_id = ?', created.body.id)) as { n: number };
     expect(row.n).toBe(0);
   });
 
   it('the job is idempotent: a second run changes no row and writes no audit entry', async () => {
-    record({ kind: 'retirement' });
-    record({ nric: WEIMING.nric, kind: 'end_of_role' });
+    await record({ kind: 'retirement' });
+    await record({ nric: WEIMING.nric, kind: 'end_of_role' });
     const first = await runLifecycleJobs(server.services);
     expect(first.movementsApplied).toHaveLength(2);
-    const before = snapshot(server);
+    const before = await snapshot(server);
     const second = await runLifecycleJobs(server.services);
     expect(second).toEqual({ movementsApplied: [], suspended: [], closed: [] });
-    expect(snapshot(server)).toEqual(before);
+    expect(await snapshot(server)).toEqual(before);
     expect(await applyDueMovements(server.services)).toEqual([]);
-    expect(snapshot(server)).toEqual(before);
+    expect(await snapshot(server)).toEqual(before);
   });
 
   it('two concurrent runs apply each movement once', async () => {
-    const movement = record({ kind: 'retirement' });
+    const movement = await record({ kind: 'retirement' });
     const [a, b] = await Promise.all([runLifecycleJobs(server.services), runLifecycleJobs(server.services)]);
     expect([...a.movementsApplied, ...b.movementsApplied]).toEqual([movement.id]);
-    expect(auditActions(server, 'movement.applied')).toHaveLength(1);
-    expect(auditActions(server, 'certificate.revoked')).toHaveLength(1);
-    expect(server.services.audit.verify().ok).toBe(true);
+    expect(await auditActions(server, 'movement.applied')).toHaveLength(1);
+    expect(await auditActions(server, 'certificate.revoked')).toHaveLength(1);
+    expect((await server.services.audit.verify()).ok).toBe(true);
   });
 });
 
 describe('transfer', () => {
   it('keeps the certificate (certificates are personal), moves the officer to the new agency, and signing goes on', async () => {
-    addAgency(server, '2001', 'JANM Negeri Kedah');
-    const serial = certificatesOf(server, AMINAH.nric)[0]!.serial;
-    const movement = record({ kind: 'transfer', toAgencyCode: '2001', effectiveAt: server.clock.now + DAY_MS });
+    await addAgency(server, '2001', 'JANM Negeri Kedah');
+    const serial = (await certificatesOf(server, AMINAH.nric))[0]!.serial;
+    const movement = await record({ kind: 'transfer', toAgencyCode: '2001', effectiveAt: server.clock.now + DAY_MS });
     expect(movement).toMatchObject({ fromAgencyCode: '1009', toAgencyCode: '2001', appliedAt: null });
 
     server.clock.advance(DAY_MS);
@@ -122,8 +122,8 @@ describe('transfer', () => {
     await signAs(server);
     const run = await runLifecycleJobs(server.services);
     expect(run.movementsApplied).toEqual([movement.id]);
-    expect(officerRow(server, AMINAH.nric)).toMatchObject({ status: 'active', agencyCode: '2001' });
-    expect(certificatesOf(server, AMINAH.nric)).toEqual([{ serial, revokedAt: null, reason: null }]);
+    expect(await officerRow(server, AMINAH.nric)).toMatchObject({ status: 'active', agencyCode: '2001' });
+    expect(await certificatesOf(server, AMINAH.nric)).toEqual([{ serial, revokedAt: null, reason: null }]);
     expect((await server.services.ca.currentCrl()).revoked.has(serial)).toBe(false);
 
     const done = await signAs(server, AMINAH, 'STH-2026-000200');
@@ -134,30 +134,30 @@ describe('transfer', () => {
 
 describe('end of role', () => {
   it('refuses from the effective date, suspends when applied, and reactivation restores signing', async () => {
-    const movement = record({ kind: 'end_of_role' });
+    const movement = await record({ kind: 'end_of_role' });
     const refused = await createRequest(server);
     expect(refused.status).toBe(403);
     expect(refused.body.error.details).toEqual({ reason: 'officer_moved' });
 
     expect((await runLifecycleJobs(server.services)).movementsApplied).toEqual([movement.id]);
-    expect(officerRow(server, AMINAH.nric).status).toBe('suspended');
-    expect(certificatesOf(server, AMINAH.nric)[0]!.revokedAt).toBeNull();
+    expect((await officerRow(server, AMINAH.nric)).status).toBe('suspended');
+    expect((await certificatesOf(server, AMINAH.nric))[0]!.revokedAt).toBeNull();
     const suspended = await createRequest(server);
     expect(suspended.status).toBe(403);
     expect(suspended.body.error.details).toEqual({ reason: 'officer_suspended' });
 
-    expect(reactivate(server.services, AMINAH.nric, 'admin_test')).toBe('reactivated');
-    expect(officerRow(server, AMINAH.nric)).toMatchObject({ status: 'active', lastActivityAt: server.clock.now });
+    expect(await reactivate(server.services, AMINAH.nric, 'admin_test')).toBe('reactivated');
+    expect(await officerRow(server, AMINAH.nric)).toMatchObject({ status: 'active', lastActivityAt: server.clock.now });
     await signAs(server);
   });
 
   it('an administrator reactivating before the job settles the due end of role', async () => {
-    const movement = record({ kind: 'end_of_role' });
-    expect(reactivate(server.services, AMINAH.nric, 'admin_test')).toBe('reactivated');
+    const movement = await record({ kind: 'end_of_role' });
+    expect(await reactivate(server.services, AMINAH.nric, 'admin_test')).toBe('reactivated');
     await signAs(server);
     expect(await applyDueMovements(server.services)).toEqual([]);
-    expect(officerRow(server, AMINAH.nric).status).toBe('active');
-    expect(auditActions(server, 'movement.applied')).toEqual([
+    expect((await officerRow(server, AMINAH.nric)).status).toBe('active');
+    expect(await auditActions(server, 'movement.applied')).toEqual([
       expect.objectContaining({ actor: 'admin_test', details: expect.objectContaining({ movementId: movement.id, settledBy: 'reactivation' }) }),
     ]);
   });
@@ -173,19 +173,19 @@ describe('bad input changes nothing', () => {
     ['an unknown kind', { kind: 'promotion' as unknown as 'transfer' }, 'bad_request', undefined],
     ['an effective date that is not a time', { kind: 'retirement' as const, effectiveAt: Number.NaN }, 'bad_request', undefined],
   ])('%s', async (_name, input, code, details) => {
-    const before = snapshot(server);
-    expectRoamSignError(() => record(input), code, details);
-    expect(snapshot(server)).toEqual(before);
+    const before = await snapshot(server);
+    await expectRoamSignError(() => record(input), code, details);
+    expect(await snapshot(server)).toEqual(before);
     expect(await runLifecycleJobs(server.services)).toEqual({ movementsApplied: [], suspended: [], closed: [] });
-    expect(snapshot(server)).toEqual(before);
+    expect(await snapshot(server)).toEqual(before);
   });
 
   it('a retired officer takes no further movement; reactivating a stranger is user_not_found', async () => {
-    record({ kind: 'retirement' });
+    await record({ kind: 'retirement' });
     await runLifecycleJobs(server.services);
-    const before = auditCount(server);
-    expectRoamSignError(() => record({ kind: 'end_of_role' }), 'bad_request', { nric: 'officer already retired' });
-    expectRoamSignError(() => reactivate(server.services, '111111111111', 'admin_test'), 'user_not_found');
-    expect(auditCount(server)).toBe(before);
+    const before = await auditCount(server);
+    await expectRoamSignError(() => record({ kind: 'end_of_role' }), 'bad_request', { nric: 'officer already retired' });
+    await expectRoamSignError(() => reactivate(server.services, '111111111111', 'admin_test'), 'user_not_found');
+    expect(await auditCount(server)).toBe(before);
   });
 });

@@ -56,11 +56,11 @@ const cases: Case[] = [
 
 describe('GPKI Mobile API: bad input gets a 4xx with a stable code and changes nothing', () => {
   it.each(cases)('%s', async (_name, method, path, body, status, code, headers) => {
-    const before = counts(server);
+    const before = await counts(server);
     const res = await call(server, method, path.replace('SECRET', secret), body, headers?.() ?? {});
     expect(res.status).toBe(status);
     expect(res.body.error.code).toBe(code);
-    expect(counts(server)).toEqual(before);
+    expect(await counts(server)).toEqual(before);
   });
 
   it('the device is still active after all that', async () => {

@@ -110,12 +110,11 @@ export async function registrationCode(server: TestServer, nric: string = AMINAH
 }
 
 /** Row counts of the tables device registration touches. */
-export function counts(server: TestServer): { devices: number; challenges: number; outbox: number } {
-  const sqlite = server.services.db.$client;
-  const n = (table: string) => (sqlite.prepare(`select count(*) as n from ${table}`).get() as { n: number }).n;
-  return { devices: n('devices'), challenges: n('challenges'), outbox: n('outbox') };
+export async function counts(server: TestServer): Promise<{ devices: number; challenges: number; outbox: number }> {
+  const n = async (table: string) => ((await server.services.db.get(`select count(*) as n from ${table}`)) as { n: number }).n;
+  return { devices: await n('devices'), challenges: await n('challenges'), outbox: await n('outbox') };
 }
 
-export function auditActions(server: TestServer): string[] {
-  return (server.services.db.$client.prepare('select action from audit_log order by seq').all() as { action: string }[]).map((r) => r.action);
+export async function auditActions(server: TestServer): Promise<string[]> {
+  return ((await server.services.db.all('select action from audit_log order by seq')) as { action: string }[]).map((r) => r.action);
 }

@@ -15,7 +15,7 @@ beforeEach(async () => {
 afterEach(async () => {
   await Promise.all(streams.map((s) => s.close()));
   streams = [];
-  server.close();
+  await server.close();
 });
 
 async function connectedDevice() {

@@ -13,8 +13,8 @@ afterEach(() => server.close());
 const start = (body: Record<string, unknown>) =>
   call(server, 'POST', '/api/v1/mobile/registrations', { nric: AMINAH.nric, phone: AMINAH_PHONE, platform: 'android', label: 'Samsung A54', ...body });
 
-function activeDevices(nric: string) {
-  return server.services.db.$client.prepare("select id, platform from devices where nric = ? and status = 'active'").all(nric) as { id: string; platform: string }[];
+async function activeDevices(nric: string) {
+  return (await server.services.db.all("select id, platform from devices where nric = ? and status = 'active'", nric)) as { id: string; platform: string }[];
 }
 
 describe('phone numbers', () => {
@@ -28,14 +28,14 @@ describe('phone numbers', () => {
 
 describe('device registration', () => {
   it('needs the phone number on the profile: a wrong one is refused and nothing is stored', async () => {
-    const before = counts(server);
+    const before = await counts(server);
     const refused = await start({ phone: '+60199999999' });
     expect(refused.status).toBe(403);
     expect(refused.body.error.code).toBe('forbidden');
     // Another officer's phone does not work either.
     expect((await start({ phone: '+60123456702' })).status).toBe(403);
-    expect(counts(server)).toEqual(before);
-    expect(auditActions(server)).not.toContain('device.registration_started');
+    expect(await counts(server)).toEqual(before);
+    expect(await auditActions(server)).not.toContain('device.registration_started');
   });
 
   it('refuses an unknown officer', async () => {
@@ -56,7 +56,7 @@ describe('device registration', () => {
     expect(mail.text).toContain('Samsung A54');
     expect(mail.otp).toMatch(/^\d{6}$/);
     // Nothing is active until the code comes back.
-    expect(activeDevices(AMINAH.nric)).toHaveLength(0);
+    expect(await activeDevices(AMINAH.nric)).toHaveLength(0);
     expect((await start({ phone: '+60 12-345 6701' })).status).toBe(201);
   });
 
@@ -71,7 +71,7 @@ describe('device registration', () => {
     expect(done.status).toBe(201);
     expect(done.body.deviceId).toMatch(/^dev_/);
     expect(done.body.secret).toMatch(/^rsd_[A-Za-z0-9_-]{43}$/);
-    const row = server.services.db.$client.prepare('select * from devices where id = ?').get(done.body.deviceId) as Record<string, unknown>;
+    const row = (await server.services.db.get('select * from devices where id = ?', done.body.deviceId)) as Record<string, unknown>;
     expect(row).toMatchObject({ nric: AMINAH.nric, platform: 'android', label: 'Samsung A54', status: 'active' });
     expect(JSON.stringify(row)).not.toContain(done.body.secret);
 
@@ -82,8 +82,8 @@ describe('device registration', () => {
     const me = await call(server, 'GET', '/api/v1/mobile/device', undefined, { Authorization: `Bearer ${done.body.secret}` });
     expect(me.status).toBe(200);
     expect(me.body).toMatchObject({ deviceId: done.body.deviceId, destination: 'GPKI Mobile (Android ••• 6701)', officer: { nric: AMINAH.nric } });
-    expect(server.services.pushHub.activeDevice(AMINAH.nric)).toEqual({ destination: 'GPKI Mobile (Android ••• 6701)' });
-    expect(auditActions(server)).toEqual(expect.arrayContaining(['device.registration_started', 'device.registered']));
+    expect(await server.services.pushHub.activeDevice(AMINAH.nric)).toEqual({ destination: 'GPKI Mobile (Android ••• 6701)' });
+    expect(await auditActions(server)).toEqual(expect.arrayContaining(['device.registration_started', 'device.registered']));
   });
 
   it('a code expires after 10 minutes', async () => {
@@ -93,7 +93,7 @@ describe('device registration', () => {
     const res = await call(server, 'POST', `/api/v1/mobile/registrations/${started.body.challengeId}/confirm`, { code });
     expect(res.status).toBe(410);
     expect(res.body.error.code).toBe('otp_expired');
-    expect(activeDevices(AMINAH.nric)).toHaveLength(0);
+    expect(await activeDevices(AMINAH.nric)).toHaveLength(0);
   });
 
   it('limits registration e-mails per officer per hour', async () => {
@@ -116,16 +116,16 @@ describe('device registration', () => {
     expect((await stream.next('deactivated')).data).toEqual({ reason: 'replaced' });
     await stream.ended; // the server closed the old device's stream
 
-    expect(activeDevices(AMINAH.nric)).toEqual([{ id: second.deviceId, platform: 'ios' }]);
-    expect(server.services.pushHub.activeDevice(AMINAH.nric)).toEqual({ destination: 'GPKI Mobile (iOS ••• 6701)' });
+    expect(await activeDevices(AMINAH.nric)).toEqual([{ id: second.deviceId, platform: 'ios' }]);
+    expect(await server.services.pushHub.activeDevice(AMINAH.nric)).toEqual({ destination: 'GPKI Mobile (iOS ••• 6701)' });
     expect((await call(server, 'GET', '/api/v1/mobile/device', undefined, { Authorization: `Bearer ${first.secret}` })).status).toBe(401);
     const reopened = await server.app.request(`/api/v1/mobile/events?token=${first.secret}`);
     expect(reopened.status).toBe(401);
-    expect(auditActions(server)).toContain('device.deactivated');
+    expect(await auditActions(server)).toContain('device.deactivated');
     // Another officer's device is untouched by Aminah's registrations.
     await registerDevice(server, { nric: WEIMING.nric, phone: '0123456702' });
-    expect(activeDevices(AMINAH.nric)).toHaveLength(1);
-    expect(activeDevices(WEIMING.nric)).toHaveLength(1);
+    expect(await activeDevices(AMINAH.nric)).toHaveLength(1);
+    expect(await activeDevices(WEIMING.nric)).toHaveLength(1);
   });
 
   it('"Buang akaun dari peranti ini" deactivates the device: OTPs go by e-mail again', async () => {
@@ -137,14 +137,14 @@ describe('device registration', () => {
     expect(removed.body).toEqual({ deviceId: device.deviceId });
     expect((await stream.next('deactivated')).data).toEqual({ reason: 'removed' });
     await stream.ended;
-    expect(activeDevices(AMINAH.nric)).toHaveLength(0);
-    expect(server.services.pushHub.activeDevice(AMINAH.nric)).toBeNull();
+    expect(await activeDevices(AMINAH.nric)).toHaveLength(0);
+    expect(await server.services.pushHub.activeDevice(AMINAH.nric)).toBeNull();
     expect((await call(server, 'DELETE', '/api/v1/mobile/device', undefined, { Authorization: `Bearer ${device.secret}` })).status).toBe(401);
-    expect(auditActions(server)).toContain('device.removed');
+    expect(await auditActions(server)).toContain('device.removed');
   });
 
   it('an officer without a phone on the profile cannot register', async () => {
-    server.services.db.$client.prepare('update officers set phone = null where nric = ?').run(RAJESH.nric);
+    (await server.services.db.run('update officers set phone = null where nric = ?', RAJESH.nric));
     const res = await start({ nric: RAJESH.nric, phone: '+60123456703' });
     expect(res.status).toBe(403);
   });

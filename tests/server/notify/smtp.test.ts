@@ -11,7 +11,7 @@ beforeAll(async () => {
   server = await startTestServer({ ROAMSIGN_SMTP_URL: smtp.url, ROAMSIGN_MAIL_FROM: 'RoamSign <no-reply@roamsign.gov.my>' });
 });
 afterAll(async () => {
-  server?.close();
+  await server?.close();
   await smtp?.close();
 });
 
@@ -44,10 +44,10 @@ describe('OTP e-mail over real SMTP (nodemailer -> smtp-server)', () => {
       const res = await createRequest(broken);
       expect(res.status).toBe(500);
       expect(res.body.error.code).toBe('internal');
-      const row = broken.services.db.$client.prepare('select status, otp_hash from signing_requests').get() as { status: string; otp_hash: string | null };
+      const row = (await broken.services.db.get('select status, otp_hash from signing_requests')) as { status: string; otp_hash: string | null };
       expect(row).toEqual({ status: 'failed', otp_hash: null });
     } finally {
-      broken.close();
+      await broken.close();
     }
   });
 });

@@ -71,15 +71,15 @@ export function hiddenField(text: string, name: string): string {
 }
 
 /** The newest code e-mailed to an nric or address (the sandbox outbox keeps it). */
-export function latestCode(server: TestServer, to: string): string {
-  const message = server.services.outbox.list(to).find((m) => m.otp);
+export async function latestCode(server: TestServer, to: string): Promise<string> {
+  const message = (await server.services.outbox.list(to)).find((m) => m.otp);
   if (!message?.otp) throw new Error(`no code sent to ${to}`);
   return message.otp;
 }
 
 /** The newest verification link's token e-mailed to an address. */
-export function latestVerificationToken(server: TestServer, email: string): string {
-  for (const m of server.services.outbox.list(email)) {
+export async function latestVerificationToken(server: TestServer, email: string): Promise<string> {
+  for (const m of await server.services.outbox.list(email)) {
     const token = /\/portal\/verify\?token=([A-Za-z0-9_-]+)/.exec(m.text)?.[1];
     if (token) return token;
   }
@@ -90,7 +90,7 @@ export async function signInOfficer(server: TestServer, nric: string, browser = 
   const step1 = await browser.post('/portal/sign-in', { nric }, { csrf: null });
   expect(step1.status).toBe(200);
   const challengeId = hiddenField(step1.text, 'challengeId');
-  const done = await browser.post('/portal/sign-in/code', { challengeId, code: latestCode(server, nric) }, { csrf: null });
+  const done = await browser.post('/portal/sign-in/code', { challengeId, code: await latestCode(server, nric) }, { csrf: null });
   expect(done.status, done.text).toBe(303);
   expect(done.location).toBe('/portal');
   await browser.get('/portal');
@@ -109,13 +109,13 @@ export async function signInNewAdmin(server: TestServer, role: AdminRole = 'admi
   const step1 = await browser.post('/portal/admin/sign-in', { nric, password }, { csrf: null });
   expect(step1.status, step1.text).toBe(200);
   const challengeId = hiddenField(step1.text, 'challengeId');
-  const done = await browser.post('/portal/admin/sign-in/code', { challengeId, code: latestCode(server, nric) }, { csrf: null });
+  const done = await browser.post('/portal/admin/sign-in/code', { challengeId, code: await latestCode(server, nric) }, { csrf: null });
   expect(done.status, done.text).toBe(303);
   await browser.get('/portal/admin');
   return { browser, id, nric };
 }
 
 /** A second agency, so scoping can be tried. */
-export function addAgency(server: TestServer, code: string, name: string): void {
-  server.services.db.$client.prepare('insert into agencies (code, name) values (?, ?)').run(code, name);
+export async function addAgency(server: TestServer, code: string, name: string): Promise<void> {
+  await server.services.db.run('insert into agencies (code, name) values (?, ?)', code, name);
 }

@@ -1,37 +1,30 @@
-import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
-import { startTestServer } from '../../helpers/testServices.js';
+import { cli, CLI_TEST_TIMEOUT_MS } from '../../helpers/cli.js';
+import { reopenDb, startTestServer } from '../../helpers/testServices.js';
 import { hiddenField, Browser, latestCode } from './browser.js';
 
-const tsx = path.resolve('node_modules/.bin/tsx');
-
-function cli(dataDir: string, args: string[], env: Record<string, string> = {}) {
-  const run = spawnSync(tsx, ['server/cli.ts', ...args], { encoding: 'utf8', env: { ...process.env, ROAMSIGN_DATA_DIR: dataDir, ROAMSIGN_SANDBOX: '', ...env } });
-  return { code: run.status, out: `${run.stdout}${run.stderr}` };
-}
 
 describe('ops CLI: administrators and officer import', () => {
   it('create-admin prints a one-time password that signs in (with the e-mailed code); ROAMSIGN_ADMIN_PASSWORD is used when set', async () => {
     const first = await startTestServer();
     const dataDir = first.dataDir;
-    first.close();
+    await first.close();
 
-    const created = cli(dataDir, ['create-admin', '700101-01-0001', 'Pentadbir GPKI', 'gpki@anm.gov.my']);
+    const created = cli(first.env, ['create-admin', '700101-01-0001', 'Pentadbir GPKI', 'gpki@anm.gov.my']);
     expect(created.code, created.out).toBe(0);
     const password = /initial password \(shown once\): (\S+)/.exec(created.out)?.[1];
     expect(password).toMatch(/^[A-Za-z0-9_-]{24}$/);
 
-    const fixed = cli(dataDir, ['create-admin', '700202020002', 'SAP Perlis', 'sap@anm.gov.my', '--role', 'sap', '--agency', '1009'], { ROAMSIGN_ADMIN_PASSWORD: 'kata-laluan-panjang-1' });
+    const fixed = cli(first.env, ['create-admin', '700202020002', 'SAP Perlis', 'sap@anm.gov.my', '--role', 'sap', '--agency', '1009'], { ROAMSIGN_ADMIN_PASSWORD: 'kata-laluan-panjang-1' });
     expect(fixed.code, fixed.out).toBe(0);
     expect(fixed.out).not.toContain('initial password');
-    expect(cli(dataDir, ['create-admin', '700101010001', 'Dua Kali', 'x@anm.gov.my']).code).toBe(1);
+    expect(cli(first.env, ['create-admin', '700101010001', 'Dua Kali', 'x@anm.gov.my']).code).toBe(1);
 
-    const db = new Database(path.join(dataDir, 'roamsign.db'));
-    const rows = db.prepare('select nric, role, agency_code as a, password_verifier as v from admins order by nric').all() as { nric: string; role: string; a: string | null; v: string }[];
-    db.close();
+    const db = await reopenDb(first);
+    const rows = (await db.all('select nric, role, agency_code as a, password_verifier as v from admins order by nric')) as { nric: string; role: string; a: string | null; v: string }[];
+    await db.close();
     expect(rows.map((r) => [r.nric, r.role, r.a])).toEqual([
       ['700101010001', 'admin', null],
       ['700202020002', 'sap', '1009'],
@@ -47,36 +40,36 @@ describe('ops CLI: administrators and officer import', () => {
       expect(wrong.text).toContain('kata laluan salah');
       const step1 = await browser.post('/portal/admin/sign-in', { nric: '700101010001', password: password! }, { csrf: null });
       expect(step1.status).toBe(200);
-      const done = await browser.post('/portal/admin/sign-in/code', { challengeId: hiddenField(step1.text, 'challengeId'), code: latestCode(server, '700101010001') }, { csrf: null });
+      const done = await browser.post('/portal/admin/sign-in/code', { challengeId: hiddenField(step1.text, 'challengeId'), code: await latestCode(server, '700101010001') }, { csrf: null });
       expect(done.status).toBe(303);
       expect((await browser.get('/portal/admin')).text).toContain('Pentadbir GPKI (admin)');
     } finally {
-      server.close();
+      await server.close();
     }
-  });
+  }, CLI_TEST_TIMEOUT_MS);
 
   it('import-officers registers the file within --agency and prints the per-row report', async () => {
     const first = await startTestServer();
     const dataDir = first.dataDir;
-    first.close();
+    await first.close();
     const file = path.join(dataDir, 'pegawai.csv');
     fs.writeFileSync(
       file,
       'nric,name,email,agency,accounting_office,system\n930101015011,Nurul Huda,nurul@anm.gov.my,1009,JANM Perlis,speks\n930101015012,Emel Salah,salah,1009,JANM Perlis,speks\n',
     );
-    const res = cli(dataDir, ['import-officers', file, '--agency', '1009']);
+    const res = cli(first.env, ['import-officers', file, '--agency', '1009']);
     expect(res.code, res.out).toBe(1);
     expect(res.out).toContain('row 2\t930101015011\tcreated');
     expect(res.out).toContain('row 3\t930101015012\trejected\tbad_email');
     expect(res.out).toContain('1 imported, 1 rejected');
-    const outside = cli(dataDir, ['import-officers', file, '--agency', '2001']);
+    const outside = cli(first.env, ['import-officers', file, '--agency', '2001']);
     expect(outside.out).toContain('rejected\tagency_outside_scope');
-    expect(cli(dataDir, ['import-officers', file, '--agency', '1009', '--by', 'adm_unknown']).code).toBe(1);
-    expect(cli(dataDir, ['import-officers', file]).code).toBe(2);
+    expect(cli(first.env, ['import-officers', file, '--agency', '1009', '--by', 'adm_unknown']).code).toBe(1);
+    expect(cli(first.env, ['import-officers', file]).code).toBe(2);
 
-    const db = new Database(path.join(dataDir, 'roamsign.db'));
-    expect(db.prepare('select name, media, system from officers where nric = ?').get('930101015011')).toEqual({ name: 'Nurul Huda', media: '["roaming"]', system: 'speks' });
-    expect(db.prepare("select count(*) as n from audit_log where action = 'email.verification_sent' and subject = ?").get('930101015011')).toEqual({ n: 1 });
-    db.close();
-  });
+    const db = await reopenDb(first);
+    expect((await db.get('select name, media, system from officers where nric = ?', '930101015011'))).toEqual({ name: 'Nurul Huda', media: '["roaming"]', system: 'speks' });
+    expect((await db.get("select count(*) as n from audit_log where action = 'email.verification_sent' and subject = ?", '930101015011'))).toEqual({ n: 1 });
+    await db.close();
+  }, CLI_TEST_TIMEOUT_MS);
 });

@@ -7,7 +7,7 @@ import { addAgency, latestVerificationToken, signInNewAdmin } from './browser.js
 let server: TestServer;
 beforeAll(async () => {
   server = await startTestServer();
-  addAgency(server, '2001', 'Jabatan Kerja Raya');
+  await addAgency(server, '2001', 'Jabatan Kerja Raya');
 });
 afterAll(() => server?.close());
 
@@ -56,14 +56,14 @@ describe('CSV import (the rollout template)', () => {
       [12, 'rejected', 'bad_row'],
     ]);
     expect(res.text).toContain('No. MyKad berulang dalam fail.');
-    const db = server.services.db.$client;
-    expect(db.prepare('select name, system, media, agency_code as a from officers where nric = ?').get('910202025002')).toEqual({ name: 'Lim, Mei Ling', system: 'eperolehan', media: '["roaming"]', a: '1009' });
-    expect(db.prepare('select count(*) as n from officers where nric in (?, ?, ?)').get('910505055006', '910404045005', '910606065007')).toEqual({ n: 0 });
+    const { db } = server.services;
+    expect(await db.get('select name, system, media, agency_code as a from officers where nric = ?', '910202025002')).toEqual({ name: 'Lim, Mei Ling', system: 'eperolehan', media: '["roaming"]', a: '1009' });
+    expect(await db.get('select count(*) as n from officers where nric in (?, ?, ?)', '910505055006', '910404045005', '910606065007')).toEqual({ n: 0 });
     // The token officer gained roaming; each new officer got a verification link.
-    expect(db.prepare('select media from officers where nric = ?').get('750303039999')).toEqual({ media: '["token","roaming"]' });
-    expect(latestVerificationToken(server, 'ahmad@anm.gov.my')).toBeTruthy();
-    expect(latestVerificationToken(server, 'lim@anm.gov.my')).toBeTruthy();
-    expect(server.services.outbox.list('ahmad2@anm.gov.my')).toHaveLength(0);
+    expect(await db.get('select media from officers where nric = ?', '750303039999')).toEqual({ media: '["token","roaming"]' });
+    expect(await latestVerificationToken(server, 'ahmad@anm.gov.my')).toBeTruthy();
+    expect(await latestVerificationToken(server, 'lim@anm.gov.my')).toBeTruthy();
+    expect(await server.services.outbox.list('ahmad2@anm.gov.my')).toHaveLength(0);
   });
 
   it('the national scope may import into any known agency; a wrong header is refused', async () => {

@@ -31,9 +31,9 @@ describe('enrolment from registration to first signature', () => {
     // Before verifying, sign-in sends no code.
     const early = await new Browser(server).post('/portal/sign-in', { nric: SITI.nric }, { csrf: null });
     expect(early.status).toBe(200);
-    expect(server.services.outbox.list(SITI.nric).some((m) => m.otp)).toBe(false);
+    expect((await server.services.outbox.list(SITI.nric)).some((m) => m.otp)).toBe(false);
 
-    const verified = await new Browser(server).get(`/portal/verify?token=${latestVerificationToken(server, SITI.email)}`);
+    const verified = await new Browser(server).get(`/portal/verify?token=${await latestVerificationToken(server, SITI.email)}`);
     expect(verified.status).toBe(200);
     expect(verified.text).toContain('telah disahkan');
 
@@ -51,7 +51,7 @@ describe('enrolment from registration to first signature', () => {
       pinConfirm: SITI.pin,
       officeAddress: 'Aras 2, Wisma Persekutuan, 01000 Kangar, Perlis',
       phone: '+60 12-345 6799',
-      code: latestCode(server, SITI.nric),
+      code: await latestCode(server, SITI.nric),
       declaration: 'yes',
     });
     expect(applied.status, applied.text).toBe(303);
@@ -63,7 +63,7 @@ describe('enrolment from registration to first signature', () => {
     expect(dashboard.text).not.toContain(SITI.pin);
     const approved = await admin.post(`/portal/admin/applications/${appId}/approve`, {});
     expect(approved.status, approved.text).toBe(303);
-    expect(server.services.outbox.list(SITI.email)[0]?.subject).toContain('Sijil telah dikeluarkan');
+    expect((await server.services.outbox.list(SITI.email))[0]?.subject).toContain('Sijil telah dikeluarkan');
     expect((await officer.get('/portal')).text).toContain('data-status="approved"');
 
     const medium = await call(server, 'GET', `/api/v1/users/${SITI.nric}/medium`);
@@ -71,7 +71,7 @@ describe('enrolment from registration to first signature', () => {
 
     const created = await call(server, 'POST', '/api/v1/signing-requests', { nric: SITI.nric, system: 'igfmas', documents: [makeDocument('STH-2026-000777')] });
     expect(created.status, JSON.stringify(created.body)).toBe(201);
-    const otp = server.services.outbox.list(SITI.nric).find((m) => m.requestId === created.body.id)?.otp;
+    const otp = (await server.services.outbox.list(SITI.nric)).find((m) => m.requestId === created.body.id)?.otp;
     const done = await call(server, 'POST', `/api/v1/signing-requests/${created.body.id}/complete`, { pin: SITI.pin, otp });
     expect(done.status, JSON.stringify(done.body)).toBe(200);
     expect(done.body.status).toBe('signed');

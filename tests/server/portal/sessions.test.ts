@@ -12,14 +12,14 @@ beforeAll(async () => {
 afterAll(() => server?.close());
 
 const MINUTE = 60_000;
-const sessionRows = () => server.services.db.$client.prepare('select id_hash as idHash, ended_at as endedAt from sessions').all() as { idHash: string; endedAt: number | null }[];
-const phoneOf = (nric: string) => (server.services.db.$client.prepare('select phone from officers where nric = ?').get(nric) as { phone: string }).phone;
+const sessionRows = async () => (await server.services.db.all('select id_hash as idHash, ended_at as endedAt from sessions')) as { idHash: string; endedAt: number | null }[];
+const phoneOf = async (nric: string) => ((await server.services.db.get('select phone from officers where nric = ?', nric)) as { phone: string }).phone;
 
 describe('portal sessions', () => {
   it('cookie: HttpOnly, SameSite=Strict, Path=/, not Secure on http://localhost; only its hash is stored', async () => {
     const browser = new Browser(server);
     const step1 = await browser.post('/portal/sign-in', { nric: AMINAH.nric }, { csrf: null });
-    const done = await browser.post('/portal/sign-in/code', { challengeId: hiddenField(step1.text, 'challengeId'), code: latestCode(server, AMINAH.nric) }, { csrf: null });
+    const done = await browser.post('/portal/sign-in/code', { challengeId: hiddenField(step1.text, 'challengeId'), code: await latestCode(server, AMINAH.nric) }, { csrf: null });
     const cookie = browser.lastSetCookies.find((c) => c.startsWith('rs_session='))!;
     expect(done.status).toBe(303);
     expect(cookie).toMatch(/HttpOnly/);
@@ -29,7 +29,7 @@ describe('portal sessions', () => {
     const id = browser.cookies.get('rs_session')!;
     expect(Buffer.from(id, 'base64url')).toHaveLength(32);
     const hash = crypto.createHash('sha256').update(id).digest('base64url');
-    const rows = sessionRows();
+    const rows = await sessionRows();
     expect(rows.some((r) => r.idHash === hash)).toBe(true);
     expect(rows.some((r) => r.idHash === id)).toBe(false);
   });
@@ -40,10 +40,10 @@ describe('portal sessions', () => {
       const browser = await signInOfficer(secure, AMINAH.nric, new Browser(secure, 'https://roamsign.anm.gov.my'));
       expect(browser.cookies.get('rs_session')).toBeTruthy();
       const step1 = await browser.post('/portal/sign-in', { nric: AMINAH.nric }, { csrf: null });
-      await browser.post('/portal/sign-in/code', { challengeId: hiddenField(step1.text, 'challengeId'), code: latestCode(secure, AMINAH.nric) }, { csrf: null });
+      await browser.post('/portal/sign-in/code', { challengeId: hiddenField(step1.text, 'challengeId'), code: await latestCode(secure, AMINAH.nric) }, { csrf: null });
       expect(browser.lastSetCookies.find((c) => c.startsWith('rs_session='))).toMatch(/; Secure/);
     } finally {
-      secure.close();
+      await secure.close();
     }
   });
 
@@ -92,12 +92,12 @@ describe('portal sessions', () => {
     replay.cookies.set('rs_session', id);
     expect((await replay.get('/portal')).status).toBe(303);
     const hash = crypto.createHash('sha256').update(id).digest('base64url');
-    expect(sessionRows().find((r) => r.idHash === hash)?.endedAt).not.toBeNull();
+    expect((await sessionRows()).find((r) => r.idHash === hash)?.endedAt).not.toBeNull();
   });
 
   it('missing or wrong CSRF token: 403 and nothing changed', async () => {
     const browser = await signInOfficer(server, AMINAH.nric);
-    const phone = phoneOf(AMINAH.nric);
+    const phone = await phoneOf(AMINAH.nric);
     const missing = await browser.post('/portal/profile', { phone: '+60199999999', email: '', officeAddress: '' }, { csrf: null });
     expect(missing.status).toBe(403);
     const wrong = await browser.post('/portal/profile', { phone: '+60199999999', email: '', officeAddress: '' }, { csrf: 'x'.repeat(43) });
@@ -106,31 +106,31 @@ describe('portal sessions', () => {
     // Another session's token is wrong too.
     const other = await signInOfficer(server, WEIMING.nric);
     expect((await browser.post('/portal/profile', { phone: '+60199999999', email: '', officeAddress: '' }, { csrf: other.csrf })).status).toBe(403);
-    expect(phoneOf(AMINAH.nric)).toBe(phone);
+    expect(await phoneOf(AMINAH.nric)).toBe(phone);
     const ok = await browser.post('/portal/profile', { phone: '+60199999999', email: '', officeAddress: '' });
     expect(ok.status).toBe(303);
-    expect(phoneOf(AMINAH.nric)).toBe('+60199999999');
+    expect(await phoneOf(AMINAH.nric)).toBe('+60199999999');
   });
 
   it('a POST from another origin (or with none) is 403, even with the right token', async () => {
     const browser = await signInOfficer(server, AMINAH.nric);
-    const phone = phoneOf(AMINAH.nric);
+    const phone = await phoneOf(AMINAH.nric);
     expect((await browser.post('/portal/profile', { phone: '+60188888888' }, { origin: 'https://evil.example' })).status).toBe(403);
     expect((await browser.post('/portal/profile', { phone: '+60188888888' }, { origin: null })).status).toBe(403);
     expect((await browser.post('/portal/sign-in', { nric: AMINAH.nric }, { origin: 'https://evil.example', csrf: null })).status).toBe(403);
-    expect(phoneOf(AMINAH.nric)).toBe(phone);
+    expect(await phoneOf(AMINAH.nric)).toBe(phone);
   });
 
   it('a suspended officer loses the session at once; a disabled administrator too', async () => {
     const browser = await signInOfficer(server, WEIMING.nric);
-    server.services.db.$client.prepare("update officers set status = 'suspended' where nric = ?").run(WEIMING.nric);
+    (await server.services.db.run("update officers set status = 'suspended' where nric = ?", WEIMING.nric));
     expect((await browser.get('/portal')).status).toBe(303);
-    server.services.db.$client.prepare("update officers set status = 'active' where nric = ?").run(WEIMING.nric);
+    (await server.services.db.run("update officers set status = 'active' where nric = ?", WEIMING.nric));
     expect((await browser.get('/portal')).status).toBe(303);
 
     const admin = await signInNewAdmin(server);
     expect((await admin.browser.get('/portal/admin')).status).toBe(200);
-    server.services.db.$client.prepare("update admins set status = 'disabled' where id = ?").run(admin.id);
+    (await server.services.db.run("update admins set status = 'disabled' where id = ?", admin.id));
     expect((await admin.browser.get('/portal/admin')).status).toBe(303);
   });
 

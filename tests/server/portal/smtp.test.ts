@@ -10,7 +10,7 @@ beforeAll(async () => {
   server = await startTestServer({ ROAMSIGN_SMTP_URL: smtp.url });
 });
 afterAll(async () => {
-  server?.close();
+  await server?.close();
   await smtp?.close();
 });
 

@@ -24,44 +24,44 @@ async function register(): Promise<{ nric: string; email: string }> {
   return { nric, email };
 }
 
-const verifiedAt = (nric: string) => (server.services.db.$client.prepare('select email_verified_at as v from officers where nric = ?').get(nric) as { v: number | null }).v;
+const verifiedAt = async (nric: string) => ((await server.services.db.get('select email_verified_at as v from officers where nric = ?', nric)) as { v: number | null }).v;
 
 describe('e-mail verification links', () => {
   it('are valid at 23:59 after sending', async () => {
     const { nric, email } = await register();
-    const token = latestVerificationToken(server, email);
+    const token = await latestVerificationToken(server, email);
     server.clock.advance(23 * HOUR + 59 * MINUTE);
     const res = await new Browser(server).get(`/portal/verify?token=${token}`);
     expect(res.status).toBe(200);
-    expect(verifiedAt(nric)).toBe(server.clock.now);
+    expect(await verifiedAt(nric)).toBe(server.clock.now);
   });
 
   it('are refused at 24:01 after sending, and nothing is verified', async () => {
     const { nric, email } = await register();
-    const token = latestVerificationToken(server, email);
+    const token = await latestVerificationToken(server, email);
     server.clock.advance(24 * HOUR + MINUTE);
     const res = await new Browser(server).get(`/portal/verify?token=${token}`);
     expect(res.status).toBe(400);
     expect(res.text).toContain('tamat tempoh (24 jam)');
-    expect(verifiedAt(nric)).toBeNull();
+    expect(await verifiedAt(nric)).toBeNull();
   });
 
   it('work once only', async () => {
     const { email } = await register();
-    const token = latestVerificationToken(server, email);
+    const token = await latestVerificationToken(server, email);
     expect((await new Browser(server).get(`/portal/verify?token=${token}`)).status).toBe(200);
     const again = await new Browser(server).get(`/portal/verify?token=${token}&lang=en`);
     expect(again.status).toBe(400);
     expect(again.text).toContain('already been used');
-    expect(() => verifyEmail(server.services, token)).toThrow();
+    await expect(verifyEmail(server.services, token)).rejects.toThrow();
   });
 
   it('an unknown token is 404 and a re-sent link replaces the older one', async () => {
     expect((await new Browser(server).get('/portal/verify?token=nope')).status).toBe(404);
     const { nric, email } = await register();
-    const first = latestVerificationToken(server, email);
+    const first = await latestVerificationToken(server, email);
     await registerOfficer(server.services, CLI_ACTOR, { nric, name: 'Pegawai semula', email, agencyCode: '1009', accountingOffice: '', system: 'speks' });
-    const second = latestVerificationToken(server, email);
+    const second = await latestVerificationToken(server, email);
     expect(second).not.toBe(first);
     expect((await new Browser(server).get(`/portal/verify?token=${first}`)).status).toBe(400);
     expect((await new Browser(server).get(`/portal/verify?token=${second}`)).status).toBe(200);
@@ -76,13 +76,13 @@ describe('e-mail verification links', () => {
     expect(home.text).toContain('aminah.baru@anm.gov.my (Menunggu pengesahan)');
 
     await new Browser(server).post('/portal/sign-in', { nric: AMINAH.nric }, { csrf: null });
-    const newest = server.services.outbox.list(AMINAH.nric).find((m) => m.otp)!;
+    const newest = (await server.services.outbox.list(AMINAH.nric)).find((m) => m.otp)!;
     expect(newest.to).toBe(AMINAH.email);
 
-    const token = latestVerificationToken(server, 'aminah.baru@anm.gov.my');
+    const token = await latestVerificationToken(server, 'aminah.baru@anm.gov.my');
     expect((await new Browser(server).get(`/portal/verify?token=${token}`)).status).toBe(200);
     await new Browser(server).post('/portal/sign-in', { nric: AMINAH.nric }, { csrf: null });
-    expect(server.services.outbox.list(AMINAH.nric).find((m) => m.otp)!.to).toBe('aminah.baru@anm.gov.my');
-    expect(latestCode(server, 'aminah.baru@anm.gov.my')).toMatch(/^\d{6}$/);
+    expect((await server.services.outbox.list(AMINAH.nric)).find((m) => m.otp)!.to).toBe('aminah.baru@anm.gov.my');
+    expect(await latestCode(server, 'aminah.baru@anm.gov.my')).toMatch(/^\d{6}$/);
   });
 });

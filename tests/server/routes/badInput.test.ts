@@ -1,18 +1,17 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AMINAH, call, createRequest, latestOtp, makeDocument } from '../../helpers/api.js';
-import { startTestServer, type TestServer } from '../../helpers/testServices.js';
+import { startTestServer, tableNames, type TestServer } from '../../helpers/testServices.js';
 
 let server: TestServer;
 let pendingId: string;
 
 /** Row counts of every table: bad input must change none of them. */
-function snapshot(): Record<string, number> {
-  const sqlite = server.services.db.$client;
-  const tables = sqlite.prepare("select name from sqlite_master where type = 'table' and name not like 'sqlite_%' and name not like '__drizzle%'").all() as { name: string }[];
+async function snapshot(): Promise<Record<string, number>> {
+  const { db } = server.services;
   const counts: Record<string, number> = {};
-  for (const { name } of tables) counts[name] = (sqlite.prepare(`select count(*) as n from "${name}"`).get() as { n: number }).n;
-  const officer = sqlite.prepare('select pin_failures, pin_locked_at from officers where nric = ?').get(AMINAH.nric);
-  const request = sqlite.prepare('select status, otp_attempts, otp_sends from signing_requests where id = ?').get(pendingId);
+  for (const name of await tableNames(db)) counts[name] = ((await db.get(`select count(*) as n from "${name}"`)) as { n: number }).n;
+  const officer = await db.get('select pin_failures, pin_locked_at from officers where nric = ?', AMINAH.nric);
+  const request = await db.get('select status, otp_attempts, otp_sends from signing_requests where id = ?', pendingId);
   counts['state'] = JSON.stringify([officer, request]).length;
   return { ...counts, officerState: JSON.stringify(officer) as never, requestState: JSON.stringify(request) as never };
 }
@@ -82,12 +81,12 @@ describe('bad input gets a 4xx with a stable code and changes nothing', () => {
   it('has at least 30 cases', () => expect(cases.length).toBeGreaterThanOrEqual(30));
 
   it.each(cases)('%s', async (_name, method, path, body, status, code, headers) => {
-    const before = snapshot();
+    const before = await snapshot();
     const res = await call(server, method, path(), body, headers);
     expect(res.status).toBe(status);
     expect(res.body.error.code).toBe(code);
     expect(typeof res.body.error.message).toBe('string');
-    expect(snapshot()).toEqual(before);
+    expect(await snapshot()).toEqual(before);
   });
 });
 
@@ -101,7 +100,7 @@ describe('outside sandbox mode', () => {
       // No demo officers either: demo PINs never exist outside sandbox mode.
       expect((await call(prod, 'GET', `/api/v1/users/${AMINAH.nric}/medium`)).body.error.code).toBe('user_not_found');
     } finally {
-      prod.close();
+      await prod.close();
     }
   });
 });

@@ -18,7 +18,7 @@ describe('a repeated complete of a signed batch', () => {
     expect(done.status).toBe(200);
 
     // The stored answer does not repeat the CMS; the signatures table holds each once.
-    const stored = server.services.db.$client.prepare('select result from signing_requests where id = ?').get(id) as { result: string };
+    const stored = (await server.services.db.get('select result from signing_requests where id = ?', id)) as { result: string };
     expect(JSON.parse(stored.result).signatures).toBeUndefined();
 
     const again = await call(server, 'POST', `/api/v1/signing-requests/${id}/complete`, { pin: AMINAH.pin, otp });

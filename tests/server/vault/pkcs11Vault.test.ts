@@ -6,7 +6,7 @@ import path from 'node:path';
 import pkcs11js from 'pkcs11js';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { x509 } from '../../../server/ca/x509Setup.js';
-import { openDb } from '../../../server/db/database.js';
+import { openTestDb } from '../../helpers/testServices.js';
 import { parseConfig } from '../../../server/env.js';
 import { createPkcs11Vault } from '../../../server/vault/pkcs11Vault.js';
 import { RSA_SIGN_ALGORITHM } from '../../../server/vault/vault.js';
@@ -32,9 +32,9 @@ beforeAll(() => {
   if (init.status !== 0) throw new Error(`softhsm2-util failed: ${init.stdout}${init.stderr}`);
 });
 
-function tempVault(userPin = USER_PIN) {
+async function tempVault(userPin = USER_PIN) {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'roamsign-vault-'));
-  const db = openDb(path.join(dir, 'db.sqlite'));
+  const db = await openTestDb(dir);
   const vault = createPkcs11Vault({ db, masterKey: crypto.randomBytes(32), pinScryptN: 1024, library: LIBRARY, slotLabel: TOKEN, userPin });
   return { db, vault };
 }
@@ -77,10 +77,10 @@ function findObjects(module: pkcs11js.PKCS11, session: Buffer, keyRef: string, c
 const bool = (value: unknown) => Buffer.from(value as Buffer)[0] === 1;
 
 describe('pkcs11 vault (SoftHSM2)', () => {
-  it('refuses a wrong user PIN without naming it', () => {
+  it('refuses a wrong user PIN without naming it', async () => {
     let message = '';
     try {
-      tempVault('00000000').vault.close?.();
+      (await tempVault('00000000')).vault.close?.();
     } catch (error) {
       message = (error as Error).message;
     }
@@ -88,15 +88,15 @@ describe('pkcs11 vault (SoftHSM2)', () => {
     expect(message).not.toContain('00000000');
   });
 
-  it('refuses an unknown token label', () => {
-    const db = openDb(path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'roamsign-vault-')), 'db.sqlite'));
+  it('refuses an unknown token label', async () => {
+    const db = await openTestDb(fs.mkdtempSync(path.join(os.tmpdir(), 'roamsign-vault-')));
     expect(() =>
       createPkcs11Vault({ db, masterKey: crypto.randomBytes(32), pinScryptN: 1024, library: LIBRARY, slotLabel: 'nope', userPin: USER_PIN }),
     ).toThrow(/no token labelled "nope"/);
   });
 
   it('generates keys in the token as sensitive, non-extractable objects; the database holds none', async () => {
-    const { db, vault } = tempVault();
+    const { db, vault } = await tempVault();
     try {
       expect(vault.backend).toBe('pkcs11');
       const { keyRef, publicKey } = await vault.generateKey('officer:900101011234');
@@ -119,14 +119,14 @@ describe('pkcs11 vault (SoftHSM2)', () => {
         expect(() => module.C_GetAttributeValue(session, key!, [{ type: pkcs11js.CKA_PRIVATE_EXPONENT }])).toThrow(/ATTRIBUTE_SENSITIVE/);
         expect(findObjects(module, session, keyRef, pkcs11js.CKO_PUBLIC_KEY)).toHaveLength(1);
       });
-      expect(db.$client.prepare('select count(*) as n from vault_keys').get()).toEqual({ n: 0 });
+      expect((await db.get('select count(*) as n from vault_keys'))).toEqual({ n: 0 });
     } finally {
       vault.close?.();
     }
   });
 
   it('signs RSASSA-PKCS1-v1_5 / SHA-256 that the public key verifies, and refuses unknown keys', async () => {
-    const { vault } = tempVault();
+    const { vault } = await tempVault();
     try {
       const { keyRef, publicKey } = await vault.generateKey('a');
       const data = Array.from({ length: 9 }, (_, i) => Buffer.from(`item ${i}`));
@@ -145,7 +145,7 @@ describe('pkcs11 vault (SoftHSM2)', () => {
   });
 
   it('gives the CA a key and WebCrypto for @peculiar/x509 that sign in the token', async () => {
-    const { vault } = tempVault();
+    const { vault } = await tempVault();
     try {
       const { keyRef, publicKey } = await vault.generateKey('ca');
       const cert = await vault.withCryptoKey(keyRef, (signingKey, signingCrypto) =>
@@ -161,7 +161,7 @@ describe('pkcs11 vault (SoftHSM2)', () => {
   });
 
   it('keeps the PIN verifier scrypt + pepper', async () => {
-    const { vault } = tempVault();
+    const { vault } = await tempVault();
     try {
       const verifier = await vault.hashPin('123456');
       expect(verifier).toMatch(/^scrypt\$1024\$8\$1\$/);
@@ -207,17 +207,17 @@ describe('the server on the pkcs11 backend', () => {
       expect(good.ok).toBe(true);
       expect(cmsVerify({ signature, content: documentBytes('STH-2026-000123', '99,999.00'), caPem }).ok).toBe(false);
 
-      const db = server.services.db.$client;
-      const caRef = (db.prepare('select key_ref as ref from ca_state').get() as { ref: string }).ref;
-      const officerRefs = (db.prepare('select key_ref as ref from certificates').all() as { ref: string }[]).map((r) => r.ref);
+      const { db } = server.services;
+      const caRef = ((await db.get('select key_ref as ref from ca_state')) as { ref: string }).ref;
+      const officerRefs = (await db.all<{ ref: string }>('select key_ref as ref from certificates')).map((r) => r.ref);
       expect(officerRefs.length).toBeGreaterThan(0);
       inspectToken((module, session) => {
         for (const ref of [caRef, ...officerRefs]) expect(findObjects(module, session, ref, pkcs11js.CKO_PRIVATE_KEY)).toHaveLength(1);
       });
-      expect(db.prepare('select count(*) as n from vault_keys').get()).toEqual({ n: 0 });
+      expect(await db.get('select count(*) as n from vault_keys')).toEqual({ n: 0 });
       expect(server.logs.join('\n')).not.toContain(USER_PIN);
     } finally {
-      server.close();
+      await server.close();
     }
   });
 });
