@@ -18,7 +18,7 @@ const config = readConfig();
 const services = await createServices(config);
 const app = createApp(services);
 // Staff movement and the 90-day inactivity rule, hourly (DESIGN.md "Rules the seeds state").
-const stopLifecycle = startLifecycleScheduler(services, 60 * 60 * 1000, { inactivityDays: config.inactivityDays });
+const lifecycle = startLifecycleScheduler(services, 60 * 60 * 1000, { inactivityDays: config.inactivityDays });
 
 const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, (info) => {
   const lines = [
@@ -43,7 +43,8 @@ const server = serve({ fetch: app.fetch, port: config.port, hostname: config.hos
 });
 
 async function shutdown() {
-  stopLifecycle();
+  lifecycle.stop();
+  await lifecycle.idle();
   server.close();
   await services.close();
   process.exit(0);

@@ -13,6 +13,7 @@ import { drizzle as drizzleSqliteProxy } from 'drizzle-orm/sqlite-proxy';
 import pg from 'pg';
 import * as pgTables from './pgSchema.js';
 import * as sqliteCore from './schema.js';
+import * as sqliteCluster from './clusterSchema.js';
 import * as sqliteEnrolment from './enrolmentSchema.js';
 
 export type Dialect = 'sqlite' | 'postgres';
@@ -68,7 +69,7 @@ interface TxContext {
 const here = path.dirname(fileURLToPath(import.meta.url));
 const SQLITE_MIGRATIONS = path.join(here, 'migrations');
 const PG_MIGRATIONS = path.join(here, 'migrations-pg');
-const sqliteTables = { ...sqliteCore, ...sqliteEnrolment } as unknown as Tables;
+const sqliteTables = { ...sqliteCore, ...sqliteEnrolment, ...sqliteCluster } as unknown as Tables;
 
 /** `postgres://…` selects PostgreSQL; anything else is a SQLite file path. */
 export function dialectOf(location: string): Dialect {
@@ -222,17 +223,14 @@ function openSqlite(file: string): Db {
 
 // bigint (our millisecond times, count(*)) and numeric (sum()) as JavaScript numbers: every value we
 // keep is far below 2^53. json stays text, as in SQLite: drizzle's json columns parse it themselves,
-// and raw SQL sees the same value on both.
+// and raw SQL sees the same value on both. Set on node-postgres's shared parsers, because drizzle
+// passes those with every query (a pool's own `types` would be ignored).
 const PG_INT8 = 20;
 const PG_NUMERIC = 1700;
 const PG_JSON = 114;
-const pgTypes = {
-  getTypeParser(oid: number, format?: 'text' | 'binary') {
-    if (oid === PG_INT8 || oid === PG_NUMERIC) return (value: string) => Number(value);
-    if (oid === PG_JSON) return (value: string) => value;
-    return pg.types.getTypeParser(oid, format);
-  },
-} as pg.CustomTypesConfig;
+pg.types.setTypeParser(PG_INT8, (value: string) => Number(value));
+pg.types.setTypeParser(PG_NUMERIC, (value: string) => Number(value));
+pg.types.setTypeParser(PG_JSON, (value: string) => value);
 
 /** Session advisory-lock key of the migration step, so nodes starting together migrate once. */
 const MIGRATION_LOCK = 727_001;
@@ -250,7 +248,7 @@ const RETRYABLE = new Set(['40001', '40P01']); // serialization failure, deadloc
 const MAX_ATTEMPTS = 3;
 
 async function openPostgres(url: string): Promise<Db> {
-  const pool = new pg.Pool({ connectionString: url, max: 10, types: pgTypes });
+  const pool = new pg.Pool({ connectionString: url, max: 10 });
   // An idle client's error (server restart) must not crash the process; the pool replaces it.
   pool.on('error', () => undefined);
   const client = await pool.connect();

@@ -254,3 +254,9 @@ export const devices = pgTable(
   },
   (t) => [index('devices_nric').on(t.nric), uniqueIndex('devices_secret').on(t.secretHash)],
 );
+
+export const leases = pgTable('leases', {
+  name: text('name').primaryKey(),
+  holder: text('holder').notNull(),
+  expiresAt: ms('expires_at').notNull(),
+});

@@ -1,3 +1,5 @@
+import crypto from 'node:crypto';
+import { acquireLease, releaseLease } from '../cluster/lease.js';
 import type { Logger } from '../log.js';
 import type { LifecycleDeps } from './deps.js';
 import { closeEndedAccounts } from './closure.js';
@@ -27,39 +29,63 @@ export async function runLifecycleJobs(services: LifecycleDeps, options: Lifecyc
   return { movementsApplied: applied.map((m) => m.id), suspended, closed };
 }
 
+/** The lease that lets one node of a cluster run the jobs; longer than any run, shorter than the interval. */
+const LEASE_NAME = 'lifecycle-jobs';
+const LEASE_TTL_MS = 10 * 60 * 1000;
+
+export interface LifecycleScheduler {
+  stop(): void;
+  /** Resolves when no run is in progress (tests, graceful shutdown). */
+  idle(): Promise<void>;
+}
+
 /**
  * Runs the lifecycle jobs now and every `intervalMs` (hourly by default) without keeping the process
- * alive; a run never overlaps the previous one. Returns the function that stops it.
+ * alive; a run never overlaps the previous one, and across a cluster only the node holding the
+ * lease runs (the jobs are idempotent besides, so a lost lease costs nothing but work).
  * Signing does not wait for this job: refusals apply from the effective date (checkSigningStanding).
  */
 export function startLifecycleScheduler(
   services: LifecycleDeps & { log: Logger },
   intervalMs: number = 60 * 60 * 1000,
-  options: LifecycleJobOptions = {},
-): () => void {
-  let running = false;
+  options: LifecycleJobOptions & { nodeId?: string } = {},
+): LifecycleScheduler {
+  const holder = options.nodeId ?? `node_${crypto.randomBytes(6).toString('hex')}`;
+  let running: Promise<void> | null = null;
   let stopped = false;
-  const tick = async () => {
-    if (running || stopped) return;
-    running = true;
+  const run = async () => {
     try {
-      const run = await runLifecycleJobs(services, options);
-      if (run.movementsApplied.length || run.suspended.length) {
-        services.log.info('lifecycle.run', { movementsApplied: run.movementsApplied.length, suspended: run.suspended.length });
+      if (!(await acquireLease(services.db, { name: LEASE_NAME, holder, ttlMs: LEASE_TTL_MS, now: services.now() }))) return;
+      try {
+        const done = await runLifecycleJobs(services, options);
+        if (done.movementsApplied.length || done.suspended.length || done.closed.length) {
+          services.log.info('lifecycle.run', { movementsApplied: done.movementsApplied.length, suspended: done.suspended.length, closed: done.closed.length });
+        }
+      } finally {
+        await releaseLease(services.db, { name: LEASE_NAME, holder });
       }
     } catch (error) {
       services.log.error('lifecycle.failed', { error: error instanceof Error ? error.message : String(error) });
-    } finally {
-      running = false;
     }
   };
-  const timer = setInterval(() => void tick(), intervalMs);
+  const tick = () => {
+    if (running || stopped) return;
+    running = run().finally(() => {
+      running = null;
+    });
+  };
+  const timer = setInterval(tick, intervalMs);
   timer.unref();
-  const first = setTimeout(() => void tick(), 0);
+  const first = setTimeout(tick, 0);
   first.unref();
-  return () => {
-    stopped = true;
-    clearInterval(timer);
-    clearTimeout(first);
+  return {
+    stop() {
+      stopped = true;
+      clearInterval(timer);
+      clearTimeout(first);
+    },
+    async idle() {
+      await running;
+    },
   };
 }

@@ -15,7 +15,7 @@ export async function signAs(server: TestServer, officer: { nric: string; pin: s
 }
 
 export async function officerRow(server: TestServer, nric: string) {
-  return (await server.services.db.get('select status, agency_code as agencyCode, last_activity_at as lastActivityAt from officers where nric = ?', nric)) as {
+  return (await server.services.db.get('select status, agency_code as "agencyCode", last_activity_at as "lastActivityAt" from officers where nric = ?', nric)) as {
     status: string;
     agencyCode: string;
     lastActivityAt: number | null;
@@ -23,7 +23,7 @@ export async function officerRow(server: TestServer, nric: string) {
 }
 
 export async function certificatesOf(server: TestServer, nric: string) {
-  return (await server.services.db.all('select serial, revoked_at as revokedAt, revocation_reason as reason from certificates where nric = ? order by created_at', nric)) as { serial: string; revokedAt: number | null; reason: string | null }[];
+  return (await server.services.db.all('select serial, revoked_at as "revokedAt", revocation_reason as reason from certificates where nric = ? order by created_at', nric)) as { serial: string; revokedAt: number | null; reason: string | null }[];
 }
 
 export async function auditCount(server: TestServer): Promise<number> {

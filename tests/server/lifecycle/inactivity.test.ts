@@ -98,17 +98,20 @@ describe('scheduler', () => {
     await setLastActivity(AMINAH.nric, server.clock.now - 91 * DAY_MS);
     vi.useFakeTimers({ toFake: ['setInterval', 'clearInterval', 'setTimeout', 'clearTimeout'] });
     try {
-      const stop = startLifecycleScheduler(server.services, 1000);
+      const scheduler = startLifecycleScheduler(server.services, 1000);
       await vi.advanceTimersByTimeAsync(0);
+      await scheduler.idle();
       expect((await officerRow(server, AMINAH.nric)).status).toBe('suspended');
 
       await setLastActivity(WEIMING.nric, server.clock.now - 91 * DAY_MS);
       await vi.advanceTimersByTimeAsync(1000);
+      await scheduler.idle();
       expect((await officerRow(server, WEIMING.nric)).status).toBe('suspended');
 
-      stop();
+      scheduler.stop();
       await setLastActivity(RAJESH.nric, server.clock.now - 91 * DAY_MS);
       await vi.advanceTimersByTimeAsync(5000);
+      await scheduler.idle();
       expect((await officerRow(server, RAJESH.nric)).status).toBe('active');
     } finally {
       vi.useRealTimers();

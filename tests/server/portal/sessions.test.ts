@@ -12,7 +12,7 @@ beforeAll(async () => {
 afterAll(() => server?.close());
 
 const MINUTE = 60_000;
-const sessionRows = async () => (await server.services.db.all('select id_hash as idHash, ended_at as endedAt from sessions')) as { idHash: string; endedAt: number | null }[];
+const sessionRows = async () => (await server.services.db.all('select id_hash as "idHash", ended_at as "endedAt" from sessions')) as { idHash: string; endedAt: number | null }[];
 const phoneOf = async (nric: string) => ((await server.services.db.get('select phone from officers where nric = ?', nric)) as { phone: string }).phone;
 
 describe('portal sessions', () => {
