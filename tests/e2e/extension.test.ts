@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Browser, Page } from 'puppeteer-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { SystemId } from '../../shared/systems.js';
+import type { BuiltInSystemId } from '../../shared/systems.js';
 import { artifactPath, launchChromium } from './browser.js';
 import { buildExtension, EXTENSION_ID, EXTENSION_ORIGIN, extensionWorker, launchWithExtension, setLocalSettings } from './extensionBrowser.js';
 import { completeSignature, DIALOG_FRAME } from './kit.js';
@@ -45,7 +45,7 @@ async function verify(on: LiveServer, signature: string, digest: string) {
 }
 
 /** Signs on a plain demo screen through the extension and returns what the legacy system received. */
-async function signOn(on: LiveServer, url: string, system: SystemId, browserToUse: Browser = browser) {
+async function signOn(on: LiveServer, url: string, system: BuiltInSystemId, browserToUse: Browser = browser) {
   const before = (await postedDocuments(on.url)).length;
   await open(url, browserToUse);
   const screen = await approveScreen(page, system, false);
@@ -62,7 +62,7 @@ async function signOn(on: LiveServer, url: string, system: SystemId, browserToUs
   return { received: posted[0]!, digest };
 }
 
-describe.each(Object.keys(SCREENS) as SystemId[])('plain %s screen (no script tag) with the extension', (system) => {
+describe.each(Object.keys(SCREENS) as BuiltInSystemId[])('plain %s screen (no script tag) with the extension', (system) => {
   it('the approve button opens the dialog; PIN + OTP sign; the legacy handler gets a signature the server verifies', async () => {
     const { received, digest } = await signOn(server, `${server.pageUrl}${SCREENS[system].path}`, system);
     expect(await page.$('script[src*="widget.js"]')).toBeNull();

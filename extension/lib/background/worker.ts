@@ -1,10 +1,11 @@
 import { readApiAnswer } from '../../../shared/apiAnswer.js';
 import { usesTokenFlow, type MediumAnswer } from '../../../shared/schemas/medium.js';
 import type { CompletedSigningRequest } from '../../../shared/schemas/signingRequest.js';
-import { SYSTEMS } from '../../../shared/systems.js';
-import { PAGE_ORIGIN_HEADER, type SignDocument } from '../../../shared/widgetProtocol.js';
-import type { SystemId } from '../../../shared/systems.js';
-import type { HistoryEntry, Reply, Request, TabMessage } from '../messages.js';
+import { parseJobInput } from '../../../shared/jobInput.js';
+import { showDocument } from '../../../shared/shownDocument.js';
+import { isSystemId, type SystemId } from '../../../shared/systems.js';
+import { PAGE_ORIGIN_HEADER, type JobInput, type SignDocument } from '../../../shared/widgetProtocol.js';
+import type { HistoryEntry, JobView, Reply, Request, TabMessage } from '../messages.js';
 import type { EffectiveSettings } from '../settings.js';
 
 /** Who sent a message, as the browser tells it (runtime.MessageSender). */
@@ -20,9 +21,8 @@ interface Job {
   tabId: number;
   frameId: number;
   pageOrigin: string;
-  nric: string;
   system: SystemId;
-  documents: SignDocument[];
+  input: JobInput;
   lang: 'ms' | 'en';
   serverUrl: string;
   createdAt: number;
@@ -50,13 +50,16 @@ const fail = (code: Extract<Reply<never>, { ok: false }>['code'], message: strin
   ...(details ? { details } : {}),
 });
 
-function isSignDocuments(value: unknown): value is SignDocument[] {
-  return (
-    Array.isArray(value) &&
-    value.length > 0 &&
-    value.length <= 500 &&
-    value.every((d) => d && typeof d === 'object' && typeof (d as SignDocument).id === 'string' && typeof (d as SignDocument).digest === 'string')
-  );
+/**
+ * The documents a job may sign. For a document read from the page, the dialog sends the digest of
+ * the fields it shows; it must be exactly the digest of the job's fields.
+ */
+function documentsToSign(input: JobInput, fromDialog: unknown): SignDocument[] | null {
+  if (input.kind === 'digests') return input.documents;
+  if (input.kind === 'refused') return null;
+  const expected = showDocument(input.document).document;
+  const sent = Array.isArray(fromDialog) && fromDialog.length === 1 ? (fromDialog[0] as Partial<SignDocument>) : null;
+  return sent && sent.digest === expected.digest && sent.id === expected.id ? [expected] : null;
 }
 
 /**
@@ -108,22 +111,22 @@ export function createWorker(deps: WorkerDeps) {
     if (!fromContentScript(sender)) return fail('forbidden', 'not from a content script');
     const pageOrigin = pageOriginOf(sender);
     if (!pageOrigin) return fail('origin_not_allowed', 'no page origin');
-    if (!SYSTEMS.includes(message.system) || typeof message.nric !== 'string' || !/^\d{12}$/.test(message.nric) || !isSignDocuments(message.documents)) {
-      return fail('bad_request', 'malformed sign request');
-    }
+    const input = parseJobInput(message.job);
+    if (!isSystemId(message.system) || !input) return fail('bad_request', 'malformed sign request');
     const { settings } = await deps.settings();
-    const medium = await api<MediumAnswer>(settings.serverUrl, pageOrigin, settings.lang, 'GET', `/users/${message.nric}/medium`);
-    if (!medium.ok) return medium;
-    if (usesTokenFlow(medium.value)) return { ok: true, value: { token: true } };
+    if (input.kind !== 'refused') {
+      const medium = await api<MediumAnswer>(settings.serverUrl, pageOrigin, settings.lang, 'GET', `/users/${input.nric}/medium`);
+      if (!medium.ok) return medium;
+      if (usesTokenFlow(medium.value)) return { ok: true, value: { token: true } };
+    }
     const jobId = deps.randomId();
     for (const [id, job] of jobs) if (deps.now() - job.createdAt > JOB_LIFETIME_MS) jobs.delete(id);
     jobs.set(jobId, {
       tabId: sender.tab!.id!,
       frameId: sender.frameId ?? 0,
       pageOrigin,
-      nric: message.nric,
       system: message.system,
-      documents: message.documents,
+      input,
       lang: settings.lang,
       serverUrl: settings.serverUrl,
       createdAt: deps.now(),
@@ -150,14 +153,20 @@ export function createWorker(deps: WorkerDeps) {
       case 'rs:job': {
         const job = jobForDialog(message.jobId, sender);
         if (!job) return fail('not_found', 'no such job');
-        return { ok: true, value: { nric: job.nric, system: job.system, documents: job.documents, pageOrigin: job.pageOrigin, lang: job.lang } };
+        // The content script waits for this: a dialog that never asks was blocked, and it says so.
+        await deps.sendToTab(job.tabId, job.frameId, { type: 'rs:opened', jobId: message.jobId }).catch(() => undefined);
+        return { ok: true, value: { system: job.system, input: job.input, pageOrigin: job.pageOrigin, lang: job.lang } satisfies JobView };
       }
       case 'rs:api': {
         const job = jobForDialog(message.jobId, sender);
         if (!job) return fail('not_found', 'no such job');
         const id = typeof message.requestId === 'string' && /^sr_[\w-]+$/.test(message.requestId) ? message.requestId : null;
         const call = <T>(method: 'GET' | 'POST', path: string, body?: unknown) => api<T>(job.serverUrl, job.pageOrigin, job.lang, method, path, body);
-        if (message.op === 'create') return call('POST', '/signing-requests', { nric: job.nric, system: job.system, documents: job.documents });
+        if (message.op === 'create') {
+          const documents = documentsToSign(job.input, message.documents);
+          if (!documents || job.input.kind === 'refused') return fail('bad_request', 'not the job\'s documents');
+          return call('POST', '/signing-requests', { nric: job.input.nric, system: job.system, documents });
+        }
         if (!id) return fail('bad_request', 'no request id');
         if (message.op === 'resend') return call('POST', `/signing-requests/${id}/otp`);
         if (message.op === 'cancel') return call('POST', `/signing-requests/${id}/cancel`);
@@ -182,6 +191,8 @@ export function createWorker(deps: WorkerDeps) {
           return fail('unreachable', serverUrl);
         }
       }
+      case 'rs:settings':
+        return { ok: true, value: await deps.settings() };
       case 'rs:history':
         return { ok: true, value: await deps.history.read() };
       default:
