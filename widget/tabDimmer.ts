@@ -39,8 +39,10 @@ function frameLeadingTo(doc: Document, target: Window): HTMLElement | undefined 
 export function dimTab(self: Window, on: boolean): void {
   undo.splice(0).forEach((f) => f());
   if (!on) return;
+  // The dialog covers its own frame (and any frame inside it): everything else is dimmed.
   const visit = (w: Window) => {
-    if (w !== self) {
+    if (w === self) return;
+    {
       try {
         dimDocument(w.document, frameLeadingTo(w.document, self));
       } catch {

@@ -61,11 +61,6 @@ function FrameHost(props: { lang: Lang }) {
     }
     function onMessage(event: MessageEvent) {
       if (event.source !== window.parent || event.origin === 'null') return;
-      const data = event.data as { type?: string; url?: unknown } | null;
-      if (data?.type === 'roamsign:ping') {
-        window.parent.postMessage({ type: 'roamsign:ready', screens: screensFor(data.url) } satisfies FrameMessage, event.origin);
-        return;
-      }
       const message = parseSign(event.data);
       if (message && !busy.current) void start(message, event.origin);
     }
@@ -88,6 +83,13 @@ function FrameHost(props: { lang: Lang }) {
   };
   return <App key={current.ticket} lang={props.lang} job={current.job} onDone={done} />;
 }
+
+// Answered at once, not from an effect: the page pings as soon as this frame has loaded.
+window.addEventListener('message', (event) => {
+  const data = event.data as { type?: string; url?: unknown } | null;
+  if (event.source !== window.parent || event.origin === 'null' || data?.type !== 'roamsign:ping') return;
+  window.parent.postMessage({ type: 'roamsign:ready', screens: screensFor(data.url) } satisfies FrameMessage, event.origin);
+});
 
 const lang = pickLang(new URLSearchParams(location.search).get('lang'));
 document.documentElement.lang = lang;
