@@ -10,6 +10,7 @@ export default defineBackground(() => {
   const handle = createWorker({
     extensionId: browser.runtime.id,
     dialogUrl: extensionUrl('/dialog.html'),
+    dialogUrlFixed: new URL('/dialog.html', location.origin).href,
     settings: () => loadSettings(browser.storage, usableSettings),
     fetch: (input, init) => fetch(input, init),
     sendToTab: (tabId, frameId, message) => browser.tabs.sendMessage(tabId, message, { frameId }),

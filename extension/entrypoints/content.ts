@@ -1,5 +1,4 @@
 import { browser } from 'wxt/browser';
-import { extensionUrl } from '../lib/extensionUrl.js';
 import { defineContentScript } from 'wxt/utils/define-content-script';
 import { startContentScript } from '../lib/content/contentScript.js';
 import { send, type Request, type TabMessage } from '../lib/messages.js';
@@ -27,7 +26,6 @@ export default defineContentScript({
           if (answer !== undefined) sendResponse(answer);
           return false;
         }),
-      dialogUrl: extensionUrl('/dialog.html'),
     });
   },
 });

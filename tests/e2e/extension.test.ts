@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Browser, Page } from 'puppeteer-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { builtInSystem } from '../../shared/builtInSystems.js';
 import type { BuiltInSystemId } from '../../shared/systems.js';
 import { artifactPath, launchChromium } from './browser.js';
 import { buildExtension, EXTENSION_ID, EXTENSION_ORIGIN, extensionWorker, launchWithExtension, setLocalSettings } from './extensionBrowser.js';
@@ -73,13 +74,15 @@ describe.each(Object.keys(SCREENS) as BuiltInSystemId[])('plain %s screen (no sc
 });
 
 describe('the extension', () => {
-  it('frames its dialog from the extension origin, out of the page scripts\' reach', async () => {
+  it('frames its dialog from the extension origin (the session\'s dynamic id), out of the page scripts\' reach', async () => {
     await open(`${server.pageUrl}${SCREENS.igfmas.path}`);
     await new Promise((resolve) => setTimeout(resolve, 300));
     await page.click('#btnPeraku2');
     await page.waitForSelector(DIALOG_FRAME, { visible: true });
     const src = await page.$eval(DIALOG_FRAME, (el) => (el as HTMLIFrameElement).src);
-    expect(src.startsWith(`${EXTENSION_ORIGIN}/dialog.html?job=`)).toBe(true);
+    // use_dynamic_url: the page never sees the extension's fixed id.
+    expect(src).toMatch(/^chrome-extension:\/\/[0-9a-f-]{36}\/dialog\.html\?job=/);
+    expect(src).not.toContain(EXTENSION_ID);
     expect(await page.$eval(DIALOG_FRAME, (el) => (el as HTMLIFrameElement).contentDocument)).toBeNull();
     const frame = await (await page.$(DIALOG_FRAME))!.contentFrame();
     await frame!.waitForSelector('#rs-cancel');
@@ -105,7 +108,8 @@ describe('the extension', () => {
 
   it('does not touch a page that no rule matches', async () => {
     // The same screen, but the iGFMAS rule now names another host.
-    await setLocalSettings(browser, { serverUrl: server.url, rules: { igfmas: { matches: ['https://igfmas.anm.gov.my/*'] } } });
+    const igfmas = builtInSystem('igfmas')!;
+    await setLocalSettings(browser, { serverUrl: server.url, systems: [{ ...igfmas, screens: [{ ...igfmas.screens[0]!, matches: ['https://igfmas.anm.gov.my/*'] }] }] });
     try {
       const before = (await postedDocuments(server.url)).length;
       await open(`${server.pageUrl}${SCREENS.igfmas.path}`);

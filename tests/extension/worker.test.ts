@@ -42,7 +42,7 @@ describe('extension worker', () => {
   it('starts a job for a content script, with the page origin taken from the browser', async () => {
     const w = setup();
     const reply = await w.handle({ type: 'rs:start', system: 'igfmas', job }, page);
-    expect(reply).toEqual({ ok: true, value: { jobId: 'job-1', lang: 'ms' } });
+    expect(reply).toEqual({ ok: true, value: { jobId: 'job-1', lang: 'ms', dialogUrl: DIALOG } });
     const headers = w.calls[0]!.init.headers as Record<string, string>;
     expect(w.calls[0]!.url).toBe('https://roamsign.gov.my/api/v1/users/900101011234/medium');
     expect(headers['X-RoamSign-Page-Origin']).toBe('https://igfmas.anm.gov.my');
@@ -50,7 +50,7 @@ describe('extension worker', () => {
 
   it('opens a refusal without asking the server anything', async () => {
     const w = setup();
-    expect(await w.handle({ type: 'rs:start', system: 'igfmas', job: { kind: 'refused', problem: 'no_officer' } }, page)).toEqual({ ok: true, value: { jobId: 'job-1', lang: 'ms' } });
+    expect(await w.handle({ type: 'rs:start', system: 'igfmas', job: { kind: 'refused', problem: 'no_officer' } }, page)).toEqual({ ok: true, value: { jobId: 'job-1', lang: 'ms', dialogUrl: DIALOG } });
     expect(w.calls).toEqual([]);
   });
 
@@ -61,7 +61,7 @@ describe('extension worker', () => {
 
   it('opens the dialog (and the server\'s refusal) for a Roaming-only officer who may not sign now', async () => {
     const w = setup('token', ['roaming']);
-    expect(await w.handle({ type: 'rs:start', system: 'igfmas', job }, page)).toEqual({ ok: true, value: { jobId: 'job-1', lang: 'ms' } });
+    expect(await w.handle({ type: 'rs:start', system: 'igfmas', job }, page)).toEqual({ ok: true, value: { jobId: 'job-1', lang: 'ms', dialogUrl: DIALOG } });
   });
 
   it.each([

@@ -31,12 +31,16 @@ const api: Omit<DialogApi, 'medium'> = {
 
 async function main() {
   const root = document.getElementById('app')!;
-  const done = (outcome: DialogOutcome) => void send(sendMessage, { type: 'rs:done', jobId, outcome });
+  const done = async (outcome: DialogOutcome) => {
+    // The worker hands the outcome to the page; if it cannot, the page must still close this dialog (never a dead end).
+    const reply = await send(sendMessage, { type: 'rs:done', jobId, outcome });
+    if (!reply.ok) window.parent.postMessage({ type: 'roamsign:dialog-lost' }, '*');
+  };
   try {
     const job = await call<JobView>({ type: 'rs:job', jobId });
-    render(<App lang={lang} job={{ system: job.system, input: job.input, pageOrigin: job.pageOrigin, api }} onDone={done} />, root);
+    render(<App lang={lang} job={{ system: job.system, input: job.input, pageOrigin: job.pageOrigin, api }} onDone={(outcome) => void done(outcome)} />, root);
   } catch (error) {
-    done({ type: 'error', code: (error as DialogError).code ?? 'internal', message: (error as Error).message });
+    void done({ type: 'error', code: (error as DialogError).code ?? 'internal', message: (error as Error).message });
   }
 }
 

@@ -32,6 +32,8 @@ export interface WorkerDeps {
   extensionId: string;
   /** The dialog page's URL prefix (chrome-extension://<id>/dialog.html). */
   dialogUrl: string;
+  /** The same page under the extension's fixed id: the browser may report the dialog's sender URL with either. */
+  dialogUrlFixed?: string;
   settings(): Promise<EffectiveSettings>;
   fetch: typeof fetch;
   sendToTab(tabId: number, frameId: number, message: TabMessage): Promise<unknown>;
@@ -81,7 +83,8 @@ export function createWorker(deps: WorkerDeps) {
 
   /** The job a dialog asks about: only our own dialog page, in the tab the job belongs to. */
   function jobForDialog(jobId: unknown, sender: Sender): Job | null {
-    if (typeof jobId !== 'string' || sender.id !== deps.extensionId || !(sender.url ?? '').startsWith(deps.dialogUrl)) return null;
+    const url = sender.url ?? '';
+    if (typeof jobId !== 'string' || sender.id !== deps.extensionId || !(url.startsWith(`${deps.dialogUrl}?`) || (deps.dialogUrlFixed && url.startsWith(`${deps.dialogUrlFixed}?`)))) return null;
     const job = jobs.get(jobId);
     if (!job || job.tabId !== sender.tab?.id || deps.now() - job.createdAt > JOB_LIFETIME_MS) return null;
     return job;
@@ -107,7 +110,7 @@ export function createWorker(deps: WorkerDeps) {
     return answer.ok ? answer : fail(answer.code, answer.message ?? answer.code, answer.details);
   }
 
-  async function start(message: Extract<Request, { type: 'rs:start' }>, sender: Sender): Promise<Reply<{ token: true } | { jobId: string; lang: string }>> {
+  async function start(message: Extract<Request, { type: 'rs:start' }>, sender: Sender): Promise<Reply<{ token: true } | { jobId: string; lang: string; dialogUrl: string }>> {
     if (!fromContentScript(sender)) return fail('forbidden', 'not from a content script');
     const pageOrigin = pageOriginOf(sender);
     if (!pageOrigin) return fail('origin_not_allowed', 'no page origin');
@@ -131,7 +134,8 @@ export function createWorker(deps: WorkerDeps) {
       serverUrl: settings.serverUrl,
       createdAt: deps.now(),
     });
-    return { ok: true, value: { jobId, lang: settings.lang } };
+    // Where the content script frames the dialog: with use_dynamic_url, only the worker's URL (the session's dynamic id) loads in a page.
+    return { ok: true, value: { jobId, lang: settings.lang, dialogUrl: deps.dialogUrl } };
   }
 
   async function done(job: Job, jobId: string, message: Extract<Request, { type: 'rs:done' }>): Promise<Reply<null>> {

@@ -15,8 +15,6 @@ export interface ContentDeps {
   settings(): Promise<EffectiveSettings>;
   sendMessage(message: Request): Promise<unknown>;
   onMessage(listener: (message: TabMessage) => unknown): void;
-  /** chrome-extension://<id>/dialog.html */
-  dialogUrl: string;
 }
 
 /** A dialog that has not asked for its job by then was blocked (or never loaded): the page says so. */
@@ -61,9 +59,9 @@ export async function startContentScript(win: Window, deps: ContentDeps): Promis
   }
 
   /** Frames the dialog over this frame and dims the rest of the tab; resolves with the officer's outcome. */
-  function openDialog(jobId: string, dialogLang: string): Promise<DialogOutcome> {
+  function openDialog(jobId: string, dialogLang: string, dialogUrl: string): Promise<DialogOutcome> {
     const frame = doc.createElement('iframe');
-    frame.src = `${deps.dialogUrl}?job=${encodeURIComponent(jobId)}&lang=${dialogLang}`;
+    frame.src = `${dialogUrl}?job=${encodeURIComponent(jobId)}&lang=${dialogLang}`;
     frame.title = dialogLang === 'en' ? 'RoamSign signing' : 'Tandatangan RoamSign';
     frame.style.cssText = 'position:fixed;inset:0;width:100%;height:100%;border:0;margin:0;padding:0;z-index:2147483647;background:transparent;display:block';
     (doc.body ?? doc.documentElement).appendChild(frame);
@@ -81,7 +79,7 @@ export async function startContentScript(win: Window, deps: ContentDeps): Promis
       // Never a dead end: a dialog the browser blocked, or one that cannot reach the worker, closes with a reason.
       const timer = setTimeout(() => finish({ type: 'error', code: 'blocked', message: 'dialog' }), DIALOG_OPEN_TIMEOUT_MS);
       const fromDialog = (e: MessageEvent) => {
-        if (e.source === frame.contentWindow && e.origin === new URL(deps.dialogUrl).origin && (e.data as { type?: string })?.type === 'roamsign:dialog-lost') {
+        if (e.source === frame.contentWindow && e.origin === new URL(dialogUrl).origin && (e.data as { type?: string })?.type === 'roamsign:dialog-lost') {
           finish({ type: 'error', code: 'unreachable', message: 'worker' });
         }
       };
@@ -97,14 +95,14 @@ export async function startContentScript(win: Window, deps: ContentDeps): Promis
       const approval = findApproval(screens, control, null);
       if (!approval) return 'pass';
       const job: JobInput = carry ? readJob(approval.control, approval.screen) : { kind: 'refused', problem: 'unsupported_request' };
-      const started = await send<{ token: true } | { jobId: string; lang: string }>(deps.sendMessage, { type: 'rs:start', system: system.id, job });
+      const started = await send<{ token: true } | { jobId: string; lang: string; dialogUrl: string }>(deps.sendMessage, { type: 'rs:start', system: system.id, job });
       if (!started.ok) {
         emit('error', { code: started.code, message: started.message });
         notice(started.code, started.message, control);
         return 'stop';
       }
       if ('token' in started.value) return 'pass';
-      const outcome = await openDialog(started.value.jobId, started.value.lang);
+      const outcome = await openDialog(started.value.jobId, started.value.lang, started.value.dialogUrl);
       (control as HTMLElement).focus?.();
       if (outcome.type === 'signed') {
         emit('signed', outcome);
