@@ -15,8 +15,8 @@ export function buildExtension(): void {
 }
 
 /** Debian's Chromium with the built extension loaded unpacked. */
-export async function launchWithExtension(): Promise<Browser> {
-  return launchChromium([], { enableExtensions: [EXTENSION_DIR], pipe: true });
+export async function launchWithExtension(extraArgs: string[] = []): Promise<Browser> {
+  return launchChromium(extraArgs, { enableExtensions: [EXTENSION_DIR], pipe: true });
 }
 
 /** The extension's service worker, to read and write its storage as the options page would. */
