@@ -4,6 +4,8 @@ import { EXTENSION_KEY } from './extension/identity';
 
 // The MV3 extension (extension/) is built by WXT from this configuration.
 export default defineConfig({
+  // One promise-based `browser.*` in Chromium and Firefox: wxt/browser imports webextension-polyfill.
+  modules: ['@wxt-dev/webextension-polyfill'],
   srcDir: 'extension',
   outDir: 'dist/extension',
   publicDir: 'extension/public',

@@ -24,7 +24,7 @@ let browser: Browser;
 let page: Page;
 
 beforeAll(async () => {
-  buildExtension();
+  await buildExtension();
   server = await startLiveServer({ ROAMSIGN_EXTENSION_ORIGINS: EXTENSION_ORIGIN });
   browser = await launchWithExtension([HOST_RULES]);
   await setLocalSettings(browser, { serverUrl: server.url });
