@@ -17,7 +17,7 @@ import type { SystemDefinition } from '../../shared/siteRules.js';
 const AMINAH = { nric: '900101011234', pin: '123456' };
 /** Chromium on Linux reads enterprise policy from here; the test writes one for the extension's ID. */
 const POLICY_DIR = '/etc/chromium/policies/managed';
-const POLICY_FILE = path.join(POLICY_DIR, 'roamsign-e2e-test.json');
+const POLICY_FILE = path.join(POLICY_DIR, `roamsign-e2e-${process.pid}.json`);
 
 let server: LiveServer;
 let browser: Browser;
@@ -174,22 +174,28 @@ describe('the extension', () => {
 
 describe('a managed policy', () => {
   let managedBrowser: Browser | undefined;
+  let legacy: LegacyServer | undefined;
+  let managedServer: LiveServer | undefined;
   afterAll(async () => {
     await managedBrowser?.close();
     fs.rmSync(POLICY_FILE, { force: true });
+    await managedServer?.stop();
+    await legacy?.stop();
   });
 
-  it('overrides the local server address and shows it locked', async () => {
-    const managedServer = server;
+  it('alone configures the server, the language and a new screen; shown locked; the screen signs', async () => {
+    legacy = await startLegacyServer(() => managedServer!.url);
+    managedServer = await startLiveServer({ ROAMSIGN_ALLOWED_ORIGINS: legacy.origin, ROAMSIGN_EXTENSION_ORIGINS: EXTENSION_ORIGIN });
     fs.mkdirSync(POLICY_DIR, { recursive: true });
-    fs.writeFileSync(POLICY_FILE, JSON.stringify({ '3rdparty': { extensions: { [EXTENSION_ID]: { serverUrl: managedServer.url, lang: 'en' } } } }));
-    managedBrowser = await launchWithExtension();
+    const policy = { serverUrl: managedServer.url, lang: 'en', systems: [legacySystem(legacy.origin)] };
+    fs.writeFileSync(POLICY_FILE, JSON.stringify({ '3rdparty': { extensions: { [EXTENSION_ID]: policy } } }));
+    managedBrowser = await launchWithExtension([HOST_RULES]);
     // The local value points nowhere; policy must win.
     await setLocalSettings(managedBrowser, { serverUrl: 'http://localhost:9' });
     const worker = await extensionWorker(managedBrowser);
     await worker.evaluate(async () => {
       const storage = (globalThis as unknown as { chrome: { storage: { managed: { get(k: null): Promise<Record<string, unknown>> } } } }).chrome.storage.managed;
-      for (let i = 0; i < 100 && !(await storage.get(null)).serverUrl; i++) await new Promise((r) => setTimeout(r, 100));
+      for (let i = 0; i < 100 && !(await storage.get(null)).systems; i++) await new Promise((r) => setTimeout(r, 100));
     });
 
     page = await managedBrowser.newPage();
@@ -197,10 +203,12 @@ describe('a managed policy', () => {
     await page.waitForSelector('#serverUrl');
     expect(await page.$eval('#serverUrl', (el) => [(el as HTMLInputElement).value, (el as HTMLInputElement).disabled])).toEqual([managedServer.url, true]);
     expect(await page.$eval('#locked-serverUrl', (el) => el.textContent)).toContain('Locked by your organisation');
+    expect(await page.$eval('#systems', (el) => (el as HTMLTextAreaElement).disabled)).toBe(true);
     await page.close();
 
     const { received } = await signOn(managedServer, `${managedServer.pageUrl}${SCREENS.eperolehan.path}`, 'eperolehan', managedBrowser);
     expect(received.fields.roamsign_signature).toBeTruthy();
+    await lateFormSigns({ mode: 'extension', browser: managedBrowser, server: managedServer, legacy });
   });
 });
 
