@@ -29,7 +29,7 @@ const ANSWER_TIMEOUT_MS = 20_000;
   const en = (data.lang ?? document.documentElement.lang).slice(0, 2) === 'en';
   const system = data.system ?? '';
   const err = (m: string) => console.error(m);
-  if (!/^[a-z][a-z0-9-]{1,31}$/.test(system)) err('RoamSign: data-system: expected a system id such as "igfmas"');
+  if (!/^[a-z][a-z0-9-]{1,31}$/.test(system)) err('RoamSign: data-system: not a system id');
 
   let values: Record<string, unknown> = { ...data };
   let helpers: PageHelpers | null = null;
@@ -48,7 +48,7 @@ const ANSWER_TIMEOUT_MS = 20_000;
   let framed = () => undefined as void;
   let fail: ((e: RoamSignWidgetError) => void) | null = null;
   let ticket = 0;
-  const pending = new Map<number, [(v: SignResult | 'token') => void, (e: RoamSignWidgetError) => void]>();
+  const pending = new Map<number, [(v: SignResult | 'token') => void, (e: RoamSignWidgetError) => void, ReturnType<typeof setTimeout>?]>();
   let returnFocus: Element | null = null;
 
   /** The frame and the page helpers are prepared at load (ready at the first click), and again after a failure. */
@@ -115,6 +115,7 @@ const ANSWER_TIMEOUT_MS = 20_000;
     }
     const job = pending.get(m.ticket);
     if (!job) return;
+    clearTimeout(job[2]);
     if (m.type === 'roamsign:open') return show(true);
     pending.delete(m.ticket);
     show(false);
@@ -127,10 +128,9 @@ const ANSWER_TIMEOUT_MS = 20_000;
     await prepare();
     const id = ++ticket;
     return new Promise((resolve, reject) => {
-      pending.set(id, [resolve, reject]);
-      frame.contentWindow!.postMessage({ type: 'roamsign:sign', ticket: id, system: forSystem, job } satisfies LoaderMessage, server);
       // The frame answers at once (open, token or error): silence means it is gone.
-      setTimeout(() => pending.delete(id) && (show(false), reject(fault('timeout'))), ANSWER_TIMEOUT_MS);
+      pending.set(id, [resolve, reject, setTimeout(() => pending.delete(id) && reject(fault('timeout')), ANSWER_TIMEOUT_MS)]);
+      frame.contentWindow!.postMessage({ type: 'roamsign:sign', ticket: id, system: forSystem, job } satisfies LoaderMessage, server);
     });
   }
 
