@@ -4,6 +4,8 @@ import { EXTENSION_KEY } from './extension/identity';
 
 // The MV3 extension (extension/) is built by WXT from this configuration.
 export default defineConfig({
+  // One promise-based `browser.*` in Chromium and Firefox: wxt/browser imports webextension-polyfill.
+  modules: ['@wxt-dev/webextension-polyfill'],
   srcDir: 'extension',
   outDir: 'dist/extension',
   publicDir: 'extension/public',
@@ -19,12 +21,12 @@ export default defineConfig({
     // The server address is configurable, and site rules may name any host.
     host_permissions: ['http://*/*', 'https://*/*'],
     storage: { managed_schema: 'managed_schema.json' },
-    web_accessible_resources: [
-      {
-        resources: ['dialog.html'],
-        // The systems' known hosts and local demo servers.
-        matches: ['https://igfmas.anm.gov.my/*', 'https://www.eperolehan.gov.my/*', 'https://speks.anm.gov.my/*', 'http://localhost/*', 'http://127.0.0.1/*'],
-      },
-    ],
+    // The dialog may be framed on any host a rule matches, and rules are data (policy, options):
+    // so on every http(s) host, never a rebuild. Chromium serves it under a per-session dynamic
+    // id (use_dynamic_url), so pages cannot probe for the extension with a fixed URL.
+    web_accessible_resources:
+      browser === 'firefox'
+        ? (['dialog.html'] as unknown as { resources: string[]; matches: string[] }[])
+        : [{ resources: ['dialog.html'], matches: ['http://*/*', 'https://*/*'], use_dynamic_url: true }],
   }),
 });

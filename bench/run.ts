@@ -8,6 +8,7 @@ import { measureCrypto, POOL_SIZE } from './cryptoBench.js';
 import { idleForeignShare } from './machine.js';
 import { measureSigningServer } from './signingBench.js';
 import { measureWidget } from './widgetBench.js';
+import { measureExtension } from './extensionBench.js';
 import { fmt, heading } from './stats.js';
 
 console.log(`RoamSign benchmark — node ${process.version}, ${os.cpus().length} CPUs (${os.cpus()[0]?.model.trim() ?? '?'}), libuv pool ${POOL_SIZE}`);
@@ -19,6 +20,7 @@ const started = performance.now();
 const cryptoFigures = await measureCrypto();
 const signing = await measureSigningServer();
 const widget = await measureWidget();
+const extension = await measureExtension();
 
 // ---- goals: ratios to the crypto floor / raw sign rate, and the latency of complete ----
 heading('Goals');
@@ -42,7 +44,9 @@ goal('complete p99, 20 clients', `${fmt(signing.twentyClients.completeP99Ms)} ms
 note(`(20 clients / ${fmt(signing.twentyClients.flowsPerSecond, 1)} flows/s = ${fmt((20 / signing.twentyClients.flowsPerSecond) * 1000, 0)} ms mean per flow by Little's law)`);
 
 goal('widget: click -> PIN focused, p95', `${fmt(widget.clickToPinMsP95)} ms`, '< 300 ms', widget.clickToPinMsP95 < 300);
+goal('extension: click -> PIN focused, p95', `${fmt(extension.clickToPinMsP95)} ms`, '<= 300 ms', extension.clickToPinMsP95 <= 300);
 goal('widget.js gzipped', `${fmt(widget.loaderGzipBytes / 1024, 2)} KB`, '<= 3 KB', widget.loaderGzipBytes <= 3 * 1024);
+goal('widget/page.js gzipped', `${fmt(widget.pageGzipBytes / 1024, 2)} KB`, '<= 4 KB', widget.pageGzipBytes <= 4 * 1024);
 goal('dialog frame.js gzipped', `${fmt(widget.frameGzipBytes / 1024, 2)} KB`, '<= 20 KB', widget.frameGzipBytes <= 20 * 1024);
 
 console.log(`\nTotal bench time ${fmt((performance.now() - started) / 1000, 0)} s`);

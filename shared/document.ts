@@ -1,3 +1,5 @@
+import { sha256 } from '@noble/hashes/sha2.js';
+
 /**
  * The canonical bytes of a legacy document: one rule for widget, extension, server and tests.
  * Fields are sorted by name; names and values have their whitespace collapsed and trimmed;
@@ -23,8 +25,14 @@ export function toBase64(bytes: Uint8Array): string {
   return btoa(binary);
 }
 
-/** SHA-256 of the canonical bytes, base64: the `digest` a signing request carries. */
+/**
+ * SHA-256 of the canonical bytes, base64: the `digest` a signing request carries. Computed in
+ * JavaScript (@noble/hashes), so it works where `crypto.subtle` is missing (plain-http pages).
+ */
+export function documentDigestSync(fields: Record<string, string>): string {
+  return toBase64(sha256(canonicalDocumentBytes(fields)));
+}
+
 export async function documentDigest(fields: Record<string, string>): Promise<string> {
-  const hash = await crypto.subtle.digest('SHA-256', canonicalDocumentBytes(fields) as BufferSource);
-  return toBase64(new Uint8Array(hash));
+  return documentDigestSync(fields);
 }

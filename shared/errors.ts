@@ -21,6 +21,26 @@ export const ERROR_CODES = [
 
 export type ErrorCode = (typeof ERROR_CODES)[number];
 
+/**
+ * What only a browser client (widget, extension) knows went wrong between the click and the post;
+ * no HTTP status. Each has a message in shared/i18n (`client.<code>`): what happened, what to do.
+ */
+export const CLIENT_ERROR_CODES = [
+  'cancelled',
+  'unreachable',
+  'medium_token',
+  'blocked',
+  'timeout',
+  'script_error',
+  'no_officer',
+  'no_document',
+  'ambiguous_document',
+  'field_missing',
+  'unsupported_request',
+] as const;
+
+export type ClientErrorCode = (typeof CLIENT_ERROR_CODES)[number];
+
 /** HTTP status of each code (API.md "Errors"). */
 export const ERROR_STATUS: Record<ErrorCode, number> = {
   bad_request: 400,

@@ -1,3 +1,6 @@
+/** An amount as the API takes it: "12,500.00" or "12500.00", at most two decimals. */
+export const AMOUNT_PATTERN = /^-?\d{1,3}(,\d{3})*(\.\d{1,2})?$|^-?\d+(\.\d{1,2})?$/;
+
 /** Amounts travel as display strings ("12,500.00"); sums are done in sen to avoid float error. */
 export function amountToSen(amount: string): bigint | null {
   const match = /^(-?)([\d,]+)(?:\.(\d{1,2}))?$/.exec(amount.trim());

@@ -1,18 +1,24 @@
 import type { SystemId } from './systems.js';
 
 /**
- * How RoamSign finds, on a legacy screen, the approve buttons, the officer and the document.
- * One format for the widget's loader and the extension's content script.
+ * How RoamSign finds, on one legacy screen, the approve controls, the officer and the document.
+ * One format for the widget (from the server or its data-* attributes), the extension (defaults,
+ * options page, managed policy) and the server's registry; validated by
+ * shared/schemas/systemRules.ts.
  */
-export interface SiteRule {
-  /** URL match patterns of the system's screens (used by the extension). */
+export interface ScreenRule {
+  /** URL match patterns of the screen (shared/matchPattern.ts). */
   matches: string[];
-  /** CSS selector of the approve buttons (Sah / Peraku / Lulus …). */
+  /** CSS selector of the approve controls (Sah / Peraku / Lulus buttons, links, image buttons). */
   buttons: string;
-  /** CSS selector of the element whose text or value holds the officer's MyKad number. */
+  /** CSS selector of the element holding the officer's MyKad number (looked up in the container, then the page, then its other frames). */
   officer: string;
-  /** Document fields: the canonical field name -> CSS selector (input value or element text). */
+  /** CSS selector of the area the document is read from, closest to the clicked control; default: its form, else its row, fieldset or section. */
+  container?: string;
+  /** The signed fields: canonical name -> CSS selector inside the container (input value, else element text). */
   fields: Record<string, string>;
+  /** What the dialog calls each field (the screen's own label); the name when absent. */
+  labels?: Record<string, string>;
   /** Which field is the document number, the amount and the payee. */
   idField: string;
   amountField?: string;
@@ -21,55 +27,13 @@ export interface SiteRule {
   title?: string;
 }
 
-export const DEFAULT_SITE_RULES: Record<SystemId, SiteRule> = {
-  igfmas: {
-    matches: ['https://igfmas.anm.gov.my/*', '*://*/demo/igfmas*'],
-    buttons: '#btnPeraku1, #btnPeraku2, #btnSah',
-    officer: '#idPengguna',
-    fields: {
-      noDokumen: '#noDokumen',
-      tarikhDokumen: '#tarikhDokumen',
-      vendor: '#vendor',
-      amaun: '#amaun',
-      pusatKos: '#pusatKos',
-      keterangan: '#keterangan',
-    },
-    idField: 'noDokumen',
-    amountField: 'amaun',
-    payeeField: 'vendor',
-    title: 'Dokumen STH',
-  },
-  eperolehan: {
-    matches: ['https://www.eperolehan.gov.my/*', '*://*/demo/eperolehan*'],
-    buttons: '#btnPerakui, #btnSahkan, #btnLulus',
-    officer: '#idPengguna',
-    fields: {
-      noPesanan: '#lblNoPesanan',
-      tarikh: '#lblTarikh',
-      tajuk: '#lblTajuk',
-      pembekal: '#lblPembekal',
-      jumlah: '#lblJumlah',
-    },
-    idField: 'noPesanan',
-    amountField: 'jumlah',
-    payeeField: 'pembekal',
-    title: 'Pesanan Kerajaan',
-  },
-  speks: {
-    matches: ['https://speks.anm.gov.my/*', '*://*/demo/speks*'],
-    buttons: '#btnSemak, #btnLulus',
-    officer: '#idPengguna',
-    fields: {
-      noBaucer: '#noBaucer',
-      jenisBaucer: '#jenisBaucer',
-      tarikhBaucer: '#tarikhBaucer',
-      penerima: '#penerima',
-      amaun: '#amaun',
-      keterangan: '#keterangan',
-    },
-    idField: 'noBaucer',
-    amountField: 'amaun',
-    payeeField: 'penerima',
-    title: 'Baucer',
-  },
-};
+/** A legacy system: its names, the browser origins that may ask for its signatures, and its screens. */
+export interface SystemDefinition {
+  id: SystemId;
+  names: { ms: string; en: string };
+  allowedOrigins: string[];
+  screens: ScreenRule[];
+}
+
+/** The rule's fields that name other fields. */
+export const FIELD_REFERENCES = ['idField', 'amountField', 'payeeField'] as const;

@@ -1,24 +1,49 @@
-import type { ErrorCode } from './errors.js';
+import type { ClientErrorCode, ErrorCode } from './errors.js';
 import type { DocumentSummary, DocumentSignature } from './schemas/signingRequest.js';
+import type { ScreenRule } from './siteRules.js';
 import type { SystemId } from './systems.js';
 
-/** Codes a widget promise can reject with: the API's, plus what only the dialog knows. */
-export type WidgetErrorCode = ErrorCode | 'cancelled' | 'unreachable' | 'medium_token';
+/** Codes a widget promise can reject with: the API's, plus what only the client knows. */
+export type WidgetErrorCode = ErrorCode | ClientErrorCode;
 
+/** A document to sign with its digest already made (RoamSign.sign(), batches). */
 export interface SignDocument {
   id: string;
   digest: string;
   summary?: DocumentSummary;
 }
 
+/**
+ * A document as the page read it from the clicked control's container. The page only supplies
+ * these fields: the dialog shows every one and hashes exactly them (DESIGN.md "What you see is
+ * what you sign").
+ */
+export interface PageDocument {
+  fields: Record<string, string>;
+  labels?: Record<string, string>;
+  idField: string;
+  amountField?: string;
+  payeeField?: string;
+  title?: string;
+}
+
+/** Why nothing can be signed for a click: the dialog says it, and nothing is posted. */
+export type ReadProblem = Extract<ClientErrorCode, 'no_officer' | 'no_document' | 'ambiguous_document' | 'field_missing' | 'unsupported_request'>;
+
+/** What the dialog is asked to do. */
+export type JobInput =
+  | { kind: 'page'; nric: string; document: PageDocument }
+  | { kind: 'digests'; nric: string; documents: SignDocument[] }
+  | { kind: 'refused'; problem: ReadProblem; detail?: string };
+
 /** Page (loader) -> frame. */
 export type LoaderMessage =
-  | { type: 'roamsign:sign'; ticket: number; nric: string; system: SystemId; documents: SignDocument[]; mode: 'button' | 'api' }
-  | { type: 'roamsign:ping' };
+  | { type: 'roamsign:sign'; ticket: number; system: SystemId; job: JobInput }
+  | { type: 'roamsign:ping'; url: string };
 
 /** Frame -> page (loader). */
 export type FrameMessage =
-  | { type: 'roamsign:ready' }
+  | { type: 'roamsign:ready'; screens?: ScreenRule[] }
   | { type: 'roamsign:open'; ticket: number }
   | { type: 'roamsign:token'; ticket: number }
   | { type: 'roamsign:signed'; ticket: number; requestId: string; signatures: DocumentSignature[] }
@@ -33,3 +58,12 @@ export function isFrameMessage(data: unknown): data is FrameMessage {
 
 /** Header through which our own frame (or the extension) reports the embedding page's origin. */
 export const PAGE_ORIGIN_HEADER = 'X-RoamSign-Page-Origin';
+
+/** The form fields a signature adds to the legacy post (hidden inputs, or body fields of fetch/XHR). */
+export function signatureFields(result: { requestId: string; signatures: DocumentSignature[] }): [string, string][] {
+  const out: [string, string][] = [['roamsign_request_id', result.requestId]];
+  for (const s of result.signatures) {
+    out.push(['roamsign_document_id', s.documentId], ['roamsign_signature', s.signature], ['roamsign_certificate_serial', s.certificateSerial]);
+  }
+  return out;
+}

@@ -1,23 +1,24 @@
-import { DEFAULT_SITE_RULES, type SiteRule } from '../shared/siteRules.js';
-import { SYSTEMS, type SystemId } from '../shared/systems.js';
-import { isFrameMessage, type FrameMessage, type LoaderMessage, type SignDocument, type WidgetErrorCode } from '../shared/widgetProtocol.js';
-import { addHiddenInputs, interceptApprove, type SignResult } from './intercept.js';
-import { readDocument, readOfficer } from './pageDocument.js';
+import type { DocumentSignature } from '../shared/schemas/signingRequest.js';
+import type { ScreenRule } from '../shared/siteRules.js';
+import { signatureFields, type FrameMessage, type JobInput, type LoaderMessage, type SignDocument, type WidgetErrorCode } from '../shared/widgetProtocol.js';
+import type { PageHelpers } from './page.js';
+import { canCarry } from './requestBody.js';
+import { guardSubmissions } from './submitGuard.js';
 
-// The only RoamSign code that runs in the legacy page: it finds the approve buttons, stops their
-// click, and hands the document to the signing dialog in RoamSign's own iframe (the PIN never
-// touches this page). Framework-free and small: it loads on every approve screen.
+// The only RoamSign code every approve screen runs. It holds an approval's submission, has the
+// clicked document's fields read (page.js, loaded beside the frame) and hands them to the dialog in
+// RoamSign's own iframe, which shows them, hashes exactly them and takes PIN + OTP (the page never
+// sees either). Screen rules come from the server through the frame; data-* attributes and
+// RoamSign.configure() set or override them. Framework-free and small.
 
-class RoamSignWidgetError extends Error {
-  constructor(readonly code: WidgetErrorCode, message: string) {
-    super(message);
-    this.name = 'RoamSignError';
-  }
-}
+type SignResult = { requestId: string; signatures: DocumentSignature[] };
+
+type RoamSignWidgetError = Error & { code: WidgetErrorCode };
+/** What RoamSign.sign() rejects with: an Error named RoamSignError with an error code. */
+const fault = (code: WidgetErrorCode, message = 'RoamSign'): RoamSignWidgetError => Object.assign(new Error(message), { name: 'RoamSignError', code });
 
 const READY_TIMEOUT_MS = 5000;
-
-type Pending = { resolve(value: SignResult | 'token'): void; reject(error: RoamSignWidgetError): void };
+const ANSWER_TIMEOUT_MS = 20_000;
 
 (() => {
   const w = window as unknown as { RoamSign?: unknown };
@@ -25,125 +26,165 @@ type Pending = { resolve(value: SignResult | 'token'): void; reject(error: RoamS
   if (w.RoamSign || !script) return; // one loader per page, however many tags
   const server = new URL(script.src).origin;
   const data = script.dataset;
-  const system = (SYSTEMS as readonly string[]).includes(data.system ?? '') ? (data.system as SystemId) : 'igfmas';
-  const lang = (data.lang ?? document.documentElement.lang).slice(0, 2) === 'en' ? 'en' : 'ms';
-  let rule: SiteRule = { ...DEFAULT_SITE_RULES[system] };
-  if (data.buttons) rule.buttons = data.buttons;
-  if (data.officer) rule.officer = data.officer;
-  if (data.fields) rule.fields = JSON.parse(data.fields) as Record<string, string>;
-  if (data.idField) rule.idField = data.idField;
+  const en = (data.lang ?? document.documentElement.lang).slice(0, 2) === 'en';
+  const system = data.system ?? '';
+  const err = (m: string) => console.error(m);
+  if (!/^[a-z][a-z0-9-]{1,31}$/.test(system)) err('RoamSign: data-system: not a system id');
+
+  let values: Record<string, unknown> = { ...data };
+  let helpers: PageHelpers | null = null;
+  let screens: ScreenRule[] = [];
+  let local: Partial<ScreenRule> = {};
+  const rules = () => [{ ...screens[0], ...local } as ScreenRule, ...screens];
 
   const frame = document.createElement('iframe');
-  frame.src = `${server}/widget/frame?system=${system}&lang=${lang}`;
-  frame.title = lang === 'en' ? 'RoamSign signing' : 'Tandatangan RoamSign';
-  frame.setAttribute('allow', 'otp-credentials');
+  frame.src = `${server}/widget/frame?system=${system}&lang=${en ? 'en' : 'ms'}`;
+  frame.title = en ? 'RoamSign signing' : 'Tandatangan RoamSign';
+  frame.allow = 'otp-credentials';
   frame.style.cssText = 'position:fixed;inset:0;width:100%;height:100%;border:0;margin:0;padding:0;z-index:2147483647;background:transparent;display:none';
 
-  let ready: Promise<void> | null = null;
-  let markReady: () => void = () => undefined;
+  let ready: Promise<unknown> | null = null;
+  let known = false;
+  let framed = () => undefined as void;
+  let fail: ((e: RoamSignWidgetError) => void) | null = null;
   let ticket = 0;
-  const pending = new Map<number, Pending>();
-  let busy = false;
-  let returnFocus: HTMLElement | null = null;
+  const pending = new Map<number, [(v: SignResult | 'token') => void, (e: RoamSignWidgetError) => void, ReturnType<typeof setTimeout>?]>();
+  let returnFocus: Element | null = null;
 
-  /** The frame is prepared at load so the dialog is ready at the first click; re-prepared after an error. */
-  function prepare(): Promise<void> {
-    if (ready) return ready;
-    ready = new Promise<void>((resolve, reject) => {
-      // No answer from the frame (server down, or this page may not frame it): give up, allow a retry.
-      const timer = setTimeout(() => {
-        ready = null;
-        frame.remove();
-        reject(new RoamSignWidgetError('unreachable', 'RoamSign'));
-      }, READY_TIMEOUT_MS);
-      markReady = () => {
+  /** The frame and the page helpers are prepared at load (ready at the first click), and again after a failure. */
+  function prepare() {
+    return (ready ??= new Promise<void>((resolve, reject) => {
+      // No answer (server down, or this page may not frame it): give up, and allow a retry.
+      const timer = setTimeout(() => fail?.(fault('unreachable')), READY_TIMEOUT_MS);
+      fail = (e) => {
         clearTimeout(timer);
-        resolve();
+        ready = fail = null;
+        known = false;
+        frame.remove();
+        reject(e);
       };
-      frame.onload = () => frame.contentWindow?.postMessage({ type: 'roamsign:ping' } satisfies LoaderMessage, server);
-      (document.body ?? document.documentElement).appendChild(frame);
-    });
-    return ready;
+      framed = () => helpers && known && (clearTimeout(timer), (fail = null), resolve());
+      const page = document.createElement('script');
+      page.src = `${server}/widget/page.js`;
+      page.addEventListener('roamsign:helpers', (e) => {
+        helpers = (e as CustomEvent<PageHelpers>).detail;
+        helpers.listenForDim(window);
+        configure({});
+        framed();
+      });
+      page.onerror = () => fail?.(fault('unreachable'));
+      frame.onload = () => frame.contentWindow?.postMessage({ type: 'roamsign:ping', url: location.href } satisfies LoaderMessage, server);
+      const parent = document.body ?? document.documentElement;
+      parent.append(page, frame);
+    }));
   }
+
+  function configure(more: Record<string, unknown>) {
+    values = { ...values, ...more };
+    if (helpers) local = helpers.ruleFromAttributes(values, document, err);
+  }
+
+  // The page's Content-Security-Policy may block the frame: say so at once, and what to allow.
+  document.addEventListener('securitypolicyviolation', (e) => {
+    if (!e.blockedURI.startsWith(server)) return;
+    err(`RoamSign: Content-Security-Policy ${e.effectiveDirective} blocks ${e.blockedURI} (see ${server}/widget/csp)`);
+    emit('error', { code: 'blocked', message: e.effectiveDirective });
+    fail?.(fault('blocked', e.effectiveDirective));
+  });
 
   function show(visible: boolean) {
     frame.style.display = visible ? 'block' : 'none';
+    helpers?.dimTab(window, visible);
     if (visible) {
-      returnFocus = document.activeElement as HTMLElement | null;
+      returnFocus = document.activeElement;
       frame.focus();
-    } else {
-      returnFocus?.focus();
-    }
+    } else (returnFocus as HTMLElement | null)?.focus?.();
   }
 
-  function emit(name: 'signed' | 'cancelled' | 'error', detail: unknown) {
-    document.dispatchEvent(new CustomEvent(`roamsign:${name}`, { detail, bubbles: true }));
+  function emit(name: string, detail: unknown) {
+    document.dispatchEvent(new CustomEvent(`roamsign:${name}`, { detail }));
   }
 
   window.addEventListener('message', (event) => {
-    if (event.origin !== server || event.source !== frame.contentWindow || !isFrameMessage(event.data)) return;
     const m = event.data as FrameMessage;
-    if (m.type === 'roamsign:ready') return markReady();
+    if (event.origin !== server || event.source !== frame.contentWindow || !m?.type) return;
+    if (m.type === 'roamsign:ready') {
+      screens = m.screens ?? [];
+      known = true;
+      return framed();
+    }
     const job = pending.get(m.ticket);
     if (!job) return;
+    clearTimeout(job[2]);
     if (m.type === 'roamsign:open') return show(true);
     pending.delete(m.ticket);
     show(false);
-    if (m.type === 'roamsign:token') job.resolve('token');
-    else if (m.type === 'roamsign:signed') job.resolve({ requestId: m.requestId, signatures: m.signatures });
-    else if (m.type === 'roamsign:cancelled') job.reject(new RoamSignWidgetError('cancelled', 'cancelled'));
-    else job.reject(new RoamSignWidgetError(m.code, m.message));
+    if (m.type === 'roamsign:token') job[0]('token');
+    else if (m.type === 'roamsign:signed') job[0]({ requestId: m.requestId, signatures: m.signatures });
+    else job[1](m.type === 'roamsign:cancelled' ? fault('cancelled', 'cancelled') : fault(m.code, m.message));
   });
 
-  async function request(nric: string, documents: SignDocument[], mode: 'button' | 'api', forSystem: SystemId = system): Promise<SignResult | 'token'> {
+  async function request(job: JobInput, forSystem = system): Promise<SignResult | 'token'> {
     await prepare();
     const id = ++ticket;
     return new Promise((resolve, reject) => {
-      pending.set(id, { resolve, reject });
-      frame.contentWindow!.postMessage({ type: 'roamsign:sign', ticket: id, nric, system: forSystem, documents, mode } satisfies LoaderMessage, server);
+      // The frame answers at once (open, token or error): silence means it is gone.
+      pending.set(id, [resolve, reject, setTimeout(() => pending.delete(id) && reject(fault('timeout')), ANSWER_TIMEOUT_MS)]);
+      frame.contentWindow!.postMessage({ type: 'roamsign:sign', ticket: id, system: forSystem, job } satisfies LoaderMessage, server);
     });
   }
 
-  async function onApprove(button: HTMLElement) {
-    const nric = readOfficer(document, rule);
-    if (!nric) return replay(button); // no officer on this screen: the legacy (token) flow decides
-    busy = true;
-    try {
-      const result = await request(nric, [await readDocument(document, rule)], 'button');
-      if (result === 'token') return replay(button);
-      addHiddenInputs(button, result);
-      emit('signed', result);
-      replay(button);
-    } catch (error) {
-      const e = error as RoamSignWidgetError;
-      emit(e.code === 'cancelled' ? 'cancelled' : 'error', { code: e.code, message: e.message });
-      button.focus();
-    } finally {
-      busy = false;
-    }
+  /** Fails closed and visibly: what the dialog could not say is said in the page. */
+  function failed(e: RoamSignWidgetError, control: Element | null) {
+    emit(e.code === 'cancelled' ? 'cancelled' : 'error', { code: e.code, message: e.message });
+    if (!['unreachable', 'blocked', 'timeout', 'script_error'].includes(e.code)) return;
+    const text = en
+      ? `nothing was signed or sent (${e.code}): RoamSign cannot be reached or is blocked here. Try again, or call the ICT help desk.`
+      : `tiada apa-apa ditandatangani atau dihantar (${e.code}): RoamSign tidak dapat dihubungi atau disekat di halaman ini. Cuba lagi, atau hubungi meja bantuan ICT.`;
+    helpers ? helpers.showNotice(document, text, en ? 'Close' : 'Tutup', control) : alert(`RoamSign: ${text}`);
   }
 
-  const { replay } = interceptApprove(window, () => rule.buttons, (button) => {
-    if (!busy) void onApprove(button);
+  let busy = false;
+  guardSubmissions(window, {
+    // Until the rules are known, every submission waits for them.
+    claims: (control, form) => (known && helpers ? !!helpers.findApproval(rules(), control, form) : !!(control || form)),
+    async sign(control, form, carry) {
+      if (busy) return 'stop';
+      busy = true;
+      try {
+        await prepare();
+        const found = helpers!.findApproval(rules(), control, form);
+        if (!found) return 'pass';
+        const result = await request(carry ? helpers!.readJob(found.control, found.screen) : { kind: 'refused', problem: 'unsupported_request' });
+        if (result === 'token') return 'pass';
+        emit('signed', result);
+        return signatureFields(result);
+      } catch (e) {
+        failed((e as RoamSignWidgetError).code ? (e as RoamSignWidgetError) : fault('script_error', String(e)), control);
+        return 'stop';
+      } finally {
+        busy = false;
+      }
+    },
+    canCarry,
+    withFields: (body, extra) => helpers!.withFields(body, extra),
   });
 
   w.RoamSign = {
     /** WebAuthn-style: the page asks, the officer proves, signatures come back. */
-    async sign(options: { nric: string; system?: SystemId; documents: SignDocument[] }): Promise<SignResult> {
-      const result = await request(options.nric.replace(/\D/g, ''), options.documents, 'api', options.system).catch((e: RoamSignWidgetError) => {
+    async sign(options: { nric: string; system?: string; documents: SignDocument[] }): Promise<SignResult> {
+      const result = await request({ kind: 'digests', nric: options.nric.replace(/\D/g, ''), documents: options.documents }, options.system).catch((e: RoamSignWidgetError) => {
         emit(e.code === 'cancelled' ? 'cancelled' : 'error', { code: e.code, message: e.message });
         throw e;
       });
-      if (result === 'token') throw new RoamSignWidgetError('medium_token', 'medium_token');
+      if (result === 'token') throw fault('medium_token', 'medium_token');
       emit('signed', result);
       return result;
     },
-    /** Overrides the site rule (button, officer and field selectors). */
-    configure(overrides: Partial<SiteRule>) {
-      rule = { ...rule, ...overrides };
-    },
+    /** Sets rule values as the data-* attributes do: buttons, officer, container, fields, labels, idField, amountField, payeeField, title. */
+    configure,
   };
 
-  if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', () => void prepare());
-  else void prepare();
+  if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', () => void prepare().catch(() => undefined));
+  else void prepare().catch(() => undefined);
 })();

@@ -4,12 +4,14 @@ import { defineBackground } from 'wxt/utils/define-background';
 import { createWorker, type Sender } from '../lib/background/worker.js';
 import type { HistoryEntry, Request } from '../lib/messages.js';
 import { loadSettings } from '../lib/settings.js';
+import { usableSettings } from '../lib/settingsSchema.js';
 
 export default defineBackground(() => {
   const handle = createWorker({
     extensionId: browser.runtime.id,
     dialogUrl: extensionUrl('/dialog.html'),
-    settings: () => loadSettings(browser.storage),
+    dialogUrlFixed: new URL('/dialog.html', location.origin).href,
+    settings: () => loadSettings(browser.storage, usableSettings),
     fetch: (input, init) => fetch(input, init),
     sendToTab: (tabId, frameId, message) => browser.tabs.sendMessage(tabId, message, { frameId }),
     history: {

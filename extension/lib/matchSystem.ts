@@ -1,17 +1,11 @@
-import { MatchPattern } from '@webext-core/match-patterns';
-import { SYSTEMS, type SystemId } from '../../shared/systems.js';
-import type { Settings } from './settings.js';
+import { matchesAny } from '../../shared/matchPattern.js';
+import type { ScreenRule, SystemDefinition } from '../../shared/siteRules.js';
 
-/** The system whose rule matches this URL, if any: pages no rule matches are never touched. */
-export function matchSystem(rules: Settings['rules'], url: string): SystemId | null {
-  for (const system of SYSTEMS) {
-    for (const pattern of rules[system].matches) {
-      try {
-        if (new MatchPattern(pattern).includes(url)) return system;
-      } catch {
-        // An invalid pattern matches nothing.
-      }
-    }
+/** The first system with screens whose URL patterns match this page, and those screens; pages no rule matches are never touched. */
+export function matchSystem(systems: readonly SystemDefinition[], url: string): { system: SystemDefinition; screens: ScreenRule[] } | null {
+  for (const system of systems) {
+    const screens = system.screens.filter((s) => matchesAny(s.matches, url));
+    if (screens.length) return { system, screens };
   }
   return null;
 }

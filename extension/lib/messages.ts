@@ -1,20 +1,29 @@
 import type { DialogOutcome } from '../../widget/dialog/App.js';
-import type { SignDocument, WidgetErrorCode } from '../../shared/widgetProtocol.js';
+import type { JobInput, SignDocument, WidgetErrorCode } from '../../shared/widgetProtocol.js';
 import type { SystemId } from '../../shared/systems.js';
 
 // Every message between content script, dialog, popup and worker: a typed name, an answer (the
 // acknowledgement) and a timeout; failures carry the API's error codes (web-eid's protocol shape).
 
 export type Request =
-  | { type: 'rs:start'; system: SystemId; nric: string; documents: SignDocument[] }
+  | { type: 'rs:start'; system: SystemId; job: JobInput }
   | { type: 'rs:job'; jobId: string }
-  | { type: 'rs:api'; jobId: string; op: 'create' | 'resend' | 'complete' | 'cancel'; requestId?: string; pin?: string; otp?: string }
+  | { type: 'rs:api'; jobId: string; op: 'create' | 'resend' | 'complete' | 'cancel'; requestId?: string; pin?: string; otp?: string; documents?: SignDocument[] }
   | { type: 'rs:done'; jobId: string; outcome: DialogOutcome }
   | { type: 'rs:health'; serverUrl?: string }
+  | { type: 'rs:settings' }
   | { type: 'rs:history' };
 
 /** Worker -> content script (tab) and popup -> content script. */
-export type TabMessage = { type: 'rs:outcome'; jobId: string; outcome: DialogOutcome } | { type: 'rs:officer' };
+export type TabMessage = { type: 'rs:outcome'; jobId: string; outcome: DialogOutcome } | { type: 'rs:opened'; jobId: string } | { type: 'rs:officer' };
+
+/** What the dialog page learns of its job. */
+export interface JobView {
+  system: SystemId;
+  input: JobInput;
+  pageOrigin: string;
+  lang: 'ms' | 'en';
+}
 
 export type Reply<T> = { ok: true; value: T } | { ok: false; code: WidgetErrorCode; message: string; details?: Record<string, unknown> };
 

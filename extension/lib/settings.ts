@@ -1,15 +1,16 @@
-import { DEFAULT_SITE_RULES, type SiteRule } from '../../shared/siteRules.js';
-import { SYSTEMS, type SystemId } from '../../shared/systems.js';
+import { BUILT_IN_SYSTEMS } from '../../shared/builtInSystems.js';
+import type { SystemDefinition } from '../../shared/siteRules.js';
 
 /** What IT or the officer can set. Managed (enterprise policy) values win over local ones. */
 export interface Settings {
   serverUrl: string;
   lang: 'ms' | 'en';
-  rules: Record<SystemId, SiteRule>;
+  /** Every system this browser signs for, with its screen rules: policy's, then the officer's, then the built-in ones. */
+  systems: SystemDefinition[];
 }
 
 export type SettingKey = keyof Settings;
-export type PartialSettings = Partial<Omit<Settings, 'rules'>> & { rules?: Partial<Record<SystemId, Partial<SiteRule>>> };
+export type PartialSettings = Partial<Settings>;
 
 export interface EffectiveSettings {
   settings: Settings;
@@ -20,27 +21,24 @@ export interface EffectiveSettings {
 export const DEFAULT_SETTINGS: Settings = {
   serverUrl: 'http://localhost:8787',
   lang: 'ms',
-  rules: DEFAULT_SITE_RULES,
+  systems: BUILT_IN_SYSTEMS,
 };
 
-function mergeRules(base: Settings['rules'], over: PartialSettings['rules']): Settings['rules'] {
-  const out = { ...base };
-  for (const system of SYSTEMS) {
-    const o = over?.[system];
-    if (o && typeof o === 'object') out[system] = { ...out[system], ...o };
-  }
+/** By system id: a system given again replaces the earlier one whole (all its screens); new ones come first. */
+function mergeSystems(...lists: (SystemDefinition[] | undefined)[]): SystemDefinition[] {
+  const out: SystemDefinition[] = [];
+  for (const list of lists) for (const system of Array.isArray(list) ? list : []) if (!out.some((s) => s.id === system.id)) out.push(system);
   return out;
 }
 
 /** defaults < local (options page) < managed (policy). */
 export function mergeSettings(local: PartialSettings, managed: PartialSettings): EffectiveSettings {
   const settings: Settings = {
-    serverUrl: managed.serverUrl ?? local.serverUrl ?? DEFAULT_SETTINGS.serverUrl,
+    serverUrl: (managed.serverUrl ?? local.serverUrl ?? DEFAULT_SETTINGS.serverUrl).replace(/\/+$/, ''),
     lang: managed.lang ?? local.lang ?? DEFAULT_SETTINGS.lang,
-    rules: mergeRules(mergeRules(DEFAULT_SETTINGS.rules, local.rules), managed.rules),
+    systems: mergeSystems(managed.systems, local.systems, DEFAULT_SETTINGS.systems),
   };
-  settings.serverUrl = settings.serverUrl.replace(/\/+$/, '');
-  const locked = (['serverUrl', 'lang', 'rules'] as const).filter((key) => managed[key] !== undefined);
+  const locked = (['serverUrl', 'lang', 'systems'] as const).filter((key) => managed[key] !== undefined);
   return { settings, locked };
 }
 
@@ -52,9 +50,13 @@ export interface SettingsStorage {
 
 export const LOCAL_KEY = 'settings';
 
-export async function loadSettings(storage: SettingsStorage): Promise<EffectiveSettings> {
-  const local = ((await storage.local.get(LOCAL_KEY))[LOCAL_KEY] ?? {}) as PartialSettings;
+/**
+ * Reads both areas; values that fail validation are dropped (policy cannot be refused on save, so
+ * a bad managed value is ignored here and the options page shows why).
+ */
+export async function loadSettings(storage: SettingsStorage, validate: (input: unknown) => PartialSettings = (v) => v as PartialSettings): Promise<EffectiveSettings> {
+  const local = validate((await storage.local.get(LOCAL_KEY))[LOCAL_KEY] ?? {});
   // No managed storage (no policy, or a browser without it) is the normal case.
-  const managed = ((await storage.managed?.get(null).catch(() => ({}))) ?? {}) as PartialSettings;
+  const managed = validate((await storage.managed?.get(null).catch(() => ({}))) ?? {});
   return mergeSettings(local, managed);
 }

@@ -1,19 +1,9 @@
 import { z } from 'zod';
-import { SYSTEMS } from '../../shared/systems.js';
+import { systemListSchema } from '../../shared/schemas/systemRules.js';
 import type { PartialSettings } from './settings.js';
 
-const selector = z.string().trim().min(1).max(500);
-
-const ruleSchema = z.strictObject({
-  matches: z.array(z.string().regex(/^(\*|https?|<all_urls>)/, 'a match pattern like https://host/*')).min(1).optional(),
-  buttons: selector.optional(),
-  officer: selector.optional(),
-  fields: z.record(z.string().regex(/^\w+$/), selector).optional(),
-  idField: z.string().optional(),
-  amountField: z.string().optional(),
-  payeeField: z.string().optional(),
-  title: z.string().max(100).optional(),
-});
+// The settings the options page saves and a managed policy pushes, validated with the shared
+// system schema (the same the server uses for its registry).
 
 export const settingsSchema = z.strictObject({
   serverUrl: z
@@ -23,12 +13,22 @@ export const settingsSchema = z.strictObject({
     .refine((u) => /^https?:\/\//.test(u), 'http(s) only')
     .optional(),
   lang: z.enum(['ms', 'en']).optional(),
-  rules: z.partialRecord(z.enum(SYSTEMS), ruleSchema).optional(),
+  systems: systemListSchema.optional(),
 });
 
-/** Validates what the options page is about to save; the messages name the failing field. */
+/** Validates settings; the messages name the failing field ("systems.0.screens.1.matches.0: …"). */
 export function validateSettings(input: unknown): { ok: true; value: PartialSettings } | { ok: false; errors: string[] } {
   const result = settingsSchema.safeParse(input);
   if (result.success) return { ok: true, value: result.data as PartialSettings };
   return { ok: false, errors: result.error.issues.map((i) => `${i.path.join('.') || 'settings'}: ${i.message}`) };
+}
+
+/** What can be used of stored or managed settings: each valid key (a bad key is dropped, not the rest). */
+export function usableSettings(input: unknown): PartialSettings {
+  if (!input || typeof input !== 'object') return {};
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(input)) {
+    if (validateSettings({ [key]: value }).ok) out[key] = (validateSettings({ [key]: value }) as { value: Record<string, unknown> }).value[key];
+  }
+  return out as PartialSettings;
 }

@@ -1,7 +1,7 @@
 import crypto from 'node:crypto';
 import { eq } from 'drizzle-orm';
 import { batchTotal } from '../../shared/money.js';
-import { SYSTEM_NAMES, type SystemId } from '../../shared/systems.js';
+import { systemName } from '../../shared/systems.js';
 import type { Db } from '../db/database.js';
 import type { PushChannel } from '../notify/outbox.js';
 import { activeDeviceOf, type DeviceEvents } from './devices.js';
@@ -97,7 +97,7 @@ export function createPushHub(options: { db: Db; now: () => number; ackTimeoutMs
       otp: otpFromText(message.text),
       verificationCode: row?.verificationCode ?? null,
       system: row?.system ?? null,
-      systemName: row ? (SYSTEM_NAMES[row.system as SystemId] ?? row.system) : null,
+      systemName: row ? systemName(row.system) : null,
       documents,
       total,
       expiresAt: row ? new Date(row.otpExpiresAt).toISOString() : null,

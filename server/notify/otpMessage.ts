@@ -1,6 +1,6 @@
 import { t, type Lang } from '../../shared/i18n/index.js';
 import { batchTotal } from '../../shared/money.js';
-import { SYSTEM_NAMES, type SystemId } from '../../shared/systems.js';
+import { systemName, type SystemId } from '../../shared/systems.js';
 import type { StoredDocument } from '../db/schema.js';
 
 export interface OtpMessageInput {
@@ -18,7 +18,7 @@ const LISTED_DOCUMENTS = 5;
 /** The OTP message names what is being signed, so the code cannot be mistaken for another's (DESIGN.md step 7). */
 export function composeOtpMessage(input: OtpMessageInput): { subject: string; text: string } {
   const { lang, documents } = input;
-  const lines = [t(lang, 'otp.intro', { system: SYSTEM_NAMES[input.system] })];
+  const lines = [t(lang, 'otp.intro', { system: systemName(input.system) })];
   if (documents.length > 1) {
     const total = batchTotal(documents.map((d) => d.summary));
     lines.push(t(lang, 'otp.batch', { count: documents.length, total: total ?? '-' }));

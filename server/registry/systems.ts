@@ -42,3 +42,13 @@ export async function allOriginsFor(db: Db, system: SystemId, extra: string[]): 
   const [row] = await db.orm.select({ allowed: systems.allowedOrigins }).from(systems).where(eq(systems.id, system));
   return [...new Set([...(row?.allowed ?? []), ...extra])];
 }
+
+/**
+ * Whether the registry holds this system. System ids are validated strings (systems are data), so
+ * a well-formed id nobody registered is refused before anything refers to it.
+ */
+export async function isRegisteredSystem(db: Db, id: string): Promise<boolean> {
+  const { systems } = db.t;
+  const [row] = await db.orm.select({ id: systems.id }).from(systems).where(eq(systems.id, id));
+  return row !== undefined;
+}

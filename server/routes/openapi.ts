@@ -122,6 +122,12 @@ export function buildOpenApi(publicUrl: string) {
       '/ca.pem': { get: { summary: 'CA certificate (PEM)', responses: { 200: { description: 'PEM' } } } },
       '/crl': { get: { summary: 'Current CRL (DER)', responses: { 200: { description: 'application/pkix-crl' } } } },
       '/crl.pem': { get: { summary: 'Current CRL (PEM, X509 CRL)', responses: { 200: { description: 'PEM' } } } },
+      '/widget/csp': {
+        get: {
+          summary: 'The Content-Security-Policy sources a page embedding the widget must allow (script-src and frame-src: this server)',
+          responses: { 200: { description: '{ origin, directives: { "script-src": [origin], "frame-src": [origin] }, example, scripts, frame }' } },
+        },
+      },
     },
   };
 }

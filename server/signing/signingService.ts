@@ -19,7 +19,7 @@ import type { StoredDocument } from '../db/schema.js';
 import { composeOtpMessage } from '../notify/otpMessage.js';
 import type { Outbox } from '../notify/outbox.js';
 import { generateOtp, hashOtp, OTP_LENGTH, OTP_MAX_ATTEMPTS, otpMatches } from '../otp/otp.js';
-import { allOriginsFor } from '../registry/systems.js';
+import { allOriginsFor, isRegisteredSystem } from '../registry/systems.js';
 import { findOfficer, latestCertificate, roamingReady, type Officer } from '../registry/officers.js';
 import type { Vault } from '../vault/vault.js';
 import { verificationCode } from './verificationCode.js';
@@ -256,6 +256,7 @@ export function createSigningService(deps: SigningServiceDeps) {
   return {
     /** Creates a signing request bound to officer, system, origin and documents, and sends its OTP. */
     async create(input: CreateSigningRequest, caller: Caller): Promise<CreatedSigningRequest> {
+      if (!(await isRegisteredSystem(db, input.system))) throw new RoamSignError('bad_request', { system: 'unknown system' });
       const officer = await findOfficer(db, input.nric);
       if (!officer) throw new RoamSignError('user_not_found');
       if (caller.origin !== null && !(await allowedOrigins(input.system)).includes(caller.origin)) {

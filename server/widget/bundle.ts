@@ -9,6 +9,8 @@ export interface WidgetAssets {
   loader: string;
   /** The Preact dialog that runs in the frame. */
   frame: string;
+  /** The loader's page-side helpers (document reading, request bodies, the tab's dim layer), loaded beside the frame. */
+  page: string;
 }
 
 async function bundle(entry: string): Promise<string> {
@@ -31,7 +33,7 @@ let cached: Promise<WidgetAssets> | undefined;
 
 /** Builds the widget bundles once per process (esbuild, in memory, well under a second). */
 export function widgetAssets(): Promise<WidgetAssets> {
-  cached ??= Promise.all([bundle('widget/loader.ts'), bundle('widget/dialog/main.tsx')]).then(([loader, frame]) => ({ loader, frame }));
+  cached ??= Promise.all([bundle('widget/loader.ts'), bundle('widget/dialog/main.tsx'), bundle('widget/page.ts')]).then(([loader, frame, page]) => ({ loader, frame, page }));
   cached.catch(() => {
     cached = undefined;
   });

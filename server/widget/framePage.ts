@@ -1,11 +1,20 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { ScreenRule } from '../../shared/siteRules.js';
 
 const DIALOG_CSS = fs.readFileSync(path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../widget/dialog/dialog.css'), 'utf8');
 
-/** The HTML shell of the signing dialog; its styles are inline so the frame needs one script request. */
-export function framePage(lang: 'ms' | 'en'): string {
+/** JSON inside a <script type="application/json"> block: nothing in it can end the block. */
+function jsonBlock(value: unknown): string {
+  return JSON.stringify(value).replace(/</g, '\\u003c').replace(/>/g, '\\u003e').replace(/&/g, '\\u0026');
+}
+
+/**
+ * The HTML shell of the signing dialog; its styles are inline so the frame needs one script
+ * request. It carries the system's screen rules, which the dialog hands to the page's loader.
+ */
+export function framePage(lang: 'ms' | 'en', screens: ScreenRule[]): string {
   return `<!doctype html>
 <html lang="${lang}">
 <head>
@@ -15,6 +24,7 @@ export function framePage(lang: 'ms' | 'en'): string {
 <style>
 ${DIALOG_CSS}
 </style>
+<script type="application/json" id="rs-screens">${jsonBlock(screens)}</script>
 <script src="/widget/frame.js" defer></script>
 </head>
 <body><div id="app"></div></body>

@@ -1,4 +1,4 @@
-import type { ErrorCode } from '../errors.js';
+import type { ClientErrorCode, ErrorCode } from '../errors.js';
 
 /** Bahasa Malaysia: the default language of every message. */
 export const ms = {
@@ -58,11 +58,26 @@ export const ms = {
   'widget.pinFormat': 'PIN mesti sekurang-kurangnya 6 digit.',
   'widget.otpFormat': 'Kod OTP mesti 6 digit.',
   'widget.noOfficer': 'ID pengguna tidak dijumpai pada skrin ini.',
+  'widget.refused': 'Tandatangan tidak dibuat',
+  'widget.nothingPosted': 'Tiada apa-apa dihantar.',
+  'widget.fields': 'Medan yang ditandatangani',
+  'widget.documentType': 'Jenis',
+  'client.cancelled': 'Tandatangan dibatalkan. Tiada apa-apa dihantar.',
+  'client.unreachable': 'Pelayan RoamSign tidak dapat dihubungi. Tiada apa-apa dihantar. Semak sambungan rangkaian dan cuba lagi; jika berterusan, hubungi meja bantuan ICT.',
+  'client.medium_token': 'Pegawai ini menandatangani dengan token.',
+  'client.blocked': 'Halaman ini menyekat tetingkap tandatangan RoamSign. Tiada apa-apa dihantar. Hubungi pentadbir sistem (Content-Security-Policy atau tetapan sambungan).',
+  'client.timeout': 'RoamSign tidak menjawab dalam masa yang ditetapkan. Tiada apa-apa dihantar. Cuba lagi.',
+  'client.script_error': 'Ralat semasa membaca dokumen. Tiada apa-apa dihantar. Muat semula halaman dan cuba lagi; jika berterusan, hubungi pentadbir sistem.',
+  'client.no_officer': 'ID pengguna (No. MyKad) tidak dijumpai pada skrin ini, jadi tandatangan tidak dapat dibuat. Log masuk semula dan cuba lagi, atau hubungi pentadbir sistem.',
+  'client.no_document': 'Nombor dokumen tidak dijumpai di bahagian yang diklik. Tandatangan tidak dibuat. Hubungi pentadbir sistem untuk menyemak peraturan skrin.',
+  'client.ambiguous_document': 'Bahagian yang diklik mengandungi lebih daripada satu dokumen. Tandatangan tidak dibuat. Hubungi pentadbir sistem untuk menetapkan "container" bagi skrin ini.',
+  'client.field_missing': 'Medan dokumen {detail} tidak dijumpai di bahagian yang diklik. Tandatangan tidak dibuat. Hubungi pentadbir sistem untuk menyemak peraturan skrin.',
+  'client.unsupported_request': 'Cara halaman ini menghantar kelulusan tidak dapat membawa tandatangan. Tiada apa-apa dihantar. Hubungi pentadbir sistem.',
 } as const;
 
 export type MessageKey = keyof typeof ms;
 export type Messages = Record<MessageKey, string>;
 
 // Compile-time proof that every error code has a message.
-const _everyErrorHasMessage: Record<`error.${ErrorCode}`, string> = ms;
+const _everyErrorHasMessage: Record<`error.${ErrorCode}` | `client.${ClientErrorCode}`, string> = ms;
 void _everyErrorHasMessage;

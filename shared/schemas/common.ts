@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { SYSTEMS } from '../systems.js';
+import { systemIdSchema } from './systemRules.js';
 
 /** MyKad number: 12 digits, dashes (900101-01-1234) accepted and removed. */
 export const nricSchema = z
@@ -7,7 +7,8 @@ export const nricSchema = z
   .regex(/^\d{6}-?\d{2}-?\d{4}$/, 'expected a 12-digit MyKad number')
   .transform((value) => value.replace(/-/g, ''));
 
-export const systemSchema = z.enum(SYSTEMS);
+/** A registered system's id (its existence is the registry's to check). */
+export const systemSchema = systemIdSchema;
 
 const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
 

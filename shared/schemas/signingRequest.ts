@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { AMOUNT_PATTERN } from '../money.js';
 import { nricSchema, sha256Base64Schema, systemSchema } from './common.js';
 
 /** Most documents one request (and one OTP) may sign: a batch (pukal). */
@@ -8,7 +9,7 @@ export const documentSummarySchema = z.strictObject({
   title: z.string().trim().min(1).max(200).optional(),
   amount: z
     .string()
-    .regex(/^-?\d{1,3}(,\d{3})*(\.\d{1,2})?$|^-?\d+(\.\d{1,2})?$/, 'expected an amount like 12,500.00')
+    .regex(AMOUNT_PATTERN, 'expected an amount like 12,500.00')
     .optional(),
   currency: z.string().regex(/^[A-Z]{3}$/, 'expected an ISO 4217 code like MYR').optional(),
   payee: z.string().trim().min(1).max(200).optional(),

@@ -1,4 +1,5 @@
 import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
 import path from 'node:path';
 import type { Browser, WebWorker } from 'puppeteer-core';
 import { EXTENSION_ID } from '../../extension/identity.js';
@@ -8,15 +9,36 @@ export { EXTENSION_ID };
 export const EXTENSION_ORIGIN = `chrome-extension://${EXTENSION_ID}`;
 export const EXTENSION_DIR = path.resolve('dist/extension/chrome-mv3');
 
-/** Builds the MV3 extension as `npm run build` does (WXT), so the tests load what users install. */
-export function buildExtension(): void {
-  const run = spawnSync(path.resolve('node_modules/.bin/wxt'), ['build'], { encoding: 'utf8' });
-  if (run.status !== 0) throw new Error(`wxt build failed:\n${run.stdout}\n${run.stderr}`);
+export const FIREFOX_EXTENSION_DIR = path.resolve('dist/extension/firefox-mv2');
+
+/**
+ * Builds the extension as `npm run build` does (WXT), so the tests load what users install. Test
+ * files run in parallel and WXT writes shared folders, so builds take turns (a lock directory).
+ */
+export async function buildExtension(target: 'chrome' | 'firefox' = 'chrome'): Promise<void> {
+  const lock = path.resolve('dist/.extension-build-lock');
+  fs.mkdirSync(path.dirname(lock), { recursive: true });
+  for (let i = 0; ; i++) {
+    try {
+      fs.mkdirSync(lock);
+      break;
+    } catch {
+      // A lock older than five minutes belongs to a run that died.
+      if (i > 3000 || Date.now() - (fs.statSync(lock, { throwIfNoEntry: false })?.mtimeMs ?? Date.now()) > 300_000) fs.rmSync(lock, { recursive: true, force: true });
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  }
+  try {
+    const run = spawnSync(path.resolve('node_modules/.bin/wxt'), ['build', '-b', target], { encoding: 'utf8' });
+    if (run.status !== 0) throw new Error(`wxt build failed:\n${run.stdout}\n${run.stderr}`);
+  } finally {
+    fs.rmSync(lock, { recursive: true, force: true });
+  }
 }
 
 /** Debian's Chromium with the built extension loaded unpacked. */
-export async function launchWithExtension(): Promise<Browser> {
-  return launchChromium([], { enableExtensions: [EXTENSION_DIR], pipe: true });
+export async function launchWithExtension(extraArgs: string[] = []): Promise<Browser> {
+  return launchChromium(extraArgs, { enableExtensions: [EXTENSION_DIR], pipe: true });
 }
 
 /** The extension's service worker, to read and write its storage as the options page would. */

@@ -16,12 +16,19 @@ export interface LiveServer extends TestServer {
  * at http://127.0.0.1:<port>, a different origin from the widget's http://localhost:<port>, as in
  * production; that origin is allowed for every system.
  */
-export async function startLiveServer(env: Record<string, string> = {}): Promise<LiveServer> {
+export async function startLiveServer(env: Record<string, string> = {}, options: { host?: string } = {}): Promise<LiveServer> {
   const port = await freePort();
-  const url = `http://localhost:${port}`;
+  // Another host name (mapped by the browser's --host-resolver-rules) puts RoamSign itself on plain http, not localhost.
+  const url = `http://${options.host ?? 'localhost'}:${port}`;
   const pageUrl = `http://127.0.0.1:${port}`;
   const server = await startTestServer(
-    { PORT: String(port), ROAMSIGN_PUBLIC_URL: url, ROAMSIGN_ALLOWED_ORIGINS: pageUrl, ROAMSIGN_OTP_RESEND_COOLDOWN_SECONDS: '5', ...env },
+    {
+      PORT: String(port),
+      ROAMSIGN_PUBLIC_URL: url,
+      ROAMSIGN_OTP_RESEND_COOLDOWN_SECONDS: '5',
+      ...env,
+      ROAMSIGN_ALLOWED_ORIGINS: [pageUrl, env.ROAMSIGN_ALLOWED_ORIGINS].filter(Boolean).join(','),
+    },
     { realClock: true },
   );
   const http: ServerType = serve({ fetch: server.app.fetch, port, hostname: '127.0.0.1' });

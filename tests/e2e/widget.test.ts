@@ -4,7 +4,7 @@ import { serve } from '@hono/node-server';
 import { Hono } from 'hono';
 import type { Browser, Page } from 'puppeteer-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { SystemId } from '../../shared/systems.js';
+import type { BuiltInSystemId } from '../../shared/systems.js';
 import { artifactPath, launchChromium } from './browser.js';
 import { completeSignature, DIALOG_FRAME, waitForWidget } from './kit.js';
 import { startLiveServer, type LiveServer } from './liveServer.js';
@@ -53,7 +53,7 @@ async function dialogVisible(p: Page): Promise<boolean> {
   }, DIALOG_FRAME);
 }
 
-describe.each(Object.keys(SCREENS) as SystemId[])('%s screen with the widget', (system) => {
+describe.each(Object.keys(SCREENS) as BuiltInSystemId[])('%s screen with the widget', (system) => {
   it('signs with PIN + OTP; the legacy handler gets a signature the server verifies for the document shown', async () => {
     const before = (await postedDocuments(server.url)).length;
     await open(`${SCREENS[system].path}?widget=1`);

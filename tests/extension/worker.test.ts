@@ -7,7 +7,12 @@ const ID = 'apgnnmbkeccagmehfmhgimbpilbhclid';
 const DIALOG = `chrome-extension://${ID}/dialog.html`;
 const page: Sender = { id: ID, url: 'https://igfmas.anm.gov.my/sth?doc=1', origin: 'https://igfmas.anm.gov.my', tab: { id: 7 }, frameId: 3 };
 const dialog: Sender = { id: ID, url: `${DIALOG}?job=job-1`, tab: { id: 7 }, frameId: 9 };
-const documents = [{ id: 'STH-1', digest: Buffer.alloc(32).toString('base64') }];
+import { showDocument } from '../../shared/shownDocument.js';
+
+const pageDocument = { fields: { noDokumen: 'STH-1', amaun: '12,500.00' }, idField: 'noDokumen', amountField: 'amaun' };
+const job = { kind: 'page', nric: '900101011234', document: pageDocument };
+/** What the dialog computes from the fields it shows. */
+const shown = showDocument(pageDocument).document;
 
 /** A worker over a fake server (fakes belong in unit tests only) that records every call. */
 function setup(preferred: 'roaming' | 'token' = 'roaming', media: ('roaming' | 'token')[] = preferred === 'token' ? ['token'] : ['roaming']) {
@@ -36,21 +41,27 @@ function setup(preferred: 'roaming' | 'token' = 'roaming', media: ('roaming' | '
 describe('extension worker', () => {
   it('starts a job for a content script, with the page origin taken from the browser', async () => {
     const w = setup();
-    const reply = await w.handle({ type: 'rs:start', system: 'igfmas', nric: '900101011234', documents }, page);
-    expect(reply).toEqual({ ok: true, value: { jobId: 'job-1', lang: 'ms' } });
+    const reply = await w.handle({ type: 'rs:start', system: 'igfmas', job }, page);
+    expect(reply).toEqual({ ok: true, value: { jobId: 'job-1', lang: 'ms', dialogUrl: DIALOG } });
     const headers = w.calls[0]!.init.headers as Record<string, string>;
     expect(w.calls[0]!.url).toBe('https://roamsign.gov.my/api/v1/users/900101011234/medium');
     expect(headers['X-RoamSign-Page-Origin']).toBe('https://igfmas.anm.gov.my');
   });
 
+  it('opens a refusal without asking the server anything', async () => {
+    const w = setup();
+    expect(await w.handle({ type: 'rs:start', system: 'igfmas', job: { kind: 'refused', problem: 'no_officer' } }, page)).toEqual({ ok: true, value: { jobId: 'job-1', lang: 'ms', dialogUrl: DIALOG } });
+    expect(w.calls).toEqual([]);
+  });
+
   it('tells a token officer to go ahead with the legacy flow', async () => {
     const w = setup('token');
-    expect(await w.handle({ type: 'rs:start', system: 'igfmas', nric: '900101011234', documents }, page)).toEqual({ ok: true, value: { token: true } });
+    expect(await w.handle({ type: 'rs:start', system: 'igfmas', job }, page)).toEqual({ ok: true, value: { token: true } });
   });
 
   it('opens the dialog (and the server\'s refusal) for a Roaming-only officer who may not sign now', async () => {
     const w = setup('token', ['roaming']);
-    expect(await w.handle({ type: 'rs:start', system: 'igfmas', nric: '900101011234', documents }, page)).toEqual({ ok: true, value: { jobId: 'job-1', lang: 'ms' } });
+    expect(await w.handle({ type: 'rs:start', system: 'igfmas', job }, page)).toEqual({ ok: true, value: { jobId: 'job-1', lang: 'ms', dialogUrl: DIALOG } });
   });
 
   it.each([
@@ -58,14 +69,16 @@ describe('extension worker', () => {
     ['an extension page', { ...page, url: `chrome-extension://${ID}/options.html`, origin: `chrome-extension://${ID}` }],
     ['no tab', { ...page, tab: undefined }],
   ])('refuses a start from %s', async (_name, sender) => {
-    const reply = await setup().handle({ type: 'rs:start', system: 'igfmas', nric: '900101011234', documents }, sender as Sender);
+    const reply = await setup().handle({ type: 'rs:start', system: 'igfmas', job }, sender as Sender);
     expect(reply).toMatchObject({ ok: false, code: 'forbidden' });
   });
 
   it.each([
-    [{ type: 'rs:start', system: 'sap', nric: '900101011234', documents }],
-    [{ type: 'rs:start', system: 'igfmas', nric: '9001', documents }],
-    [{ type: 'rs:start', system: 'igfmas', nric: '900101011234', documents: [] }],
+    [{ type: 'rs:start', system: 'Not An Id', job }],
+    [{ type: 'rs:start', system: 'igfmas', job: { ...job, nric: '9001' } }],
+    [{ type: 'rs:start', system: 'igfmas', job: { ...job, document: { ...pageDocument, fields: {} } } }],
+    [{ type: 'rs:start', system: 'igfmas', job: { ...job, document: { ...pageDocument, idField: 'nope' } } }],
+    [{ type: 'rs:start', system: 'igfmas', job: { kind: 'refused', problem: 'whatever' } }],
     [{ type: 'rs:nonsense' }],
     [null],
   ])('answers bad_request to %j', async (message) => {
@@ -74,18 +87,21 @@ describe('extension worker', () => {
 
   it('gives the job only to its own dialog page in the same tab', async () => {
     const w = setup();
-    await w.handle({ type: 'rs:start', system: 'igfmas', nric: '900101011234', documents }, page);
-    expect(await w.handle({ type: 'rs:job', jobId: 'job-1' }, dialog)).toMatchObject({ ok: true, value: { nric: '900101011234', pageOrigin: 'https://igfmas.anm.gov.my' } });
+    await w.handle({ type: 'rs:start', system: 'igfmas', job }, page);
+    expect(await w.handle({ type: 'rs:job', jobId: 'job-1' }, dialog)).toMatchObject({ ok: true, value: { input: job, pageOrigin: 'https://igfmas.anm.gov.my' } });
+    expect(w.toTabs).toEqual([{ tabId: 7, frameId: 3, message: { type: 'rs:opened', jobId: 'job-1' } }]);
     expect(await w.handle({ type: 'rs:job', jobId: 'job-1' }, { ...dialog, tab: { id: 8 } })).toMatchObject({ ok: false, code: 'not_found' });
     expect(await w.handle({ type: 'rs:job', jobId: 'job-1' }, page)).toMatchObject({ ok: false, code: 'not_found' });
     expect(await w.handle({ type: 'rs:job', jobId: 'job-2' }, dialog)).toMatchObject({ ok: false, code: 'not_found' });
   });
 
-  it('forwards API errors with their codes, and creates with the job\'s own documents', async () => {
+  it('forwards API errors with their codes, and creates only with the digest of the job\'s own fields', async () => {
     const w = setup();
-    await w.handle({ type: 'rs:start', system: 'igfmas', nric: '900101011234', documents }, page);
-    await w.handle({ type: 'rs:api', jobId: 'job-1', op: 'create' }, dialog);
-    expect(JSON.parse(w.calls[1]!.init.body as string)).toEqual({ nric: '900101011234', system: 'igfmas', documents });
+    await w.handle({ type: 'rs:start', system: 'igfmas', job }, page);
+    const other = { ...shown, digest: Buffer.alloc(32, 9).toString('base64') };
+    expect(await w.handle({ type: 'rs:api', jobId: 'job-1', op: 'create', documents: [other] }, dialog)).toMatchObject({ ok: false, code: 'bad_request' });
+    await w.handle({ type: 'rs:api', jobId: 'job-1', op: 'create', documents: [shown] }, dialog);
+    expect(JSON.parse(w.calls[1]!.init.body as string)).toEqual({ nric: '900101011234', system: 'igfmas', documents: [shown] });
     const reply = await w.handle({ type: 'rs:api', jobId: 'job-1', op: 'complete', requestId: 'sr_abcdefghijklmnop', pin: '000000', otp: '123456' }, dialog);
     expect(reply).toEqual({ ok: false, code: 'pin_invalid', message: 'PIN tidak sah.', details: { attemptsLeft: 4 } });
     expect(await w.handle({ type: 'rs:api', jobId: 'job-1', op: 'complete', requestId: '../../admin', pin: '1', otp: '1' }, dialog)).toMatchObject({ ok: false, code: 'bad_request' });
@@ -93,7 +109,7 @@ describe('extension worker', () => {
 
   it('hands the outcome to the page frame that asked, records it, and forgets the job', async () => {
     const w = setup();
-    await w.handle({ type: 'rs:start', system: 'igfmas', nric: '900101011234', documents }, page);
+    await w.handle({ type: 'rs:start', system: 'igfmas', job }, page);
     const outcome = { type: 'signed' as const, requestId: 'sr_abcdefghijklmnop', signatures: [{ documentId: 'STH-1', signature: 'MII=', certificateSerial: '0a' }] };
     expect(await w.handle({ type: 'rs:done', jobId: 'job-1', outcome }, dialog)).toEqual({ ok: true, value: null });
     expect(w.toTabs).toEqual([{ tabId: 7, frameId: 3, message: { type: 'rs:outcome', jobId: 'job-1', outcome } }]);

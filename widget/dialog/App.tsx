@@ -1,19 +1,19 @@
-import { useEffect, useRef, useState } from 'preact/hooks';
+import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import type { Lang } from '../../shared/i18n/index.js';
 import { t } from '../../shared/i18n/index.js';
 import type { CreatedSigningRequest } from '../../shared/schemas/signingRequest.js';
 import type { DocumentSignature } from '../../shared/schemas/signingRequest.js';
 import type { SystemId } from '../../shared/systems.js';
-import type { SignDocument, WidgetErrorCode } from '../../shared/widgetProtocol.js';
+import { showDocument } from '../../shared/shownDocument.js';
+import type { JobInput, WidgetErrorCode } from '../../shared/widgetProtocol.js';
 import { DialogError, type DialogApi } from './api.js';
 import { Summary } from './Summary.js';
 import { formatClock, useCountdown } from './useCountdown.js';
 
 /** One signing job: what to sign, for which page, and how to reach the API (same-origin fetch or the extension's worker). */
 export interface DialogJob {
-  nric: string;
   system: SystemId;
-  documents: SignDocument[];
+  input: JobInput;
   pageOrigin: string;
   /** The dialog never looks up the medium: whoever opens it (frame host, extension worker) did. */
   api: Omit<DialogApi, 'medium'>;
@@ -43,6 +43,11 @@ export function App(props: { lang: Lang; job: DialogJob; onDone(outcome: DialogO
   const otpRef = useRef<HTMLInputElement>(null);
   const dialogRef = useRef<HTMLDivElement>(null);
 
+  const { input } = job;
+  // The fields the page read are shown, and exactly they are hashed, here in the dialog's own origin.
+  const shown = useMemo(() => (input.kind === 'page' ? showDocument(input.document) : null), [input]);
+  const documents = shown ? [shown.document] : input.kind === 'digests' ? input.documents : [];
+
   const expiresIn = useCountdown(created ? Date.parse(created.expiresAt) : null);
   const resendIn = useCountdown(created ? Date.parse(created.resendAvailableAt) : null);
 
@@ -53,8 +58,12 @@ export function App(props: { lang: Lang; job: DialogJob; onDone(outcome: DialogO
   }
 
   useEffect(() => {
+    if (input.kind === 'refused') {
+      fail(new DialogError(input.problem, t(lang, `client.${input.problem}`, { detail: input.detail ?? '' })));
+      return;
+    }
     pinRef.current?.focus();
-    job.api.create({ nric: job.nric, system: job.system, documents: job.documents }).then(setCreated, fail);
+    job.api.create({ nric: input.nric, system: job.system, documents }).then(setCreated, fail);
   }, [job]);
 
 
@@ -154,8 +163,8 @@ export function App(props: { lang: Lang; job: DialogJob; onDone(outcome: DialogO
   return (
     <div class="backdrop">
       <div class="dialog" role="dialog" aria-modal="true" aria-labelledby="rs-title" aria-describedby="rs-sent" ref={dialogRef} onKeyDown={onKeyDown}>
-        <h1 id="rs-title">{t(lang, 'widget.title')}</h1>
-        <Summary lang={lang} documents={job.documents} pageOrigin={job.pageOrigin} verificationCode={created?.verificationCode ?? null} />
+        <h1 id="rs-title">{t(lang, input.kind === 'refused' ? 'widget.refused' : 'widget.title')}</h1>
+        {input.kind !== 'refused' && <Summary lang={lang} documents={documents} shown={shown?.rows ?? null} pageOrigin={job.pageOrigin} verificationCode={created?.verificationCode ?? null} />}
 
         {phase === 'success' ? (
           <div class="success" role="status" id="rs-success">

@@ -1,15 +1,31 @@
 import type { Lang } from '../../shared/i18n/index.js';
 import { t } from '../../shared/i18n/index.js';
 import { batchTotal } from '../../shared/money.js';
+import type { ShownField } from '../../shared/shownDocument.js';
 import type { SignDocument } from '../../shared/widgetProtocol.js';
 
-/** What is being signed, and for which site: the officer checks this before typing the PIN. */
-export function Summary(props: { lang: Lang; documents: SignDocument[]; pageOrigin: string; verificationCode: string | null }) {
-  const { lang, documents } = props;
+/**
+ * What is being signed, and for which site: the officer checks this before typing the PIN. A
+ * document read from the page lists every signed field by its label (amount and payee first).
+ */
+export function Summary(props: { lang: Lang; documents: SignDocument[]; shown: ShownField[] | null; pageOrigin: string; verificationCode: string | null }) {
+  const { lang, documents, shown } = props;
   const first = documents[0];
   return (
+    <>
     <dl class="summary">
-      {documents.length === 1 && first ? (
+      {shown && first ? (
+        <>
+          {first.summary?.title && (
+            <>
+              <dt>{t(lang, 'widget.documentType')}</dt>
+              <dd id="rs-doc-title">{first.summary.title}</dd>
+            </>
+          )}
+          <dt>{t(lang, 'widget.document')}</dt>
+          <dd id="rs-doc-id">{first.id}</dd>
+        </>
+      ) : documents.length === 1 && first ? (
         <>
           <dt>{t(lang, 'widget.document')}</dt>
           <dd id="rs-doc-id">{first.id}</dd>
@@ -39,5 +55,19 @@ export function Summary(props: { lang: Lang; documents: SignDocument[]; pageOrig
         {props.verificationCode ?? '····'}
       </dd>
     </dl>
+    {shown && (
+      <section aria-labelledby="rs-fields-title">
+        <h2 id="rs-fields-title">{t(lang, 'widget.fields')}</h2>
+        <dl class="fields" id="rs-fields" tabIndex={0} aria-labelledby="rs-fields-title">
+          {shown.map((f) => (
+            <>
+              <dt>{f.label}</dt>
+              <dd data-field={f.name}>{f.value}</dd>
+            </>
+          ))}
+        </dl>
+      </section>
+    )}
+    </>
   );
 }

@@ -1,23 +1,35 @@
 import { render } from 'preact';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { pickLang, t, type Lang } from '../../shared/i18n/index.js';
-import { SYSTEMS, type SystemId } from '../../shared/systems.js';
-import type { FrameMessage, LoaderMessage } from '../../shared/widgetProtocol.js';
+import { parseJobInput } from '../../shared/jobInput.js';
+import { matchesAny } from '../../shared/matchPattern.js';
 import { usesTokenFlow } from '../../shared/schemas/medium.js';
+import type { ScreenRule } from '../../shared/siteRules.js';
+import { isSystemId, type SystemId } from '../../shared/systems.js';
+import type { FrameMessage, JobInput } from '../../shared/widgetProtocol.js';
 import { createApi, DialogError } from './api.js';
 import { App, type DialogJob, type DialogOutcome } from './App.js';
 
 // The signing dialog, served at /widget/frame inside the page's iframe: the PIN and OTP are typed
-// into this (RoamSign's) origin, out of reach of the legacy page's scripts.
+// into this (RoamSign's) origin, out of reach of the legacy page's scripts. It also hands the page
+// its system's screen rules (from the server, embedded in this page).
 
-type SignMessage = Extract<LoaderMessage, { type: 'roamsign:sign' }>;
+type SignMessage = { type: 'roamsign:sign'; ticket: number; system: SystemId; job: JobInput };
 
 /** Only well-formed sign messages from the parent page are acted on (web-eid's habit: distrust every boundary). */
 function parseSign(data: unknown): SignMessage | null {
   const m = data as Partial<SignMessage> | null;
-  if (!m || m.type !== 'roamsign:sign' || typeof m.ticket !== 'number' || typeof m.nric !== 'string') return null;
-  if (!SYSTEMS.includes(m.system as SystemId) || !Array.isArray(m.documents) || m.documents.length === 0) return null;
-  return m.documents.every((d) => d && typeof d.id === 'string' && typeof d.digest === 'string') ? (m as SignMessage) : null;
+  if (!m || m.type !== 'roamsign:sign' || typeof m.ticket !== 'number' || !isSystemId(m.system)) return null;
+  const job = parseJobInput(m.job);
+  return job && { type: m.type, ticket: m.ticket, system: m.system, job };
+}
+
+const screens = JSON.parse(document.getElementById('rs-screens')?.textContent ?? '[]') as ScreenRule[];
+
+/** The system's screens for this page: those whose URL patterns match it, else all (the agency chose to embed the widget here). */
+function screensFor(url: unknown): ScreenRule[] {
+  const matching = typeof url === 'string' ? screens.filter((s) => matchesAny(s.matches, url)) : [];
+  return matching.length ? matching : screens;
 }
 
 function FrameHost(props: { lang: Lang }) {
@@ -30,34 +42,29 @@ function FrameHost(props: { lang: Lang }) {
       // The page's origin comes from the browser (event.origin), never from the page's own word.
       const post = (m: FrameMessage) => window.parent.postMessage(m, pageOrigin);
       const api = createApi({ pageOrigin, lang: props.lang });
-      const job: DialogJob = { ...message, pageOrigin, api };
+      const job: DialogJob = { system: message.system, input: message.job, pageOrigin, api };
       busy.current = true;
-      try {
-        const medium = await api.medium(job.nric);
-        if (usesTokenFlow(medium)) {
+      if (message.job.kind !== 'refused') {
+        try {
+          if (usesTokenFlow(await api.medium(message.job.nric))) {
+            busy.current = false;
+            return post({ type: 'roamsign:token', ticket: message.ticket });
+          }
+        } catch (e) {
           busy.current = false;
-          return post({ type: 'roamsign:token', ticket: message.ticket });
+          const err = e instanceof DialogError ? e : new DialogError('internal', t(props.lang, 'error.internal'));
+          return post({ type: 'roamsign:error', ticket: message.ticket, code: err.code, message: err.message });
         }
-      } catch (e) {
-        busy.current = false;
-        const err = e instanceof DialogError ? e : new DialogError('internal', t(props.lang, 'error.internal'));
-        return post({ type: 'roamsign:error', ticket: message.ticket, code: err.code, message: err.message });
       }
       post({ type: 'roamsign:open', ticket: message.ticket });
       setCurrent({ ticket: message.ticket, job });
     }
     function onMessage(event: MessageEvent) {
       if (event.source !== window.parent || event.origin === 'null') return;
-      if ((event.data as { type?: string } | null)?.type === 'roamsign:ping') {
-        window.parent.postMessage({ type: 'roamsign:ready' } satisfies FrameMessage, event.origin);
-        return;
-      }
       const message = parseSign(event.data);
       if (message && !busy.current) void start(message, event.origin);
     }
     window.addEventListener('message', onMessage);
-    // The page may have pinged before this listener existed: announce readiness (no data, so any origin may hear it).
-    window.parent.postMessage({ type: 'roamsign:ready' } satisfies FrameMessage, '*');
     return () => window.removeEventListener('message', onMessage);
   }, []);
 
@@ -76,6 +83,13 @@ function FrameHost(props: { lang: Lang }) {
   };
   return <App key={current.ticket} lang={props.lang} job={current.job} onDone={done} />;
 }
+
+// Answered at once, not from an effect: the page pings as soon as this frame has loaded.
+window.addEventListener('message', (event) => {
+  const data = event.data as { type?: string; url?: unknown } | null;
+  if (event.source !== window.parent || event.origin === 'null' || data?.type !== 'roamsign:ping') return;
+  window.parent.postMessage({ type: 'roamsign:ready', screens: screensFor(data.url) } satisfies FrameMessage, event.origin);
+});
 
 const lang = pickLang(new URLSearchParams(location.search).get('lang'));
 document.documentElement.lang = lang;

@@ -1,12 +1,10 @@
 import { render } from 'preact';
 import { browser } from 'wxt/browser';
 import { pickLang, t } from '../../../shared/i18n/index.js';
-import type { SignDocument } from '../../../shared/widgetProtocol.js';
-import type { SystemId } from '../../../shared/systems.js';
 import { DialogError, type DialogApi } from '../../../widget/dialog/api.js';
 import { App, type DialogOutcome } from '../../../widget/dialog/App.js';
 import '../../../widget/dialog/dialog.css';
-import { send, type Request } from '../../lib/messages.js';
+import { send, type JobView, type Request } from '../../lib/messages.js';
 
 // The same Preact dialog as the widget's, in an extension page framed into the legacy screen:
 // its API calls go through the extension's worker, which alone talks to the RoamSign server.
@@ -24,7 +22,8 @@ async function call<T>(message: Request): Promise<T> {
 }
 
 const api: Omit<DialogApi, 'medium'> = {
-  create: () => call({ type: 'rs:api', jobId, op: 'create' }),
+  // The documents carry the digest of exactly the fields this dialog shows; the worker checks it is the job's.
+  create: (body) => call({ type: 'rs:api', jobId, op: 'create', documents: body.documents }),
   resend: (requestId) => call({ type: 'rs:api', jobId, op: 'resend', requestId }),
   complete: (requestId, pin, otp) => call({ type: 'rs:api', jobId, op: 'complete', requestId, pin, otp }),
   cancel: (requestId) => call({ type: 'rs:api', jobId, op: 'cancel', requestId }),
@@ -32,12 +31,16 @@ const api: Omit<DialogApi, 'medium'> = {
 
 async function main() {
   const root = document.getElementById('app')!;
-  const done = (outcome: DialogOutcome) => void send(sendMessage, { type: 'rs:done', jobId, outcome });
+  const done = async (outcome: DialogOutcome) => {
+    // The worker hands the outcome to the page; if it cannot, the page must still close this dialog (never a dead end).
+    const reply = await send(sendMessage, { type: 'rs:done', jobId, outcome });
+    if (!reply.ok) window.parent.postMessage({ type: 'roamsign:dialog-lost' }, '*');
+  };
   try {
-    const job = await call<{ nric: string; system: SystemId; documents: SignDocument[]; pageOrigin: string }>({ type: 'rs:job', jobId });
-    render(<App lang={lang} job={{ ...job, api }} onDone={done} />, root);
+    const job = await call<JobView>({ type: 'rs:job', jobId });
+    render(<App lang={lang} job={{ system: job.system, input: job.input, pageOrigin: job.pageOrigin, api }} onDone={(outcome) => void done(outcome)} />, root);
   } catch (error) {
-    done({ type: 'error', code: (error as DialogError).code ?? 'internal', message: (error as Error).message });
+    void done({ type: 'error', code: (error as DialogError).code ?? 'internal', message: (error as Error).message });
   }
 }
 

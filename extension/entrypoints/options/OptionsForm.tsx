@@ -8,6 +8,8 @@ export interface OptionsDeps {
   initial: EffectiveSettings;
   /** What the officer saved before (only local values are edited). */
   local: PartialSettings;
+  /** Ids of the systems set by policy. */
+  managedIds: string[];
   save(settings: PartialSettings): Promise<void>;
   testConnection(serverUrl: string): Promise<Reply<{ serverUrl: string; version?: string }>>;
 }
@@ -18,7 +20,8 @@ export function OptionsForm(props: OptionsDeps) {
   const isLocked = (key: SettingKey) => initial.locked.includes(key);
   const [serverUrl, setServerUrl] = useState(initial.settings.serverUrl);
   const [lang, setLang] = useState(initial.settings.lang);
-  const [rules, setRules] = useState(JSON.stringify(initial.settings.rules, null, 2));
+  // The officer edits only the systems saved here; policy's are shown, locked. Built-in systems apply unless a system with their id replaces them.
+  const [systems, setSystems] = useState(JSON.stringify(isLocked('systems') ? initial.settings.systems.filter((s) => props.managedIds.includes(s.id)) : (props.local.systems ?? []), null, 2));
   const [status, setStatus] = useState<{ ok: boolean; text: string } | null>(null);
   const s = STRINGS[lang];
 
@@ -29,17 +32,17 @@ export function OptionsForm(props: OptionsDeps) {
 
   async function save(event: Event) {
     event.preventDefault();
-    let parsedRules: unknown;
+    let parsedSystems: unknown;
     try {
-      parsedRules = JSON.parse(rules);
-    } catch {
-      setStatus({ ok: false, text: `${s.invalid}: rules: JSON` });
+      parsedSystems = JSON.parse(systems);
+    } catch (e) {
+      setStatus({ ok: false, text: `${s.invalid}: systems: ${(e as Error).message}` });
       return;
     }
     const candidate: Record<string, unknown> = { ...props.local };
     if (!isLocked('serverUrl')) candidate.serverUrl = serverUrl.trim();
     if (!isLocked('lang')) candidate.lang = lang;
-    if (!isLocked('rules')) candidate.rules = parsedRules;
+    if (!isLocked('systems')) candidate.systems = parsedSystems;
     const result = validateSettings(candidate);
     if (!result.ok) {
       setStatus({ ok: false, text: `${s.invalid}: ${result.errors.join('; ')}` });
@@ -64,10 +67,10 @@ export function OptionsForm(props: OptionsDeps) {
         <option value="en">English</option>
       </select>
       {lockNote('lang')}
-      <label for="rules">{s.rules}</label>
-      <textarea id="rules" rows={18} value={rules} disabled={isLocked('rules')} onInput={(e) => setRules((e.currentTarget as HTMLTextAreaElement).value)} aria-describedby="rulesHelp" spellcheck={false} />
-      <p id="rulesHelp" class="help">{s.rulesHelp}</p>
-      {lockNote('rules')}
+      <label for="systems">{s.rules}</label>
+      <textarea id="systems" rows={18} value={systems} disabled={isLocked('systems')} onInput={(e) => setSystems((e.currentTarget as HTMLTextAreaElement).value)} aria-describedby="rulesHelp" spellcheck={false} />
+      <p id="rulesHelp" class="help">{s.rulesHelp} {initial.settings.systems.map((x) => x.id).join(', ')}</p>
+      {lockNote('systems')}
       <div class="actions">
         <button type="button" id="test" onClick={test}>
           {s.test}

@@ -5,6 +5,7 @@ import { extensionUrl } from '../../lib/extensionUrl.js';
 import '../../lib/pages.css';
 import { send, type HistoryEntry, type Reply, type Request } from '../../lib/messages.js';
 import { loadSettings, type Settings } from '../../lib/settings.js';
+import { usableSettings } from '../../lib/settingsSchema.js';
 import { STRINGS } from '../../lib/strings.js';
 
 const sendMessage = (m: Request) => browser.runtime.sendMessage(m);
@@ -57,7 +58,7 @@ function Popup({ settings }: { settings: Settings }) {
   );
 }
 
-void loadSettings(browser.storage).then(({ settings }) => {
+void loadSettings(browser.storage, usableSettings).then(({ settings }) => {
   document.documentElement.lang = settings.lang;
   render(<Popup settings={settings} />, document.getElementById('app')!);
 });

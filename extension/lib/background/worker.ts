@@ -1,10 +1,11 @@
 import { readApiAnswer } from '../../../shared/apiAnswer.js';
 import { usesTokenFlow, type MediumAnswer } from '../../../shared/schemas/medium.js';
 import type { CompletedSigningRequest } from '../../../shared/schemas/signingRequest.js';
-import { SYSTEMS } from '../../../shared/systems.js';
-import { PAGE_ORIGIN_HEADER, type SignDocument } from '../../../shared/widgetProtocol.js';
-import type { SystemId } from '../../../shared/systems.js';
-import type { HistoryEntry, Reply, Request, TabMessage } from '../messages.js';
+import { parseJobInput } from '../../../shared/jobInput.js';
+import { showDocument } from '../../../shared/shownDocument.js';
+import { isSystemId, type SystemId } from '../../../shared/systems.js';
+import { PAGE_ORIGIN_HEADER, type JobInput, type SignDocument } from '../../../shared/widgetProtocol.js';
+import type { HistoryEntry, JobView, Reply, Request, TabMessage } from '../messages.js';
 import type { EffectiveSettings } from '../settings.js';
 
 /** Who sent a message, as the browser tells it (runtime.MessageSender). */
@@ -20,9 +21,8 @@ interface Job {
   tabId: number;
   frameId: number;
   pageOrigin: string;
-  nric: string;
   system: SystemId;
-  documents: SignDocument[];
+  input: JobInput;
   lang: 'ms' | 'en';
   serverUrl: string;
   createdAt: number;
@@ -32,6 +32,8 @@ export interface WorkerDeps {
   extensionId: string;
   /** The dialog page's URL prefix (chrome-extension://<id>/dialog.html). */
   dialogUrl: string;
+  /** The same page under the extension's fixed id: the browser may report the dialog's sender URL with either. */
+  dialogUrlFixed?: string;
   settings(): Promise<EffectiveSettings>;
   fetch: typeof fetch;
   sendToTab(tabId: number, frameId: number, message: TabMessage): Promise<unknown>;
@@ -50,13 +52,16 @@ const fail = (code: Extract<Reply<never>, { ok: false }>['code'], message: strin
   ...(details ? { details } : {}),
 });
 
-function isSignDocuments(value: unknown): value is SignDocument[] {
-  return (
-    Array.isArray(value) &&
-    value.length > 0 &&
-    value.length <= 500 &&
-    value.every((d) => d && typeof d === 'object' && typeof (d as SignDocument).id === 'string' && typeof (d as SignDocument).digest === 'string')
-  );
+/**
+ * The documents a job may sign. For a document read from the page, the dialog sends the digest of
+ * the fields it shows; it must be exactly the digest of the job's fields.
+ */
+function documentsToSign(input: JobInput, fromDialog: unknown): SignDocument[] | null {
+  if (input.kind === 'digests') return input.documents;
+  if (input.kind === 'refused') return null;
+  const expected = showDocument(input.document).document;
+  const sent = Array.isArray(fromDialog) && fromDialog.length === 1 ? (fromDialog[0] as Partial<SignDocument>) : null;
+  return sent && sent.digest === expected.digest && sent.id === expected.id ? [expected] : null;
 }
 
 /**
@@ -78,7 +83,8 @@ export function createWorker(deps: WorkerDeps) {
 
   /** The job a dialog asks about: only our own dialog page, in the tab the job belongs to. */
   function jobForDialog(jobId: unknown, sender: Sender): Job | null {
-    if (typeof jobId !== 'string' || sender.id !== deps.extensionId || !(sender.url ?? '').startsWith(deps.dialogUrl)) return null;
+    const url = sender.url ?? '';
+    if (typeof jobId !== 'string' || sender.id !== deps.extensionId || !(url.startsWith(`${deps.dialogUrl}?`) || (deps.dialogUrlFixed && url.startsWith(`${deps.dialogUrlFixed}?`)))) return null;
     const job = jobs.get(jobId);
     if (!job || job.tabId !== sender.tab?.id || deps.now() - job.createdAt > JOB_LIFETIME_MS) return null;
     return job;
@@ -104,31 +110,32 @@ export function createWorker(deps: WorkerDeps) {
     return answer.ok ? answer : fail(answer.code, answer.message ?? answer.code, answer.details);
   }
 
-  async function start(message: Extract<Request, { type: 'rs:start' }>, sender: Sender): Promise<Reply<{ token: true } | { jobId: string; lang: string }>> {
+  async function start(message: Extract<Request, { type: 'rs:start' }>, sender: Sender): Promise<Reply<{ token: true } | { jobId: string; lang: string; dialogUrl: string }>> {
     if (!fromContentScript(sender)) return fail('forbidden', 'not from a content script');
     const pageOrigin = pageOriginOf(sender);
     if (!pageOrigin) return fail('origin_not_allowed', 'no page origin');
-    if (!SYSTEMS.includes(message.system) || typeof message.nric !== 'string' || !/^\d{12}$/.test(message.nric) || !isSignDocuments(message.documents)) {
-      return fail('bad_request', 'malformed sign request');
-    }
+    const input = parseJobInput(message.job);
+    if (!isSystemId(message.system) || !input) return fail('bad_request', 'malformed sign request');
     const { settings } = await deps.settings();
-    const medium = await api<MediumAnswer>(settings.serverUrl, pageOrigin, settings.lang, 'GET', `/users/${message.nric}/medium`);
-    if (!medium.ok) return medium;
-    if (usesTokenFlow(medium.value)) return { ok: true, value: { token: true } };
+    if (input.kind !== 'refused') {
+      const medium = await api<MediumAnswer>(settings.serverUrl, pageOrigin, settings.lang, 'GET', `/users/${input.nric}/medium`);
+      if (!medium.ok) return medium;
+      if (usesTokenFlow(medium.value)) return { ok: true, value: { token: true } };
+    }
     const jobId = deps.randomId();
     for (const [id, job] of jobs) if (deps.now() - job.createdAt > JOB_LIFETIME_MS) jobs.delete(id);
     jobs.set(jobId, {
       tabId: sender.tab!.id!,
       frameId: sender.frameId ?? 0,
       pageOrigin,
-      nric: message.nric,
       system: message.system,
-      documents: message.documents,
+      input,
       lang: settings.lang,
       serverUrl: settings.serverUrl,
       createdAt: deps.now(),
     });
-    return { ok: true, value: { jobId, lang: settings.lang } };
+    // Where the content script frames the dialog: with use_dynamic_url, only the worker's URL (the session's dynamic id) loads in a page.
+    return { ok: true, value: { jobId, lang: settings.lang, dialogUrl: deps.dialogUrl } };
   }
 
   async function done(job: Job, jobId: string, message: Extract<Request, { type: 'rs:done' }>): Promise<Reply<null>> {
@@ -150,14 +157,20 @@ export function createWorker(deps: WorkerDeps) {
       case 'rs:job': {
         const job = jobForDialog(message.jobId, sender);
         if (!job) return fail('not_found', 'no such job');
-        return { ok: true, value: { nric: job.nric, system: job.system, documents: job.documents, pageOrigin: job.pageOrigin, lang: job.lang } };
+        // The content script waits for this: a dialog that never asks was blocked, and it says so.
+        await deps.sendToTab(job.tabId, job.frameId, { type: 'rs:opened', jobId: message.jobId }).catch(() => undefined);
+        return { ok: true, value: { system: job.system, input: job.input, pageOrigin: job.pageOrigin, lang: job.lang } satisfies JobView };
       }
       case 'rs:api': {
         const job = jobForDialog(message.jobId, sender);
         if (!job) return fail('not_found', 'no such job');
         const id = typeof message.requestId === 'string' && /^sr_[\w-]+$/.test(message.requestId) ? message.requestId : null;
         const call = <T>(method: 'GET' | 'POST', path: string, body?: unknown) => api<T>(job.serverUrl, job.pageOrigin, job.lang, method, path, body);
-        if (message.op === 'create') return call('POST', '/signing-requests', { nric: job.nric, system: job.system, documents: job.documents });
+        if (message.op === 'create') {
+          const documents = documentsToSign(job.input, message.documents);
+          if (!documents || job.input.kind === 'refused') return fail('bad_request', 'not the job\'s documents');
+          return call('POST', '/signing-requests', { nric: job.input.nric, system: job.system, documents });
+        }
         if (!id) return fail('bad_request', 'no request id');
         if (message.op === 'resend') return call('POST', `/signing-requests/${id}/otp`);
         if (message.op === 'cancel') return call('POST', `/signing-requests/${id}/cancel`);
@@ -182,6 +195,8 @@ export function createWorker(deps: WorkerDeps) {
           return fail('unreachable', serverUrl);
         }
       }
+      case 'rs:settings':
+        return { ok: true, value: await deps.settings() };
       case 'rs:history':
         return { ok: true, value: await deps.history.read() };
       default:

@@ -10,13 +10,30 @@ beforeAll(async () => {
 afterAll(() => server.close());
 
 describe('widget assets', () => {
-  it('the loader is at most 3 KB and the dialog at most 20 KB gzipped', async () => {
+  it('the loader is at most 3 KB, its page helpers 4 KB and the dialog 20 KB gzipped', async () => {
     const loader = await (await server.app.request('/widget.js')).text();
+    const page = await (await server.app.request('/widget/page.js')).text();
     const frame = await (await server.app.request('/widget/frame.js')).text();
     expect(loader).toContain('roamsign:sign');
+    expect(page).toContain('roamsign:helpers');
     expect(frame).toContain('Tandatangan berjaya');
     expect(gzipSync(loader).length).toBeLessThanOrEqual(3 * 1024);
+    expect(gzipSync(page).length).toBeLessThanOrEqual(4 * 1024);
     expect(gzipSync(frame).length).toBeLessThanOrEqual(20 * 1024);
+  });
+
+  it("the frame carries its system's screen rules, safely inside a JSON block", async () => {
+    const html = await (await server.app.request('/widget/frame?system=eperolehan')).text();
+    const json = /<script type="application\/json" id="rs-screens">([^<]*)<\/script>/.exec(html)![1]!;
+    expect((JSON.parse(json) as { buttons: string }[])[0]!.buttons).toBe('#btnPerakui, #btnSahkan, #btnLulus');
+  });
+
+  it('GET /widget/csp states exactly the sources an embedding page must allow', async () => {
+    const res = await server.app.request('/widget/csp');
+    expect(res.status).toBe(200);
+    const body = (await res.json()) as { directives: Record<string, string[]>; example: string };
+    expect(body.directives).toEqual({ 'script-src': ['http://localhost:8787'], 'frame-src': ['http://localhost:8787'] });
+    expect(body.example).toBe("Content-Security-Policy: script-src 'self' http://localhost:8787; frame-src 'self' http://localhost:8787");
   });
 
   it('the frame may be framed only by the origins allowed for its system', async () => {
@@ -30,9 +47,10 @@ describe('widget assets', () => {
     expect(await res.text()).toContain('<html lang="en">');
   });
 
-  it('an unknown system gets no frame', async () => {
-    expect((await server.app.request('/widget/frame?system=sap')).status).toBe(400);
+  it.each(['sap', 'Not An Id', ''])('an unknown or malformed system %j gets no frame', async (system) => {
+    expect((await server.app.request(`/widget/frame?system=${encodeURIComponent(system)}`)).status).toBe(400);
   });
+
 });
 
 describe('the page origin reported by the frame', () => {
@@ -47,6 +65,12 @@ describe('the page origin reported by the frame', () => {
     // The same frame acting for another page may not touch it.
     const other = await call(server, 'GET', `/api/v1/signing-requests/${ok.body.id}`, undefined, fromFrame('https://agency.example.gov.my'));
     expect(other.body.error.code).toBe('origin_not_allowed');
+  });
+
+  it('a well-formed system id nobody registered cannot open a signing request (bad_request, nothing stored)', async () => {
+    const res = await call(server, 'POST', '/api/v1/signing-requests', { ...body, system: 'speks-johor' }, { Origin: 'https://agency.example.gov.my' });
+    expect(res.status).toBe(400);
+    expect(res.body.error.code).toBe('bad_request');
   });
 
   it('refuses a page origin not allowed for the system', async () => {

@@ -1,0 +1,90 @@
+import type { Browser } from 'puppeteer-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchChromium } from './browser.js';
+import { containerDecides, enterKeySigns, fetchAndXhrSign, framesetSignsAndDimsTheTab, HOST_RULES, lateFormSigns, noOfficerIsRefused, openPage, pageConfirmComesFirst, ready, rowsSignTheClickedRow, unreachableFailsClosed, type Harness } from './legacy/legacyCases.js';
+import { startLegacyServer, type LegacyServer } from './legacy/legacyServer.js';
+import { startLiveServer, type LiveServer } from './liveServer.js';
+
+// Issue 8 with the widget: odd legacy screens on a plain-http intranet host (not localhost), the
+// widget configured only by its data-* attributes, and RoamSign itself on plain http too, so the
+// page and the dialog run without crypto.subtle.
+
+let server: LiveServer;
+let legacy: LegacyServer;
+let browser: Browser;
+let h: Harness;
+
+beforeAll(async () => {
+  legacy = await startLegacyServer(() => server.url);
+  server = await startLiveServer({ ROAMSIGN_ALLOWED_ORIGINS: legacy.origin }, { host: 'roamsign.intranet.test' });
+  browser = await launchChromium([HOST_RULES]);
+  h = { mode: 'widget', browser, server, legacy };
+});
+afterAll(async () => {
+  await browser?.close();
+  await server?.stop();
+  await legacy?.stop();
+});
+
+describe('odd legacy screens with the widget', { timeout: 90_000 }, () => {
+  it('runs where crypto.subtle is missing: page and dialog are not secure contexts', async () => {
+    const page = await openPage(h, '/enter');
+    await ready(h, page);
+    expect(await page.evaluate(() => [window.isSecureContext, typeof crypto.subtle])).toEqual([false, 'undefined']);
+    await page.close();
+  });
+
+  it('one form per row: the button, image button and link of each row sign and post that row', () => rowsSignTheClickedRow(h));
+  it('a frameset with nested frames: the officer comes from the top frame, the whole tab is dimmed', () => framesetSignsAndDimsTheTab(h));
+  it('a form and button built by script after load', () => lateFormSigns(h));
+  it('the Enter key in a form', () => enterKeySigns(h));
+  it('fetch (JSON) and XMLHttpRequest (URL-encoded) approvals carry the signature', () => fetchAndXhrSign(h));
+  it("the page's confirm(): cancelled, nothing is signed or posted; accepted, it signs", () => pageConfirmComesFirst(h));
+  it('no officer on the screen: refused with the reason, nothing posted', () => noOfficerIsRefused(h));
+  it('a container with two documents is refused, never the first match', () => containerDecides(h, false));
+  it('data-container="tr" signs the clicked row of one big form', () => containerDecides(h, true));
+
+  it('a strict CSP with exactly the sources GET /widget/csp names signs', async () => {
+    const csp = (await (await fetch(`${server.pageUrl}/widget/csp`)).json()) as { directives: Record<string, string[]> };
+    expect(csp.directives).toEqual({ 'script-src': [server.url], 'frame-src': [server.url] });
+    await enterKeySigns(h, { csp: 'allowed' });
+  });
+
+  it('a CSP that blocks the dialog frame: reported on the console, said in the page, nothing posted', async () => {
+    const page = await openPage(h, '/rows', { csp: 'noframe' });
+    const errors: string[] = [];
+    page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
+    await page.waitForFunction(() => 'RoamSign' in window);
+    await unreachableFailsClosed(h, page);
+    expect(errors.join('\n')).toContain('/widget/csp');
+    await page.close();
+  });
+
+  it('the server going down: said in the page, nothing posted', async () => {
+    const short = await startLiveServer({ ROAMSIGN_ALLOWED_ORIGINS: legacy.origin }, { host: 'roamsign.intranet.test' });
+    const local: Harness = { ...h, server: short, legacy };
+    const original = server;
+    server = short;
+    try {
+      const page = await openPage(local, '/rows');
+      await ready(local, page);
+      await short.stop();
+      await unreachableFailsClosed(local, page);
+      await page.close();
+    } finally {
+      server = original;
+    }
+  });
+
+  it('a bad data-* attribute is named on the console', async () => {
+    const page = await h.browser.newPage();
+    const errors: string[] = [];
+    page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
+    await page.goto(`${legacy.origin}/enter?widget=1&badfields=1`);
+    await page.waitForFunction(() => 'RoamSign' in window);
+    await page.waitForFunction(() => document.querySelector('iframe[src*="/widget/frame"]'));
+    for (let i = 0; i < 50 && !errors.some((e) => e.includes('data-fields')); i++) await new Promise((r) => setTimeout(r, 100));
+    expect(errors.find((e) => e.includes('data-fields'))).toContain('RoamSign: data-fields (fields)');
+    await page.close();
+  });
+});
