@@ -1,8 +1,8 @@
 import { Hono, type Context } from 'hono';
-import { bodyLimit } from 'hono/body-limit';
 import { HTTPException } from 'hono/http-exception';
 import { ERROR_STATUS, RoamSignError, type ErrorBody, type ErrorCode } from '../shared/errors.js';
 import { t } from '../shared/i18n/index.js';
+import { closeAfterRefusedBody, limitBodies, MAX_BODY_BYTES } from './http/bodyLimit.js';
 import { findOfficer } from './registry/officers.js';
 import { allKnownOrigins } from './registry/systems.js';
 import { langOf, trustedReporters } from './routes/caller.js';
@@ -20,8 +20,10 @@ import { widgetRoutes } from './routes/widget.js';
 import type { Services } from './services.js';
 import { PAGE_ORIGIN_HEADER } from '../shared/widgetProtocol.js';
 
-/** Largest JSON body accepted: a 500-document batch is about 150 KB. */
-export const MAX_BODY_BYTES = 1024 * 1024;
+export { MAX_BODY_BYTES };
+
+/** The portal reads and limits its own forms (2 MiB, for CSV imports), so it can answer in its pages. */
+const bodyLimitOf = (path: string) => (path.startsWith('/portal/') ? null : MAX_BODY_BYTES);
 
 function errorResponse(c: Context, code: ErrorCode, details?: Record<string, unknown>) {
   const body: ErrorBody = { error: { code, message: t(langOf(c), `error.${code}`), ...(details ? { details } : {}) } };
@@ -59,15 +61,6 @@ export function createApp(services: Services) {
       }
       return next();
     })
-    .use(
-      '*',
-      bodyLimit({
-        maxSize: MAX_BODY_BYTES,
-        onError: () => {
-          throw new RoamSignError('payload_too_large', { maxBytes: MAX_BODY_BYTES });
-        },
-      }),
-    )
     .route('/', healthRoutes)
     .route('/', userRoutes(services))
     .route('/', signingRequestRoutes(services))
@@ -82,6 +75,9 @@ export function createApp(services: Services) {
       // Method, path and status only: bodies (PINs, OTPs) are never logged.
       log.info('http', { method: c.req.method, path: c.req.path, status: c.res.status, ms: Math.round(performance.now() - started) });
     })
+    .use('*', closeAfterRefusedBody)
+    // Every body is read within its limit, counted as it streams, before any route runs.
+    .use('*', limitBodies(bodyLimitOf))
     .route('/api/v1', api)
     .route('/', pkiRoutes(services))
     .route('/', openApiRoutes(config.publicUrl))

@@ -1,7 +1,8 @@
-import { serve } from '@hono/node-server';
+import type { AddressInfo } from 'node:net';
 import { createApp } from './app.js';
 import { DEMO_OFFICERS } from './demo/demoData.js';
 import { parseConfig, type Config } from './env.js';
+import { startHttpServer } from './http/nodeServer.js';
 import { startLifecycleScheduler } from './lifecycle/scheduler.js';
 import { createServices } from './services.js';
 
@@ -20,7 +21,8 @@ const app = createApp(services);
 // Staff movement and the 90-day inactivity rule, hourly (DESIGN.md "Rules the seeds state").
 const stopLifecycle = startLifecycleScheduler(services, 60 * 60 * 1000, { inactivityDays: config.inactivityDays });
 
-const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, (info) => {
+/** What `npm start` prints: where everything is, and in sandbox mode the demo officers. */
+function startupLines(info: AddressInfo): string[] {
   const lines = [
     `RoamSign listening on http://${info.address}:${info.port} (public URL ${config.publicUrl})`,
     `  data folder  ${config.dataDir}`,
@@ -39,8 +41,11 @@ const server = serve({ fetch: app.fetch, port: config.port, hostname: config.hos
       lines.push(`    ${o.nric}  ${o.name.padEnd(24)} ${o.media.join('+').padEnd(14)} PIN ${o.pin ?? '-     '}  ${o.email}`);
     }
   }
-  console.log(lines.join('\n'));
-});
+  return lines;
+}
+
+const server = await startHttpServer({ fetch: app.fetch, port: config.port, hostname: config.host });
+console.log(startupLines(server.address() as AddressInfo).join('\n'));
 
 function shutdown() {
   stopLifecycle();

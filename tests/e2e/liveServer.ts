@@ -1,4 +1,5 @@
-import { serve, type ServerType } from '@hono/node-server';
+import type http from 'node:http';
+import { startHttpServer } from '../../server/http/nodeServer.js';
 import { startTestServer, type TestServer } from '../helpers/testServices.js';
 import { freePort } from '../helpers/freePort.js';
 
@@ -24,8 +25,7 @@ export async function startLiveServer(env: Record<string, string> = {}): Promise
     { PORT: String(port), ROAMSIGN_PUBLIC_URL: url, ROAMSIGN_ALLOWED_ORIGINS: pageUrl, ROAMSIGN_OTP_RESEND_COOLDOWN_SECONDS: '5', ...env },
     { realClock: true },
   );
-  const http: ServerType = serve({ fetch: server.app.fetch, port, hostname: '127.0.0.1' });
-  await new Promise<void>((resolve) => (http.listening ? resolve() : http.once('listening', () => resolve())));
+  const listener: http.Server = await startHttpServer({ fetch: server.app.fetch, port, hostname: '127.0.0.1' });
   return {
     ...server,
     url,
@@ -33,8 +33,8 @@ export async function startLiveServer(env: Record<string, string> = {}): Promise
     port,
     async stop() {
       // Chromium keeps connections alive; end them so close() does not wait for the browser.
-      const closing = new Promise<void>((resolve) => http.close(() => resolve()));
-      (http as unknown as { closeAllConnections?: () => void }).closeAllConnections?.();
+      const closing = new Promise<void>((resolve) => listener.close(() => resolve()));
+      listener.closeAllConnections();
       await closing;
       server.close();
     },
