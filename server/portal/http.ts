@@ -238,9 +238,13 @@ export function portalErrorHandler(admin: boolean, log: Logger) {
     if (!(error instanceof RoamSignError)) log.error('internal', { path: c.req.path, error: error.name, message: error.message });
     if (!ctx.get('lang')) ctx.set('lang', 'ms');
     const status = error instanceof RoamSignError ? error.status : 500;
+    const code = error instanceof RoamSignError ? error.code : 'internal';
+    const reason = error instanceof RoamSignError && typeof error.details?.reason === 'string' ? error.details.reason : '';
     const lang = ctx.get('lang');
     const back = admin ? '/portal/admin' : '/portal';
-    return ctx.html(page(ctx, tx(lang, 'errorTitle'), html`${errorBox(errorLines(lang, error))}<p><a href="${back}">${tx(lang, 'back')}</a></p>`, { admin }), status as 400);
+    // The API's stable code (and reason) on the page too, for scripts and tests.
+    const body = html`<div data-error-code="${code}" data-error-reason="${reason}">${errorBox(errorLines(lang, error))}</div><p><a href="${back}">${tx(lang, 'back')}</a></p>`;
+    return ctx.html(page(ctx, tx(lang, 'errorTitle'), body, { admin }), status as 400);
   };
 }
 
