@@ -1,6 +1,8 @@
 import type { AddressInfo } from 'node:net';
 import { createApp } from './app.js';
+import { restrictNewFiles } from './dataFolder.js';
 import { DEMO_OFFICERS } from './demo/demoData.js';
+import { demoDataRefusal, holdsDemoOfficers } from './demo/demoPresence.js';
 import { parseConfig, type Config } from './env.js';
 import { startHttpServer } from './http/nodeServer.js';
 import { startLifecycleScheduler } from './lifecycle/scheduler.js';
@@ -15,8 +17,15 @@ function readConfig(): Config {
   }
 }
 
+restrictNewFiles();
 const config = readConfig();
 const services = await createServices(config);
+// A sandbox folder reused with the sandbox off would keep the demo officers and their public PINs.
+if (!config.sandbox && holdsDemoOfficers(services.db)) {
+  console.error(demoDataRefusal(config.dataDir));
+  services.close();
+  process.exit(1);
+}
 const app = createApp(services);
 // Staff movement and the 90-day inactivity rule, hourly (DESIGN.md "Rules the seeds state").
 const stopLifecycle = startLifecycleScheduler(services, 60 * 60 * 1000, { inactivityDays: config.inactivityDays });
