@@ -18,7 +18,7 @@ function rowCounts(): Record<string, number> {
   return Object.fromEntries(tables.map(({ name }) => [name, (sqlite.prepare(`select count(*) as n from "${name}"`).get() as { n: number }).n]));
 }
 
-async function post(body: string | Uint8Array, contentType: string | null) {
+async function post(body: string | Uint8Array<ArrayBuffer>, contentType: string | null) {
   const headers: Record<string, string> = { Origin: ORIGIN };
   if (contentType !== null) headers['Content-Type'] = contentType;
   const res = await server.app.request('/portal/sign-in', { method: 'POST', headers, body });
@@ -28,7 +28,7 @@ async function post(body: string | Uint8Array, contentType: string | null) {
 
 const part = (name: string, value: string) => `--${B}\r\nContent-Disposition: form-data; name="${name}"\r\n\r\n${value}\r\n`;
 
-type Case = [name: string, body: string | Uint8Array, contentType: string | null, reason: string];
+type Case = [name: string, body: string | Uint8Array<ArrayBuffer>, contentType: string | null, reason: string];
 const refused: Case[] = [
   ['multipart without a boundary', part('nric', AMINAH.nric), 'multipart/form-data', 'form_malformed'],
   ['multipart cut short (no closing boundary)', `${part('nric', AMINAH.nric)}--${B}\r\nContent-Disposition: form-data; name="x"\r\n\r\nabc`, `multipart/form-data; boundary=${B}`, 'form_malformed'],
