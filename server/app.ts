@@ -1,4 +1,5 @@
-import { Hono, type Context } from 'hono';
+import { $, OpenAPIHono } from '@hono/zod-openapi';
+import type { Context } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import { ERROR_STATUS, RoamSignError, type ErrorBody, type ErrorCode } from '../shared/errors.js';
 import { t } from '../shared/i18n/index.js';
@@ -10,7 +11,9 @@ import { demoRoutes } from './routes/demo.js';
 import { devApiRoutes, devPageRoutes } from './routes/dev.js';
 import { healthRoutes } from './routes/health.js';
 import { mobileApiRoutes, mobilePageRoutes } from './routes/mobile.js';
-import { openApiRoutes } from './routes/openapi.js';
+import { apiReferenceRoutes } from './docs/apiReference.js';
+import { apiRoutes } from './routes/apiRoute.js';
+import { serveOpenApi } from './routes/openapi.js';
 import { pkiRoutes } from './routes/pki.js';
 import { portalRoutes } from './routes/portal.js';
 import { signingRequestRoutes } from './routes/signingRequests.js';
@@ -43,9 +46,9 @@ export function createApp(services: Services) {
   const { log, config } = services;
   const trusted = trustedReporters(config);
 
-  const api = new Hono()
-    // Browsers may call the API only from an origin allowed for some system; CORS answers only those.
-    .use('*', async (c, next) => {
+  const api = $(
+    new OpenAPIHono().use('*', async (c, next) => {
+      // Browsers may call the API only from an origin allowed for some system; CORS answers only those.
       const origin = c.req.header('origin');
       if (origin === undefined) return next();
       if (!allKnownOrigins(services.db).has(origin) && !config.allowedOrigins.includes(origin) && !trusted.has(origin)) {
@@ -60,15 +63,19 @@ export function createApp(services: Services) {
         return c.body(null, 204);
       }
       return next();
-    })
+    }),
+  )
     .route('/', healthRoutes)
     .route('/', userRoutes(services))
     .route('/', signingRequestRoutes(services))
     .route('/', verifyRoutes(services))
-    .route('/', mobileApiRoutes(services, services.pushHub));
-  if (config.sandbox) api.route('/', devApiRoutes(services));
+    .route('/', mobileApiRoutes(services, services.pushHub))
+    // Sandbox only at run time; always in the type, so the testers' typed client can read the outbox.
+    .route('/', config.sandbox ? devApiRoutes(services) : (apiRoutes() as unknown as ReturnType<typeof devApiRoutes>));
 
-  const app = new Hono()
+  // OpenAPIHono gathers the createRoute declarations of the groups mounted under it (serveOpenApi).
+  const root = new OpenAPIHono();
+  const app = root
     .use('*', async (c, next) => {
       const started = performance.now();
       await next();
@@ -80,7 +87,7 @@ export function createApp(services: Services) {
     .use('*', limitBodies(bodyLimitOf))
     .route('/api/v1', api)
     .route('/', pkiRoutes(services))
-    .route('/', openApiRoutes(config.publicUrl))
+    .route('/', apiReferenceRoutes())
     .route('/', widgetRoutes(services))
     .route('/', mobilePageRoutes())
     .route('/', portalRoutes(services))
@@ -95,6 +102,8 @@ export function createApp(services: Services) {
     };
     app.route('/', demoRoutes({ widgetScriptUrl: `${config.publicUrl}/widget.js`, now: services.now, findUser }));
   }
+
+  serveOpenApi(root, config.publicUrl);
 
   app.notFound((c) => errorResponse(c, 'not_found'));
   app.onError((error, c) => {
