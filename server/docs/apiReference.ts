@@ -34,6 +34,20 @@ function policy(nonce: string): string {
   ].join('; ');
 }
 
+/** Darker text colours than Scalar's light theme, for WCAG AA contrast (axe-core, tests/e2e/apiDocs.test.ts). */
+const CONTRAST_CSS = `.light-mode {
+  --scalar-color-3: #5e5e5e !important;
+  --scalar-color-green: #006b44 !important;
+  --scalar-color-blue: #1f4fb8 !important;
+  --scalar-color-orange: #a34700 !important;
+  --scalar-color-red: #b3261e !important;
+  --scalar-color-yellow: #7a5800 !important;
+  --scalar-color-purple: #6a3fa0 !important;
+}
+.dark-mode {
+  --scalar-color-blue: #8fa1ff !important;
+}`;
+
 /** GET /docs: the API reference with try-it, rendered from /openapi.json; GET /docs/scalar.js: its script. */
 export function apiReferenceRoutes() {
   return new Hono()
@@ -53,6 +67,7 @@ export function apiReferenceRoutes() {
         telemetry: false,
         hideClientButton: false,
         defaultOpenAllTags: true,
+        customCss: CONTRAST_CSS,
         showDeveloperTools: 'never',
         mcp: { disabled: true },
         agent: { disabled: true },

@@ -6,6 +6,7 @@ import { apiRoutes, jsonAnswer } from './apiRoute.js';
 const health = createRoute({
   method: 'get',
   path: '/health',
+  tags: ['Service'],
   summary: 'Liveness and version',
   responses: { 200: jsonAnswer(healthSchema, 'the server is up') },
 });
