@@ -23,8 +23,6 @@ import { widgetRoutes } from './routes/widget.js';
 import type { Services } from './services.js';
 import { PAGE_ORIGIN_HEADER } from '../shared/widgetProtocol.js';
 
-export { MAX_BODY_BYTES };
-
 /** The portal reads and limits its own forms (2 MiB, for CSV imports), so it can answer in its pages. */
 const bodyLimitOf = (path: string) => (path.startsWith('/portal/') ? null : MAX_BODY_BYTES);
 
