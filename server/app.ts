@@ -1,8 +1,9 @@
-import { Hono, type Context } from 'hono';
-import { bodyLimit } from 'hono/body-limit';
+import { $, OpenAPIHono } from '@hono/zod-openapi';
+import type { Context } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import { ERROR_STATUS, RoamSignError, type ErrorBody, type ErrorCode } from '../shared/errors.js';
 import { t } from '../shared/i18n/index.js';
+import { closeAfterRefusedBody, limitBodies, MAX_BODY_BYTES } from './http/bodyLimit.js';
 import { findOfficer } from './registry/officers.js';
 import { allKnownOrigins } from './registry/systems.js';
 import { langOf, trustedReporters } from './routes/caller.js';
@@ -10,7 +11,9 @@ import { demoRoutes } from './routes/demo.js';
 import { devApiRoutes, devPageRoutes } from './routes/dev.js';
 import { healthRoutes } from './routes/health.js';
 import { mobileApiRoutes, mobilePageRoutes } from './routes/mobile.js';
-import { openApiRoutes } from './routes/openapi.js';
+import { apiReferenceRoutes } from './docs/apiReference.js';
+import { apiRoutes } from './routes/apiRoute.js';
+import { serveOpenApi } from './routes/openapi.js';
 import { pkiRoutes } from './routes/pki.js';
 import { portalRoutes } from './routes/portal.js';
 import { signingRequestRoutes } from './routes/signingRequests.js';
@@ -20,8 +23,8 @@ import { widgetRoutes } from './routes/widget.js';
 import type { Services } from './services.js';
 import { PAGE_ORIGIN_HEADER } from '../shared/widgetProtocol.js';
 
-/** Largest JSON body accepted: a 500-document batch is about 150 KB. */
-export const MAX_BODY_BYTES = 1024 * 1024;
+/** The portal reads and limits its own forms (2 MiB, for CSV imports), so it can answer in its pages. */
+const bodyLimitOf = (path: string) => (path.startsWith('/portal/') ? null : MAX_BODY_BYTES);
 
 function errorResponse(c: Context, code: ErrorCode, details?: Record<string, unknown>) {
   const body: ErrorBody = { error: { code, message: t(langOf(c), `error.${code}`), ...(details ? { details } : {}) } };
@@ -41,9 +44,9 @@ export function createApp(services: Services) {
   const { log, config } = services;
   const trusted = trustedReporters(config);
 
-  const api = new Hono()
-    // Browsers may call the API only from an origin allowed for some system; CORS answers only those.
-    .use('*', async (c, next) => {
+  const api = $(
+    new OpenAPIHono().use('*', async (c, next) => {
+      // Browsers may call the API only from an origin allowed for some system; CORS answers only those.
       const origin = c.req.header('origin');
       if (origin === undefined) return next();
       if (!(await allKnownOrigins(services.db)).has(origin) && !config.allowedOrigins.includes(origin) && !trusted.has(origin)) {
@@ -58,33 +61,31 @@ export function createApp(services: Services) {
         return c.body(null, 204);
       }
       return next();
-    })
-    .use(
-      '*',
-      bodyLimit({
-        maxSize: MAX_BODY_BYTES,
-        onError: () => {
-          throw new RoamSignError('payload_too_large', { maxBytes: MAX_BODY_BYTES });
-        },
-      }),
-    )
+    }),
+  )
     .route('/', healthRoutes)
     .route('/', userRoutes(services))
     .route('/', signingRequestRoutes(services))
     .route('/', verifyRoutes(services))
-    .route('/', mobileApiRoutes(services, services.pushHub));
-  if (config.sandbox) api.route('/', devApiRoutes(services));
+    .route('/', mobileApiRoutes(services, services.pushHub))
+    // Sandbox only at run time; always in the type, so the testers' typed client can read the outbox.
+    .route('/', config.sandbox ? devApiRoutes(services) : (apiRoutes() as unknown as ReturnType<typeof devApiRoutes>));
 
-  const app = new Hono()
+  // OpenAPIHono gathers the createRoute declarations of the groups mounted under it (serveOpenApi).
+  const root = new OpenAPIHono();
+  const app = root
     .use('*', async (c, next) => {
       const started = performance.now();
       await next();
       // Method, path and status only: bodies (PINs, OTPs) are never logged.
       log.info('http', { method: c.req.method, path: c.req.path, status: c.res.status, ms: Math.round(performance.now() - started) });
     })
+    .use('*', closeAfterRefusedBody)
+    // Every body is read within its limit, counted as it streams, before any route runs.
+    .use('*', limitBodies(bodyLimitOf))
     .route('/api/v1', api)
     .route('/', pkiRoutes(services))
-    .route('/', openApiRoutes(config.publicUrl))
+    .route('/', apiReferenceRoutes())
     .route('/', widgetRoutes(services))
     .route('/', mobilePageRoutes())
     .route('/', portalRoutes(services))
@@ -99,6 +100,8 @@ export function createApp(services: Services) {
     };
     app.route('/', demoRoutes({ widgetScriptUrl: `${config.publicUrl}/widget.js`, now: services.now, findUser }));
   }
+
+  serveOpenApi(root, config.publicUrl);
 
   app.notFound((c) => errorResponse(c, 'not_found'));
   app.onError((error, c) => {

@@ -1,5 +1,7 @@
 import { eq } from 'drizzle-orm';
 import type { RevocationReason } from './ca/certificateAuthority.js';
+import { restrictNewFiles } from './dataFolder.js';
+import { removeDemoData } from './demo/removeDemoData.js';
 import { parseConfig } from './env.js';
 import { reactivate } from './lifecycle/inactivity.js';
 import { applyDueMovements, MOVEMENT_KINDS, recordMovement, type MovementKind } from './lifecycle/movements.js';
@@ -30,7 +32,10 @@ const USAGE = `Usage: npm run roamsign -- <command>   (reads the same environmen
   import-officers <file.csv> --agency <code> [--by <adminId>]
                                register officers from the rollout template
                                (nric,name,email,agency,accounting_office,system) within one agency;
-                               prints a per-row report; exit 1 when any row was rejected`;
+                               prints a per-row report; exit 1 when any row was rejected
+  remove-demo-data             take the sandbox demo officers out of this data folder (certificates
+                               revoked, PINs erased, accounts closed), so it may run with the
+                               sandbox off`;
 
 const REASONS: RevocationReason[] = ['unspecified', 'keyCompromise', 'affiliationChanged', 'superseded', 'cessationOfOperation'];
 
@@ -155,6 +160,11 @@ async function main(args: string[]): Promise<number> {
         if (!config.smtpUrl && !config.sandbox) console.log('warning: no ROAMSIGN_SMTP_URL: verification e-mails were not delivered; re-send them from the portal');
         return rejected ? 1 : 0;
       }
+      case 'remove-demo-data': {
+        const removed = await removeDemoData(services);
+        console.log(removed.length ? `demo officers removed: ${removed.join(', ')}` : 'no demo officers in this data folder');
+        return 0;
+      }
       default:
         console.error(`unknown command ${command}\n\n${USAGE}`);
         return 2;
@@ -184,4 +194,5 @@ function parseEffectiveDate(value: string): number {
   return Date.parse(/^\d{4}-\d{2}-\d{2}$/.test(value) ? `${value}T00:00:00+08:00` : value);
 }
 
+restrictNewFiles();
 process.exitCode = await main(process.argv.slice(2));

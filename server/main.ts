@@ -1,7 +1,10 @@
-import { serve } from '@hono/node-server';
+import type { AddressInfo } from 'node:net';
 import { createApp } from './app.js';
+import { restrictNewFiles } from './dataFolder.js';
 import { DEMO_OFFICERS } from './demo/demoData.js';
+import { demoDataRefusal, holdsDemoOfficers } from './demo/demoPresence.js';
 import { parseConfig, type Config } from './env.js';
+import { startHttpServer } from './http/nodeServer.js';
 import { startLifecycleScheduler } from './lifecycle/scheduler.js';
 import { createServices } from './services.js';
 
@@ -14,13 +17,21 @@ function readConfig(): Config {
   }
 }
 
+restrictNewFiles();
 const config = readConfig();
 const services = await createServices(config);
+// A sandbox folder reused with the sandbox off would keep the demo officers and their public PINs.
+if (!config.sandbox && (await holdsDemoOfficers(services.db))) {
+  console.error(demoDataRefusal(config.dataDir));
+  await services.close();
+  process.exit(1);
+}
 const app = createApp(services);
 // Staff movement and the 90-day inactivity rule, hourly (DESIGN.md "Rules the seeds state").
 const lifecycle = startLifecycleScheduler(services, 60 * 60 * 1000, { inactivityDays: config.inactivityDays });
 
-const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, (info) => {
+/** What `npm start` prints: where everything is, and in sandbox mode the demo officers. */
+function startupLines(info: AddressInfo): string[] {
   const lines = [
     `RoamSign listening on http://${info.address}:${info.port} (public URL ${config.publicUrl})`,
     `  data folder  ${config.dataDir}`,
@@ -39,8 +50,11 @@ const server = serve({ fetch: app.fetch, port: config.port, hostname: config.hos
       lines.push(`    ${o.nric}  ${o.name.padEnd(24)} ${o.media.join('+').padEnd(14)} PIN ${o.pin ?? '-     '}  ${o.email}`);
     }
   }
-  console.log(lines.join('\n'));
-});
+  return lines;
+}
+
+const server = await startHttpServer({ fetch: app.fetch, port: config.port, hostname: config.host });
+console.log(startupLines(server.address() as AddressInfo).join('\n'));
 
 async function shutdown() {
   lifecycle.stop();

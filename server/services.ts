@@ -1,6 +1,6 @@
-import path from 'node:path';
 import { createAuditLog, type AuditLog } from './audit/auditLog.js';
 import { CertificateAuthority } from './ca/certificateAuthority.js';
+import { prepareDataFolder } from './dataFolder.js';
 import { startCheckpointer } from './db/checkpointer.js';
 import { openDb, type Db } from './db/database.js';
 import { seedDemoData } from './demo/demoData.js';
@@ -47,7 +47,8 @@ export async function createServices(
 ): Promise<Services> {
   const now = options.now ?? Date.now;
   const log = createLogger({ level: config.logLevel, ...(options.logSink ? { sink: options.logSink } : {}) });
-  const dbFile = path.join(config.dataDir, 'roamsign.db');
+  // Data at rest: folder 0700, database, WAL, SHM and master key 0600.
+  const dbFile = prepareDataFolder(config.dataDir);
   const db = await openDb(config.databaseUrl ?? dbFile);
   const checkpointer = db.sqlite ? startCheckpointer(db.sqlite, dbFile) : undefined;
   const masterKey = loadOrCreateMasterKey(config.dataDir);

@@ -4,14 +4,16 @@ import { html, raw } from 'hono/html';
 import type { HtmlEscapedString } from 'hono/utils/html';
 import { RoamSignError } from '../../shared/errors.js';
 import type { Lang } from '../../shared/i18n/index.js';
+import { bufferBodyWithin } from '../http/bodyLimit.js';
 import type { Logger } from '../log.js';
+import { readForm, type FormFields } from './readForm.js';
 import type { Services } from '../services.js';
 import { cookieIsSecure, createSessionStore, sameSecret, SESSION_ABSOLUTE_MS, SESSION_COOKIE, type Session, type SessionStore, type SubjectType } from './sessions.js';
 import { errorLines, tx, type TextKey } from './text.js';
 
 // HTTP plumbing shared by the officer and administrator portals: language, sessions, CSRF, pages.
 
-export type PortalEnv = { Variables: { lang: Lang; session: Session | null; form: Record<string, string | File> } };
+export type PortalEnv = { Variables: { lang: Lang; session: Session | null; form: FormFields } };
 export type PortalContext = Context<PortalEnv>;
 type Html = HtmlEscapedString | Promise<HtmlEscapedString> | string;
 
@@ -51,14 +53,9 @@ export function base(kit: PortalKit): MiddlewareHandler<PortalEnv> {
       // Browsers send Origin on every form POST; a missing one falls back to the Referer.
       const origin = c.req.header('origin') ?? refererOrigin(c.req.header('referer'));
       if (origin !== kit.origin) throw new RoamSignError('forbidden', { reason: 'origin' });
-      const type = c.req.header('content-type') ?? '';
-      if (!type.startsWith('application/x-www-form-urlencoded') && !type.startsWith('multipart/form-data')) throw new RoamSignError('bad_request');
-      const length = Number(c.req.header('content-length') ?? 0);
-      if (length > MAX_FORM_BYTES) throw new RoamSignError('payload_too_large', { maxBytes: MAX_FORM_BYTES });
-      const parsed = await c.req.parseBody();
-      const form: Record<string, string | File> = {};
-      for (const [key, value] of Object.entries(parsed)) if (typeof value === 'string' || value instanceof File) form[key] = value;
-      c.set('form', form);
+      // Counted as it streams, with or without Content-Length (the app leaves /portal/ bodies to us).
+      await bufferBodyWithin(c, MAX_FORM_BYTES);
+      c.set('form', await readForm(c.req.raw));
     } else c.set('form', {});
     c.set('session', await kit.store.read(getCookie(c, SESSION_COOKIE)));
     c.header('Cache-Control', 'no-store');
@@ -241,9 +238,13 @@ export function portalErrorHandler(admin: boolean, log: Logger) {
     if (!(error instanceof RoamSignError)) log.error('internal', { path: c.req.path, error: error.name, message: error.message });
     if (!ctx.get('lang')) ctx.set('lang', 'ms');
     const status = error instanceof RoamSignError ? error.status : 500;
+    const code = error instanceof RoamSignError ? error.code : 'internal';
+    const reason = error instanceof RoamSignError && typeof error.details?.reason === 'string' ? error.details.reason : '';
     const lang = ctx.get('lang');
     const back = admin ? '/portal/admin' : '/portal';
-    return ctx.html(page(ctx, tx(lang, 'errorTitle'), html`${errorBox(errorLines(lang, error))}<p><a href="${back}">${tx(lang, 'back')}</a></p>`, { admin }), status as 400);
+    // The API's stable code (and reason) on the page too, for scripts and tests.
+    const body = html`<div data-error-code="${code}" data-error-reason="${reason}">${errorBox(errorLines(lang, error))}</div><p><a href="${back}">${tx(lang, 'back')}</a></p>`;
+    return ctx.html(page(ctx, tx(lang, 'errorTitle'), body, { admin }), status as 400);
   };
 }
 

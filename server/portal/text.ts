@@ -163,6 +163,11 @@ const REASONS: Record<string, [string, string]> = {
   csrf: ['Borang ini tidak sah atau telah tamat. Sila muat semula halaman.', 'This form is invalid or expired. Please reload the page.'],
   origin: ['Permintaan daripada laman lain ditolak.', 'Requests from other sites are refused.'],
   agency_required: ['Agensi diperlukan.', 'The agency is required.'],
+  form_content_type: ['Borang mesti dihantar sebagai borang web biasa.', 'The form must be sent as an ordinary web form.'],
+  form_charset: ['Borang mesti dihantar dalam UTF-8.', 'The form must be sent in UTF-8.'],
+  form_not_utf8: ['Borang mengandungi aksara yang bukan UTF-8.', 'The form holds characters that are not UTF-8.'],
+  form_malformed: ['Borang yang dihantar rosak atau tidak lengkap. Sila cuba lagi.', 'The form sent is damaged or incomplete. Please try again.'],
+  body_incomplete: ['Borang tidak diterima sepenuhnya. Sila cuba lagi.', 'The form did not arrive in full. Please try again.'],
 };
 
 const PIN_VIOLATIONS: Record<PinViolation, [string, string]> = {

@@ -1,5 +1,6 @@
 import { Hono, type Context } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
+import { RoamSignError } from '../../shared/errors.js';
 import { eperolehanAction, eperolehanPage, findEperolehanOrder, DEFAULT_ORDER_NO } from '../demo/legacy/eperolehan.js';
 import { findIgfmasDocument, igfmasDocumentPage, igfmasListPage, IGFMAS_ACTIONS } from '../demo/legacy/igfmas.js';
 import { carryQuery, errorPage, type LegacySystem, type Markup, type PageContext, type ScreenContext } from '../demo/legacy/layout.js';
@@ -19,7 +20,10 @@ function textOf(value: string | File): string {
 
 /** Every posted field as text (fromEntries: a field named __proto__ stays an ordinary key). */
 async function readForm(c: Context): Promise<FormFields> {
-  const body = await c.req.parseBody({ all: true });
+  // A malformed or cut-short multipart body is bad input, never a 5xx (issue 9).
+  const body = await c.req.parseBody({ all: true }).catch((error: unknown) => {
+    throw new RoamSignError('bad_request', { reason: 'form_malformed' }, { cause: error });
+  });
   return Object.fromEntries(Object.entries(body).map(([name, value]) => [name, Array.isArray(value) ? value.map(textOf) : textOf(value)]));
 }
 

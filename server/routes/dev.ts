@@ -1,14 +1,22 @@
+import { createRoute, z } from '@hono/zod-openapi';
 import { Hono } from 'hono';
 import { html } from 'hono/html';
-import { z } from 'zod';
+import { outboxMessageSchema, outboxQuerySchema } from '../../shared/schemas/outbox.js';
 import type { Services } from '../services.js';
-import { validate } from './validate.js';
+import { apiRoutes, errorAnswers, jsonAnswer } from './apiRoute.js';
 
-const outboxQuery = validate('query', z.object({ to: z.string().trim().min(3).max(254) }));
+const outbox = createRoute({
+  method: 'get',
+  path: '/dev/outbox',
+  tags: ['Sandbox'],
+  summary: 'Sandbox only: the messages sent to a MyKad number or address, newest first',
+  request: { query: outboxQuerySchema },
+  responses: { 200: jsonAnswer(z.array(outboxMessageSchema), 'the messages'), ...errorAnswers('bad_request', 'not_found') },
+});
 
 /** Sandbox only (API.md): the messages sent, for testers and demos. Mounted only when ROAMSIGN_SANDBOX=1. */
 export function devApiRoutes(services: Services) {
-  return new Hono().get('/dev/outbox', outboxQuery, async (c) => c.json(await services.outbox.list(c.req.valid('query').to.replace(/-/g, ''))));
+  return apiRoutes().openapi(outbox, async (c) => c.json(await services.outbox.list(c.req.valid('query').to.replace(/-/g, '')), 200));
 }
 
 export function devPageRoutes(services: Services) {

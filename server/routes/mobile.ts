@@ -1,32 +1,86 @@
+import { createRoute, z } from '@hono/zod-openapi';
 import { Hono, type Context } from 'hono';
 import { streamSSE } from 'hono/streaming';
-import { z } from 'zod';
 import { RoamSignError } from '../../shared/errors.js';
-import { nricSchema } from '../../shared/schemas/common.js';
+import {
+  challengeIdSchema,
+  deviceConfirmedSchema,
+  deviceRemovedSchema,
+  deviceViewSchema,
+  eventsQuerySchema,
+  mobileConfirmSchema,
+  mobileRegistrationSchema,
+  pushAckedSchema,
+  pushAckSchema,
+  registrationStartedSchema,
+} from '../../shared/schemas/mobile.js';
 import { createDeviceRegistry, deviceBySecret, deviceDestination, type DeviceRow } from '../mobile/devices.js';
 import { mobileAssets } from '../mobile/bundle.js';
 import { MOBILE_CSP, mobileIcon, mobileManifest, mobilePage, mobileServiceWorker } from '../mobile/page.js';
 import type { PushHub } from '../mobile/pushHub.js';
 import { findOfficer } from '../registry/officers.js';
 import type { Services } from '../services.js';
-import { validate } from './validate.js';
+import { apiRoutes, errorAnswers, jsonAnswer, jsonBody, SECURITY } from './apiRoute.js';
 
 /** How often an idle stream sends a comment line, so proxies and phones do not drop it. */
 const HEARTBEAT_MS = 20_000;
 
-const registrationBody = validate(
-  'json',
-  z.strictObject({
-    nric: nricSchema,
-    phone: z.string().trim().min(7).max(20).regex(/^\+?[\d\s\-().]+$/, 'expected a phone number'),
-    platform: z.enum(['android', 'ios', 'web']),
-    label: z.string().trim().min(1).max(60),
-  }),
-);
-const challengeParam = validate('param', z.strictObject({ id: z.string().regex(/^ch_[A-Za-z0-9_-]{10,40}$/) }));
-const confirmBody = validate('json', z.strictObject({ code: z.string().regex(/^\d{6}$/, 'expected 6 digits') }));
-const ackBody = validate('json', z.strictObject({ pushId: z.string().regex(/^push_[A-Za-z0-9_-]{10,40}$/) }));
-const eventsQuery = validate('query', z.strictObject({ token: z.string().min(10).max(200).optional() }));
+const security: Record<string, string[]>[] = [{ [SECURITY.device]: [] }];
+const tags = ['GPKI Mobile'];
+
+const register = createRoute({
+  method: 'post',
+  path: '/mobile/registrations',
+  tags,
+  summary: "Start registering this device (MyKad number + the phone number on the profile); a code goes to the officer's e-mail",
+  request: { body: jsonBody(mobileRegistrationSchema) },
+  responses: { 201: jsonAnswer(registrationStartedSchema, 'the code is on its way'), ...errorAnswers('bad_request', 'user_not_found', 'forbidden', 'rate_limited') },
+});
+const confirm = createRoute({
+  method: 'post',
+  path: '/mobile/registrations/{id}/confirm',
+  tags,
+  summary: "Confirm with the e-mailed code; the officer's previous device is deactivated",
+  request: { params: z.object({ id: challengeIdSchema.meta({ param: { name: 'id', in: 'path' } }) }), body: jsonBody(mobileConfirmSchema) },
+  responses: { 201: jsonAnswer(deviceConfirmedSchema, 'registered; keep the secret'), ...errorAnswers('bad_request', 'not_found', 'otp_invalid', 'otp_expired', 'otp_attempts_exceeded') },
+});
+const readDevice = createRoute({
+  method: 'get',
+  path: '/mobile/device',
+  tags,
+  security,
+  summary: 'This device',
+  responses: { 200: jsonAnswer(deviceViewSchema, 'the device'), ...errorAnswers('unauthorized') },
+});
+const removeDevice = createRoute({
+  method: 'delete',
+  path: '/mobile/device',
+  tags,
+  security,
+  summary: 'Remove the account from this device',
+  responses: { 200: jsonAnswer(deviceRemovedSchema, 'deactivated'), ...errorAnswers('unauthorized') },
+});
+const ack = createRoute({
+  method: 'post',
+  path: '/mobile/ack',
+  tags,
+  security,
+  summary: 'Acknowledge a push (else the OTP also goes by e-mail)',
+  request: { body: jsonBody(pushAckSchema) },
+  responses: { 200: jsonAnswer(pushAckedSchema, 'acknowledged'), ...errorAnswers('bad_request', 'unauthorized', 'not_found') },
+});
+const events = createRoute({
+  method: 'get',
+  path: '/mobile/events',
+  tags,
+  security: [...security, { [SECURITY.deviceQuery]: [] }],
+  summary: 'Server-sent events: ready, push, deactivated',
+  request: { query: eventsQuerySchema },
+  responses: {
+    200: { description: 'an event stream', content: { 'text/event-stream': { schema: z.string().meta({ description: 'events ready, push and deactivated, JSON data' }) } } },
+    ...errorAnswers('bad_request', 'unauthorized'),
+  },
+});
 
 /** The device's bearer secret: the Authorization header, or ?token= where EventSource cannot set headers. */
 function bearerOf(c: Context, allowQuery: boolean): string | null {
@@ -61,23 +115,21 @@ export function mobileApiRoutes(services: Services, hub: PushHub) {
     };
   }
 
-  return new Hono()
-    .post('/mobile/registrations', registrationBody, async (c) => c.json(await registry.startRegistration(c.req.valid('json')), 201))
-    .post('/mobile/registrations/:id/confirm', challengeParam, confirmBody, async (c) =>
-      c.json(await registry.confirmRegistration(c.req.valid('param').id, c.req.valid('json').code), 201),
-    )
-    .get('/mobile/device', async (c) => c.json(await describe(await device(c))))
-    .delete('/mobile/device', async (c) => {
+  return apiRoutes()
+    .openapi(register, async (c) => c.json(await registry.startRegistration(c.req.valid('json')), 201))
+    .openapi(confirm, async (c) => c.json(await registry.confirmRegistration(c.req.valid('param').id, c.req.valid('json').code), 201))
+    .openapi(readDevice, async (c) => c.json(await describe(await device(c)), 200))
+    .openapi(removeDevice, async (c) => {
       const secret = bearerOf(c, false);
       if (!secret) throw new RoamSignError('unauthorized');
-      return c.json(await registry.removeDevice(secret));
+      return c.json(await registry.removeDevice(secret), 200);
     })
-    .post('/mobile/ack', ackBody, async (c) => {
+    .openapi(ack, async (c) => {
       const row = await device(c);
       if (!hub.ack(row.id, c.req.valid('json').pushId)) throw new RoamSignError('not_found', { reason: 'push_unknown_or_late' });
-      return c.json({ acknowledged: true });
+      return c.json({ acknowledged: true as const }, 200);
     })
-    .get('/mobile/events', eventsQuery, async (c) => {
+    .openapi(events, async (c) => {
       const row = await device(c, true);
       const ready = await describe(row);
       c.header('X-Accel-Buffering', 'no');

@@ -1,27 +1,80 @@
-import { Hono } from 'hono';
-import { z } from 'zod';
+import { createRoute, z } from '@hono/zod-openapi';
 import {
+  completedSigningRequestSchema,
   completeSigningRequestSchema,
+  createdSigningRequestSchema,
   createSigningRequestSchema,
   requestIdSchema,
+  signingRequestViewSchema,
 } from '../../shared/schemas/signingRequest.js';
 import type { Services } from '../services.js';
+import { apiRoutes, errorAnswers, jsonAnswer, jsonBody, SECURITY } from './apiRoute.js';
 import { callerOf, trustedReporters } from './caller.js';
-import { validate } from './validate.js';
 
-const idParam = validate('param', z.object({ id: requestIdSchema }));
+const params = z.object({ id: requestIdSchema.meta({ param: { name: 'id', in: 'path' }, example: 'sr_Qm9vdHN0cmFwcGluZzE' }) });
+// Browsers call with their Origin and no secret; a system's server with its Bearer token.
+const security: Record<string, string[]>[] = [{ [SECURITY.system]: [] }, {}];
+const tags = ['Signing requests'];
+
+const create = createRoute({
+  method: 'post',
+  path: '/signing-requests',
+  tags,
+  security,
+  summary: 'Create a signing request (1 to 500 documents) and send its OTP',
+  request: { body: jsonBody(createSigningRequestSchema) },
+  responses: {
+    201: jsonAnswer(createdSigningRequestSchema, 'created; the OTP is on its way'),
+    ...errorAnswers('bad_request', 'unauthorized', 'user_not_found', 'medium_not_roaming', 'certificate_revoked', 'origin_not_allowed', 'forbidden', 'pin_locked', 'rate_limited', 'payload_too_large'),
+  },
+});
+const read = createRoute({
+  method: 'get',
+  path: '/signing-requests/{id}',
+  tags,
+  security,
+  summary: 'Status of a signing request',
+  request: { params },
+  responses: { 200: jsonAnswer(signingRequestViewSchema, 'the request'), ...errorAnswers('bad_request', 'not_found', 'origin_not_allowed') },
+});
+const resend = createRoute({
+  method: 'post',
+  path: '/signing-requests/{id}/otp',
+  tags,
+  security,
+  summary: 'Send a new OTP for the same request (the previous one dies); rate limited',
+  request: { params },
+  responses: { 200: jsonAnswer(createdSigningRequestSchema, 'a new OTP is on its way'), ...errorAnswers('bad_request', 'not_found', 'request_not_pending', 'rate_limited') },
+});
+const complete = createRoute({
+  method: 'post',
+  path: '/signing-requests/{id}/complete',
+  tags,
+  security,
+  summary: 'PIN + OTP: detached CAdES-BES signatures, verified; a repeat with the same OTP returns the same body',
+  request: { params, body: jsonBody(completeSigningRequestSchema) },
+  responses: {
+    200: jsonAnswer(completedSigningRequestSchema, 'signed'),
+    ...errorAnswers('bad_request', 'not_found', 'pin_invalid', 'pin_locked', 'otp_invalid', 'otp_expired', 'otp_attempts_exceeded', 'request_not_pending', 'certificate_revoked'),
+  },
+});
+const cancel = createRoute({
+  method: 'post',
+  path: '/signing-requests/{id}/cancel',
+  tags,
+  security,
+  summary: 'The officer cancelled in the dialog',
+  request: { params },
+  responses: { 200: jsonAnswer(signingRequestViewSchema, 'the request, cancelled'), ...errorAnswers('bad_request', 'not_found', 'request_not_pending') },
+});
 
 export function signingRequestRoutes(services: Services) {
   const { signing } = services;
   const trusted = trustedReporters(services.config);
-  return new Hono()
-    .post('/signing-requests', validate('json', createSigningRequestSchema), async (c) =>
-      c.json(await signing.create(c.req.valid('json'), callerOf(c, trusted)), 201),
-    )
-    .get('/signing-requests/:id', idParam, async (c) => c.json(await signing.get(c.req.valid('param').id, callerOf(c, trusted))))
-    .post('/signing-requests/:id/otp', idParam, async (c) => c.json(await signing.resendOtp(c.req.valid('param').id, callerOf(c, trusted))))
-    .post('/signing-requests/:id/complete', idParam, validate('json', completeSigningRequestSchema), async (c) =>
-      c.json(await signing.complete(c.req.valid('param').id, c.req.valid('json'), callerOf(c, trusted))),
-    )
-    .post('/signing-requests/:id/cancel', idParam, async (c) => c.json(await signing.cancel(c.req.valid('param').id, callerOf(c, trusted))));
+  return apiRoutes()
+    .openapi(create, async (c) => c.json(await signing.create(c.req.valid('json'), callerOf(c, trusted)), 201))
+    .openapi(read, async (c) => c.json(await signing.get(c.req.valid('param').id, callerOf(c, trusted)), 200))
+    .openapi(resend, async (c) => c.json(await signing.resendOtp(c.req.valid('param').id, callerOf(c, trusted)), 200))
+    .openapi(complete, async (c) => c.json(await signing.complete(c.req.valid('param').id, c.req.valid('json'), callerOf(c, trusted)), 200))
+    .openapi(cancel, async (c) => c.json(await signing.cancel(c.req.valid('param').id, callerOf(c, trusted)), 200));
 }

@@ -1,14 +1,24 @@
 import crypto from 'node:crypto';
-import { Hono } from 'hono';
+import { createRoute } from '@hono/zod-openapi';
 import { RoamSignError } from '../../shared/errors.js';
-import { verifyRequestSchema } from '../../shared/schemas/verify.js';
+import { verificationReportSchema, verifyRequestSchema } from '../../shared/schemas/verify.js';
 import { CmsFormatError } from '../cms/parseDetached.js';
 import type { Services } from '../services.js';
 import { verifySignature } from '../signing/verifySignature.js';
-import { validate } from './validate.js';
+import { apiRoutes, errorAnswers, jsonAnswer, jsonBody } from './apiRoute.js';
+
+const verify = createRoute({
+  method: 'post',
+  path: '/verify',
+  tags: ['Verification'],
+  summary: 'Verify a detached CMS signature against the content or its SHA-256',
+  description: 'Bytes that are not a CMS SignedData are 400 bad_request; a SignedData that does not verify is 200 with valid: false and the failing check named.',
+  request: { body: jsonBody(verifyRequestSchema) },
+  responses: { 200: jsonAnswer(verificationReportSchema, 'the verification report (valid may be false)'), ...errorAnswers('bad_request', 'payload_too_large') },
+});
 
 export function verifyRoutes(services: Services) {
-  return new Hono().post('/verify', validate('json', verifyRequestSchema), async (c) => {
+  return apiRoutes().openapi(verify, async (c) => {
     const body = c.req.valid('json');
     const digest =
       'content' in body
@@ -22,7 +32,7 @@ export function verifyRoutes(services: Services) {
         digest,
         now: services.now,
       });
-      return c.json(report);
+      return c.json(report, 200);
     } catch (error) {
       // API.md: bytes that are not a CMS SignedData at all are bad input.
       if (error instanceof CmsFormatError) throw new RoamSignError('bad_request', { signature: error.message });

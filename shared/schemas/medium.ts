@@ -1,10 +1,8 @@
-import type { Medium } from '../systems.js';
+import type { z } from 'zod';
+import type { mediumAnswerSchema } from './users.js';
 
-export interface MediumAnswer {
-  nric: string;
-  media: Medium[];
-  preferred: Medium;
-}
+// Types only: the widget imports this module, and must not bundle zod.
+export type MediumAnswer = z.infer<typeof mediumAnswerSchema>;
 
 /**
  * Whether a click goes to the legacy token flow: only for an officer who holds a token and cannot

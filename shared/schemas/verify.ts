@@ -1,20 +1,28 @@
 import { z } from 'zod';
 import { base64Schema, sha256Base64Schema } from './common.js';
 
-export const verifyRequestSchema = z.union([
-  z.strictObject({ signature: base64Schema.min(4), content: base64Schema }),
-  z.strictObject({ signature: base64Schema.min(4), digest: sha256Base64Schema }),
-]);
+export const verifyRequestSchema = z
+  .union([
+    z.strictObject({ signature: base64Schema.min(4).meta({ description: 'base64 CMS DER' }), content: base64Schema.meta({ description: 'base64 of the signed document' }) }),
+    z.strictObject({ signature: base64Schema.min(4).meta({ description: 'base64 CMS DER' }), digest: sha256Base64Schema.meta({ description: 'base64 SHA-256 of the signed document' }) }),
+  ])
+  .meta({ id: 'VerifyRequest' });
 
 export type VerifyRequest = z.infer<typeof verifyRequestSchema>;
 
-export type CertificateStatus = 'good' | 'revoked' | 'expired' | 'unknown';
-export type CheckName = 'signature' | 'chain' | 'crl';
+export const certificateStatusSchema = z.enum(['good', 'revoked', 'expired', 'unknown']);
+export const checkNameSchema = z.enum(['signature', 'chain', 'crl']);
 
-export interface VerificationReport {
-  valid: boolean;
-  signer: { nric: string | null; name: string | null };
-  signedAt: string | null;
-  certificate: { serial: string; status: CertificateStatus; revokedAt: string | null };
-  checks: { name: CheckName; ok: boolean; reason?: string }[];
-}
+export const verificationReportSchema = z
+  .object({
+    valid: z.boolean(),
+    signer: z.object({ nric: z.string().nullable(), name: z.string().nullable() }),
+    signedAt: z.iso.datetime().nullable(),
+    certificate: z.object({ serial: z.string().meta({ description: 'hex' }), status: certificateStatusSchema, revokedAt: z.iso.datetime().nullable() }),
+    checks: z.array(z.object({ name: checkNameSchema, ok: z.boolean(), reason: z.string().optional().meta({ description: 'why the check failed' }) })),
+  })
+  .meta({ id: 'VerificationReport' });
+
+export type CertificateStatus = z.infer<typeof certificateStatusSchema>;
+export type CheckName = z.infer<typeof checkNameSchema>;
+export type VerificationReport = z.infer<typeof verificationReportSchema>;

@@ -7,6 +7,7 @@
  *   await completeSignature(page, { server: 'http://localhost:8787', nric: '900101011234', pin: '123456' });
  */
 import type { Frame, Page } from 'puppeteer-core';
+import { createApiClient } from '../../server/client.js';
 
 /** A page, or the frame of it that holds the approve buttons (SPEKS puts them in an iframe). */
 export type Screen = Page | Frame;
@@ -47,8 +48,8 @@ export async function verificationCode(frame: Frame, timeout = 10_000): Promise<
 export async function readOtp(server: string, nric: string, code: string, timeout = 10_000): Promise<string> {
   const deadline = Date.now() + timeout;
   while (Date.now() < deadline) {
-    const messages = (await (await fetch(`${server}/api/v1/dev/outbox?to=${nric}`)).json()) as { text: string; otp: string | null }[];
-    const match = messages.find((m) => m.otp && m.text.includes(code));
+    const res = await createApiClient(server).api.v1.dev.outbox.$get({ query: { to: nric } });
+    const match = res.status === 200 ? (await res.json()).find((m) => m.otp && m.text.includes(code)) : undefined;
     if (match?.otp) return match.otp;
     await new Promise((resolve) => setTimeout(resolve, 100));
   }

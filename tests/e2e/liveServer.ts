@@ -1,4 +1,5 @@
-import { serve, type ServerType } from '@hono/node-server';
+import type http from 'node:http';
+import { startHttpServer } from '../../server/http/nodeServer.js';
 import { startTestServer, type TestServer } from '../helpers/testServices.js';
 import { freePort } from '../helpers/freePort.js';
 
@@ -31,8 +32,7 @@ export async function startLiveServer(env: Record<string, string> = {}, options:
     },
     { realClock: true },
   );
-  const http: ServerType = serve({ fetch: server.app.fetch, port, hostname: '127.0.0.1' });
-  await new Promise<void>((resolve) => (http.listening ? resolve() : http.once('listening', () => resolve())));
+  const listener: http.Server = await startHttpServer({ fetch: server.app.fetch, port, hostname: '127.0.0.1' });
   return {
     ...server,
     url,
@@ -40,8 +40,8 @@ export async function startLiveServer(env: Record<string, string> = {}, options:
     port,
     async stop() {
       // Chromium keeps connections alive; end them so close() does not wait for the browser.
-      const closing = new Promise<void>((resolve) => http.close(() => resolve()));
-      (http as unknown as { closeAllConnections?: () => void }).closeAllConnections?.();
+      const closing = new Promise<void>((resolve) => listener.close(() => resolve()));
+      listener.closeAllConnections();
       await closing;
       await server.close();
     },

@@ -1,4 +1,6 @@
 import crypto from 'node:crypto';
+import { createApiClient, type ApiClient } from '../../server/client.js';
+import type { CreateSigningRequest } from '../../shared/schemas/signingRequest.js';
 import type { TestServer } from './testServices.js';
 
 export const AMINAH = { nric: '900101011234', pin: '123456', email: 'aminah@anm.gov.my' } as const;
@@ -42,15 +44,28 @@ export async function call(
   return { status: res.status, body: parsed, headers: res.headers };
 }
 
-export async function createRequest(server: TestServer, overrides: Record<string, unknown> = {}, headers: Record<string, string> = {}) {
-  return call(server, 'POST', '/api/v1/signing-requests', { nric: AMINAH.nric, system: 'igfmas', documents: [makeDocument('STH-2026-000123')], ...overrides }, headers);
+/** The typed API client (server/client.ts) over the test server, in process: no socket. */
+export function apiClient(server: TestServer, headers: Record<string, string> = {}): ApiClient {
+  return createApiClient('http://localhost:8787', { fetch: (input: RequestInfo | URL, init?: RequestInit) => server.app.request(input, init), headers });
+}
+
+/** The answer as the tests read it: status, parsed body (an answer or an Error), headers. */
+async function answer(res: Response): Promise<{ status: number; body: any; headers: Headers }> {
+  return { status: res.status, body: await res.json(), headers: res.headers };
+}
+
+/** POST /api/v1/signing-requests through the typed client: Aminah, iGFMAS, one document, unless overridden. */
+export async function createRequest(server: TestServer, overrides: Partial<CreateSigningRequest> = {}, headers: Record<string, string> = {}) {
+  const json = { nric: AMINAH.nric, system: 'igfmas' as const, documents: [makeDocument('STH-2026-000123')], ...overrides };
+  return answer(await apiClient(server, headers).api.v1['signing-requests'].$post({ json }));
 }
 
 /** The newest OTP the sandbox outbox holds for a request. */
 export async function latestOtp(server: TestServer, requestId: string, to: string = AMINAH.nric): Promise<string> {
-  const res = await call(server, 'GET', `/api/v1/dev/outbox?to=${to}`);
-  const message = (res.body as { requestId: string; otp: string }[]).find((m) => m.requestId === requestId);
-  if (!message) throw new Error(`no OTP in the outbox for ${requestId}`);
+  const res = await apiClient(server).api.v1.dev.outbox.$get({ query: { to } });
+  if (res.status !== 200) throw new Error(`outbox answered ${res.status}`);
+  const message = (await res.json()).find((m) => m.requestId === requestId);
+  if (!message?.otp) throw new Error(`no OTP in the outbox for ${requestId}`);
   return message.otp;
 }
 

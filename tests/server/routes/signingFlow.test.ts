@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { AMINAH, call, createRequest, documentBytes, latestOtp, makeDocument, RAJESH, WEIMING, wrongOtp } from '../../helpers/api.js';
+import { AMINAH, apiClient, call, createRequest, documentBytes, latestOtp, makeDocument, RAJESH, WEIMING, wrongOtp } from '../../helpers/api.js';
 import { cmsVerify } from '../../helpers/openssl.js';
 import { startTestServer, type TestServer } from '../../helpers/testServices.js';
 
@@ -18,9 +18,13 @@ async function signOne(documentId = 'STH-2026-000123') {
   const created = await createRequest(server, { documents: [makeDocument(documentId)] });
   expect(created.status).toBe(201);
   const otp = await latestOtp(server, created.body.id);
-  const done = await call(server, 'POST', `/api/v1/signing-requests/${created.body.id}/complete`, { pin: AMINAH.pin, otp });
+  // The typed client: a wrong path, field or answer shape here fails to compile.
+  const done = await apiClient(server).api.v1['signing-requests'][':id'].complete.$post({ param: { id: created.body.id }, json: { pin: AMINAH.pin, otp } });
   expect(done.status).toBe(200);
-  return { id: created.body.id as string, otp, done: done.body };
+  if (done.status !== 200) throw new Error('not signed');
+  const body = await done.json();
+  expect(body.signatures).toHaveLength(1);
+  return { id: created.body.id as string, otp, done: body as any };
 }
 
 describe('medium look-up', () => {
@@ -29,9 +33,9 @@ describe('medium look-up', () => {
     [WEIMING.nric, ['roaming', 'token'], 'roaming'],
     [RAJESH.nric, ['token'], 'token'],
   ])('%s has media %j and prefers %s', async (nric, media, preferred) => {
-    const res = await call(server, 'GET', `/api/v1/users/${nric}/medium`);
+    const res = await apiClient(server).api.v1.users[':nric'].medium.$get({ param: { nric } });
     expect(res.status).toBe(200);
-    expect(res.body).toEqual({ nric, media, preferred });
+    expect(await res.json()).toEqual({ nric, media, preferred });
   });
 
   it('accepts the dashed MyKad form and answers user_not_found for a stranger', async () => {
