@@ -19,14 +19,14 @@ export function restrictNewFiles(): void {
 /**
  * Makes the data folder owner-only (0700) and its secret files 0600, whatever umask the process
  * has and however an older version or an operator left them; creates the database file 0600
- * before SQLite opens it, so that SQLite gives its WAL and SHM files the same mode. Returns the
- * database file's path.
+ * before SQLite opens it (not when the data is in PostgreSQL), so that SQLite gives its WAL and SHM
+ * files the same mode. Returns the database file's path.
  */
-export function prepareDataFolder(dir: string): string {
+export function prepareDataFolder(dir: string, options: { sqlite: boolean } = { sqlite: true }): string {
   fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
   fs.chmodSync(dir, 0o700);
   const dbFile = path.join(dir, DB_FILE);
-  fs.closeSync(fs.openSync(dbFile, 'a', 0o600));
+  if (options.sqlite) fs.closeSync(fs.openSync(dbFile, 'a', 0o600));
   for (const name of PRIVATE_FILES) {
     const file = path.join(dir, name);
     const stat = fs.lstatSync(file, { throwIfNoEntry: false });

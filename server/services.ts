@@ -48,7 +48,7 @@ export async function createServices(
   const now = options.now ?? Date.now;
   const log = createLogger({ level: config.logLevel, ...(options.logSink ? { sink: options.logSink } : {}) });
   // Data at rest: folder 0700, database, WAL, SHM and master key 0600.
-  const dbFile = prepareDataFolder(config.dataDir);
+  const dbFile = prepareDataFolder(config.dataDir, { sqlite: config.databaseUrl === undefined });
   const db = await openDb(config.databaseUrl ?? dbFile);
   const checkpointer = db.sqlite ? startCheckpointer(db.sqlite, dbFile) : undefined;
   const masterKey = loadOrCreateMasterKey(config.dataDir);

@@ -7,16 +7,21 @@ import { holdsDemoOfficers } from '../../server/demo/demoPresence.js';
 import { removeDemoData } from '../../server/demo/removeDemoData.js';
 import { AMINAH, call, createRequest, latestOtp, makeDocument } from '../helpers/api.js';
 import { freePort } from '../helpers/freePort.js';
+import { createTestDatabase } from '../helpers/testDatabase.js';
 import { startTestServer } from '../helpers/testServices.js';
 
 const tsx = path.resolve('node_modules/.bin/tsx');
-const PRIVATE = ['roamsign.db', 'roamsign.db-wal', 'roamsign.db-shm', 'master.key'];
+const SQLITE_FILES = ['roamsign.db', 'roamsign.db-wal', 'roamsign.db-shm'];
+const PRIVATE = [...SQLITE_FILES, 'master.key'];
 
 const modeOf = (file: string) => fs.statSync(file).mode & 0o777;
 
-function expectPrivate(dataDir: string) {
+/** The folder 0700 and its secret files 0600: with PostgreSQL the folder holds the master key alone. */
+function expectPrivate(dataDir: string, databaseUrl: string | undefined) {
   expect(modeOf(dataDir).toString(8)).toBe('700');
-  for (const name of PRIVATE) expect([name, modeOf(path.join(dataDir, name)).toString(8)]).toEqual([name, '600']);
+  const files = databaseUrl ? ['master.key'] : PRIVATE;
+  for (const name of files) expect([name, modeOf(path.join(dataDir, name)).toString(8)]).toEqual([name, '600']);
+  if (databaseUrl) for (const name of SQLITE_FILES) expect(fs.existsSync(path.join(dataDir, name))).toBe(false);
 }
 
 describe('file modes', () => {
@@ -25,7 +30,7 @@ describe('file modes', () => {
     try {
       // A write, so that the WAL and SHM files exist.
       expect((await createRequest(server)).status).toBe(201);
-      expectPrivate(server.dataDir);
+      expectPrivate(server.dataDir, server.config.databaseUrl);
     } finally {
       await server.close();
     }
@@ -39,7 +44,7 @@ describe('file modes', () => {
     const again = await startTestServer({}, { dataDir: first.dataDir });
     try {
       expect((await createRequest(again)).status).toBe(201);
-      expectPrivate(first.dataDir);
+      expectPrivate(again.dataDir, again.config.databaseUrl);
     } finally {
       await again.close();
     }
@@ -111,16 +116,18 @@ describe('npm start on a sandbox folder with the sandbox off', () => {
   it('creates private files under umask 077, refuses in one line, and runs once remove-demo-data has run', async () => {
     const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'roamsign-rest-'));
     fs.rmdirSync(dataDir); // main.ts creates it
-    const sandbox = await startMain(dataDir, { ROAMSIGN_SANDBOX: '1' });
+    const databaseUrl = await createTestDatabase();
+    const dbEnv = { ROAMSIGN_DATABASE_URL: databaseUrl ?? '' };
+    const sandbox = await startMain(dataDir, { ROAMSIGN_SANDBOX: '1', ...dbEnv });
     expect(sandbox.running).toBe(true);
     try {
       // While it runs (a clean stop checkpoints and deletes the WAL and SHM files).
-      expectPrivate(dataDir);
+      expectPrivate(dataDir, databaseUrl);
     } finally {
       if (sandbox.running) await sandbox.stop();
     }
 
-    const production = { ROAMSIGN_SANDBOX: '0', ROAMSIGN_SMTP_URL: 'smtp://127.0.0.1:2525' };
+    const production = { ROAMSIGN_SANDBOX: '0', ROAMSIGN_SMTP_URL: 'smtp://127.0.0.1:2525', ...dbEnv };
     const refused = await startMain(dataDir, production);
     expect(refused.running).toBe(false);
     if (!refused.running) {
@@ -131,7 +138,7 @@ describe('npm start on a sandbox folder with the sandbox off', () => {
       expect(lines[0]).toContain('npm run roamsign -- remove-demo-data');
     }
 
-    const cli = spawnSync(tsx, ['server/cli.ts', 'remove-demo-data'], { encoding: 'utf8', env: { ...process.env, ROAMSIGN_DATA_DIR: dataDir, ROAMSIGN_SANDBOX: '' } });
+    const cli = spawnSync(tsx, ['server/cli.ts', 'remove-demo-data'], { encoding: 'utf8', env: { ...process.env, ROAMSIGN_DATA_DIR: dataDir, ROAMSIGN_SANDBOX: '', ...dbEnv } });
     expect(cli.status).toBe(0);
     expect(cli.stdout).toContain('demo officers removed: 900101011234, 880202025678, 750303039999');
 
