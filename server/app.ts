@@ -6,14 +6,17 @@ import { t } from '../shared/i18n/index.js';
 import { findOfficer } from './registry/officers.js';
 import { allKnownOrigins } from './registry/systems.js';
 import { langOf, trustedReporters } from './routes/caller.js';
+import { approvalRoutes } from './routes/approvals.js';
 import { demoRoutes } from './routes/demo.js';
 import { devApiRoutes, devPageRoutes } from './routes/dev.js';
 import { healthRoutes } from './routes/health.js';
 import { mobileApiRoutes, mobilePageRoutes } from './routes/mobile.js';
+import { oauthRoutes } from './routes/oauth.js';
 import { openApiRoutes } from './routes/openapi.js';
 import { pkiRoutes } from './routes/pki.js';
 import { portalRoutes } from './routes/portal.js';
 import { signingRequestRoutes } from './routes/signingRequests.js';
+import { systemCallers } from './routes/systemCallers.js';
 import { userRoutes } from './routes/users.js';
 import { verifyRoutes } from './routes/verify.js';
 import { widgetRoutes } from './routes/widget.js';
@@ -40,6 +43,8 @@ const HTTP_STATUS_CODES: Record<number, ErrorCode> = {
 export function createApp(services: Services) {
   const { log, config } = services;
   const trusted = trustedReporters(config);
+  // API.md "Caller authentication": a browser (Origin) or a registered system (Bearer), nobody else.
+  const signingCallers = systemCallers(services, { scope: 'signing', browsers: true });
 
   const api = new Hono()
     // Browsers may call the API only from an origin allowed for some system; CORS answers only those.
@@ -68,9 +73,12 @@ export function createApp(services: Services) {
         },
       }),
     )
+    .use('/signing-requests', signingCallers)
+    .use('/signing-requests/*', signingCallers)
     .route('/', healthRoutes)
     .route('/', userRoutes(services))
     .route('/', signingRequestRoutes(services))
+    .route('/', approvalRoutes(services))
     .route('/', verifyRoutes(services))
     .route('/', mobileApiRoutes(services, services.pushHub));
   if (config.sandbox) api.route('/', devApiRoutes(services));
@@ -83,6 +91,7 @@ export function createApp(services: Services) {
       log.info('http', { method: c.req.method, path: c.req.path, status: c.res.status, ms: Math.round(performance.now() - started) });
     })
     .route('/api/v1', api)
+    .route('/', oauthRoutes(services))
     .route('/', pkiRoutes(services))
     .route('/', openApiRoutes(config.publicUrl))
     .route('/', widgetRoutes(services))

@@ -5,10 +5,11 @@ import Database from 'better-sqlite3';
 import { getTableColumns, sql, type Placeholder, type Table } from 'drizzle-orm';
 import { drizzle, type BetterSQLite3Database } from 'drizzle-orm/better-sqlite3';
 import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
+import * as clientsSchema from './clientsSchema.js';
 import * as enrolmentSchema from './enrolmentSchema.js';
 import * as coreSchema from './schema.js';
 
-const schema = { ...coreSchema, ...enrolmentSchema };
+const schema = { ...coreSchema, ...enrolmentSchema, ...clientsSchema };
 
 export type Db = BetterSQLite3Database<typeof schema> & { $client: Database.Database };
 

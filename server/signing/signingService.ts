@@ -64,6 +64,8 @@ export interface SigningServiceDeps {
 export interface Caller {
   origin: string | null;
   lang: Lang;
+  /** The registered system a Bearer token acts for (API.md "Caller authentication"); it acts for that system only. */
+  client?: { clientId: string; system: string };
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -111,8 +113,9 @@ export function createSigningService(deps: SigningServiceDeps) {
     return row;
   }
 
-  /** A browser may act on a request only from the origin that created it. */
+  /** A browser may act on a request only from the origin that created it; a system's token only on its own system's. */
   function checkSameOrigin(row: RequestRow, caller: Caller): void {
+    if (caller.client && caller.client.system !== row.system) throw new RoamSignError('forbidden', { reason: 'other_system' });
     if (caller.origin !== null && caller.origin !== row.origin) throw new RoamSignError('origin_not_allowed');
   }
 
@@ -266,6 +269,7 @@ export function createSigningService(deps: SigningServiceDeps) {
   return {
     /** Creates a signing request bound to officer, system, origin and documents, and sends its OTP. */
     async create(input: CreateSigningRequest, caller: Caller): Promise<CreatedSigningRequest> {
+      if (caller.client && caller.client.system !== input.system) throw new RoamSignError('forbidden', { reason: 'other_system', system: input.system });
       const officer = findOfficer(db, input.nric);
       if (!officer) throw new RoamSignError('user_not_found');
       if (caller.origin !== null && !allowedOrigins(input.system).includes(caller.origin)) {
@@ -313,7 +317,7 @@ export function createSigningService(deps: SigningServiceDeps) {
           actor: officer.nric,
           action: 'request.created',
           subject: id,
-          details: { system: input.system, origin: caller.origin, documents: documents.length },
+          details: { system: input.system, origin: caller.origin, client: caller.client?.clientId ?? null, documents: documents.length },
         });
       });
 
