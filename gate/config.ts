@@ -44,6 +44,8 @@ const signatureFields = z.strictObject({
   documentId: fieldName.default('roamsign_document_id'),
 });
 
+const widgetAttributes = z.record(z.string().regex(/^data-[a-z][a-z-]*$/, 'a data-* attribute'), z.string());
+
 export const ruleSchema = z.strictObject({
   /** A name for the audit and the logs. */
   id: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/, 'letters, digits, . _ -'),
@@ -71,11 +73,14 @@ export const systemSchema = z.strictObject({
     .strictObject({ id: z.string().min(1), secret: z.string().min(1).optional(), secretEnv: z.string().regex(/^[A-Z_][A-Z0-9_]*$/).optional() })
     .refine((c) => (c.secret === undefined) !== (c.secretEnv === undefined), 'give exactly one of secret and secretEnv'),
   rules: z.array(ruleSchema).min(1),
-  /** With `injectWidget`: the pages (GET) that get the widget's script tag, and its data-* attributes. */
+  /**
+   * With `injectWidget`: the pages (GET) that get the widget's script tag, and its data-*
+   * attributes (README "Embed the widget"): common ones, and per page (a screen's own fields).
+   */
   widget: z
     .strictObject({
-      pages: z.array(pathPattern).min(1),
-      attributes: z.record(z.string().regex(/^data-[a-z][a-z-]*$/, 'a data-* attribute'), z.string()).default({}),
+      attributes: widgetAttributes.default({}),
+      pages: z.array(z.union([pathPattern, z.strictObject({ path: pathPattern, attributes: widgetAttributes.default({}) })])).min(1),
     })
     .optional(),
 });

@@ -1,16 +1,15 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { Transform, pipeline } from 'node:stream';
 import { RewritingStream } from 'parse5-html-rewriting-stream';
-import type { GateSystem } from './config.js';
+import type { WidgetPage } from './matchRoutes.js';
 import { widgetCsp } from './widgetCsp.js';
 
 const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'transfer-encoding', 'content-length', 'proxy-connection', 'upgrade']);
 
 const escapeAttribute = (value: string) => value.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;');
 
-/** The agency's one script tag (README "Embed the widget"), with the system's data-* attributes. */
-export function widgetScriptTag(roamsignUrl: string, system: GateSystem): string {
-  const attributes = { 'data-system': system.id, ...(system.widget?.attributes ?? {}) };
+/** The agency's one script tag (README "Embed the widget"), with the page's data-* attributes. */
+export function widgetScriptTag(roamsignUrl: string, attributes: Record<string, string>): string {
   const rendered = Object.entries(attributes).map(([name, value]) => ` ${name}="${escapeAttribute(value)}"`).join('');
   return `<script src="${escapeAttribute(new URL('/widget.js', roamsignUrl).href)}"${rendered} async></script>`;
 }
@@ -28,8 +27,8 @@ function rewritable(res: IncomingMessage): boolean {
  * as latin1, one character per byte, so every byte the rewriter does not touch comes out
  * unchanged whatever the page's ASCII-compatible charset. Anything but an HTML page passes as is.
  */
-export function answerWithWidget(upstream: IncomingMessage, res: ServerResponse, options: { roamsignUrl: string; system: GateSystem; onDone?: (injected: boolean) => void }): void {
-  const { roamsignUrl, system } = options;
+export function answerWithWidget(upstream: IncomingMessage, res: ServerResponse, options: { roamsignUrl: string; page: WidgetPage; onDone?: (injected: boolean) => void }): void {
+  const { roamsignUrl, page } = options;
   const inject = rewritable(upstream);
   const headers: Record<string, string | string[]> = {};
   for (const [name, value] of Object.entries(upstream.headers)) {
@@ -47,7 +46,7 @@ export function answerWithWidget(upstream: IncomingMessage, res: ServerResponse,
     return;
   }
 
-  const tag = widgetScriptTag(roamsignUrl, system);
+  const tag = widgetScriptTag(roamsignUrl, page.attributes);
   let injected = false;
   const rewriter = new RewritingStream();
   rewriter.on('endTag', (token, raw) => {

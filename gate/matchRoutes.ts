@@ -6,6 +6,11 @@ export interface RuleMatch {
   rule: GateRule;
 }
 
+/** A request target as a URL: an origin-form target ("/a//b") is a path, never a scheme-relative URL ("//host/b"). */
+export function requestUrl(rawUrl: string): URL {
+  return new URL(rawUrl.startsWith('/') ? `http://gate.invalid${rawUrl}` : rawUrl);
+}
+
 /**
  * The path a back end would route, for matching: dot segments resolved and backslashes turned to
  * slashes (WHATWG URL parsing), each segment percent-decoded, repeated and trailing slashes
@@ -15,7 +20,7 @@ export interface RuleMatch {
 export function normalisedPath(rawUrl: string): string {
   let pathname: string;
   try {
-    pathname = new URL(rawUrl, 'http://gate.invalid').pathname;
+    pathname = requestUrl(rawUrl).pathname;
   } catch {
     return rawUrl;
   }
@@ -29,21 +34,31 @@ export function normalisedPath(rawUrl: string): string {
   return `/${segments.filter((s) => s !== '').join('/')}`.toLowerCase();
 }
 
+/** A page that gets the widget: its system and the script tag's data-* attributes. */
+export interface WidgetPage {
+  system: GateSystem;
+  attributes: Record<string, string>;
+}
+
 /** Finds the approval rule, and the widget pages, a request is for (Hono's trie router). */
 export function createMatcher(config: GateConfig) {
   const approvals = new TrieRouter<RuleMatch>();
-  const pages = new TrieRouter<GateSystem>();
+  const pages = new TrieRouter<WidgetPage>();
   for (const system of config.systems) {
     for (const rule of system.rules) approvals.add(rule.method === 'ANY' ? 'ALL' : rule.method, rule.path.toLowerCase(), { system, rule });
-    for (const page of system.widget?.pages ?? []) pages.add('GET', page.toLowerCase(), system);
+    const common = system.widget?.attributes ?? {};
+    for (const page of system.widget?.pages ?? []) {
+      const [path, own] = typeof page === 'string' ? [page, {}] : [page.path, page.attributes];
+      pages.add('GET', path.toLowerCase(), { system, attributes: { 'data-system': system.id, ...common, ...own } });
+    }
   }
   return {
     /** The approval rule for this method and URL, if any. */
     approval(method: string, rawUrl: string): RuleMatch | undefined {
       return approvals.match(method.toUpperCase(), normalisedPath(rawUrl))[0][0]?.[0];
     },
-    /** The system whose widget belongs on this page, if any. */
-    page(method: string, rawUrl: string): GateSystem | undefined {
+    /** The widget this page gets, if any. */
+    page(method: string, rawUrl: string): WidgetPage | undefined {
       if (method !== 'GET') return undefined;
       return pages.match('GET', normalisedPath(rawUrl))[0][0]?.[0];
     },

@@ -5,9 +5,9 @@ import { Readable } from 'node:stream';
 import { createProxyServer } from 'http-proxy-3';
 import type { ApprovalRequest, GateFinding } from '../shared/schemas/approval.js';
 import { collectApproval, type Collected, type SessionOfficer } from './collectApproval.js';
-import { clientSecretOf, type GateConfig, type GateRule, type GateSystem } from './config.js';
+import { clientSecretOf, type GateConfig, type GateRule } from './config.js';
 import { answerWithWidget } from './injectWidget.js';
-import { createMatcher, type RuleMatch } from './matchRoutes.js';
+import { createMatcher, requestUrl, type RuleMatch, type WidgetPage } from './matchRoutes.js';
 import { parseFields } from './parseFields.js';
 import { readBody } from './readBody.js';
 import { refuse, wantsJson } from './refuse.js';
@@ -58,12 +58,12 @@ export async function startGate(config: GateConfig, options: { env?: Record<stri
     preserveHeaderKeyCase: true,
   });
   /** Page requests whose answer gets the widget, with their system. */
-  const injecting = new WeakMap<http.IncomingMessage, GateSystem>();
+  const injecting = new WeakMap<http.IncomingMessage, WidgetPage>();
 
   proxy.on('proxyRes', (proxyRes, req, res) => {
     rewriteLocation(proxyRes, req, upstream);
-    const system = injecting.get(req);
-    if (system) answerWithWidget(proxyRes, res, { roamsignUrl: config.roamsign.url, system });
+    const page = injecting.get(req);
+    if (page) answerWithWidget(proxyRes, res, { roamsignUrl: config.roamsign.url, page });
   });
   proxy.on('error', (error, req, res) => {
     write('upstream_error', { method: req.method, path: req.url?.split('?')[0], error: (error as NodeJS.ErrnoException).code ?? error.message });
@@ -131,7 +131,7 @@ export async function startGate(config: GateConfig, options: { env?: Record<stri
     }
     const parsed = await parseFields(rule, req.headers, body.raw);
     const collected: Collected = parsed.ok
-      ? await collectApproval({ rule, fields: parsed.values, url: new URL(req.url ?? '/', 'http://gate.invalid'), headers: req.headers, session: sessionOfficer(req) })
+      ? await collectApproval({ rule, fields: parsed.values, url: requestUrl(req.url ?? '/'), headers: req.headers, session: sessionOfficer(req) })
       : { approval: true, request: findingOnly(rule, parsed.finding) };
     if (!collected.approval) return void proxy.web(req, res, { buffer: Readable.from([body.raw]) });
     return decideAndAnswer(req, res, match, collected, body.raw, json);
