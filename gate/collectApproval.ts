@@ -58,8 +58,11 @@ export async function collectApproval(options: {
   const findings: GateFinding[] = [];
 
   if ('field' in rule.marker) {
+    // Compared trimmed and case-blind: a back end that reads "LULUS" as "lulus" must not see an unchecked approval.
+    const norm = (v: string) => v.trim().toLowerCase();
+    const approving = new Set(rule.marker.values.map(norm));
     const marks = fields(rule.marker.field);
-    if (!marks.some((v) => (rule.marker as { values: string[] }).values.includes(v))) return { approval: false };
+    if (!marks.some((v) => approving.has(norm(v)))) return { approval: false };
     if (marks.length > 1) findings.push('field_repeated');
   }
 

@@ -1,0 +1,55 @@
+import { spawnSync } from 'node:child_process';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import { describe, expect, it } from 'vitest';
+import { startTestServer } from '../../helpers/testServices.js';
+
+const tsx = path.resolve('node_modules/.bin/tsx');
+
+function cli(dataDir: string, ...args: string[]) {
+  const run = spawnSync(tsx, ['server/cli.ts', ...args], { encoding: 'utf8', env: { ...process.env, ROAMSIGN_DATA_DIR: dataDir, ROAMSIGN_SANDBOX: '' } });
+  return { code: run.status, out: `${run.stdout}${run.stderr}` };
+}
+
+describe('client credentials from the CLI', () => {
+  it('create-client prints the id and the secret once; rotate-client and revoke-client act on it', async () => {
+    const first = await startTestServer();
+    const dataDir = first.dataDir;
+    first.close();
+
+    const created = cli(dataDir, 'create-client', 'speks', '--name', 'SPEKS Negeri Perlis');
+    expect(created.code).toBe(0);
+    const clientId = /^client_id: (speks-[0-9a-f]{12})$/m.exec(created.out)?.[1];
+    const secret = /^client_secret: (rs_cs_[A-Za-z0-9_-]{43})$/m.exec(created.out)?.[1];
+    expect(clientId).toBeDefined();
+    expect(secret).toBeDefined();
+    const db = new Database(path.join(dataDir, 'roamsign.db'), { readonly: true });
+    expect(JSON.stringify(db.prepare('select * from clients').all())).not.toContain(secret!);
+    db.close();
+
+    const rotated = cli(dataDir, 'rotate-client', clientId!);
+    expect(rotated.code).toBe(0);
+    const newSecret = /^client_secret: (rs_cs_\S+)$/m.exec(rotated.out)?.[1];
+    expect(newSecret).not.toBe(secret);
+
+    expect(cli(dataDir, 'list-clients', 'speks').out).toMatch(new RegExp(`^${clientId}\\tspeks\\tsigning approvals\\tactive\\tSPEKS Negeri Perlis$`, 'm'));
+
+    // The server takes the new secret and not the old one.
+    const server = await startTestServer({}, { dataDir });
+    const token = (s: string) =>
+      server.app.request('/oauth2/token', {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({ grant_type: 'client_credentials', client_id: clientId!, client_secret: s }).toString(),
+      });
+    expect((await token(secret!)).status).toBe(401);
+    expect((await token(newSecret!)).status).toBe(200);
+    server.close();
+
+    const revoked = cli(dataDir, 'revoke-client', clientId!);
+    expect(revoked.code).toBe(0);
+    expect(revoked.out).toContain(`${clientId}: revoked`);
+    expect(cli(dataDir, 'revoke-client', 'speks-000000000000').code).toBe(1);
+    expect(cli(dataDir, 'create-client', 'sap').out).toContain('refused: not_found');
+  }, 120_000);
+});
