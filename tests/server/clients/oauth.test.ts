@@ -204,3 +204,20 @@ describe('clients: created, rotated and revoked; secrets shown once and stored h
     expect((await tokenRequest({ grant_type: 'client_credentials' }, { Authorization: basic('demo-igfmas', 'sandbox') })).status).toBe(401);
   });
 });
+
+describe('the OpenAPI description', () => {
+  it('declares the token endpoint, the system client scheme, and the approvals endpoint', async () => {
+    const doc = (await (await server.app.request('/openapi.json')).json()) as any;
+    expect(doc.components.securitySchemes.systemClient.flows.clientCredentials).toEqual({
+      tokenUrl: 'http://localhost:8787/oauth2/token',
+      scopes: { signing: expect.any(String), approvals: expect.any(String) },
+    });
+    expect(Object.keys(doc.paths['/oauth2/token'].post.requestBody.content)).toEqual(['application/x-www-form-urlencoded']);
+    expect(doc.paths['/api/v1/signing-requests'].post.security).toEqual([{}, { systemClient: ['signing'] }]);
+    expect(doc.paths['/api/v1/signing-requests'].post.responses['401'].description).toContain('unauthorized');
+    expect(doc.paths['/api/v1/approvals'].post.security).toEqual([{ systemClient: ['approvals'] }]);
+    expect(doc.paths['/api/v1/approvals'].post.requestBody.content['application/json'].schema.required).toEqual(
+      expect.arrayContaining(['rule', 'officer', 'document', 'signature', 'tokenOfficers', 'maxAgeSeconds']),
+    );
+  });
+});
