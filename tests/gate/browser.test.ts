@@ -2,9 +2,11 @@ import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import type { Browser, Page } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadGateConfig, parseGateConfig } from '../../gate/config.js';
 import { startGate, type RunningGate } from '../../gate/startGate.js';
 import { artifactPath, launchChromium } from '../e2e/browser.js';
 import { completeSignature, waitForWidget } from '../e2e/kit.js';
+import { postedDocuments, SCREENS } from '../e2e/pages/legacyScreens.js';
 import { startLiveServer, type LiveServer } from '../e2e/liveServer.js';
 import { AMINAH } from '../helpers/api.js';
 import { freePort } from '../helpers/freePort.js';
@@ -19,21 +21,28 @@ const require = createRequire(import.meta.url);
 let roamsign: LiveServer;
 let backend: LegacyBackend;
 let gate: RunningGate;
+/** The worked gate/examples/gate.json in front of RoamSign's own demo screens. */
+let demoGate: RunningGate;
 let browser: Browser;
 
 beforeAll(async () => {
-  const gatePort = await freePort();
+  const [gatePort, demoGatePort] = [await freePort(), await freePort()];
   // The gate is the page origin the officer's browser sees: allowed for the system.
   [roamsign, backend, browser] = await Promise.all([
-    startLiveServer({ ROAMSIGN_ALLOWED_ORIGINS: `http://127.0.0.1:${gatePort}`, ROAMSIGN_LOG_LEVEL: 'silent' }),
+    startLiveServer({ ROAMSIGN_ALLOWED_ORIGINS: `http://127.0.0.1:${gatePort},http://127.0.0.1:${demoGatePort}`, ROAMSIGN_LOG_LEVEL: 'silent' }),
     startLegacyBackend(),
     launchChromium(),
   ]);
   gate = await startGate(testGateConfig({ upstream: backend.url, roamsign: roamsign.url, injectWidget: true, port: gatePort }));
+  const example = loadGateConfig('gate/examples/gate.json');
+  demoGate = await startGate(
+    parseGateConfig({ ...example, listen: { host: '127.0.0.1', port: demoGatePort }, upstream: roamsign.url, roamsign: { url: roamsign.url, timeoutMs: 5000 }, log: 'silent' }),
+    { env: { ROAMSIGN_GATE_IGFMAS_SECRET: 'sandbox', ROAMSIGN_GATE_SPEKS_SECRET: 'sandbox' } },
+  );
 });
 afterAll(async () => {
   await browser?.close();
-  await gate?.close();
+  await Promise.all([gate?.close(), demoGate?.close()]);
   await Promise.all([backend?.close(), roamsign?.stop()]);
 });
 
@@ -119,5 +128,20 @@ describe('the widget injected by the gate', () => {
     });
     expect(violations).toEqual([]);
     await blocked.close();
+  });
+
+  it('the worked gate.json injects the widget into the demo iGFMAS screen, and the signed approval passes', async () => {
+    const page = await browser.newPage();
+    await page.goto(`${demoGate.url}${SCREENS.igfmas.path}`);
+    await waitForWidget(page);
+    const before = (await postedDocuments(roamsign.url)).length;
+    await page.click(SCREENS.igfmas.approve);
+    await completeSignature(page, { server: roamsign.url, nric: AMINAH.nric, pin: AMINAH.pin });
+    await page.waitForSelector('#mesejBerjaya', { timeout: 15_000 });
+    const posted = await postedDocuments(roamsign.url);
+    expect(posted.length).toBe(before + 1);
+    expect(posted[0]).toMatchObject({ system: 'igfmas', documentNo: SCREENS.igfmas.documentId });
+    expect(posted[0]!.fields.roamsign_request_id).toMatch(/^sr_/);
+    await page.close();
   });
 });
