@@ -14,7 +14,7 @@ export function requestUrl(rawUrl: string): URL {
 /**
  * The path a back end would route, for matching: dot segments resolved and backslashes turned to
  * slashes (WHATWG URL parsing), each segment percent-decoded, repeated and trailing slashes
- * dropped, lower-cased (some back ends ignore case). So `//STH/%61pprove/` cannot slip past a
+ * dropped, `;path-parameters` dropped, lower-cased (some back ends ignore case). So `//STH/%61pprove/` cannot slip past a
  * rule for `/sth/approve`: matching more paths only means checking more posts.
  */
 export function normalisedPath(rawUrl: string): string {
@@ -25,10 +25,12 @@ export function normalisedPath(rawUrl: string): string {
     return rawUrl;
   }
   const segments = pathname.split('/').map((segment) => {
+    // Path parameters (`approve;jsessionid=…`) are dropped, as servlet containers route without them.
+    const bare = segment.split(';')[0]!;
     try {
-      return decodeURIComponent(segment);
+      return decodeURIComponent(bare).split(';')[0]!;
     } catch {
-      return segment;
+      return bare;
     }
   });
   return `/${segments.filter((s) => s !== '').join('/')}`.toLowerCase();

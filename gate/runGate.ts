@@ -15,6 +15,17 @@ export async function runGate(args: string[]): Promise<number> {
     console.error(USAGE);
     return 2;
   }
+  // Handlers first, before "listening" is printed: a stop that comes at once must close the gate,
+  // and `on`, not `once`, so a second signal cannot kill the close either.
+  let stop: () => void = () => undefined;
+  const stopping = new Promise<void>((resolve) => (stop = resolve));
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
+  const done = (code: number) => {
+    process.off('SIGINT', stop);
+    process.off('SIGTERM', stop);
+    return code;
+  };
   let gate;
   try {
     const config = loadGateConfig(file);
@@ -32,12 +43,9 @@ export async function runGate(args: string[]): Promise<number> {
     );
   } catch (error) {
     console.error((error as Error).message);
-    return 1;
+    return done(1);
   }
-  await new Promise<void>((resolve) => {
-    process.once('SIGINT', resolve);
-    process.once('SIGTERM', resolve);
-  });
+  await stopping;
   await gate.close();
-  return 0;
+  return done(0);
 }

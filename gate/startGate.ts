@@ -129,9 +129,10 @@ export async function startGate(config: GateConfig, options: { env?: Record<stri
       // Not read to the end: answer and close; RoamSign still records the refusal.
       return decideAndAnswer(req, res, match, { approval: true, request: findingOnly(rule, 'body_too_large') }, null, json);
     }
-    const parsed = await parseFields(rule, req.headers, body.raw);
+    const url = requestUrl(req.url ?? '/');
+    const parsed = await parseFields(rule, req.headers, body.raw, url);
     const collected: Collected = parsed.ok
-      ? await collectApproval({ rule, fields: parsed.values, url: requestUrl(req.url ?? '/'), headers: req.headers, session: sessionOfficer(req) })
+      ? await collectApproval({ rule, fields: parsed.values, url, headers: req.headers, session: sessionOfficer(req) })
       : { approval: true, request: findingOnly(rule, parsed.finding) };
     if (!collected.approval) return void proxy.web(req, res, { buffer: Readable.from([body.raw]) });
     return decideAndAnswer(req, res, match, collected, body.raw, json);
