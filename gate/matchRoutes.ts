@@ -54,10 +54,15 @@ export function createMatcher(config: GateConfig) {
       pages.add('GET', path.toLowerCase(), { system, attributes: { 'data-system': system.id, ...common, ...own } });
     }
   }
+  // Most traffic is GETs no rule names: they skip the URL work entirely.
+  const ruleMethods = new Set(config.systems.flatMap((s) => s.rules.map((r) => r.method)));
+  const anyMethod = ruleMethods.has('ANY');
   return {
     /** The approval rule for this method and URL, if any. */
     approval(method: string, rawUrl: string): RuleMatch | undefined {
-      return approvals.match(method.toUpperCase(), normalisedPath(rawUrl))[0][0]?.[0];
+      const upper = method.toUpperCase();
+      if (!anyMethod && !ruleMethods.has(upper as GateRule['method'])) return undefined;
+      return approvals.match(upper, normalisedPath(rawUrl))[0][0]?.[0];
     },
     /** The widget this page gets, if any. */
     page(method: string, rawUrl: string): WidgetPage | undefined {
