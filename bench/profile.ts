@@ -14,6 +14,7 @@ import path from 'node:path';
 import { createApp } from '../server/app.js';
 import { ROOT, startServer } from './serverProcess.js';
 import { createClient, flow } from './signingBench.js';
+import { systemToken } from './systemToken.js';
 import { createCmsBatch } from '../server/cms/batchSigner.js';
 import { parseConfig } from '../server/env.js';
 import { latestCertificate } from '../server/registry/officers.js';
@@ -51,8 +52,10 @@ vault.sign = async (keyRef, items) => {
 };
 
 const digests = (n: number) => Array.from({ length: n }, () => crypto.randomBytes(32));
+// Server-to-server calls authenticate as the sandbox client (API.md "Caller authentication").
+const token = await systemToken('', 'igfmas', async (url, init) => app.request(url, init));
 const post = (url: string, body: unknown) =>
-  app.request(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  app.request(url, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` }, body: JSON.stringify(body) });
 
 async function profileFlows(documents: number, flows: number) {
   const rows: { create: number; outbox: number; complete: number; pin: number; sign: number; bytes: number }[] = [];
@@ -165,7 +168,7 @@ function summariseCpuProfile(file: string): void {
 async function profileServer(label: string, clients: number, documents: number): Promise<void> {
   const profileDir = fs.mkdtempSync(path.join(os.tmpdir(), 'roamsign-cpuprof-'));
   const server = await startServer({ nodeArgs: ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] });
-  const client = createClient(server.baseUrl);
+  const client = createClient(server.baseUrl, await systemToken(server.baseUrl));
   let flows = 0;
   try {
     await runWorkers(clients, 2000, () => flow(client, documents));

@@ -6,6 +6,7 @@
 import os from 'node:os';
 import { measureCrypto, POOL_SIZE } from './cryptoBench.js';
 import { idleForeignShare } from './machine.js';
+import { measureGate } from './gateBench.js';
 import { measureSigningServer } from './signingBench.js';
 import { measureWidget } from './widgetBench.js';
 import { measureExtension } from './extensionBench.js';
@@ -21,6 +22,7 @@ const cryptoFigures = await measureCrypto();
 const signing = await measureSigningServer();
 const widget = await measureWidget();
 const extension = await measureExtension();
+const gate = await measureGate();
 
 // ---- goals: ratios to the crypto floor / raw sign rate, and the latency of complete ----
 heading('Goals');
@@ -48,5 +50,8 @@ goal('extension: click -> PIN focused, p95', `${fmt(extension.clickToPinMsP95)} 
 goal('widget.js gzipped', `${fmt(widget.loaderGzipBytes / 1024, 2)} KB`, '<= 3 KB', widget.loaderGzipBytes <= 3 * 1024);
 goal('widget/page.js gzipped', `${fmt(widget.pageGzipBytes / 1024, 2)} KB`, '<= 4 KB', widget.pageGzipBytes <= 4 * 1024);
 goal('dialog frame.js gzipped', `${fmt(widget.frameGzipBytes / 1024, 2)} KB`, '<= 20 KB', widget.frameGzipBytes <= 20 * 1024);
+
+goal('gate: added p99, pass-through, 1 client', `${fmt(gate.addedP99Ms, 2)} ms`, '<= 2 ms', gate.addedP99Ms <= 2);
+note(`(requests/s through the gate ${fmt(gate.gateRps, 0)} vs direct ${fmt(gate.directRps, 0)}, 16 clients; an approval adds ${fmt(gate.approvalAddedP50Ms, 1)} ms p50, ${fmt(gate.approvalAddedP99Ms, 1)} ms p99: RoamSign's verification and record)`);
 
 console.log(`\nTotal bench time ${fmt((performance.now() - started) / 1000, 0)} s`);

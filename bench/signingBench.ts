@@ -2,6 +2,7 @@ import crypto from 'node:crypto';
 import http from 'node:http';
 import { startCpuMonitor, type CpuMonitor } from './machine.js';
 import { startServer } from './serverProcess.js';
+import { systemToken } from './systemToken.js';
 import { fmt, foreignLoadLine, heading, line, mean, percentile, runWorkers, type LoadResult } from './stats.js';
 
 /** Demo officer from API.md ("Demo data"). */
@@ -31,9 +32,9 @@ interface FlowTiming {
 /**
  * A minimal JSON client over node:http with keep-alive: lighter than fetch, so the client
  * steals less CPU from the server on this 2-core machine, and it sends no Origin header
- * (server-to-server calls, API.md).
+ * (server-to-server calls, API.md): with `token`, it authenticates as a registered system.
  */
-export function createClient(baseUrl: string) {
+export function createClient(baseUrl: string, token?: string) {
   const agent = new http.Agent({ keepAlive: true, maxSockets: 64 });
   const { hostname, port } = new URL(baseUrl);
   return {
@@ -47,7 +48,10 @@ export function createClient(baseUrl: string) {
             port,
             method,
             path,
-            headers: payload ? { 'content-type': 'application/json', 'content-length': payload.length } : {},
+            headers: {
+              ...(payload ? { 'content-type': 'application/json', 'content-length': payload.length } : {}),
+              ...(token ? { authorization: `Bearer ${token}` } : {}),
+            },
           },
           (res) => {
             const chunks: Buffer[] = [];
@@ -148,7 +152,7 @@ function printFlows(clients: number, run: LoadResult<FlowTiming>, monitor: CpuMo
 export async function measureSigningServer(): Promise<SigningFigures> {
   heading('Signing server over HTTP (tsx server/main.ts, sandbox, 127.0.0.1)');
   const server = await startServer();
-  const client = createClient(server.baseUrl);
+  const client = createClient(server.baseUrl, await systemToken(server.baseUrl));
   try {
     const monitor = startCpuMonitor(() => [server.pid]);
     // Warm-up: JIT of the server's hot paths, SQLite caches, the CRL cache, keep-alive sockets.

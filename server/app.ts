@@ -7,6 +7,7 @@ import { closeAfterRefusedBody, limitBodies, MAX_BODY_BYTES } from './http/bodyL
 import { findOfficer } from './registry/officers.js';
 import { allKnownOrigins } from './registry/systems.js';
 import { langOf, trustedReporters } from './routes/caller.js';
+import { approvalRoutes } from './routes/approvals.js';
 import { demoRoutes } from './routes/demo.js';
 import { devApiRoutes, devPageRoutes } from './routes/dev.js';
 import { healthRoutes } from './routes/health.js';
@@ -14,9 +15,11 @@ import { mobileApiRoutes, mobilePageRoutes } from './routes/mobile.js';
 import { apiReferenceRoutes } from './docs/apiReference.js';
 import { apiRoutes } from './routes/apiRoute.js';
 import { serveOpenApi } from './routes/openapi.js';
+import { oauthRoutes } from './routes/oauth.js';
 import { pkiRoutes } from './routes/pki.js';
 import { portalRoutes } from './routes/portal.js';
 import { signingRequestRoutes } from './routes/signingRequests.js';
+import { systemCallers } from './routes/systemCallers.js';
 import { userRoutes } from './routes/users.js';
 import { verifyRoutes } from './routes/verify.js';
 import { widgetRoutes } from './routes/widget.js';
@@ -43,6 +46,8 @@ const HTTP_STATUS_CODES: Record<number, ErrorCode> = {
 export function createApp(services: Services) {
   const { log, config } = services;
   const trusted = trustedReporters(config);
+  // API.md "Caller authentication": a browser (Origin) or a registered system (Bearer), nobody else.
+  const signingCallers = systemCallers(services, { scope: 'signing', browsers: true });
 
   const api = $(
     new OpenAPIHono().use('*', async (c, next) => {
@@ -61,11 +66,14 @@ export function createApp(services: Services) {
         return c.body(null, 204);
       }
       return next();
-    }),
+    })
+    .use('/signing-requests', signingCallers)
+    .use('/signing-requests/*', signingCallers),
   )
     .route('/', healthRoutes)
     .route('/', userRoutes(services))
     .route('/', signingRequestRoutes(services))
+    .route('/', approvalRoutes(services))
     .route('/', verifyRoutes(services))
     .route('/', mobileApiRoutes(services, services.pushHub))
     // Sandbox only at run time; always in the type, so the testers' typed client can read the outbox.
@@ -84,6 +92,7 @@ export function createApp(services: Services) {
     // Every body is read within its limit, counted as it streams, before any route runs.
     .use('*', limitBodies(bodyLimitOf))
     .route('/api/v1', api)
+    .route('/', oauthRoutes(services))
     .route('/', pkiRoutes(services))
     .route('/', apiReferenceRoutes())
     .route('/', widgetRoutes(services))

@@ -12,6 +12,11 @@ import { createAdmin, findAdmin, actorOf, type Actor, type AdminRole } from './p
 import { importOfficers } from './portal/csvImport.js';
 import fs from 'node:fs';
 import { RoamSignError } from '../shared/errors.js';
+import { createClient } from './clients/createClient.js';
+import { listClients } from './clients/listClients.js';
+import { revokeClient } from './clients/revokeClient.js';
+import { rotateClientSecret } from './clients/rotateClientSecret.js';
+import { parseScopes } from './clients/scopes.js';
 
 const USAGE = `Usage: npm run roamsign -- <command>   (reads the same environment as the server, e.g. ROAMSIGN_DATA_DIR)
 
@@ -35,7 +40,14 @@ const USAGE = `Usage: npm run roamsign -- <command>   (reads the same environmen
                                prints a per-row report; exit 1 when any row was rejected
   remove-demo-data             take the sandbox demo officers out of this data folder (certificates
                                revoked, PINs erased, accounts closed), so it may run with the
-                               sandbox off`;
+                               sandbox off
+  create-client <system> [--name TEXT] [--scope "signing approvals"]
+                               register an OAuth 2.0 client for a system's server (or its gate);
+                               prints client_id and client_secret once (only a hash is stored)
+  rotate-client <client_id>    new client_secret (printed once); the old one and its tokens die
+  revoke-client <client_id>    revoke a client: its secret and tokens stop working at once
+  list-clients [system]        the registered clients (never their secrets)
+  gate --config <gate.json>    run a RoamSign Gate (same as npm run gate -- --config gate.json)`;
 
 const REASONS: RevocationReason[] = ['unspecified', 'keyCompromise', 'affiliationChanged', 'superseded', 'cessationOfOperation'];
 
@@ -45,6 +57,8 @@ async function main(args: string[]): Promise<number> {
     console.log(USAGE);
     return command ? 0 : 2;
   }
+  // The gate is its own process: it talks to RoamSign over HTTP and opens no data folder.
+  if (command === 'gate') return (await import('../gate/runGate.js')).runGate(rest);
   const config = parseConfig(process.env, { requireSmtp: false });
   const services = await createServices({ ...config, logLevel: 'silent' }, { seedDemo: false });
   try {
@@ -163,6 +177,49 @@ async function main(args: string[]): Promise<number> {
       case 'remove-demo-data': {
         const removed = await removeDemoData(services);
         console.log(removed.length ? `demo officers removed: ${removed.join(', ')}` : 'no demo officers in this data folder');
+        return 0;
+      }
+      case 'create-client': {
+        const [system] = positional(rest);
+        const scopes = option(rest, '--scope') === undefined ? undefined : parseScopes(option(rest, '--scope')!);
+        if (!system || scopes === undefined && option(rest, '--scope') !== undefined) {
+          console.error(USAGE);
+          return 2;
+        }
+        const name = option(rest, '--name');
+        const created = await createClient(services, { system, ...(name ? { name } : {}), ...(scopes ? { scopes } : {}), actor: 'cli' });
+        console.log(`client for ${created.system} (${created.name}), scopes: ${created.scopes.join(' ')}`);
+        // Shown once: only a hash is stored.
+        console.log(`client_id: ${created.clientId}`);
+        console.log(`client_secret: ${created.clientSecret}`);
+        return 0;
+      }
+      case 'rotate-client': {
+        const [clientId] = positional(rest);
+        if (!clientId) {
+          console.error(USAGE);
+          return 2;
+        }
+        const rotated = await rotateClientSecret(services, { clientId, actor: 'cli' });
+        console.log(`client_id: ${rotated.clientId}`);
+        console.log(`client_secret: ${rotated.clientSecret}`);
+        return 0;
+      }
+      case 'revoke-client': {
+        const [clientId] = positional(rest);
+        if (!clientId) {
+          console.error(USAGE);
+          return 2;
+        }
+        const result = await revokeClient(services, { clientId, actor: 'cli' });
+        console.log(`${clientId}: ${result}`);
+        return result === 'not_found' ? 1 : 0;
+      }
+      case 'list-clients': {
+        const [system] = positional(rest);
+        for (const c of await listClients(services, system ? { system } : {})) {
+          console.log(`${c.clientId}\t${c.system}\t${c.scopes.join(' ')}\t${c.revokedAt ? `revoked ${c.revokedAt}` : 'active'}\t${c.name}`);
+        }
         return 0;
       }
       default:

@@ -1,6 +1,7 @@
 import { createAuditLog, type AuditLog } from './audit/auditLog.js';
 import { CertificateAuthority } from './ca/certificateAuthority.js';
 import { prepareDataFolder } from './dataFolder.js';
+import { ensureDemoClients, removeDemoClients } from './clients/demoClients.js';
 import { startCheckpointer } from './db/checkpointer.js';
 import { openDb, type Db } from './db/database.js';
 import { seedDemoData } from './demo/demoData.js';
@@ -67,6 +68,9 @@ export async function createServices(
   const ca = await CertificateAuthority.open({ db, vault, audit, publicUrl: config.publicUrl, now });
   await ensureSystems(db, config.sandbox ? [new URL(config.publicUrl).origin] : []);
   const seededDemo = (options.seedDemo ?? config.sandbox) ? await seedDemoData({ db, vault, ca, audit, now }) : false;
+  // API.md: the demo-* system clients exist in sandbox mode only. The CLI (seedDemo: false) leaves them be.
+  if (config.sandbox) await ensureDemoClients({ db, audit, now });
+  else if (options.seedDemo !== false) await removeDemoClients({ db, audit });
   const mailer = options.mailer ?? createMailer({ smtpUrl: config.smtpUrl, from: config.mailFrom });
   const pushHub = createPushHub({ db, now, ...(options.pushAckTimeoutMs !== undefined ? { ackTimeoutMs: options.pushAckTimeoutMs } : {}) });
   // options.push replaces the hub as the outbox's push channel (outbox tests); the hub still serves /mobile.

@@ -13,6 +13,7 @@ import { drizzle as drizzleSqliteProxy } from 'drizzle-orm/sqlite-proxy';
 import pg from 'pg';
 import * as pgTables from './pgSchema.js';
 import * as sqliteCore from './schema.js';
+import * as sqliteClients from './clientsSchema.js';
 import * as sqliteCluster from './clusterSchema.js';
 import * as sqliteEnrolment from './enrolmentSchema.js';
 
@@ -69,7 +70,7 @@ interface TxContext {
 const here = path.dirname(fileURLToPath(import.meta.url));
 const SQLITE_MIGRATIONS = path.join(here, 'migrations');
 const PG_MIGRATIONS = path.join(here, 'migrations-pg');
-const sqliteTables = { ...sqliteCore, ...sqliteEnrolment, ...sqliteCluster } as unknown as Tables;
+const sqliteTables = { ...sqliteCore, ...sqliteEnrolment, ...sqliteCluster, ...sqliteClients } as unknown as Tables;
 
 /** `postgres://…` selects PostgreSQL; anything else is a SQLite file path. */
 export function dialectOf(location: string): Dialect {

@@ -260,3 +260,52 @@ export const leases = pgTable('leases', {
   holder: text('holder').notNull(),
   expiresAt: ms('expires_at').notNull(),
 });
+
+export const clients = pgTable(
+  'clients',
+  {
+    id: text('id').primaryKey(),
+    system: text('system')
+      .notNull()
+      .references(() => systems.id),
+    name: text('name').notNull(),
+    secretHash: text('secret_hash').notNull(),
+    scopes: json('scopes').$type<string[]>().notNull(),
+    createdAt: ms('created_at').notNull(),
+    rotatedAt: ms('rotated_at'),
+    revokedAt: ms('revoked_at'),
+  },
+  (t) => [index('clients_system').on(t.system)],
+);
+
+export const accessTokens = pgTable(
+  'access_tokens',
+  {
+    tokenHash: text('token_hash').primaryKey(),
+    clientId: text('client_id')
+      .notNull()
+      .references(() => clients.id),
+    scopes: json('scopes').$type<string[]>().notNull(),
+    expiresAt: ms('expires_at').notNull(),
+    createdAt: ms('created_at').notNull(),
+  },
+  (t) => [index('access_tokens_client').on(t.clientId)],
+);
+
+export const approvals = pgTable(
+  'approvals',
+  {
+    id: text('id').primaryKey(),
+    requestId: text('request_id')
+      .notNull()
+      .references(() => signingRequests.id),
+    documentId: text('document_id').notNull(),
+    nric: text('nric').notNull(),
+    system: text('system').notNull(),
+    clientId: text('client_id').notNull(),
+    rule: text('rule').notNull(),
+    digest: text('digest').notNull(),
+    approvedAt: ms('approved_at').notNull(),
+  },
+  (t) => [uniqueIndex('approvals_request_document').on(t.requestId, t.documentId)],
+);

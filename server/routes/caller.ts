@@ -2,6 +2,7 @@ import type { Context } from 'hono';
 import { RoamSignError } from '../../shared/errors.js';
 import { pickLang, type Lang } from '../../shared/i18n/index.js';
 import { PAGE_ORIGIN_HEADER } from '../../shared/widgetProtocol.js';
+import type { SystemClient } from '../clients/findAccessToken.js';
 import type { Caller } from '../signing/signingService.js';
 
 export function langOf(c: Context): Lang {
@@ -29,9 +30,12 @@ export function trustedReporters(config: { publicUrl: string; extensionOrigins: 
 export function callerOf(c: Context, trustedReporters: ReadonlySet<string>): Caller {
   const origin = c.req.header('origin') ?? null;
   const reported = c.req.header(PAGE_ORIGIN_HEADER);
+  // Set by the Bearer middleware (routes/systemCallers.ts) when a registered system's token came.
+  const systemClient = c.var.systemClient as SystemClient | undefined;
+  const client = systemClient ? { client: { clientId: systemClient.clientId, system: systemClient.system } } : {};
   if (reported !== undefined && origin !== null && trustedReporters.has(origin)) {
     if (!isOrigin(reported)) throw new RoamSignError('bad_request', { [PAGE_ORIGIN_HEADER]: 'expected an origin' });
-    return { origin: reported, lang: langOf(c) };
+    return { origin: reported, lang: langOf(c), ...client };
   }
-  return { origin, lang: langOf(c) };
+  return { origin, lang: langOf(c), ...client };
 }

@@ -64,6 +64,8 @@ export interface SigningServiceDeps {
 export interface Caller {
   origin: string | null;
   lang: Lang;
+  /** The registered system a Bearer token acts for (API.md "Caller authentication"); it acts for that system only. */
+  client?: { clientId: string; system: string };
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -78,8 +80,9 @@ export function createSigningService(deps: SigningServiceDeps) {
     return row;
   }
 
-  /** A browser may act on a request only from the origin that created it. */
+  /** A browser may act on a request only from the origin that created it; a system's token only on its own system's. */
   function checkSameOrigin(row: RequestRow, caller: Caller): void {
+    if (caller.client && caller.client.system !== row.system) throw new RoamSignError('forbidden', { reason: 'other_system' });
     if (caller.origin !== null && caller.origin !== row.origin) throw new RoamSignError('origin_not_allowed');
   }
 
@@ -257,6 +260,7 @@ export function createSigningService(deps: SigningServiceDeps) {
     /** Creates a signing request bound to officer, system, origin and documents, and sends its OTP. */
     async create(input: CreateSigningRequest, caller: Caller): Promise<CreatedSigningRequest> {
       if (!(await isRegisteredSystem(db, input.system))) throw new RoamSignError('bad_request', { system: 'unknown system' });
+      if (caller.client && caller.client.system !== input.system) throw new RoamSignError('forbidden', { reason: 'other_system', system: input.system });
       const officer = await findOfficer(db, input.nric);
       if (!officer) throw new RoamSignError('user_not_found');
       if (caller.origin !== null && !(await allowedOrigins(input.system)).includes(caller.origin)) {
@@ -306,7 +310,7 @@ export function createSigningService(deps: SigningServiceDeps) {
           actor: officer.nric,
           action: 'request.created',
           subject: id,
-          details: { system: input.system, origin: caller.origin, documents: documents.length },
+          details: { system: input.system, origin: caller.origin, client: caller.client?.clientId ?? null, documents: documents.length },
         });
       });
 

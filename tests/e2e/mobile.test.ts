@@ -4,6 +4,7 @@ import { artifactPath, launchChromium } from './browser.js';
 import { startLiveServer, type LiveServer } from './liveServer.js';
 import { approveScreen, SCREENS } from './pages/legacyScreens.js';
 import { SignDialog } from './pages/signDialog.js';
+import { systemToken } from '../helpers/api.js';
 
 const AMINAH = { nric: '900101011234', pin: '123456', phone: '012-345 6701' };
 
@@ -21,9 +22,12 @@ afterAll(async () => {
 });
 
 async function api(method: string, path: string, body?: unknown): Promise<{ status: number; body: any }> {
+  // The signing API answers a server (no Origin) only with a registered system's Bearer token.
+  const headers: Record<string, string> = body !== undefined ? { 'Content-Type': 'application/json' } : {};
+  if (path.startsWith('/api/v1/signing-requests')) headers.Authorization = `Bearer ${await systemToken(server, 'igfmas')}`;
   const res = await fetch(`${server.url}${path}`, {
     method,
-    headers: body !== undefined ? { 'Content-Type': 'application/json' } : {},
+    headers,
     ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
   });
   return { status: res.status, body: await res.json() };

@@ -1,0 +1,149 @@
+import fs from 'node:fs';
+import { z } from 'zod';
+import { TOKEN_OFFICER_POLICIES } from '../shared/schemas/approval.js';
+
+// The gate's own configuration (issue 12). It names, per system, the approval submissions the
+// gate must check; the lead will later align it with the shared site-rule format.
+
+/** A path pattern in Hono's router syntax: `/sth/:docNo/approve`, `*` for any rest. */
+const pathPattern = z.string().regex(/^\/[^\s?#]*$/, 'a path such as /sth/:docNo/approve (no query, no spaces)');
+const fieldName = z.string().min(1).max(200);
+const nric = z.string().regex(/^\d{12}$/, 'a 12-digit MyKad number');
+
+/** Where the gate reads the officer an approval post is made by. */
+const officerSource = z.union([
+  /** A posted field (form, multipart or JSON; dotted path in JSON). */
+  z.strictObject({ field: fieldName }),
+  /** A query parameter of the post's URL; `default` when it is absent (as the demo screens do). */
+  z.strictObject({ query: fieldName, default: nric.optional() }),
+  /** A request header set by the agency's single sign-on in front of the gate. */
+  z.strictObject({ header: z.string().regex(/^[A-Za-z0-9-]+$/, 'a header name') }),
+  /** The legacy session: the gate GETs this path of the back end with the post's cookies and reads a JSON property. */
+  z.strictObject({ session: z.strictObject({ path: pathPattern, property: fieldName }) }),
+]);
+
+/** What makes a post to the rule's path an approval (other posts there pass unchanged). */
+const approvalMarker = z.union([
+  z.strictObject({ always: z.literal(true) }),
+  z.strictObject({ field: fieldName, values: z.array(z.string()).min(1) }),
+]);
+
+const tokenOfficers = z
+  .strictObject({
+    /** `refuse`: every approval needs a RoamSign signature; `pass`: token officers keep the legacy path unchecked;
+     * `require_field`: they pass only with a non-empty legacy token signature in `field` (the back end verifies it). */
+    policy: z.enum(TOKEN_OFFICER_POLICIES),
+    field: fieldName.optional(),
+  })
+  .refine((t) => t.policy !== 'require_field' || t.field !== undefined, { message: 'require_field needs a field', path: ['field'] });
+
+/** The hidden inputs the widget and the extension add to the approval form. */
+const signatureFields = z.strictObject({
+  signature: fieldName.default('roamsign_signature'),
+  requestId: fieldName.default('roamsign_request_id'),
+  documentId: fieldName.default('roamsign_document_id'),
+});
+
+const widgetAttributes = z.record(z.string().regex(/^data-[a-z][a-z-]*$/, 'a data-* attribute'), z.string());
+
+export const ruleSchema = z.strictObject({
+  /** A name for the audit and the logs. */
+  id: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/, 'letters, digits, . _ -'),
+  /** `ANY` when the back end also honours method overrides. */
+  method: z.enum(['POST', 'PUT', 'PATCH', 'DELETE', 'ANY']).default('POST'),
+  path: pathPattern,
+  body: z.enum(['form', 'multipart', 'json']),
+  /** Document field (as the widget signs it) -> posted field that carries it. */
+  document: z.record(fieldName, fieldName).refine((m) => Object.keys(m).length > 0, 'at least one field'),
+  officer: officerSource,
+  marker: approvalMarker,
+  tokenOfficers: tokenOfficers.default({ policy: 'refuse' }),
+  /** How old (seconds since signing) a signature may be when its approval is posted. */
+  freshnessSeconds: z.number().int().min(1).max(24 * 60 * 60).default(600),
+  signatureFields: signatureFields.default({ signature: 'roamsign_signature', requestId: 'roamsign_request_id', documentId: 'roamsign_document_id' }),
+  /** Largest approval body read (it is held in memory while RoamSign decides). */
+  maxBodyBytes: z.number().int().min(1024).max(64 * 1024 * 1024).default(10 * 1024 * 1024),
+});
+
+export const systemSchema = z.strictObject({
+  /** The registered system id in RoamSign (its client acts for it only). */
+  id: z.string().regex(/^[a-z][a-z0-9-]{1,39}$/),
+  /** The system's OAuth 2.0 client (`npm run roamsign -- create-client <system>`); the secret inline or from an environment variable. */
+  client: z
+    .strictObject({ id: z.string().min(1), secret: z.string().min(1).optional(), secretEnv: z.string().regex(/^[A-Z_][A-Z0-9_]*$/).optional() })
+    .refine((c) => (c.secret === undefined) !== (c.secretEnv === undefined), 'give exactly one of secret and secretEnv'),
+  rules: z.array(ruleSchema).min(1),
+  /**
+   * With `injectWidget`: the pages (GET) that get the widget's script tag, and its data-*
+   * attributes (README "Embed the widget"): common ones, and per page (a screen's own fields).
+   */
+  widget: z
+    .strictObject({
+      attributes: widgetAttributes.default({}),
+      pages: z.array(z.union([pathPattern, z.strictObject({ path: pathPattern, attributes: widgetAttributes.default({}) })])).min(1),
+    })
+    .optional(),
+});
+
+export const gateConfigSchema = z
+  .strictObject({
+    listen: z.strictObject({ host: z.string().min(1).default('127.0.0.1'), port: z.number().int().min(0).max(65535) }),
+    /** The legacy back end the gate stands in front of. */
+    upstream: z.url({ protocol: /^https?$/ }),
+    roamsign: z.strictObject({ url: z.url({ protocol: /^https?$/ }), timeoutMs: z.number().int().min(100).max(60_000).default(5000) }),
+    systems: z.array(systemSchema).min(1),
+    /** Add the widget's script tag (and its CSP sources) to the pages each system lists. */
+    injectWidget: z.boolean().default(false),
+    /** Add X-Forwarded-For / -Proto / -Host to what the back end receives. */
+    forwardedHeaders: z.boolean().default(true),
+    /** Send the back end its own Host header instead of the browser's. */
+    changeOrigin: z.boolean().default(false),
+    log: z.enum(['info', 'silent']).default('info'),
+  })
+  .superRefine((config, ctx) => {
+    const seen = new Set<string>();
+    config.systems.forEach((system, s) =>
+      system.rules.forEach((rule, r) => {
+        const key = `${rule.method} ${rule.path}`;
+        if (seen.has(key)) ctx.addIssue({ code: 'custom', message: `${key} is in two rules`, path: ['systems', s, 'rules', r, 'path'] });
+        seen.add(key);
+      }),
+    );
+    if (config.injectWidget && !config.systems.some((s) => s.widget)) {
+      ctx.addIssue({ code: 'custom', message: 'injectWidget needs widget.pages in at least one system', path: ['injectWidget'] });
+    }
+  });
+
+export type GateConfig = z.infer<typeof gateConfigSchema>;
+export type GateSystem = GateConfig['systems'][number];
+export type GateRule = GateSystem['rules'][number];
+export type OfficerSource = GateRule['officer'];
+
+/** Parses a gate configuration; throws an Error naming every bad setting. */
+export function parseGateConfig(value: unknown): GateConfig {
+  const parsed = gateConfigSchema.safeParse(value);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((issue) => `  ${issue.path.join('.') || '(top)'}: ${issue.message}`);
+    throw new Error(`Invalid gate configuration:\n${lines.join('\n')}`);
+  }
+  return parsed.data;
+}
+
+/** Reads and parses a gate.json file. */
+export function loadGateConfig(file: string): GateConfig {
+  let json: unknown;
+  try {
+    json = JSON.parse(fs.readFileSync(file, 'utf8'));
+  } catch (error) {
+    throw new Error(`Invalid gate configuration:\n  ${file}: ${(error as Error).message}`);
+  }
+  return parseGateConfig(json);
+}
+
+/** The client secret of a system, inline or from the environment. */
+export function clientSecretOf(system: GateSystem, env: Record<string, string | undefined> = process.env): string {
+  if (system.client.secret !== undefined) return system.client.secret;
+  const value = env[system.client.secretEnv!];
+  if (!value) throw new Error(`Invalid gate configuration:\n  systems.${system.id}.client.secretEnv: ${system.client.secretEnv} is not set`);
+  return value;
+}
