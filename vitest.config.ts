@@ -14,13 +14,14 @@ export default defineConfig({
     globalSetup: ['./tests/helpers/pgGlobalSetup.ts'],
     projects: [
       // Everything, on the embedded default (SQLite).
-      { extends: true, test: { name: 'sqlite', include: ['tests/**/*.test.ts'] } },
+      { extends: true, test: { name: 'sqlite', include: ['tests/**/*.test.ts'], exclude: ['tests/cluster/**'] } },
       // DESIGN.md "Storage and scale": every server test again on PostgreSQL, one fresh database per test server.
       {
         extends: true,
         test: {
           name: 'postgres',
-          include: ['tests/server/**/*.test.ts'],
+          // tests/cluster: several server processes on one database, which only PostgreSQL serves.
+          include: ['tests/server/**/*.test.ts', 'tests/cluster/**/*.test.ts'],
           exclude: SQLITE_ONLY,
           env: { ROAMSIGN_TEST_DATABASE: DEFAULT_PG_ADMIN_URL },
         },

@@ -11,6 +11,7 @@ import { approvalRoutes } from './routes/approvals.js';
 import { demoRoutes } from './routes/demo.js';
 import { devApiRoutes, devPageRoutes } from './routes/dev.js';
 import { healthRoutes } from './routes/health.js';
+import { createDrain, type Drain } from './http/drain.js';
 import { mobileApiRoutes, mobilePageRoutes } from './routes/mobile.js';
 import { apiReferenceRoutes } from './docs/apiReference.js';
 import { apiRoutes } from './routes/apiRoute.js';
@@ -43,7 +44,8 @@ const HTTP_STATUS_CODES: Record<number, ErrorCode> = {
 };
 
 /** The whole HTTP surface over the given services; main.ts only serves it. */
-export function createApp(services: Services) {
+export function createApp(services: Services, options: { drain?: Drain } = {}) {
+  const drain = options.drain ?? createDrain();
   const { log, config } = services;
   const trusted = trustedReporters(config);
   // API.md "Caller authentication": a browser (Origin) or a registered system (Bearer), nobody else.
@@ -70,7 +72,7 @@ export function createApp(services: Services) {
     .use('/signing-requests', signingCallers)
     .use('/signing-requests/*', signingCallers),
   )
-    .route('/', healthRoutes)
+    .route('/', healthRoutes({ db: services.db, draining: () => drain.draining }))
     .route('/', userRoutes(services))
     .route('/', signingRequestRoutes(services))
     .route('/', approvalRoutes(services))
@@ -88,6 +90,7 @@ export function createApp(services: Services) {
       // Method, path and status only: bodies (PINs, OTPs) are never logged.
       log.info('http', { method: c.req.method, path: c.req.path, status: c.res.status, ms: Math.round(performance.now() - started) });
     })
+    .use('*', drain.middleware)
     .use('*', closeAfterRefusedBody)
     // Every body is read within its limit, counted as it streams, before any route runs.
     .use('*', limitBodies(bodyLimitOf))

@@ -1,5 +1,6 @@
 import type { AddressInfo } from 'node:net';
 import { createApp } from './app.js';
+import { createDrain } from './http/drain.js';
 import { restrictNewFiles } from './dataFolder.js';
 import { DEMO_OFFICERS } from './demo/demoData.js';
 import { demoDataRefusal, holdsDemoOfficers } from './demo/demoPresence.js';
@@ -26,7 +27,8 @@ if (!config.sandbox && (await holdsDemoOfficers(services.db))) {
   await services.close();
   process.exit(1);
 }
-const app = createApp(services);
+const drain = createDrain();
+const app = createApp(services, { drain });
 // Staff movement and the 90-day inactivity rule, hourly (DESIGN.md "Rules the seeds state").
 const lifecycle = startLifecycleScheduler(services, 60 * 60 * 1000, { inactivityDays: config.inactivityDays });
 
@@ -56,10 +58,23 @@ function startupLines(info: AddressInfo): string[] {
 const server = await startHttpServer({ fetch: app.fetch, port: config.port, hostname: config.host });
 console.log(startupLines(server.address() as AddressInfo).join('\n'));
 
+/** How long a stopping node lets its requests in flight (a signature being made) finish. */
+const DRAIN_MS = 10_000;
+
+/**
+ * Graceful shutdown: readiness turns 503 and the listener closes (no new requests), the requests in
+ * flight finish (or DRAIN_MS passes), then the jobs and the database close.
+ */
+let stopping = false;
 async function shutdown() {
+  if (stopping) return;
+  stopping = true;
   lifecycle.stop();
-  await lifecycle.idle();
   server.close();
+  server.closeIdleConnections();
+  const { unfinished } = await drain.drain(DRAIN_MS);
+  if (unfinished > 0) console.error(`stopping with ${unfinished} request(s) unfinished after ${DRAIN_MS / 1000} s`);
+  await lifecycle.idle();
   await services.close();
   process.exit(0);
 }

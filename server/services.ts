@@ -11,6 +11,8 @@ import { createMailer, type Mailer } from './notify/mailer.js';
 import { createChallenges, type Challenges } from './enrolment/challenges.js';
 import { createNotices, type Notices } from './notify/notices.js';
 import { createPushHub, type PushHub } from './mobile/pushHub.js';
+import { createLocalBus, createPgBus, type ClusterBus } from './cluster/bus.js';
+import { checkMasterKey } from './cluster/keyCheck.js';
 import { createOutbox, type Outbox, type PushChannel } from './notify/outbox.js';
 import { ensureSystems } from './registry/systems.js';
 import { createSigningService, type SigningService } from './signing/signingService.js';
@@ -33,6 +35,8 @@ export interface Services {
   challenges: Challenges;
   /** GPKI Mobile live channel: devices' streams, OTP pushes and their acks. */
   pushHub: PushHub;
+  /** Messages between the nodes of a cluster (PostgreSQL LISTEN/NOTIFY; in-process on SQLite). */
+  bus: ClusterBus;
   mailer: Mailer;
   log: Logger;
   now: () => number;
@@ -53,6 +57,11 @@ export async function createServices(
   const db = await openDb(config.databaseUrl ?? dbFile);
   const checkpointer = db.sqlite ? startCheckpointer(db.sqlite, dbFile) : undefined;
   const masterKey = loadOrCreateMasterKey(config.dataDir);
+  const keyProblem = await checkMasterKey(db, masterKey);
+  if (keyProblem) {
+    await db.close();
+    throw new Error(`RoamSign cannot start: ${keyProblem}`);
+  }
   const vault =
     config.vault.backend === 'pkcs11'
       ? createPkcs11Vault({
@@ -72,7 +81,18 @@ export async function createServices(
   if (config.sandbox) await ensureDemoClients({ db, audit, now });
   else if (options.seedDemo !== false) await removeDemoClients({ db, audit });
   const mailer = options.mailer ?? createMailer({ smtpUrl: config.smtpUrl, from: config.mailFrom });
-  const pushHub = createPushHub({ db, now, ...(options.pushAckTimeoutMs !== undefined ? { ackTimeoutMs: options.pushAckTimeoutMs } : {}) });
+  // Several nodes share PostgreSQL, and through it their messages (LISTEN/NOTIFY); one node needs no bus but itself.
+  const bus =
+    config.databaseUrl && db.pool
+      ? await createPgBus({ url: config.databaseUrl, pool: db.pool, key: deriveKey(masterKey, 'cluster-bus'), onError: (error) => log.error('bus', { error: error.message }) })
+      : createLocalBus();
+  const pushHub = createPushHub({
+    db,
+    bus,
+    now,
+    onError: (error) => log.error('push', { error: error.message }),
+    ...(options.pushAckTimeoutMs !== undefined ? { ackTimeoutMs: options.pushAckTimeoutMs } : {}),
+  });
   // options.push replaces the hub as the outbox's push channel (outbox tests); the hub still serves /mobile.
   const outbox = createOutbox({ db, mailer, push: options.push ?? pushHub, sandbox: config.sandbox, now });
   const signing = createSigningService({
@@ -105,12 +125,15 @@ export async function createServices(
     notices,
     challenges,
     pushHub,
+    bus,
     mailer,
     log,
     now,
     seededDemo,
     async close() {
       checkpointer?.stop();
+      pushHub.close();
+      await bus.close();
       mailer.close();
       vault.close?.();
       await db.close();

@@ -16,6 +16,7 @@ export const ERROR_CODES = [
   'rate_limited',
   'payload_too_large',
   'certificate_revoked',
+  'unavailable',
   'internal',
 ] as const;
 
@@ -59,6 +60,7 @@ export const ERROR_STATUS: Record<ErrorCode, number> = {
   rate_limited: 429,
   payload_too_large: 413,
   certificate_revoked: 409,
+  unavailable: 503,
   internal: 500,
 };
 

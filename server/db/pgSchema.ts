@@ -255,6 +255,11 @@ export const devices = pgTable(
   (t) => [index('devices_nric').on(t.nric), uniqueIndex('devices_secret').on(t.secretHash)],
 );
 
+export const clusterSettings = pgTable('cluster_settings', {
+  name: text('name').primaryKey(),
+  value: text('value').notNull(),
+});
+
 export const leases = pgTable('leases', {
   name: text('name').primaryKey(),
   holder: text('holder').notNull(),

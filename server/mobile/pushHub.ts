@@ -4,6 +4,7 @@ import { batchTotal } from '../../shared/money.js';
 import { systemName } from '../../shared/systems.js';
 import type { Db } from '../db/database.js';
 import type { PushChannel } from '../notify/outbox.js';
+import type { ClusterBus } from '../cluster/bus.js';
 import { activeDeviceOf, type DeviceEvents } from './devices.js';
 
 /** How long a push waits for the device's ack before the outbox falls back to e-mail. */
@@ -20,7 +21,9 @@ export interface OtpPush {
   verificationCode: string | null;
   system: string | null;
   systemName: string | null;
+  /** The first documents of the request (all of an ordinary one); documentCount says how many it has. */
   documents: { id: string; title: string | null; amount: string | null; currency: string | null; payee: string | null }[];
+  documentCount: number;
   /** Batch total when more than one document has an amount. */
   total: string | null;
   expiresAt: string | null;
@@ -41,16 +44,34 @@ interface Pending {
   resolve(delivered: boolean): void;
 }
 
+/** A push some node of the cluster sent and that may still be shown: what a (re)connecting phone is given. */
+interface Live {
+  deviceId: string;
+  push: OtpPush;
+  until: number;
+}
+
 export interface PushHub extends PushChannel, DeviceEvents {
   /** Ack wait in ms (default 4 s); tests shorten it. */
   ackTimeoutMs: number;
   /** Registers a live stream of a device; pushes still waiting for an ack are sent to it at once. Returns the detach. */
   connect(deviceId: string, connection: DeviceConnection): () => void;
   /** The device confirms it showed a push; false when the push is unknown, late or not its own. */
-  ack(deviceId: string, pushId: string): boolean;
-  /** Open streams of a device (tests and diagnostics). */
+  ack(deviceId: string, pushId: string): Promise<boolean>;
+  /** Open streams of a device on this node (tests and diagnostics). */
   connectionCount(deviceId: string): number;
+  close(): void;
 }
+
+/** Documents listed in one push: a 500-document batch is named by its count and total, not listed whole. */
+const PUSH_DOCUMENTS = 20;
+/** How long an ack that reached this node before the push did may wait for it. */
+const ACK_WAIT_MS = 1000;
+
+type BusEvent =
+  | { type: 'push'; deviceId: string; push: OtpPush; until: number }
+  | { type: 'ack'; deviceId: string; pushId: string }
+  | { type: 'deactivated'; deviceId: string; reason: 'replaced' | 'removed' };
 
 /** Takes the OTP from the composed message: the line "…: 123456" (the verification code has 4 digits). */
 export function otpFromText(text: string): string | null {
@@ -58,15 +79,17 @@ export function otpFromText(text: string): string | null {
 }
 
 /**
- * The GPKI Mobile live channel: devices hold an SSE stream open; a push goes to every stream of the
- * officer's one active device and counts as delivered only when the device acknowledges it in time.
- * State is in memory: with several server processes a device must reach the one that sends (sticky
- * routing), or the outbox falls back to e-mail after the ack timeout.
+ * The GPKI Mobile live channel: devices hold an SSE stream open on any node; a push goes to every
+ * stream of the officer's one active device, on every node (through the cluster bus), and counts as
+ * delivered only when the device acknowledges it in time, whichever node the ack reaches.
  */
-export function createPushHub(options: { db: Db; now: () => number; ackTimeoutMs?: number }): PushHub {
-  const { db, now } = options;
+export function createPushHub(options: { db: Db; bus: ClusterBus; now: () => number; ackTimeoutMs?: number; onError?: (error: Error) => void }): PushHub {
+  const { db, bus, now } = options;
   const streams = new Map<string, Set<DeviceConnection>>();
+  /** Pushes this node sent, waiting for their ack. */
   const pending = new Map<string, Pending>();
+  /** Pushes any node sent, until acked or timed out. */
+  const live = new Map<string, Live>();
 
   function settle(pushId: string, delivered: boolean): boolean {
     const p = pending.get(pushId);
@@ -77,18 +100,52 @@ export function createPushHub(options: { db: Db; now: () => number; ackTimeoutMs
     return true;
   }
 
+  const publish = (event: BusEvent) => bus.publish({ topic: 'push-hub', body: event }).catch((error: Error) => options.onError?.(error));
+
+  const unsubscribe = bus.subscribe(({ topic, body }) => {
+    if (topic !== 'push-hub') return;
+    const event = body as BusEvent;
+    if (event.type === 'push') {
+      live.set(event.push.pushId, { deviceId: event.deviceId, push: event.push, until: event.until });
+      for (const stream of streams.get(event.deviceId) ?? []) stream.send('otp', event.push);
+    } else if (event.type === 'ack') {
+      live.delete(event.pushId);
+      const p = pending.get(event.pushId);
+      if (p && p.deviceId === event.deviceId) settle(event.pushId, true);
+    } else if (event.type === 'deactivated') {
+      // Its pushes will never be shown: let the outbox e-mail them now instead of after the timeout.
+      for (const [pushId, p] of pending) if (p.deviceId === event.deviceId) settle(pushId, false);
+      for (const [pushId, l] of live) if (l.deviceId === event.deviceId) live.delete(pushId);
+      for (const stream of streams.get(event.deviceId) ?? []) {
+        stream.send('deactivated', { reason: event.reason });
+        stream.close();
+      }
+      streams.delete(event.deviceId);
+    }
+  });
+
+  function liveFor(pushId: string): Live | undefined {
+    const entry = live.get(pushId);
+    if (entry && entry.until <= Date.now()) {
+      live.delete(pushId);
+      return undefined;
+    }
+    return entry;
+  }
+
   /** Structured fields from the stored request; the OTP itself is stored only hashed, so it comes from the text. */
   async function buildPush(message: { subject: string; text: string; requestId: string }): Promise<OtpPush> {
     const { signingRequests } = db.t;
     const [row] = await db.orm.select().from(signingRequests).where(eq(signingRequests.id, message.requestId));
-    const documents = (row?.documents ?? []).map((d) => ({
+    const all = row?.documents ?? [];
+    const documents = all.slice(0, PUSH_DOCUMENTS).map((d) => ({
       id: d.id,
       title: d.summary?.title ?? null,
       amount: d.summary?.amount ?? null,
       currency: d.summary?.amount ? (d.summary.currency ?? 'MYR') : null,
       payee: d.summary?.payee ?? null,
     }));
-    const total = documents.length > 1 ? (batchTotal((row?.documents ?? []).map((d) => d.summary)) ?? null) : null;
+    const total = all.length > 1 ? (batchTotal(all.map((d) => d.summary)) ?? null) : null;
     return {
       pushId: `push_${crypto.randomBytes(12).toString('base64url')}`,
       requestId: message.requestId,
@@ -99,6 +156,7 @@ export function createPushHub(options: { db: Db; now: () => number; ackTimeoutMs
       system: row?.system ?? null,
       systemName: row ? systemName(row.system) : null,
       documents,
+      documentCount: all.length,
       total,
       expiresAt: row ? new Date(row.otpExpiresAt).toISOString() : null,
       expiresInSeconds: row ? Math.max(0, Math.round((row.otpExpiresAt - now()) / 1000)) : null,
@@ -122,7 +180,8 @@ export function createPushHub(options: { db: Db; now: () => number; ackTimeoutMs
         // Not connected right now: the push waits for the ack timeout, a reconnecting app still gets it.
         const timer = setTimeout(() => settle(push.pushId, false), hub.ackTimeoutMs);
         pending.set(push.pushId, { deviceId, push, timer, resolve });
-        for (const stream of streams.get(deviceId) ?? []) stream.send('otp', push);
+        // A bus that cannot carry it leaves the push to time out: the outbox then e-mails the OTP.
+        void publish({ type: 'push', deviceId, push, until: Date.now() + hub.ackTimeoutMs });
       });
     },
 
@@ -130,31 +189,37 @@ export function createPushHub(options: { db: Db; now: () => number; ackTimeoutMs
       let set = streams.get(deviceId);
       if (!set) streams.set(deviceId, (set = new Set()));
       set.add(connection);
-      for (const p of pending.values()) if (p.deviceId === deviceId) connection.send('otp', p.push);
+      for (const [pushId, l] of live) if (l.deviceId === deviceId && liveFor(pushId)) connection.send('otp', l.push);
       return () => {
         set.delete(connection);
         if (set.size === 0 && streams.get(deviceId) === set) streams.delete(deviceId);
       };
     },
 
-    ack(deviceId, pushId) {
-      const p = pending.get(pushId);
-      if (!p || p.deviceId !== deviceId) return false;
-      return settle(pushId, true);
+    async ack(deviceId, pushId) {
+      // The ack may reach this node a moment before the push's bus message does.
+      const deadline = Date.now() + ACK_WAIT_MS;
+      let entry = liveFor(pushId) ?? (pending.has(pushId) ? { deviceId: pending.get(pushId)!.deviceId } : undefined);
+      while (!entry && Date.now() < deadline) {
+        await new Promise((resolve) => setTimeout(resolve, 50));
+        entry = liveFor(pushId);
+      }
+      if (!entry || entry.deviceId !== deviceId) return false;
+      await publish({ type: 'ack', deviceId, pushId });
+      return true;
     },
 
     deactivated(deviceId, reason) {
-      // Its pushes will never be shown: let the outbox e-mail them now instead of after the timeout.
-      for (const [pushId, p] of pending) if (p.deviceId === deviceId) settle(pushId, false);
-      for (const stream of streams.get(deviceId) ?? []) {
-        stream.send('deactivated', { reason });
-        stream.close();
-      }
-      streams.delete(deviceId);
+      void publish({ type: 'deactivated', deviceId, reason });
     },
 
     connectionCount(deviceId) {
       return streams.get(deviceId)?.size ?? 0;
+    },
+
+    close() {
+      unsubscribe();
+      for (const [pushId] of pending) settle(pushId, false);
     },
   };
   return hub;

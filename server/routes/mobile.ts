@@ -126,7 +126,7 @@ export function mobileApiRoutes(services: Services, hub: PushHub) {
     })
     .openapi(ack, async (c) => {
       const row = await device(c);
-      if (!hub.ack(row.id, c.req.valid('json').pushId)) throw new RoamSignError('not_found', { reason: 'push_unknown_or_late' });
+      if (!(await hub.ack(row.id, c.req.valid('json').pushId))) throw new RoamSignError('not_found', { reason: 'push_unknown_or_late' });
       return c.json({ acknowledged: true as const }, 200);
     })
     .openapi(events, async (c) => {

@@ -9,11 +9,18 @@ import path from 'node:path';
 export function loadOrCreateMasterKey(dataDir: string): Buffer {
   const file = path.join(dataDir, 'master.key');
   fs.mkdirSync(dataDir, { recursive: true });
-  try {
-    // 'wx': never overwrite a key that appeared since we looked.
-    fs.writeFileSync(file, crypto.randomBytes(32).toString('base64') + '\n', { flag: 'wx', mode: 0o600 });
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+  if (!fs.existsSync(file)) {
+    // Written whole under a temporary name, then linked into place: link() never overwrites, so of
+    // two processes starting on an empty folder one key wins, and nobody reads a half-written file.
+    const temporary = `${file}.${process.pid}.${crypto.randomBytes(4).toString('hex')}`;
+    fs.writeFileSync(temporary, crypto.randomBytes(32).toString('base64') + '\n', { flag: 'wx', mode: 0o600 });
+    try {
+      fs.linkSync(temporary, file);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+    } finally {
+      fs.unlinkSync(temporary);
+    }
   }
   const key = Buffer.from(fs.readFileSync(file, 'utf8').trim(), 'base64');
   if (key.length !== 32) throw new Error(`${file} does not hold a 32-byte base64 key`);

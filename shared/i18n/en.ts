@@ -18,6 +18,7 @@ export const en: Messages = {
   'error.rate_limited': 'Too many requests. Please try again shortly.',
   'error.payload_too_large': 'The request body is too large.',
   'error.certificate_revoked': 'The digital certificate has been revoked.',
+  'error.unavailable': 'This RoamSign server is not ready for a moment. Please try again shortly.',
   'error.internal': 'Internal server error. Please try again.',
   'otp.subject': 'RoamSign signing OTP: {verificationCode}',
   'otp.intro': 'You are asked to sign in {system}:',

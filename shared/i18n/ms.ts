@@ -18,6 +18,7 @@ export const ms = {
   'error.rate_limited': 'Terlalu banyak permintaan. Sila cuba sebentar lagi.',
   'error.payload_too_large': 'Kandungan permintaan terlalu besar.',
   'error.certificate_revoked': 'Sijil digital telah dibatalkan.',
+  'error.unavailable': 'Pelayan RoamSign ini tidak bersedia buat sementara. Sila cuba lagi sebentar lagi.',
   'error.internal': 'Ralat dalaman pelayan. Sila cuba lagi.',
   'otp.subject': 'Kod OTP tandatangan RoamSign: {verificationCode}',
   'otp.intro': 'Anda diminta menandatangani dalam {system}:',

@@ -13,6 +13,8 @@ interface OtpPush {
   verificationCode: string | null;
   systemName: string | null;
   documents: { id: string; title: string | null; amount: string | null; currency: string | null; payee: string | null }[];
+  /** How many documents the request has (a long batch lists only its first ones). */
+  documentCount?: number;
   total: string | null;
   expiresInSeconds: number | null;
 }
@@ -268,10 +270,11 @@ function showPush(push: OtpPush): void {
       ),
     );
   }
-  if (push.documents.length > 10) docs.append(el('li', {}, `(+${push.documents.length - 10} lagi)`));
+  const count = push.documentCount ?? push.documents.length;
+  if (count > 10) docs.append(el('li', {}, `(+${count - 10} lagi)`));
   area.replaceChildren(
     el('h2', {}, `Permintaan tandatangan${push.systemName ? ` — ${push.systemName}` : ''}`),
-    push.documents.length > 1 ? el('p', {}, `${push.documents.length} dokumen${push.total ? `, jumlah ${push.total}` : ''}`) : '',
+    count > 1 ? el('p', {}, `${count} dokumen${push.total ? `, jumlah ${push.total}` : ''}`) : '',
     push.documents.length ? docs : el('pre', {}, push.text),
     push.verificationCode
       ? el('p', { class: 'vcode' }, 'Kod semakan (mesti sama dengan skrin): ', el('strong', { id: 'verification-code' }, push.verificationCode))
