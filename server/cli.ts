@@ -49,6 +49,9 @@ const USAGE = `Usage: npm run roamsign -- <command>   (reads the same environmen
   list-clients [system]        the registered clients (never their secrets)
   gate --config <gate.json>    run a RoamSign Gate (same as npm run gate -- --config gate.json)`;
 
+/** The commands that work on a data folder (the gate aside). */
+const COMMANDS = ['audit-verify', 'revoke', 'crl', 'unlock', 'movement', 'run-jobs', 'reactivate', 'create-admin', 'import-officers', 'remove-demo-data', 'create-client', 'rotate-client', 'revoke-client', 'list-clients'];
+
 const REASONS: RevocationReason[] = ['unspecified', 'keyCompromise', 'affiliationChanged', 'superseded', 'cessationOfOperation'];
 
 async function main(args: string[]): Promise<number> {
@@ -56,6 +59,11 @@ async function main(args: string[]): Promise<number> {
   if (!command || command === 'help' || command === '--help') {
     console.log(USAGE);
     return command ? 0 : 2;
+  }
+  // A mistyped command opens nothing: the data folder is left as it is.
+  if (!COMMANDS.includes(command) && command !== 'gate') {
+    console.error(`unknown command ${command}\n\n${USAGE}`);
+    return 2;
   }
   // The gate is its own process: it talks to RoamSign over HTTP and opens no data folder.
   if (command === 'gate') return (await import('../gate/runGate.js')).runGate(rest);

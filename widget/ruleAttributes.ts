@@ -68,5 +68,8 @@ export function ruleFromAttributes(values: Record<string, unknown>, doc: Documen
       delete rule[key];
     }
   }
+  // Own fields make a screen of the page's own: the built-in screen's labels, title and field roles
+  // name other fields and are not inherited.
+  if (fields) for (const key of ['labels', 'title', 'idField', 'amountField', 'payeeField']) if (!(key in rule)) rule[key] = undefined;
   return rule as Partial<ScreenRule>;
 }

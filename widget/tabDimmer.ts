@@ -20,6 +20,8 @@ function dimDocument(doc: Document, keep: HTMLElement | null | undefined) {
   if (keep) {
     keep.style.position ||= 'relative';
     keep.style.zIndex = '2147483647';
+    // The dialog fills the frame it opens in: bring that frame into view, or its buttons may sit below the screen.
+    keep.scrollIntoView({ block: 'start' });
   }
   undo.push(() => {
     layer.remove();

@@ -43,9 +43,10 @@ export function errorAnswers(...codes: ErrorCode[]) {
 /** Security requirement names, declared once in routes/openapi.ts. */
 export const SECURITY = {
   /** A registered system's server: OAuth 2.0 client-credentials access token. */
-  system: 'systemToken',
+  system: 'systemClient',
   /** GPKI Mobile: the device secret from registration. */
   device: 'deviceToken',
   /** The same secret in ?token=, where EventSource cannot set headers. */
   deviceQuery: 'deviceTokenQuery',
 } as const;
+

@@ -1,6 +1,8 @@
 import type { OpenAPIHono } from '@hono/zod-openapi';
 import type { Env } from 'hono';
 import pkg from '../../package.json' with { type: 'json' };
+import { z } from '@hono/zod-openapi';
+import type { OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
 import { SECURITY } from './apiRoute.js';
 
 const DESCRIPTION = [
@@ -18,10 +20,16 @@ const DESCRIPTION = [
 export function serveOpenApi<E extends Env>(app: OpenAPIHono<E>, publicUrl: string): void {
   const schemes = app.openAPIRegistry;
   schemes.registerComponent('securitySchemes', SECURITY.system, {
-    type: 'http',
-    scheme: 'bearer',
-    description: "A registered system's access token (OAuth 2.0 client credentials, RFC 6749 §4.4), for calls that are not from a browser.",
+    type: 'oauth2',
+    description: "A registered system's server (or its gate): OAuth 2.0 client credentials (RFC 6749 §4.4); send `Authorization: Bearer <access_token>`. Browsers (the widget's frame, the extension) are known by their Origin instead and carry no credential.",
+    flows: {
+      clientCredentials: {
+        tokenUrl: `${publicUrl}/oauth2/token`,
+        scopes: { signing: 'create, read, complete and cancel signing requests of the client\'s own system', approvals: 'ask RoamSign to decide approval posts (the gate)' },
+      },
+    },
   });
+  registerTokenEndpoint(schemes);
   schemes.registerComponent('securitySchemes', SECURITY.device, {
     type: 'http',
     scheme: 'bearer',
@@ -41,5 +49,53 @@ export function serveOpenApi<E extends Env>(app: OpenAPIHono<E>, publicUrl: stri
       servers: [{ url: publicUrl }],
     });
     return c.json(document);
+  });
+}
+
+/**
+ * POST /oauth2/token is served by routes/oauth.ts, which answers in RFC 6749's own shapes (not the
+ * API's Error), so it is described here rather than validated by a createRoute.
+ */
+function registerTokenEndpoint(registry: OpenAPIRegistry): void {
+  const oauthError = z
+    .object({
+      error: z.enum(['invalid_request', 'invalid_client', 'invalid_grant', 'unsupported_grant_type', 'invalid_scope']),
+      error_description: z.string().optional(),
+    })
+    .meta({ id: 'OAuthError' });
+  registry.registerPath({
+    method: 'post',
+    path: '/oauth2/token',
+    tags: ['Caller authentication'],
+    summary: 'An access token for a registered system (RFC 6749 client credentials)',
+    description: 'Client id and secret by HTTP Basic or as form fields (not both). Tokens live an hour; revoking or rotating the client ends them at once.',
+    request: {
+      body: {
+        required: true,
+        content: {
+          'application/x-www-form-urlencoded': {
+            schema: z.object({
+              grant_type: z.literal('client_credentials'),
+              client_id: z.string().optional(),
+              client_secret: z.string().optional(),
+              scope: z.string().optional().meta({ description: 'space-separated: signing, approvals (default: all the client may have)' }),
+            }),
+          },
+        },
+      },
+    },
+    responses: {
+      200: {
+        description: 'the token',
+        content: {
+          'application/json': {
+            schema: z.object({ access_token: z.string(), token_type: z.literal('Bearer'), expires_in: z.number().int(), scope: z.string() }).meta({ id: 'AccessToken' }),
+          },
+        },
+      },
+      400: { description: 'invalid_request, unsupported_grant_type, invalid_scope', content: { 'application/json': { schema: oauthError } } },
+      401: { description: 'invalid_client', content: { 'application/json': { schema: oauthError } } },
+      413: { description: 'invalid_request: body too large', content: { 'application/json': { schema: oauthError } } },
+    },
   });
 }

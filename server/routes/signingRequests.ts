@@ -13,7 +13,8 @@ import { callerOf, trustedReporters } from './caller.js';
 
 const params = z.object({ id: requestIdSchema.meta({ param: { name: 'id', in: 'path' }, example: 'sr_Qm9vdHN0cmFwcGluZzE' }) });
 // Browsers call with their Origin and no secret; a system's server with its Bearer token.
-const security: Record<string, string[]>[] = [{ [SECURITY.system]: [] }, {}];
+/** A browser, known by its allowed Origin (no credential), or a registered system's token with the signing scope. */
+const security: Record<string, string[]>[] = [{}, { [SECURITY.system]: ['signing'] }];
 const tags = ['Signing requests'];
 
 const create = createRoute({
@@ -35,7 +36,7 @@ const read = createRoute({
   security,
   summary: 'Status of a signing request',
   request: { params },
-  responses: { 200: jsonAnswer(signingRequestViewSchema, 'the request'), ...errorAnswers('bad_request', 'not_found', 'origin_not_allowed') },
+  responses: { 200: jsonAnswer(signingRequestViewSchema, 'the request'), ...errorAnswers('bad_request', 'unauthorized', 'forbidden', 'not_found', 'origin_not_allowed') },
 });
 const resend = createRoute({
   method: 'post',
@@ -44,7 +45,7 @@ const resend = createRoute({
   security,
   summary: 'Send a new OTP for the same request (the previous one dies); rate limited',
   request: { params },
-  responses: { 200: jsonAnswer(createdSigningRequestSchema, 'a new OTP is on its way'), ...errorAnswers('bad_request', 'not_found', 'request_not_pending', 'rate_limited') },
+  responses: { 200: jsonAnswer(createdSigningRequestSchema, 'a new OTP is on its way'), ...errorAnswers('bad_request', 'unauthorized', 'forbidden', 'not_found', 'request_not_pending', 'rate_limited') },
 });
 const complete = createRoute({
   method: 'post',
@@ -55,7 +56,7 @@ const complete = createRoute({
   request: { params, body: jsonBody(completeSigningRequestSchema) },
   responses: {
     200: jsonAnswer(completedSigningRequestSchema, 'signed'),
-    ...errorAnswers('bad_request', 'not_found', 'pin_invalid', 'pin_locked', 'otp_invalid', 'otp_expired', 'otp_attempts_exceeded', 'request_not_pending', 'certificate_revoked'),
+    ...errorAnswers('bad_request', 'unauthorized', 'forbidden', 'not_found', 'pin_invalid', 'pin_locked', 'otp_invalid', 'otp_expired', 'otp_attempts_exceeded', 'request_not_pending', 'certificate_revoked'),
   },
 });
 const cancel = createRoute({
@@ -65,7 +66,7 @@ const cancel = createRoute({
   security,
   summary: 'The officer cancelled in the dialog',
   request: { params },
-  responses: { 200: jsonAnswer(signingRequestViewSchema, 'the request, cancelled'), ...errorAnswers('bad_request', 'not_found', 'request_not_pending') },
+  responses: { 200: jsonAnswer(signingRequestViewSchema, 'the request, cancelled'), ...errorAnswers('bad_request', 'unauthorized', 'forbidden', 'not_found', 'request_not_pending') },
 });
 
 export function signingRequestRoutes(services: Services) {

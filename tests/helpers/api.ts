@@ -106,6 +106,11 @@ export function apiClient(server: TestServer, headers: Record<string, string> = 
   return createApiClient('http://localhost:8787', { fetch: (input: RequestInfo | URL, init?: RequestInit) => server.app.request(input, init), headers });
 }
 
+/** The typed client acting as a registered system's server (the sandbox client's Bearer token). */
+export async function systemApiClient(server: TestServer, system = 'igfmas'): Promise<ApiClient> {
+  return apiClient(server, { Authorization: `Bearer ${await systemToken(server, system)}` });
+}
+
 /** The answer as the tests read it: status, parsed body (an answer or an Error), headers. */
 async function answer(res: Response): Promise<{ status: number; body: any; headers: Headers }> {
   return { status: res.status, body: await res.json(), headers: res.headers };

@@ -1,3 +1,5 @@
+import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { cli, CLI_TEST_TIMEOUT_MS } from '../helpers/cli.js';
@@ -29,9 +31,11 @@ describe('ops CLI', () => {
     expect(broken.out).toContain('BROKEN at entry 2');
   }, CLI_TEST_TIMEOUT_MS);
 
-  it('prints usage for an unknown command', () => {
-    const res = cli({ ROAMSIGN_DATA_DIR: '/tmp/roamsign-cli-unused' }, ['frobnicate']);
+  it('prints usage for an unknown command, and opens no data folder', () => {
+    const dataDir = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'roamsign-cli-')), 'data');
+    const res = cli({ ROAMSIGN_DATA_DIR: dataDir }, ['frobnicate']);
     expect(res.code).toBe(2);
     expect(res.out).toContain('Usage: npm run roamsign');
+    expect(fs.existsSync(dataDir)).toBe(false);
   }, CLI_TEST_TIMEOUT_MS);
 });

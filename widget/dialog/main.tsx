@@ -63,6 +63,11 @@ function FrameHost(props: { lang: Lang }) {
       if (event.source !== window.parent || event.origin === 'null') return;
       const message = parseSign(event.data);
       if (message && !busy.current) void start(message, event.origin);
+      // A sign job this frame cannot read is refused out loud, never left unanswered.
+      const raw = event.data as { type?: unknown; ticket?: unknown } | null;
+      if (!message && raw?.type === 'roamsign:sign' && typeof raw.ticket === 'number') {
+        window.parent.postMessage({ type: 'roamsign:error', ticket: raw.ticket, code: 'bad_request', message: t(props.lang, 'error.bad_request') } satisfies FrameMessage, event.origin);
+      }
     }
     window.addEventListener('message', onMessage);
     return () => window.removeEventListener('message', onMessage);

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ERROR_CODES } from '../../../shared/errors.js';
-import { AMINAH, apiClient, createRequest, latestOtp, makeDocument } from '../../helpers/api.js';
+import { AMINAH, apiClient, createRequest, latestOtp, makeDocument, systemApiClient } from '../../helpers/api.js';
 import { startTestServer, type TestServer } from '../../helpers/testServices.js';
 import { Browser, hiddenField, ORIGIN, signInNewAdmin, signInOfficer } from '../portal/browser.js';
 import { fuzzRequest, type FuzzRequest, type Known } from './requests.js';
@@ -24,7 +24,7 @@ beforeAll(async () => {
   const pending = await createRequest(server);
   const signedRequest = await createRequest(server, { documents: [makeDocument('STH-FUZZ-1')] });
   const otp = await latestOtp(server, signedRequest.body.id);
-  const done = await apiClient(server).api.v1['signing-requests'][':id'].complete.$post({ param: { id: signedRequest.body.id }, json: { pin: AMINAH.pin, otp } });
+  const done = await (await systemApiClient(server)).api.v1['signing-requests'][':id'].complete.$post({ param: { id: signedRequest.body.id }, json: { pin: AMINAH.pin, otp } });
   const signed = await done.json();
   if (!('signatures' in signed)) throw new Error('setup could not sign');
   const officer = await signInOfficer(server, '880202025678');

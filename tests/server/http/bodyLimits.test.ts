@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startServer, type ServerProcess } from '../../../bench/serverProcess.js';
 import { MAX_BODY_BYTES } from '../../../server/http/bodyLimit.js';
 import { MAX_FORM_BYTES } from '../../../server/portal/http.js';
-import { AMINAH, makeDocument } from '../../helpers/api.js';
+import { AMINAH, makeDocument, systemToken } from '../../helpers/api.js';
 import { startTestServer, type TestServer } from '../../helpers/testServices.js';
 
 const CHUNK = 64 * 1024;
@@ -64,7 +64,8 @@ describe('bodies are limited while they stream, in process', () => {
         controller.close();
       },
     });
-    const res = await server.app.request('/api/v1/signing-requests', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: stream, duplex: 'half' } as RequestInit);
+    const headers = { 'Content-Type': 'application/json', Authorization: `Bearer ${await systemToken(server)}` };
+    const res = await server.app.request('/api/v1/signing-requests', { method: 'POST', headers, body: stream, duplex: 'half' } as RequestInit);
     expect(res.status).toBe(201);
   });
 

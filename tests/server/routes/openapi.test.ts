@@ -5,7 +5,7 @@ import { healthSchema } from '../../../shared/schemas/health.js';
 import { completedSigningRequestSchema, createdSigningRequestSchema, MAX_BATCH_DOCUMENTS, signingRequestViewSchema } from '../../../shared/schemas/signingRequest.js';
 import { mediumAnswerSchema } from '../../../shared/schemas/users.js';
 import { verificationReportSchema } from '../../../shared/schemas/verify.js';
-import { AMINAH, apiClient, createRequest, latestOtp, makeDocument } from '../../helpers/api.js';
+import { AMINAH, apiClient, createRequest, latestOtp, makeDocument, systemApiClient } from '../../helpers/api.js';
 import { startTestServer, type TestServer } from '../../helpers/testServices.js';
 
 type Operation = { security?: Record<string, string[]>[]; requestBody?: { content: Record<string, { schema: unknown }> }; responses: Record<string, { content?: Record<string, { schema?: unknown }> }> };
@@ -59,13 +59,14 @@ describe('/openapi.json is generated from the route declarations', () => {
     for (const route of served) expect(documented, route).toContain(route);
   });
 
-  it('every answer of every operation has a schema, and every error answer is the Error schema', () => {
+  it('every answer of every operation has a schema, and every error answer is the Error schema (the token endpoint: RFC 6749\'s)', () => {
     for (const { path, method, op } of operations()) {
       for (const [status, response] of Object.entries(op.responses)) {
         const contents = Object.values(response.content ?? {});
         expect(contents.length, `${method} ${path} ${status}`).toBeGreaterThan(0);
         for (const content of contents) expect(content.schema, `${method} ${path} ${status}`).toBeDefined();
-        if (Number(status) >= 400) expect(contents[0]!.schema).toEqual({ $ref: '#/components/schemas/Error' });
+        const errorSchema = path === '/oauth2/token' ? 'OAuthError' : 'Error';
+        if (Number(status) >= 400) expect(contents[0]!.schema, `${method} ${path} ${status}`).toEqual({ $ref: `#/components/schemas/${errorSchema}` });
       }
     }
   });
@@ -79,12 +80,12 @@ describe('/openapi.json is generated from the route declarations', () => {
     expect(doc.components.schemas['Error'].properties.error.properties.code.enum).toContain('payload_too_large');
   });
 
-  it('declares Bearer for systems and the device token for GPKI Mobile, and uses them', () => {
+  it('declares OAuth 2.0 client credentials for systems and the device token for GPKI Mobile, and uses them', () => {
     const schemes = doc.components.securitySchemes;
-    expect(schemes['systemToken']).toMatchObject({ type: 'http', scheme: 'bearer' });
+    expect(schemes['systemClient']).toMatchObject({ type: 'oauth2', flows: { clientCredentials: { tokenUrl: 'http://localhost:8787/oauth2/token' } } });
     expect(schemes['deviceToken']).toMatchObject({ type: 'http', scheme: 'bearer' });
     expect(schemes['deviceTokenQuery']).toMatchObject({ type: 'apiKey', in: 'query', name: 'token' });
-    expect(doc.paths['/api/v1/signing-requests']!['post']!.security).toEqual([{ systemToken: [] }, {}]);
+    expect(doc.paths['/api/v1/signing-requests']!['post']!.security).toEqual([{}, { systemClient: ['signing'] }]);
     expect(doc.paths['/api/v1/mobile/device']!['get']!.security).toEqual([{ deviceToken: [] }]);
   });
 });
@@ -97,7 +98,7 @@ function conforms(schema: z.ZodObject, body: object) {
 
 describe('the server answers what it documents', () => {
   it('health, medium, create, read, complete and verify answers parse with their response schemas', async () => {
-    const client = apiClient(server);
+    const client = await systemApiClient(server);
     conforms(healthSchema, await (await client.api.v1.health.$get()).json());
     conforms(mediumAnswerSchema, await (await client.api.v1.users[':nric'].medium.$get({ param: { nric: AMINAH.nric } })).json());
 

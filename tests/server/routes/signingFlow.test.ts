@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { AMINAH, apiClient, call, createRequest, documentBytes, latestOtp, makeDocument, RAJESH, WEIMING, wrongOtp } from '../../helpers/api.js';
+import { AMINAH, apiClient, call, createRequest, documentBytes, latestOtp, makeDocument, RAJESH, WEIMING, systemApiClient, wrongOtp } from '../../helpers/api.js';
 import { cmsVerify } from '../../helpers/openssl.js';
 import { startTestServer, type TestServer } from '../../helpers/testServices.js';
 
@@ -19,7 +19,7 @@ async function signOne(documentId = 'STH-2026-000123') {
   expect(created.status).toBe(201);
   const otp = await latestOtp(server, created.body.id);
   // The typed client: a wrong path, field or answer shape here fails to compile.
-  const done = await apiClient(server).api.v1['signing-requests'][':id'].complete.$post({ param: { id: created.body.id }, json: { pin: AMINAH.pin, otp } });
+  const done = await (await systemApiClient(server)).api.v1['signing-requests'][':id'].complete.$post({ param: { id: created.body.id }, json: { pin: AMINAH.pin, otp } });
   expect(done.status).toBe(200);
   if (done.status !== 200) throw new Error('not signed');
   const body = await done.json();
