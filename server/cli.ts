@@ -1,8 +1,12 @@
+import path from 'node:path';
 import { eq } from 'drizzle-orm';
 import type { RevocationReason } from './ca/certificateAuthority.js';
-import { restrictNewFiles } from './dataFolder.js';
+import { DB_FILE, restrictNewFiles } from './dataFolder.js';
 import { removeDemoData } from './demo/removeDemoData.js';
 import { parseConfig } from './env.js';
+import { dialectOf, openDb } from './db/database.js';
+import { migrateToPostgres } from './ops/migrateToPostgres.js';
+import { loadOrCreateMasterKey } from './vault/masterKey.js';
 import { reactivate } from './lifecycle/inactivity.js';
 import { applyDueMovements, MOVEMENT_KINDS, recordMovement, type MovementKind } from './lifecycle/movements.js';
 import { runLifecycleJobs } from './lifecycle/scheduler.js';
@@ -47,12 +51,52 @@ const USAGE = `Usage: npm run roamsign -- <command>   (reads the same environmen
   rotate-client <client_id>    new client_secret (printed once); the old one and its tokens die
   revoke-client <client_id>    revoke a client: its secret and tokens stop working at once
   list-clients [system]        the registered clients (never their secrets)
-  gate --config <gate.json>    run a RoamSign Gate (same as npm run gate -- --config gate.json)`;
+  gate --config <gate.json>    run a RoamSign Gate (same as npm run gate -- --config gate.json)
+  migrate-to-postgres <postgres://…>
+                               copy this data folder's SQLite database into an empty PostgreSQL
+                               database (then run every node with ROAMSIGN_DATABASE_URL set to it
+                               and this folder's master.key); checks row counts and both audit chains`;
 
 /** The commands that work on a data folder (the gate aside). */
 const COMMANDS = ['audit-verify', 'revoke', 'crl', 'unlock', 'movement', 'run-jobs', 'reactivate', 'create-admin', 'import-officers', 'remove-demo-data', 'create-client', 'rotate-client', 'revoke-client', 'list-clients'];
 
 const REASONS: RevocationReason[] = ['unspecified', 'keyCompromise', 'affiliationChanged', 'superseded', 'cessationOfOperation'];
+
+/** `migrate-to-postgres <url>`: the SQLite database of ROAMSIGN_DATA_DIR into an empty PostgreSQL database. */
+async function runMigration(rest: string[]): Promise<number> {
+  const [url] = positional(rest);
+  const config = parseConfig(process.env, { requireSmtp: false });
+  if (!url || dialectOf(url) !== 'postgres' || config.databaseUrl) {
+    console.error(config.databaseUrl ? 'unset ROAMSIGN_DATABASE_URL: the source is the data folder\'s SQLite database' : USAGE);
+    return 2;
+  }
+  const file = path.join(config.dataDir, DB_FILE);
+  if (!fs.existsSync(file) || !fs.existsSync(path.join(config.dataDir, 'master.key'))) {
+    console.error(`no RoamSign data in ${config.dataDir} (ROAMSIGN_DATA_DIR): nothing to migrate`);
+    return 1;
+  }
+  const source = await openDb(file);
+  const target = await openDb(url);
+  try {
+    const report = await migrateToPostgres({
+      source,
+      target,
+      masterKey: loadOrCreateMasterKey(config.dataDir),
+      onTable: (name, rows) => console.log(`${name}: ${rows} rows`),
+    });
+    const chains = `audit chain: ${report.sourceChain.ok ? 'ok' : 'BROKEN'} in SQLite (${report.sourceChain.entries} entries), ${report.targetChain.ok ? 'ok' : 'BROKEN'} in PostgreSQL (${report.targetChain.entries} entries)`;
+    console.log(chains);
+    if (!report.sourceChain.ok || !report.targetChain.ok || report.sourceChain.entries !== report.targetChain.entries) return 1;
+    console.log(`migrated: run every node with ROAMSIGN_DATABASE_URL=${url.replace(/\/\/[^@/]*@/, '//…@')} and this folder's master.key`);
+    return 0;
+  } catch (error) {
+    console.error(`migration refused: ${(error as Error).message}`);
+    return 1;
+  } finally {
+    await source.close();
+    await target.close();
+  }
+}
 
 async function main(args: string[]): Promise<number> {
   const [command, ...rest] = args;
@@ -61,10 +105,11 @@ async function main(args: string[]): Promise<number> {
     return command ? 0 : 2;
   }
   // A mistyped command opens nothing: the data folder is left as it is.
-  if (!COMMANDS.includes(command) && command !== 'gate') {
+  if (!COMMANDS.includes(command) && command !== 'gate' && command !== 'migrate-to-postgres') {
     console.error(`unknown command ${command}\n\n${USAGE}`);
     return 2;
   }
+  if (command === 'migrate-to-postgres') return runMigration(rest);
   // The gate is its own process: it talks to RoamSign over HTTP and opens no data folder.
   if (command === 'gate') return (await import('../gate/runGate.js')).runGate(rest);
   const config = parseConfig(process.env, { requireSmtp: false });

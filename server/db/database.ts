@@ -70,7 +70,8 @@ interface TxContext {
 const here = path.dirname(fileURLToPath(import.meta.url));
 const SQLITE_MIGRATIONS = path.join(here, 'migrations');
 const PG_MIGRATIONS = path.join(here, 'migrations-pg');
-const sqliteTables = { ...sqliteCore, ...sqliteEnrolment, ...sqliteCluster, ...sqliteClients } as unknown as Tables;
+/** The SQLite tables under the same names as pgSchema.ts's (tests/server/db/schemaParity.test.ts checks they agree). */
+export const sqliteTables = { ...sqliteCore, ...sqliteEnrolment, ...sqliteCluster, ...sqliteClients } as unknown as Tables;
 
 /** `postgres://…` selects PostgreSQL; anything else is a SQLite file path. */
 export function dialectOf(location: string): Dialect {

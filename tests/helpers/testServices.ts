@@ -35,11 +35,11 @@ const databaseOf = new Map<string, string>();
  */
 export async function startTestServer(
   env: Record<string, string> = {},
-  options: { dataDir?: string; realClock?: boolean } = {},
+  options: { dataDir?: string; realClock?: boolean; sqlite?: boolean } = {},
 ): Promise<TestServer> {
   const dataDir = options.dataDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'roamsign-test-'));
-  let databaseUrl = env.ROAMSIGN_DATABASE_URL ?? databaseOf.get(dataDir);
-  if (databaseUrl === undefined) {
+  let databaseUrl = options.sqlite ? undefined : (env.ROAMSIGN_DATABASE_URL ?? databaseOf.get(dataDir));
+  if (databaseUrl === undefined && !options.sqlite) {
     databaseUrl = await createTestDatabase();
     if (databaseUrl) databaseOf.set(dataDir, databaseUrl);
   }
