@@ -7,6 +7,9 @@ import { t } from '../../shared/i18n/index.js';
 /** Request line plus headers, at most (Node's default, stated): a longer URL or header is refused. */
 export const MAX_HEADER_BYTES = 16 * 1024;
 
+/** Idle keep-alive connections are kept this long. */
+export const KEEP_ALIVE_MS = 65_000;
+
 /** How long a connection whose body we refused keeps being read and dropped before it is closed. */
 export const LINGER_MS = 5_000;
 
@@ -19,6 +22,11 @@ type Fetch = (request: Request) => Response | Promise<Response>;
  */
 export function createHttpServer(fetch: Fetch): http.Server {
   const server = createAdaptorServer({ fetch, serverOptions: { maxHeaderSize: MAX_HEADER_BYTES } }) as http.Server;
+  // Idle keep-alive connections live longer than a load balancer's (often 60 s) and a client's own
+  // idle timeout: whoever closes an idle connection, it is not this server at the moment a reused
+  // one carries a request (the client would see "other side closed").
+  server.keepAliveTimeout = KEEP_ALIVE_MS;
+  server.headersTimeout = KEEP_ALIVE_MS + 1000;
   server.on('clientError', answerClientError);
   server.on('request', (request: http.IncomingMessage) => lingerWhileBodyArrives(request));
   return server;

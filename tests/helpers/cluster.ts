@@ -146,8 +146,9 @@ export async function startCluster(options: { nodes?: number; env?: Record<strin
     dataDir,
     env: { ROAMSIGN_DATA_DIR: dataDir, ROAMSIGN_DATABASE_URL: databaseUrl ?? '' },
     async stop() {
-      await new Promise<void>((resolve) => front.close(() => resolve()));
+      const closed = new Promise<void>((resolve) => front.close(() => resolve()));
       front.closeAllConnections();
+      await closed;
       proxy.close();
       await Promise.all(nodes.filter((n) => n.alive).map((n) => n.kill()));
       fs.rmSync(dataDir, { recursive: true, force: true });

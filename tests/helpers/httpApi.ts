@@ -4,6 +4,8 @@ import { AMINAH, makeDocument } from './api.js';
 export async function http(base: string, method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<{ status: number; body: any }> {
   const res = await fetch(`${base}${path}`, {
     method,
+    // A request cut by a killed node must end for the test too.
+    signal: AbortSignal.timeout(20_000),
     headers: { ...(body !== undefined ? { 'Content-Type': 'application/json' } : {}), ...headers },
     ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
   });
