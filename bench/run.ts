@@ -7,6 +7,7 @@ import os from 'node:os';
 import { measureCrypto, POOL_SIZE } from './cryptoBench.js';
 import { idleForeignShare } from './machine.js';
 import { measureGate } from './gateBench.js';
+import { measureDeployments } from './clusterBench.js';
 import { measureSigningServer } from './signingBench.js';
 import { measureWidget } from './widgetBench.js';
 import { measureExtension } from './extensionBench.js';
@@ -23,6 +24,7 @@ const signing = await measureSigningServer();
 const widget = await measureWidget();
 const extension = await measureExtension();
 const gate = await measureGate();
+const deployments = await measureDeployments();
 
 // ---- goals: ratios to the crypto floor / raw sign rate, and the latency of complete ----
 heading('Goals');
@@ -53,5 +55,9 @@ goal('dialog frame.js gzipped', `${fmt(widget.frameGzipBytes / 1024, 2)} KB`, '<
 
 goal('gate: added p99, pass-through, 1 client', `${fmt(gate.addedP99Ms, 2)} ms`, '<= 2 ms', gate.addedP99Ms <= 2);
 note(`(requests/s through the gate ${fmt(gate.gateRps, 0)} vs direct ${fmt(gate.directRps, 0)}, 16 clients; an approval adds ${fmt(gate.approvalAddedP50Ms, 1)} ms p50, ${fmt(gate.approvalAddedP99Ms, 1)} ms p99: RoamSign's verification and record)`);
+
+const pgRatio = deployments.postgresOne.flowsPerSecond / deployments.sqlite.flowsPerSecond;
+goal('PostgreSQL 1 node / SQLite, flows/s', fmt(pgRatio, 2), '>= 0.7', pgRatio >= 0.7);
+note(`(complete p99: SQLite ${fmt(deployments.sqlite.completeP99Ms)} ms, PostgreSQL 1 node ${fmt(deployments.postgresOne.completeP99Ms)} ms, 2 nodes ${fmt(deployments.postgresTwo.completeP99Ms)} ms; 2 nodes ${fmt(deployments.postgresTwo.flowsPerSecond, 1)} flows/s on the same 2 cores)`);
 
 console.log(`\nTotal bench time ${fmt((performance.now() - started) / 1000, 0)} s`);

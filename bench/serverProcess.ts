@@ -32,8 +32,9 @@ function killGroup(child: ChildProcess, signal: NodeJS.Signals): void {
  * until GET /api/v1/health answers. With `nodeArgs` (e.g. `--cpu-prof`, which NODE_OPTIONS
  * refuses) it runs `node <nodeArgs> --import tsx server/main.ts` instead, for profiling.
  */
-export async function startServer(options: { env?: Record<string, string>; nodeArgs?: string[] } = {}): Promise<ServerProcess> {
-  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'roamsign-bench-'));
+export async function startServer(options: { env?: Record<string, string>; nodeArgs?: string[]; dataDir?: string } = {}): Promise<ServerProcess> {
+  // A given folder is shared (a cluster's nodes share the master key) and left for its owner to remove.
+  const dataDir = options.dataDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'roamsign-bench-'));
   const port = await freePort();
   const baseUrl = `http://127.0.0.1:${port}`;
   const [command, args] = options.nodeArgs
@@ -76,7 +77,7 @@ export async function startServer(options: { env?: Record<string, string>; nodeA
     process.removeListener('exit', onExit);
     // Give the grandchild a moment to release the SQLite files before removing the folder.
     await sleep(100);
-    fs.rmSync(dataDir, { recursive: true, force: true });
+    if (!options.dataDir) fs.rmSync(dataDir, { recursive: true, force: true });
   };
 
   const deadline = Date.now() + 60_000;

@@ -147,7 +147,8 @@ export const outbox = pgTable(
     requestId: text('request_id'),
     sentAt: ms('sent_at').notNull(),
   },
-  (t) => [index('outbox_nric').on(t.nric), index('outbox_address').on(t.address)],
+  // Newest first per recipient: the id in the index, as SQLite's rowid is in its own.
+  (t) => [index('outbox_nric_id').on(t.nric, t.id), index('outbox_address_id').on(t.address, t.id)],
 );
 
 export const admins = pgTable('admins', {

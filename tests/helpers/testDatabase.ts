@@ -19,16 +19,20 @@ export function runPrefix(): string {
 
 /** Creates an empty database for one test server and returns its URL; undefined on SQLite. */
 export async function createTestDatabase(): Promise<string | undefined> {
-  if (!TEST_PG_ADMIN_URL) return undefined;
+  return TEST_PG_ADMIN_URL ? createDatabase(TEST_PG_ADMIN_URL) : undefined;
+}
+
+/** Creates an empty database named with this run's prefix on the server of `adminUrl`; returns its URL. */
+export async function createDatabase(adminUrl: string): Promise<string> {
   const name = `${runPrefix()}${crypto.randomBytes(6).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: TEST_PG_ADMIN_URL });
+  const admin = new pg.Client({ connectionString: adminUrl });
   await admin.connect();
   try {
     await admin.query(`create database "${name}"`);
   } finally {
     await admin.end();
   }
-  const url = new URL(TEST_PG_ADMIN_URL);
+  const url = new URL(adminUrl);
   url.pathname = `/${name}`;
   return url.toString();
 }
