@@ -39,7 +39,7 @@ export function deviceDestination(platform: Platform, phone: string | null): str
   return `GPKI Mobile (${PLATFORM_NAMES[platform]}${last ? ` ••• ${last}` : ''})`;
 }
 
-/** The officer's one active device and its masked destination, or null. */
+/** The officer's one active device and its masked destination, or null: read for every OTP, never cached (a device registered or removed on another node counts at once). */
 export async function activeDeviceOf(db: Db, nric: string): Promise<{ device: DeviceRow; destination: string } | null> {
   const { devices, officers } = db.t;
   const [row] = await db.orm

@@ -5,6 +5,7 @@ import type { Db, Tables } from '../db/database.js';
 export type Officer = Tables['officers']['$inferSelect'];
 export type CertificateRow = Tables['certificates']['$inferSelect'];
 
+/** The officer as stored now: read per request, never cached, so a suspension, retirement or PIN lock written by the CLI or another node counts at once (issue 14). */
 export async function findOfficer(db: Db, nric: string): Promise<Officer | undefined> {
   const { officers } = db.t;
   const [row] = await db.orm.select().from(officers).where(eq(officers.nric, nric));

@@ -29,7 +29,11 @@ export async function ensureSystems(db: Db, extraOrigins: string[]): Promise<voi
   }
 }
 
-/** Every origin allowed for some system: the browser origins the API answers at all. */
+/**
+ * Every origin allowed for some system: the browser origins the API answers at all. Read on every
+ * browser call, never cached: an origin an administrator, the CLI or another node adds or removes
+ * counts at the next request (issue 14).
+ */
 export async function allKnownOrigins(db: Db): Promise<Set<string>> {
   const { systems } = db.t;
   const rows = await db.orm.select({ allowed: systems.allowedOrigins }).from(systems);
