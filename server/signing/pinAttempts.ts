@@ -11,6 +11,18 @@ const RESERVE_POLL_MS = 20;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
+ * A right PIN gives back its own reservation and every failure before it; reservations still in
+ * flight stay counted.
+ */
+export async function forgivePinFailures(db: Db, nric: string, reserved: number): Promise<void> {
+  const { officers } = db.t;
+  await db.orm
+    .update(officers)
+    .set({ pinFailures: sql`case when ${officers.pinFailures} > ${reserved} then ${officers.pinFailures} - ${reserved} else 0 end` })
+    .where(eq(officers.nric, nric));
+}
+
+/**
  * Checks an officer's PIN with the try counted first (issue 9, "lock-outs are atomic"): a
  * conditional increment reserves one of the PIN_MAX_FAILURES tries before the verifier is
  * computed, so however many guesses arrive at once, on however many nodes, at most that many are
@@ -20,8 +32,18 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
  */
 export async function checkPinCounted(
   deps: { db: Db; vault: Vault; audit: AuditLog; now: () => number },
-  input: { nric: string; pin: string; verifier: string | null; subject: string; action?: string },
-): Promise<void> {
+  input: {
+    nric: string;
+    pin: string;
+    verifier: string | null;
+    subject: string;
+    action?: string;
+    /** Runs in the failure's transaction (signing gives the request's OTP try back there). */
+    onWrong?: () => Promise<void>;
+    /** false: the caller forgives the failures itself (forgivePinFailures) in a transaction of its own. */
+    forgive?: boolean;
+  },
+): Promise<{ reserved: number }> {
   const { db, vault, audit, now } = deps;
   const { officers } = db.t;
   const reserve = async () =>
@@ -45,13 +67,11 @@ export async function checkPinCounted(
 
   const ok = input.verifier !== null && (await vault.verifyPin(input.pin, input.verifier));
   if (ok) {
-    await db.orm
-      .update(officers)
-      .set({ pinFailures: sql`case when ${officers.pinFailures} > ${reserved.failures} then ${officers.pinFailures} - ${reserved.failures} else 0 end` })
-      .where(eq(officers.nric, input.nric));
-    return;
+    if (input.forgive !== false) await forgivePinFailures(db, input.nric, reserved.failures);
+    return { reserved: reserved.failures };
   }
   await db.transaction(async () => {
+    await input.onWrong?.();
     await audit.append({ actor: input.nric, action: input.action ?? 'pin.wrong', subject: input.subject, details: { failures: reserved.failures } });
     if (reserved.failures >= PIN_MAX_FAILURES) {
       const locked = await db.orm

@@ -24,7 +24,7 @@ import { findOfficer, latestCertificate, roamingReady, type Officer } from '../r
 import type { Vault } from '../vault/vault.js';
 import { verificationCode } from './verificationCode.js';
 import { checkOwnSignatures } from './checkOwnSignatures.js';
-import { checkPinCounted } from './pinAttempts.js';
+import { checkPinCounted, forgivePinFailures } from './pinAttempts.js';
 // Lifecycle (issue 5): staff movement and inactivity.
 import { recordActivity } from '../lifecycle/inactivity.js';
 import { checkSigningStanding } from '../lifecycle/standing.js';
@@ -419,12 +419,18 @@ export function createSigningService(deps: SigningServiceDeps) {
         if (counted.attempts >= OTP_MAX_ATTEMPTS) throw new RoamSignError('otp_attempts_exceeded');
         throw new RoamSignError('otp_invalid', { attemptsLeft: OTP_MAX_ATTEMPTS - counted.attempts });
       }
-      await db.orm
-        .update(signingRequests)
-        .set({ otpAttempts: sql`${signingRequests.otpAttempts} - 1` })
-        .where(and(eq(signingRequests.id, id), gt(signingRequests.otpAttempts, 0)));
-
-      await checkPinCounted({ db, vault, audit, now }, { nric: officer.nric, pin: input.pin, verifier: officer.pinVerifier, subject: id });
+      // A right OTP with a wrong PIN gives the OTP try back (in the PIN failure's transaction); a
+      // right PIN forgives earlier PIN failures in the consuming transaction below: fewer commits.
+      const giveOtpTryBack = async () => {
+        await db.orm
+          .update(signingRequests)
+          .set({ otpAttempts: sql`${signingRequests.otpAttempts} - 1` })
+          .where(and(eq(signingRequests.id, id), gt(signingRequests.otpAttempts, 0)));
+      };
+      const { reserved } = await checkPinCounted(
+        { db, vault, audit, now },
+        { nric: officer.nric, pin: input.pin, verifier: officer.pinVerifier, subject: id, onWrong: giveOtpTryBack, forgive: false },
+      );
 
       // Consume: only the completion that flips pending -> signing with this OTP signs.
       const consumedHash = hashOtp(otpKey, id, input.otp);
@@ -438,6 +444,7 @@ export function createSigningService(deps: SigningServiceDeps) {
           .set({ status: 'signing', otpHash: null, consumedOtpHash: consumedHash })
           .where(and(eq(signingRequests.id, id), eq(signingRequests.status, 'pending'), eq(signingRequests.otpHash, consumedHash)))
           .returning({ id: signingRequests.id });
+        await forgivePinFailures(db, officer.nric, reserved);
         if (changed.length === 1) await audit.append({ actor: officer.nric, action: 'otp.consumed', subject: id, details: {} });
         return changed.length === 1;
       });

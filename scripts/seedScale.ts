@@ -1,0 +1,98 @@
+/**
+ * Fills a RoamSign database with national-scale data (issue 10 "Scale", issue 13's console at
+ * 100,000 officers): officers, and signed signing requests with one signature each, spread over the
+ * past year. Inserts in large batches inside transactions; the rows are plausible but not signed by
+ * anyone (their CMS is filler bytes): they exist to make indexes and query plans face real sizes.
+ *
+ *   npx tsx scripts/seedScale.ts --officers 100000 --signatures 1000000 [--database postgres://…]
+ *
+ * Without --database it uses the SQLite file of ROAMSIGN_DATA_DIR (default ./data). The data folder
+ * must have been started once (schema, demo agency 1009). Officer MyKad numbers start with 70….
+ */
+import crypto from 'node:crypto';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { openDb, type Db } from '../server/db/database.js';
+
+const BATCH = 1000;
+const YEAR_MS = 365 * 24 * 60 * 60 * 1000;
+
+export async function seedScale(db: Db, options: { officers: number; signatures: number; now?: number; log?: (line: string) => void }): Promise<void> {
+  const { officers, signingRequests, signatures } = db.t;
+  const now = options.now ?? Date.now();
+  const log = options.log ?? (() => undefined);
+  const nricOf = (i: number) => `70${String(i).padStart(10, '0')}`;
+  const started = performance.now();
+
+  for (let from = 0; from < options.officers; from += BATCH) {
+    const rows = Array.from({ length: Math.min(BATCH, options.officers - from) }, (_, k) => {
+      const i = from + k;
+      return {
+        nric: nricOf(i),
+        name: `Pegawai Skala ${i}`,
+        email: `pegawai${i}@skala.gov.my`,
+        phone: `01${String(i % 100_000_000).padStart(8, '0')}`,
+        agencyCode: '1009',
+        media: ['roaming' as const],
+        status: (i % 50 === 0 ? 'suspended' : 'active') as 'active' | 'suspended',
+        emailVerifiedAt: now - YEAR_MS,
+        accountingOffice: String(1000 + (i % 400)),
+        system: ['igfmas', 'eperolehan', 'speks'][i % 3]!,
+        lastActivityAt: now - (i % 80) * 24 * 60 * 60 * 1000,
+        createdAt: now - YEAR_MS,
+      };
+    });
+    await db.transaction(() => db.orm.insert(officers).values(rows).onConflictDoNothing());
+    if ((from / BATCH) % 20 === 0) log(`officers ${from + rows.length}/${options.officers}`);
+  }
+
+  const filler = crypto.randomBytes(2300);
+  for (let from = 0; from < options.signatures; from += BATCH) {
+    const count = Math.min(BATCH, options.signatures - from);
+    const requests = Array.from({ length: count }, (_, k) => {
+      const i = from + k;
+      const at = now - YEAR_MS + Math.floor((i / Math.max(1, options.signatures)) * (YEAR_MS - 2 * 60 * 60 * 1000));
+      const digest = crypto.createHash('sha256').update(`scale ${i}`).digest('base64');
+      return {
+        id: `sr_scale_${i}`,
+        nric: nricOf(i % Math.max(1, options.officers)),
+        system: 'igfmas',
+        origin: null,
+        documents: [{ id: `STH-SKALA-${i}`, digest, summary: { title: 'Baucar Bayaran', amount: '1,000.00', currency: 'MYR', payee: 'Syarikat Skala' } }],
+        channel: 'email' as const,
+        destination: 'p***@skala.gov.my',
+        verificationCode: String(i % 10_000).padStart(4, '0'),
+        status: 'signed' as const,
+        failureCode: null,
+        otpHash: null,
+        consumedOtpHash: null,
+        otpExpiresAt: at + 120_000,
+        otpAttempts: 0,
+        otpSends: 1,
+        lastOtpSentAt: at,
+        createdAt: at,
+        signedAt: at + 30_000,
+        result: null,
+      };
+    });
+    await db.transaction(async () => {
+      await db.orm.insert(signingRequests).values(requests).onConflictDoNothing();
+      await db.orm
+        .insert(signatures)
+        .values(requests.map((r) => ({ requestId: r.id, documentId: r.documents[0]!.id, digest: r.documents[0]!.digest, cms: filler, certificateSerial: 'scale', createdAt: r.signedAt })))
+        .onConflictDoNothing();
+    });
+    if ((from / BATCH) % 50 === 0) log(`signatures ${from + count}/${options.signatures} (${((performance.now() - started) / 1000).toFixed(0)} s)`);
+  }
+  log(`seeded ${options.officers} officers and ${options.signatures} signatures in ${((performance.now() - started) / 1000).toFixed(0)} s`);
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const { values } = parseArgs({ options: { officers: { type: 'string', default: '100000' }, signatures: { type: 'string', default: '1000000' }, database: { type: 'string' } } });
+  const db = await openDb(values.database ?? path.join(process.env.ROAMSIGN_DATA_DIR ?? './data', 'roamsign.db'));
+  try {
+    await seedScale(db, { officers: Number(values.officers), signatures: Number(values.signatures), log: (l) => console.log(l) });
+  } finally {
+    await db.close();
+  }
+}
