@@ -5,8 +5,10 @@ import { DEMO_OFFICERS } from './demo/demoData.js';
 import { demoDataRefusal, holdsDemoOfficers } from './demo/demoPresence.js';
 import { parseConfig, type Config } from './env.js';
 import { startHttpServer } from './http/nodeServer.js';
+import { startSweeper } from './cluster/sweeper.js';
 import { startLifecycleScheduler } from './lifecycle/scheduler.js';
 import { createServices } from './services.js';
+import { recoverRequests } from './signing/recoverRequests.js';
 
 function readConfig(): Config {
   try {
@@ -26,6 +28,13 @@ if (!config.sandbox && (await holdsDemoOfficers(services.db))) {
   await services.close();
   process.exit(1);
 }
+// Crash recovery (issue 9): a request whose OTP was consumed but whose signature never committed is
+// failed as interrupted. On SQLite this process is the data folder's only signer, so everything it
+// finds in `signing` at start was abandoned; on PostgreSQL other nodes may be signing, so only
+// requests whose signing lease ran out, and the sweeper takes the rest within seconds.
+const recovered = await recoverRequests(services, { now: services.now(), everything: config.databaseUrl === undefined });
+if (recovered.length) services.log.info('requests.recovered', { count: recovered.length, atStart: true });
+const sweeper = startSweeper(services);
 const app = createApp(services);
 // Staff movement and the 90-day inactivity rule, hourly (DESIGN.md "Rules the seeds state").
 const lifecycle = startLifecycleScheduler(services, 60 * 60 * 1000, { inactivityDays: config.inactivityDays });
@@ -58,7 +67,8 @@ console.log(startupLines(server.address() as AddressInfo).join('\n'));
 
 async function shutdown() {
   lifecycle.stop();
-  await lifecycle.idle();
+  sweeper.stop();
+  await Promise.all([lifecycle.idle(), sweeper.idle()]);
   server.close();
   await services.close();
   process.exit(0);

@@ -16,6 +16,7 @@ import * as sqliteCore from './schema.js';
 import * as sqliteClients from './clientsSchema.js';
 import * as sqliteCluster from './clusterSchema.js';
 import * as sqliteEnrolment from './enrolmentSchema.js';
+import * as sqliteLimits from './limitsSchema.js';
 
 export type Dialect = 'sqlite' | 'postgres';
 /** The tables, typed as PostgreSQL's; on SQLite the same names hold the SQLite twins (pgSchema.ts). */
@@ -70,7 +71,7 @@ interface TxContext {
 const here = path.dirname(fileURLToPath(import.meta.url));
 const SQLITE_MIGRATIONS = path.join(here, 'migrations');
 const PG_MIGRATIONS = path.join(here, 'migrations-pg');
-const sqliteTables = { ...sqliteCore, ...sqliteEnrolment, ...sqliteCluster, ...sqliteClients } as unknown as Tables;
+const sqliteTables = { ...sqliteCore, ...sqliteEnrolment, ...sqliteCluster, ...sqliteClients, ...sqliteLimits } as unknown as Tables;
 
 /** `postgres://…` selects PostgreSQL; anything else is a SQLite file path. */
 export function dialectOf(location: string): Dialect {
