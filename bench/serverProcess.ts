@@ -51,8 +51,13 @@ export async function startServer(options: { env?: Record<string, string>; nodeA
       HOST: '127.0.0.1',
       ROAMSIGN_PUBLIC_URL: `http://localhost:${port}`,
       ROAMSIGN_LOG_LEVEL: 'silent',
-      // The per-officer hourly OTP limit (default 60) would stop the bench after a few seconds.
+      // The per-officer hourly OTP limit (default 60) would stop the bench after a few seconds; so
+      // would the budgets of unknown browsers (the widget bench's fresh contexts) and the cap on
+      // pending requests per caller (20 clients sign for one officer at once).
       ROAMSIGN_OTP_SENDS_PER_HOUR: '1000000',
+      ROAMSIGN_UNKNOWN_SENDS_PER_HOUR: '1000000',
+      ROAMSIGN_ADDRESS_SENDS_PER_HOUR: '1000000',
+      ROAMSIGN_PENDING_PER_CALLER: '1000',
       ...options.env,
     },
   });

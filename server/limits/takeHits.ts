@@ -31,7 +31,7 @@ export async function takeHits(db: Db, buckets: readonly Bucket[], now: number):
         .orderBy(desc(limitHits.at))
         .limit(1)
         .offset(bucket.limit - 1);
-      if (full) return { ok: false, key: bucket.key, retryAfterMs: full.at + bucket.windowMs - now + 1 };
+      if (full) return { ok: false, key: bucket.key, retryAfterMs: full.at + bucket.windowMs - now };
     }
     const rows = sorted.map((bucket) => ({ id: crypto.randomBytes(12).toString('base64url'), key: bucket.key, at: now }));
     if (rows.length) await db.orm.insert(limitHits).values(rows);
