@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { AMINAH, apiClient, call, createRequest, documentBytes, latestOtp, makeDocument, RAJESH, systemToken, WEIMING, wrongOtp } from '../../helpers/api.js';
+import { AMINAH, apiClient, call, createRequest, documentBytes, latestOtp, makeDocument, RAJESH, WEIMING, wrongOtp } from '../../helpers/api.js';
 import { cmsVerify } from '../../helpers/openssl.js';
 import { startTestServer, type TestServer } from '../../helpers/testServices.js';
 
@@ -18,8 +18,8 @@ async function signOne(documentId = 'STH-2026-000123') {
   const created = await createRequest(server, { documents: [makeDocument(documentId)] });
   expect(created.status).toBe(201);
   const otp = await latestOtp(server, created.body.id);
-  // The typed client: a wrong path, field or answer shape here fails to compile. A system's server calls with its token.
-  const done = await apiClient(server, { Authorization: `Bearer ${await systemToken(server)}` }).api.v1['signing-requests'][':id'].complete.$post({ param: { id: created.body.id }, json: { pin: AMINAH.pin, otp } });
+  // The typed client: a wrong path, field or answer shape here fails to compile.
+  const done = await apiClient(server).api.v1['signing-requests'][':id'].complete.$post({ param: { id: created.body.id }, json: { pin: AMINAH.pin, otp } });
   expect(done.status).toBe(200);
   if (done.status !== 200) throw new Error('not signed');
   const body = await done.json();
