@@ -12,8 +12,10 @@ export interface ServerProcess {
   baseUrl: string;
   pid: number;
   dataDir: string;
-  /** Stops the child (its whole process group: tsx runs node in a grandchild) and removes the data folder. */
+  /** Stops the child (its whole process group: tsx runs node in a grandchild) and removes the data folder it made. */
   stop(): Promise<void>;
+  /** kill -9 of the whole group, as a crash would: nothing is flushed or closed; the data folder stays. */
+  kill(): Promise<void>;
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -30,12 +32,15 @@ function killGroup(child: ChildProcess, signal: NodeJS.Signals): void {
 /**
  * Starts `tsx server/main.ts` in sandbox mode on a fresh data folder and a free port, and waits
  * until GET /api/v1/health answers. With `nodeArgs` (e.g. `--cpu-prof`, which NODE_OPTIONS
- * refuses) it runs `node <nodeArgs> --import tsx server/main.ts` instead, for profiling.
+ * refuses) it runs `node <nodeArgs> --import tsx server/main.ts` instead, for profiling. With
+ * `dataDir` (and `port`) it starts again on an existing folder, a restart; that folder is kept.
  */
-export async function startServer(options: { env?: Record<string, string>; nodeArgs?: string[]; dataDir?: string } = {}): Promise<ServerProcess> {
-  // A given folder is shared (a cluster's nodes share the master key) and left for its owner to remove.
+export async function startServer(
+  options: { env?: Record<string, string>; nodeArgs?: string[]; dataDir?: string; port?: number } = {},
+): Promise<ServerProcess> {
+  const ownFolder = options.dataDir === undefined;
   const dataDir = options.dataDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'roamsign-bench-'));
-  const port = await freePort();
+  const port = options.port ?? (await freePort());
   const baseUrl = `http://127.0.0.1:${port}`;
   const [command, args] = options.nodeArgs
     ? [process.execPath, [...options.nodeArgs, '--import', 'tsx', 'server/main.ts']]
@@ -52,8 +57,13 @@ export async function startServer(options: { env?: Record<string, string>; nodeA
       HOST: '127.0.0.1',
       ROAMSIGN_PUBLIC_URL: `http://localhost:${port}`,
       ROAMSIGN_LOG_LEVEL: 'silent',
-      // The per-officer hourly OTP limit (default 60) would stop the bench after a few seconds.
+      // The per-officer hourly OTP limit (default 60) would stop the bench after a few seconds; so
+      // would the budgets of unknown browsers (the widget bench's fresh contexts) and the cap on
+      // pending requests per caller (20 clients sign for one officer at once).
       ROAMSIGN_OTP_SENDS_PER_HOUR: '1000000',
+      ROAMSIGN_UNKNOWN_SENDS_PER_HOUR: '1000000',
+      ROAMSIGN_ADDRESS_SENDS_PER_HOUR: '1000000',
+      ROAMSIGN_PENDING_PER_CALLER: '1000',
       ...options.env,
     },
   });
@@ -77,7 +87,22 @@ export async function startServer(options: { env?: Record<string, string>; nodeA
     process.removeListener('exit', onExit);
     // Give the grandchild a moment to release the SQLite files before removing the folder.
     await sleep(100);
-    if (!options.dataDir) fs.rmSync(dataDir, { recursive: true, force: true });
+    if (ownFolder) fs.rmSync(dataDir, { recursive: true, force: true });
+  };
+  const kill = async () => {
+    stopped = true;
+    killGroup(child, 'SIGKILL');
+    await exited;
+    process.removeListener('exit', onExit);
+    // tsx may exit before its node grandchild is gone: wait until nothing answers on the port.
+    for (let i = 0; i < 100; i++) {
+      try {
+        await fetch(`${baseUrl}/api/v1/health`, { signal: AbortSignal.timeout(500) });
+      } catch {
+        return;
+      }
+      await sleep(50);
+    }
   };
 
   const deadline = Date.now() + 60_000;
@@ -85,7 +110,7 @@ export async function startServer(options: { env?: Record<string, string>; nodeA
     if (child.exitCode !== null || child.signalCode !== null) break;
     try {
       const res = await fetch(`${baseUrl}/api/v1/health`);
-      if (res.ok) return { baseUrl, pid: child.pid!, dataDir, stop };
+      if (res.ok) return { baseUrl, pid: child.pid!, dataDir, stop, kill };
     } catch {
       /* not listening yet */
     }

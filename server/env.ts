@@ -1,3 +1,4 @@
+import net from 'node:net';
 import path from 'node:path';
 import { z } from 'zod';
 
@@ -33,6 +34,21 @@ const extensionOriginList = z
       }
     }
     return origins;
+  });
+
+const proxyList = z
+  .string()
+  .optional()
+  .transform((value, ctx) => {
+    const entries = (value ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+    for (const entry of entries) {
+      const [address, bits, extra] = entry.split('/');
+      const family = net.isIP(address ?? '');
+      const width = family === 6 ? 128 : 32;
+      const okBits = bits === undefined || (/^\d+$/.test(bits) && Number(bits) <= width);
+      if (!family || !okBits || extra !== undefined) ctx.addIssue({ code: 'custom', message: `"${entry}" is not an IP address or network like 10.0.0.0/8` });
+    }
+    return entries;
   });
 
 const positiveInt = (fallback: number) => z.coerce.number().int().positive().default(fallback);
@@ -83,6 +99,19 @@ export const envSchema = z.object({
   ROAMSIGN_INACTIVITY_DAYS: positiveInt(90),
   /** E-mailed portal codes (sign-in, PIN reset, security check, device) per person and purpose per hour. */
   ROAMSIGN_CODES_PER_HOUR: positiveInt(5),
+  /**
+   * Messages (signing OTPs and portal sign-in codes together) per officer per hour that callers
+   * RoamSign does not know asked for: no system token, no browser that succeeded before (docs/security.md).
+   */
+  ROAMSIGN_UNKNOWN_SENDS_PER_HOUR: positiveInt(5),
+  /** Messages per source address per hour that unknown callers asked for, whoever they are for. */
+  ROAMSIGN_ADDRESS_SENDS_PER_HOUR: positiveInt(20),
+  /** Pending signing requests per officer and caller; a newer one supersedes the oldest. Unknown callers: 1. */
+  ROAMSIGN_PENDING_PER_CALLER: positiveInt(3),
+  /** Reverse proxies (addresses or networks) whose X-Forwarded-For gives the source address. */
+  ROAMSIGN_TRUSTED_PROXIES: proxyList,
+  /** Test hook, sandbox only: hold every signature this long after its OTP is consumed (crash tests). */
+  ROAMSIGN_TEST_SIGNING_DELAY_MS: z.coerce.number().int().min(0).max(600_000).default(0),
   /** Key custody backend (DESIGN.md "Key custody"): `soft` (embedded) or `pkcs11` (an HSM). */
   ROAMSIGN_VAULT: z.enum(['soft', 'pkcs11'], { message: 'must be "soft" or "pkcs11"' }).default('soft'),
   /** The HSM vendor's PKCS#11 library. */
@@ -117,6 +146,12 @@ export interface Config {
   logLevel: 'silent' | 'info';
   inactivityDays: number;
   codesPerHour: number;
+  unknownSendsPerHour: number;
+  addressSendsPerHour: number;
+  pendingPerCaller: number;
+  trustedProxies: string[];
+  /** Sandbox only (refused otherwise): milliseconds each signature is held after its OTP is consumed. */
+  testSigningDelayMs: number;
   vault: VaultConfig;
 }
 
@@ -135,6 +170,9 @@ export function parseConfig(env: Record<string, string | undefined>, options: { 
   }
   if (e.ROAMSIGN_VAULT === 'pkcs11' && !e.ROAMSIGN_PKCS11_PIN) {
     throw new Error('Invalid configuration:\n  ROAMSIGN_PKCS11_PIN: required with ROAMSIGN_VAULT=pkcs11 (the token\'s user PIN)');
+  }
+  if (e.ROAMSIGN_TEST_SIGNING_DELAY_MS > 0 && !e.ROAMSIGN_SANDBOX) {
+    throw new Error('Invalid configuration:\n  ROAMSIGN_TEST_SIGNING_DELAY_MS: a test hook, honoured in sandbox mode only');
   }
   const vault: VaultConfig =
     e.ROAMSIGN_VAULT === 'pkcs11'
@@ -160,6 +198,11 @@ export function parseConfig(env: Record<string, string | undefined>, options: { 
     logLevel: e.ROAMSIGN_LOG_LEVEL,
     inactivityDays: e.ROAMSIGN_INACTIVITY_DAYS,
     codesPerHour: e.ROAMSIGN_CODES_PER_HOUR,
+    unknownSendsPerHour: e.ROAMSIGN_UNKNOWN_SENDS_PER_HOUR,
+    addressSendsPerHour: e.ROAMSIGN_ADDRESS_SENDS_PER_HOUR,
+    pendingPerCaller: e.ROAMSIGN_PENDING_PER_CALLER,
+    trustedProxies: e.ROAMSIGN_TRUSTED_PROXIES,
+    testSigningDelayMs: e.ROAMSIGN_TEST_SIGNING_DELAY_MS,
     vault,
   };
 }

@@ -6,8 +6,10 @@ import { DEMO_OFFICERS } from './demo/demoData.js';
 import { demoDataRefusal, holdsDemoOfficers } from './demo/demoPresence.js';
 import { parseConfig, type Config } from './env.js';
 import { startHttpServer } from './http/nodeServer.js';
+import { startSweeper } from './cluster/sweeper.js';
 import { startLifecycleScheduler } from './lifecycle/scheduler.js';
 import { createServices } from './services.js';
+import { recoverRequests } from './signing/recoverRequests.js';
 
 function readConfig(): Config {
   try {
@@ -27,6 +29,13 @@ if (!config.sandbox && (await holdsDemoOfficers(services.db))) {
   await services.close();
   process.exit(1);
 }
+// Crash recovery (issue 9): a request whose OTP was consumed but whose signature never committed is
+// failed as interrupted. On SQLite this process is the data folder's only signer, so everything it
+// finds in `signing` at start was abandoned; on PostgreSQL other nodes may be signing, so only
+// requests whose signing lease ran out, and the sweeper takes the rest within seconds.
+const recovered = await recoverRequests(services, { now: services.now(), everything: config.databaseUrl === undefined });
+if (recovered.length) services.log.info('requests.recovered', { count: recovered.length, atStart: true });
+const sweeper = startSweeper(services);
 const drain = createDrain();
 const app = createApp(services, { drain });
 // Staff movement and the 90-day inactivity rule, hourly (DESIGN.md "Rules the seeds state").
@@ -70,11 +79,12 @@ async function shutdown() {
   if (stopping) return;
   stopping = true;
   lifecycle.stop();
+  sweeper.stop();
   server.close();
   server.closeIdleConnections();
   const { unfinished } = await drain.drain(DRAIN_MS);
   if (unfinished > 0) console.error(`stopping with ${unfinished} request(s) unfinished after ${DRAIN_MS / 1000} s`);
-  await lifecycle.idle();
+  await Promise.all([lifecycle.idle(), sweeper.idle()]);
   await services.close();
   process.exit(0);
 }

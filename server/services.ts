@@ -107,7 +107,12 @@ export async function createServices(
       otpMaxResends: config.otpMaxResends,
       otpResendCooldownSeconds: config.otpResendCooldownSeconds,
       otpSendsPerHour: config.otpSendsPerHour,
+      unknownSendsPerHour: config.unknownSendsPerHour,
+      addressSendsPerHour: config.addressSendsPerHour,
+      pendingPerCaller: config.pendingPerCaller,
       allowedOrigins: config.allowedOrigins,
+      // A test hook: env.ts refuses it outside sandbox mode, and it is dropped here too.
+      testSigningDelayMs: config.sandbox ? config.testSigningDelayMs : 0,
     },
     now,
   });

@@ -1,4 +1,4 @@
-import { bigint, customType, index, integer, json, pgTable, text, uniqueIndex } from 'drizzle-orm/pg-core';
+import { bigint, customType, index, integer, json, pgTable, primaryKey, text, uniqueIndex } from 'drizzle-orm/pg-core';
 import type { StoredDocument } from './schema.js';
 
 // The PostgreSQL twin of schema.ts + enrolmentSchema.ts (SQLite): same tables, columns and TypeScript
@@ -101,8 +101,14 @@ export const signingRequests = pgTable(
     createdAt: ms('created_at').notNull(),
     signedAt: ms('signed_at'),
     result: json('result'),
+    callerKey: text('caller_key'),
+    signingUntil: ms('signing_until'),
   },
-  (t) => [index('signing_requests_nric_created_sends').on(t.nric, t.createdAt, t.otpSends)],
+  (t) => [
+    index('signing_requests_nric_created_sends').on(t.nric, t.createdAt, t.otpSends),
+    index('signing_requests_caller_pending').on(t.nric, t.callerKey, t.status),
+    index('signing_requests_status_lease').on(t.status, t.signingUntil),
+  ],
 );
 
 export const signatures = pgTable(
@@ -314,4 +320,25 @@ export const approvals = pgTable(
     approvedAt: ms('approved_at').notNull(),
   },
   (t) => [uniqueIndex('approvals_request_document').on(t.requestId, t.documentId)],
+);
+
+export const limitHits = pgTable(
+  'limit_hits',
+  {
+    id: text('id').primaryKey(),
+    key: text('key').notNull(),
+    at: ms('at').notNull(),
+  },
+  (t) => [index('limit_hits_key_at').on(t.key, t.at), index('limit_hits_at').on(t.at)],
+);
+
+export const trustedDevices = pgTable(
+  'trusted_devices',
+  {
+    deviceHash: text('device_hash').notNull(),
+    subject: text('subject').notNull(),
+    createdAt: ms('created_at').notNull(),
+    lastSuccessAt: ms('last_success_at').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.deviceHash, t.subject] })],
 );

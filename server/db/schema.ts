@@ -114,10 +114,18 @@ export const signingRequests = sqliteTable(
     signedAt: integer('signed_at'),
     /** The complete answer, stored so a repeated complete returns the same body. */
     result: text('result', { mode: 'json' }),
+    /** Whose budget the request spent (limits/callerBudgets.ts): `client:<id>`, `device:<id>` or `unknown`. */
+    callerKey: text('caller_key'),
+    /** While `signing`: the lease of the completion that signs; past it, the request is recovered as failed. */
+    signingUntil: integer('signing_until'),
   },
   // Covering for the hourly OTP-send count (nric, created_at -> sum of otp_sends): the count reads
   // no rows, whose documents JSON may span overflow pages before otp_sends.
-  (t) => [index('signing_requests_nric_created_sends').on(t.nric, t.createdAt, t.otpSends)],
+  (t) => [
+    index('signing_requests_nric_created_sends').on(t.nric, t.createdAt, t.otpSends),
+    index('signing_requests_caller_pending').on(t.nric, t.callerKey, t.status),
+    index('signing_requests_status_lease').on(t.status, t.signingUntil),
+  ],
 );
 
 export const signatures = sqliteTable(

@@ -1,7 +1,9 @@
 import crypto from 'node:crypto';
-import { and, eq, gt, isNull, lt, sql } from 'drizzle-orm';
+import { and, eq, isNull, lt, sql } from 'drizzle-orm';
 import { RoamSignError } from '../../shared/errors.js';
 import type { Db } from '../db/database.js';
+import { refuseSpent } from '../limits/refuseSpent.js';
+import { takeHits, type Bucket } from '../limits/takeHits.js';
 import { generateOtp, hashOtp, otpMatches } from '../otp/otp.js';
 
 import type { Tables } from '../db/database.js';
@@ -21,19 +23,25 @@ export function createChallenges(options: { db: Db; key: Buffer; now: () => numb
   const { challenges } = db.t;
 
   return {
-    /** Creates a challenge; the caller sends `code` to the subject's e-mail. */
-    async create(purpose: ChallengePurpose, subjectId: string, ttlMs: number, payload: Record<string, unknown> = {}): Promise<{ id: string; code: string; expiresAt: number }> {
+    /**
+     * Creates a challenge; the caller sends `code` to the subject's e-mail. `budget` is what the
+     * code spends (limits/callerBudgets.ts, e.g. the caller's own for sign-in codes); by default
+     * `perHour` codes per subject and purpose.
+     */
+    async create(
+      purpose: ChallengePurpose,
+      subjectId: string,
+      ttlMs: number,
+      payload: Record<string, unknown> = {},
+      budget: Bucket[] = [{ key: `code:${purpose}:${subjectId}`, limit: perHour, windowMs: HOUR_MS }],
+    ): Promise<{ id: string; code: string; expiresAt: number }> {
       const at = now();
       const id = `ch_${crypto.randomBytes(16).toString('base64url')}`;
       const code = generateOtp();
-      // The count and the insert under one lock: concurrent calls, on any node, cannot pass the limit together.
+      // The count and the insert in one transaction, the budget's keys locked: concurrent calls, on any node, cannot pass the limit together.
       await db.transaction(async () => {
-        await db.lock(`challenge:${purpose}:${subjectId}`);
-        const [recent] = await db.orm
-          .select({ n: sql<number>`count(*)`.mapWith(Number) })
-          .from(challenges)
-          .where(and(eq(challenges.subjectId, subjectId), eq(challenges.purpose, purpose), gt(challenges.createdAt, at - HOUR_MS)));
-        if ((recent?.n ?? 0) >= perHour) throw new RoamSignError('rate_limited', { limit: perHour, window: 'hour' });
+        const taken = await takeHits(db, budget, at);
+        if (!taken.ok) throw refuseSpent(taken.retryAfterMs);
         await db.orm.insert(challenges).values({ id, purpose, subjectId, codeHash: hashOtp(key, id, code), expiresAt: at + ttlMs, payload, createdAt: at });
       });
       return { id, code, expiresAt: at + ttlMs };

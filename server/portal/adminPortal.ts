@@ -4,6 +4,12 @@ import { RoamSignError } from '../../shared/errors.js';
 import { SYSTEMS } from '../../shared/systems.js';
 import type { RevocationReason } from '../ca/certificateAuthority.js';
 import type { Tables } from '../db/database.js';
+import { passwordBuckets } from '../limits/callerBudgets.js';
+import { classifyCaller } from '../limits/classifyCaller.js';
+import { giveBackHits } from '../limits/giveBackHits.js';
+import { refuseSpent } from '../limits/refuseSpent.js';
+import { UNKNOWN_REQUESTER, type Requester } from '../limits/requester.js';
+import { takeHits } from '../limits/takeHits.js';
 import { findOfficer, type Officer } from '../registry/officers.js';
 import type { Services } from '../services.js';
 import { CODE_TTL_MS, sendBilingual, sendCode } from './mail.js';
@@ -98,28 +104,31 @@ export async function findAdmin(services: Services, id: string): Promise<AdminRo
 
 // A verifier to check against when the nric is unknown, so both answers take as long.
 let dummyVerifier: Promise<string> | null = null;
-const ADMIN_MAX_FAILURES = 5;
-const ADMIN_LOCK_WINDOW_MS = 15 * 60 * 1000;
 
-/** Factor one: nric + password; then a code goes to the administrator's e-mail (factor two). */
-export async function startAdminSignIn(services: Services, nric: string, password: string): Promise<{ challengeId: string }> {
-  const { admins } = services.db.t;
-  const [admin] = await services.db.orm.select().from(admins).where(eq(admins.nric, nric.replace(/-/g, '')));
-  // 5 wrong passwords in 15 minutes hold the account for the rest of that window (no online guessing).
-  if (admin) {
-    const failures = (await services.db.get<{ n: number }>(
-      "select count(*) as n from audit_log where action = 'admin.sign_in_failed' and subject = ? and at > ?",
-      admin.id,
-      services.now() - ADMIN_LOCK_WINDOW_MS,
-    ))!;
-    if (failures.n >= ADMIN_MAX_FAILURES) throw new RoamSignError('rate_limited', { reason: 'too_many_failures', retryAfterMinutes: ADMIN_LOCK_WINDOW_MS / 60_000 });
-  }
+/**
+ * Factor one: nric + password; then a code goes to the administrator's e-mail (factor two).
+ * Each try is counted before the password is checked (issue 9, lock-outs atomic: however many
+ * arrive at once, at most 5 wrong ones are ever checked in 15 minutes per caller) and per caller
+ * (OWASP device cookie: a browser that signed in as this administrator before keeps its own 5
+ * while unknown sources share theirs), for any MyKad number typed, so the answer tells nobody
+ * whether an administrator exists. A right password gives its try back.
+ */
+export async function startAdminSignIn(services: Services, nric: string, password: string, requester: Requester = UNKNOWN_REQUESTER): Promise<{ challengeId: string }> {
+  const { db } = services;
+  const { admins } = db.t;
+  const typed = nric.replace(/-/g, '');
+  const counted = NRIC_RE.test(typed) ? typed : 'malformed';
+  const caller = await classifyCaller(db, { requester, subject: `admin:${counted}`, now: services.now() });
+  const taken = await takeHits(db, passwordBuckets(counted, caller), services.now());
+  if (!taken.ok) throw refuseSpent(taken.retryAfterMs, { reason: 'too_many_failures' });
+  const [admin] = await db.orm.select().from(admins).where(eq(admins.nric, typed));
   dummyVerifier ??= hashPassword(generatePassword());
   const ok = await verifyPassword(password, admin?.passwordVerifier ?? (await dummyVerifier));
   if (!admin || !ok || admin.status !== 'active') {
     await services.audit.append({ actor: 'portal', action: 'admin.sign_in_failed', subject: admin?.id ?? null, details: {} });
     throw new RoamSignError('unauthorized', { reason: 'bad_credentials' });
   }
+  await giveBackHits(db, taken.ids);
   const { id, code } = await services.challenges.create('admin_sign_in', admin.id, CODE_TTL_MS, {});
   await sendCode(services, { nric: admin.nric, email: admin.email }, code, { ms: 'log masuk pentadbir', en: 'administrator sign-in' });
   return { challengeId: id };

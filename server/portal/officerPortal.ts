@@ -3,6 +3,11 @@ import { and, desc, eq, inArray, sql } from 'drizzle-orm';
 import { RoamSignError } from '../../shared/errors.js';
 import { SYSTEMS, type SystemId } from '../../shared/systems.js';
 import type { Tables } from '../db/database.js';
+import { messageBuckets } from '../limits/callerBudgets.js';
+import { classifyCaller } from '../limits/classifyCaller.js';
+import { refuseSpent } from '../limits/refuseSpent.js';
+import { UNKNOWN_REQUESTER, type Requester } from '../limits/requester.js';
+import { takeHits } from '../limits/takeHits.js';
 import { findOfficer, latestCertificate, type Officer } from '../registry/officers.js';
 import { checkPinCounted } from '../signing/pinAttempts.js';
 import type { Services } from '../services.js';
@@ -41,13 +46,25 @@ async function officerOrThrow(services: Services, nric: string): Promise<Officer
 /**
  * Step 1: e-mail a 6-digit code to the verified address. An unknown, inactive or unverified
  * officer gets a challenge id that matches nothing, so the page does not tell who is registered.
+ * The code spends the caller's budget (docs/security.md): a browser that signed in as this officer
+ * before has its own; every other source shares the officer's small unsolicited budget, kept for
+ * any MyKad number typed, registered or not, so a spent budget tells nothing either.
  */
-export async function startOfficerSignIn(services: Services, nric: string): Promise<{ challengeId: string }> {
-  const officer = await findOfficer(services.db, nric);
+export async function startOfficerSignIn(services: Services, nric: string, requester: Requester = UNKNOWN_REQUESTER): Promise<{ challengeId: string }> {
+  const { db, config } = services;
+  const caller = await classifyCaller(db, { requester, subject: `officer:${nric}`, now: services.now() });
+  const budget = messageBuckets(nric, 'sign_in', caller, {
+    knownSendsPerHour: config.codesPerHour,
+    unknownSendsPerHour: config.unknownSendsPerHour,
+    addressSendsPerHour: config.addressSendsPerHour,
+  });
+  const officer = await findOfficer(db, nric);
   if (!officer || officer.status !== 'active' || officer.emailVerifiedAt === null) {
+    const taken = await takeHits(db, budget, services.now());
+    if (!taken.ok) throw refuseSpent(taken.retryAfterMs);
     return { challengeId: `ch_${crypto.randomBytes(16).toString('base64url')}` };
   }
-  const { id, code } = await services.challenges.create('officer_sign_in', nric, CODE_TTL_MS, { step: 'sign_in' });
+  const { id, code } = await services.challenges.create('officer_sign_in', nric, CODE_TTL_MS, { step: 'sign_in' }, budget);
   await sendCode(services, { nric, email: officer.email }, code, { ms: 'log masuk', en: 'sign-in' });
   return { challengeId: id };
 }

@@ -44,6 +44,8 @@ import {
   type PortalEnv,
   type PortalKit,
 } from '../portal/http.js';
+import { rememberDevice } from '../http/deviceCookie.js';
+import { requesterReader } from '../http/requester.js';
 import { errorLines, reasonText, tx } from '../portal/text.js';
 import type { Services } from '../services.js';
 
@@ -54,6 +56,7 @@ const SIGN_IN = `${ADMIN}/sign-in`;
 export function adminRoutes(services: Services, kit: PortalKit) {
   const signedIn = requireSession('admin', SIGN_IN);
   const L = (c: PortalContext) => c.get('lang');
+  const requesterOf = requesterReader(services.config);
   const adminOf = async (c: PortalContext): Promise<AdminRow> => {
     const admin = await findAdmin(services, c.get('session')!.subjectId);
     if (!admin) throw new RoamSignError('unauthorized');
@@ -205,7 +208,7 @@ export function adminRoutes(services: Services, kit: PortalKit) {
     .get(SIGN_IN, (c) => signInPage(c))
     .post(SIGN_IN, async (c) => {
       try {
-        const { challengeId } = await startAdminSignIn(services, field(c, 'nric'), field(c, 'password'));
+        const { challengeId } = await startAdminSignIn(services, field(c, 'nric'), field(c, 'password'), requesterOf(c));
         return codePage(c, challengeId);
       } catch (error) {
         if (error instanceof RoamSignError && error.code === 'unauthorized') return signInPage(c, errorLines(L(c), error));
@@ -217,6 +220,8 @@ export function adminRoutes(services: Services, kit: PortalKit) {
       try {
         const admin = await completeAdminSignIn(services, challengeId, field(c, 'code'));
         await startSession(kit, c, 'admin', admin.id);
+        // This browser proved to be the administrator: it keeps its own password tries (docs/security.md).
+        await rememberDevice(c, { db: services.db, publicUrl: services.config.publicUrl, subject: `admin:${admin.nric}`, now: services.now() });
         return c.redirect(ADMIN, 303);
       } catch (error) {
         if (!(error instanceof RoamSignError) || error.status >= 500) throw error;

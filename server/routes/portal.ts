@@ -34,6 +34,8 @@ import {
   startPinReset,
   updateProfile,
 } from '../portal/officerPortal.js';
+import { rememberDevice } from '../http/deviceCookie.js';
+import { requesterReader } from '../http/requester.js';
 import { errorLines, pinRuleList, tx } from '../portal/text.js';
 import { verifyEmail } from '../portal/verification.js';
 import type { Services } from '../services.js';
@@ -47,6 +49,7 @@ export function portalRoutes(services: Services) {
   const officer = requireSession('officer', SIGN_IN);
   const nricOf = (c: PortalContext) => c.get('session')!.subjectId;
   const L = (c: PortalContext) => c.get('lang');
+  const requesterOf = requesterReader(services.config);
 
   const pinRules = (c: PortalContext) => html`<section aria-labelledby="pin-rules"><h2 id="pin-rules">${tx(L(c), 'pinRulesTitle')}</h2><ul>${pinRuleList(L(c)).map((r) => html`<li>${r}</li>`)}</ul></section>`;
   const pinFields = (c: PortalContext, first: 'pin' | 'newPin') => html`
@@ -157,7 +160,7 @@ export function portalRoutes(services: Services) {
     .post(SIGN_IN, async (c) => {
       const nric = field(c, 'nric').replace(/-/g, '').trim();
       if (!/^\d{12}$/.test(nric)) return signInPage(c, errorLines(L(c), new RoamSignError('bad_request', { reason: 'bad_nric' })));
-      const { challengeId } = await startOfficerSignIn(services, nric);
+      const { challengeId } = await startOfficerSignIn(services, nric, requesterOf(c));
       return codePage(c, challengeId);
     })
     .post(`${SIGN_IN}/code`, async (c) => {
@@ -165,6 +168,8 @@ export function portalRoutes(services: Services) {
       try {
         const nric = await completeOfficerSignIn(services, challengeId, field(c, 'code'));
         await startSession(kit, c, 'officer', nric);
+        // This browser proved to be the officer: it keeps a budget of its own (docs/security.md).
+        await rememberDevice(c, { db: services.db, publicUrl: services.config.publicUrl, subject: `officer:${nric}`, now: services.now() });
         return c.redirect('/portal', 303);
       } catch (error) {
         if (!(error instanceof RoamSignError) || error.status >= 500) throw error;

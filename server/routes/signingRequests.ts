@@ -7,7 +7,11 @@ import {
   requestIdSchema,
   signingRequestViewSchema,
 } from '../../shared/schemas/signingRequest.js';
+import type { Context } from 'hono';
+import { rememberDevice } from '../http/deviceCookie.js';
+import { requesterReader } from '../http/requester.js';
 import type { Services } from '../services.js';
+import { requestOfficer } from '../signing/requestOfficer.js';
 import { apiRoutes, errorAnswers, jsonAnswer, jsonBody, SECURITY } from './apiRoute.js';
 import { callerOf, trustedReporters } from './caller.js';
 
@@ -70,12 +74,23 @@ const cancel = createRoute({
 });
 
 export function signingRequestRoutes(services: Services) {
-  const { signing } = services;
-  const trusted = trustedReporters(services.config);
+  const { signing, db, config } = services;
+  const trusted = trustedReporters(config);
+  const requesterOf = requesterReader(config);
+  // Who calls, and from where (source address, device cookie): whose budget the call spends.
+  const caller = (c: Context) => ({ ...callerOf(c, trusted), requester: requesterOf(c) });
   return apiRoutes()
-    .openapi(create, async (c) => c.json(await signing.create(c.req.valid('json'), callerOf(c, trusted)), 201))
-    .openapi(read, async (c) => c.json(await signing.get(c.req.valid('param').id, callerOf(c, trusted)), 200))
-    .openapi(resend, async (c) => c.json(await signing.resendOtp(c.req.valid('param').id, callerOf(c, trusted)), 200))
-    .openapi(complete, async (c) => c.json(await signing.complete(c.req.valid('param').id, c.req.valid('json'), callerOf(c, trusted)), 200))
-    .openapi(cancel, async (c) => c.json(await signing.cancel(c.req.valid('param').id, callerOf(c, trusted)), 200));
+    .openapi(create, async (c) => c.json(await signing.create(c.req.valid('json'), caller(c)), 201))
+    .openapi(read, async (c) => c.json(await signing.get(c.req.valid('param').id, caller(c)), 200))
+    .openapi(resend, async (c) => c.json(await signing.resendOtp(c.req.valid('param').id, caller(c)), 200))
+    .openapi(complete, async (c) => {
+      const { id } = c.req.valid('param');
+      const who = caller(c);
+      const done = await signing.complete(id, c.req.valid('json'), who);
+      // A browser that signed with PIN and OTP keeps a budget of its own for this officer (docs/security.md).
+      const nric = who.client || who.origin === null ? null : await requestOfficer(db, id);
+      if (nric !== null) await rememberDevice(c, { db, publicUrl: config.publicUrl, subject: `officer:${nric}`, now: services.now() });
+      return c.json(done, 200);
+    })
+    .openapi(cancel, async (c) => c.json(await signing.cancel(c.req.valid('param').id, caller(c)), 200));
 }

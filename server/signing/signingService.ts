@@ -25,6 +25,14 @@ import type { Vault } from '../vault/vault.js';
 import { verificationCode } from './verificationCode.js';
 import { checkOwnSignatures } from './checkOwnSignatures.js';
 import { checkPinCounted, forgivePinFailures } from './pinAttempts.js';
+import { isAbandoned, recoverRequests, SIGNING_LEASE_MS } from './recoverRequests.js';
+import { supersedePending } from './supersedePending.js';
+// Budgets an attacker cannot spend for the officer (issue 9, docs/security.md).
+import { messageBuckets } from '../limits/callerBudgets.js';
+import { callerKeyOf, classifyCaller, type CallerClass } from '../limits/classifyCaller.js';
+import { refuseSpent } from '../limits/refuseSpent.js';
+import { UNKNOWN_REQUESTER, type Requester } from '../limits/requester.js';
+import { takeHits } from '../limits/takeHits.js';
 // Lifecycle (issue 5): staff movement and inactivity.
 import { recordActivity } from '../lifecycle/inactivity.js';
 import { checkSigningStanding } from '../lifecycle/standing.js';
@@ -32,8 +40,8 @@ import { checkSigningStanding } from '../lifecycle/standing.js';
 export { PIN_MAX_FAILURES } from './pinAttempts.js';
 /** How long a request may be revived by re-sending its OTP. */
 const REQUEST_LIFETIME_MS = 15 * 60 * 1000;
-const HOUR_MS = 60 * 60 * 1000;
-const SIGNING_WAIT_MS = 10_000;
+/** The longest a completion waits for another one of the same request (issue 9: a few seconds at most). */
+const SIGNING_WAIT_MS = 3_000;
 const SIGNING_POLL_MS = 20;
 
 type RequestRow = Tables['signingRequests']['$inferSelect'];
@@ -44,8 +52,17 @@ export interface SigningPolicy {
   otpTtlSeconds: number;
   otpMaxResends: number;
   otpResendCooldownSeconds: number;
+  /** OTP messages per officer per known caller (a system's client, a trusted browser) per hour. */
   otpSendsPerHour: number;
+  /** Messages per officer per hour asked for by unknown callers together (shared with portal sign-in codes). */
+  unknownSendsPerHour: number;
+  /** Messages per source address per hour asked for by unknown callers. */
+  addressSendsPerHour: number;
+  /** Pending requests per officer and known caller (unknown callers: 1); a newer one supersedes the oldest. */
+  pendingPerCaller: number;
   allowedOrigins: string[];
+  /** Test hook (sandbox only, services.ts): how long each signature is held after its OTP is consumed. */
+  testSigningDelayMs?: number;
 }
 
 export interface SigningServiceDeps {
@@ -66,6 +83,8 @@ export interface Caller {
   lang: Lang;
   /** The registered system a Bearer token acts for (API.md "Caller authentication"); it acts for that system only. */
   client?: { clientId: string; system: string };
+  /** Source address and device cookie: whose budget an unauthenticated (browser) call spends. */
+  requester?: Requester;
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -88,26 +107,59 @@ export function createSigningService(deps: SigningServiceDeps) {
 
   const allowedOrigins = (system: SystemId) => allOriginsFor(db, system, policy.allowedOrigins);
 
-  /** Failure marks and audit of one request, in one transaction. */
-  async function markFailed(id: string, code: string, action: string, extra: Partial<RequestRow> = {}): Promise<void> {
+  /** Failure marks and audit of one request still in status `from`, in one transaction. */
+  async function markFailed(id: string, from: RequestRow['status'], code: string, action: string, extra: Partial<RequestRow> = {}): Promise<void> {
     await db.transaction(async () => {
-      await db.orm.update(signingRequests).set({ status: 'failed', failureCode: code, ...extra }).where(eq(signingRequests.id, id));
-      await audit.append({ actor: 'system', action, subject: id, details: { code } });
+      const failed = await db.orm
+        .update(signingRequests)
+        .set({ status: 'failed', failureCode: code, ...extra })
+        .where(and(eq(signingRequests.id, id), eq(signingRequests.status, from)))
+        .returning({ id: signingRequests.id });
+      if (failed.length) await audit.append({ actor: 'system', action, subject: id, details: { code } });
     });
   }
 
+  /** Signing is `pending` to the outside while its lease runs (expiresAt covers it); an abandoned one is recovered on sight. */
   function viewStatus(row: RequestRow): SigningStatus {
     if (row.status === 'signing') return 'pending';
     if (row.status === 'pending' && now() >= row.otpExpiresAt) return 'expired';
     return row.status;
   }
 
-  async function sendsInLastHour(nric: string): Promise<number> {
-    const [row] = await db.orm
-      .select({ sends: sql<number>`coalesce(sum(${signingRequests.otpSends}), 0)`.mapWith(Number) })
-      .from(signingRequests)
-      .where(and(eq(signingRequests.nric, nric), gt(signingRequests.createdAt, now() - HOUR_MS)));
-    return row?.sends ?? 0;
+  /** The request, an abandoned signing brought to its final state first (issue 9: never `pending` after expiry). */
+  async function loadSettled(id: string): Promise<RequestRow> {
+    const row = await load(id);
+    if (!isAbandoned(row, now())) return row;
+    await recoverRequests({ db, audit }, { now: now(), ids: [id] });
+    return load(id);
+  }
+
+  /** Whose budget this call spends for `officer`, and the buckets of one OTP message. */
+  async function otpBudget(nric: string, caller: Caller): Promise<{ callerClass: CallerClass; buckets: ReturnType<typeof messageBuckets> }> {
+    const callerClass = await classifyCaller(db, { clientId: caller.client?.clientId, requester: caller.requester ?? UNKNOWN_REQUESTER, subject: `officer:${nric}`, now: now() });
+    return { callerClass, buckets: messageBuckets(nric, 'otp', callerClass, { knownSendsPerHour: policy.otpSendsPerHour, unknownSendsPerHour: policy.unknownSendsPerHour, addressSendsPerHour: policy.addressSendsPerHour }) };
+  }
+
+  /**
+   * Keeps the signing lease of request `id` alive while this completion signs (a third of the
+   * lease, so one missed beat costs nothing); expiresAt moves with it, so a request signing is
+   * never past its expiry. Returns the stop function.
+   */
+  function keepSigningLease(id: string): () => void {
+    const renew = async () => {
+      const until = now() + SIGNING_LEASE_MS;
+      try {
+        await db.orm
+          .update(signingRequests)
+          .set({ signingUntil: until, otpExpiresAt: sql`case when ${signingRequests.otpExpiresAt} > ${until} then ${signingRequests.otpExpiresAt} else ${until} end` })
+          .where(and(eq(signingRequests.id, id), eq(signingRequests.status, 'signing')));
+      } catch {
+        // The next beat tries again; a lease that runs out makes the commit refuse, never lie.
+      }
+    };
+    const timer = setInterval(() => void renew(), SIGNING_LEASE_MS / 3);
+    timer.unref();
+    return () => clearInterval(timer);
   }
 
   async function checkOfficerCanSign(officer: Officer): Promise<void> {
@@ -140,7 +192,7 @@ export function createSigningService(deps: SigningServiceDeps) {
         requestId: row.id,
       });
     } catch (error) {
-      await markFailed(row.id, 'delivery_failed', 'otp.delivery_failed', { otpHash: null });
+      await markFailed(row.id, 'pending', 'delivery_failed', 'otp.delivery_failed', { otpHash: null });
       throw new RoamSignError('internal', { reason: 'otp_delivery_failed' }, { cause: error });
     }
   }
@@ -165,10 +217,10 @@ export function createSigningService(deps: SigningServiceDeps) {
   async function awaitSigned(id: string): Promise<RequestRow> {
     const deadline = Date.now() + SIGNING_WAIT_MS;
     const busy = (r: RequestRow) => r.status === 'signing' || (r.status === 'pending' && r.otpAttempts >= OTP_MAX_ATTEMPTS);
-    let row = await load(id);
+    let row = await loadSettled(id);
     while (busy(row) && Date.now() < deadline) {
       await sleep(SIGNING_POLL_MS);
-      row = await load(id);
+      row = await loadSettled(id);
     }
     return row;
   }
@@ -200,7 +252,11 @@ export function createSigningService(deps: SigningServiceDeps) {
         verification: stored.verification,
       };
     }
-    throw new RoamSignError('request_not_pending', { status: viewStatus(row) });
+    throw new RoamSignError('request_not_pending', {
+      status: viewStatus(row),
+      ...(row.status === 'signing' ? { retryAfterSeconds: 1 } : {}),
+      ...(row.failureCode ? { reason: row.failureCode } : {}),
+    });
   }
 
   async function signDocuments(row: RequestRow): Promise<CompletedSigningRequest> {
@@ -234,6 +290,14 @@ export function createSigningService(deps: SigningServiceDeps) {
     };
     const stored: StoredResult = { id: result.id, status: result.status, signedAt: result.signedAt, verification: result.verification };
     await db.transaction(async () => {
+      // Only while still `signing`: a request recovered as interrupted (lease run out) stays failed,
+      // and its signatures are never committed nor given out.
+      const still = await db.orm
+        .update(signingRequests)
+        .set({ status: 'signed', signedAt: signedAt.getTime(), result: stored, signingUntil: null })
+        .where(and(eq(signingRequests.id, row.id), eq(signingRequests.status, 'signing')))
+        .returning({ id: signingRequests.id });
+      if (!still.length) throw new RoamSignError('request_not_pending', { status: 'failed', reason: 'interrupted' });
       await db.orm.insert(signatures).values(
         row.documents.map((doc, i) => ({
           requestId: row.id,
@@ -244,7 +308,6 @@ export function createSigningService(deps: SigningServiceDeps) {
           createdAt: signedAt.getTime(),
         })),
       );
-      await db.orm.update(signingRequests).set({ status: 'signed', signedAt: signedAt.getTime(), result: stored }).where(eq(signingRequests.id, row.id));
       await recordActivity(db, row.nric, signedAt.getTime()); // lifecycle: a signature is activity (90-day rule)
       await audit.append({
         actor: row.nric,
@@ -276,6 +339,8 @@ export function createSigningService(deps: SigningServiceDeps) {
       const id = `sr_${crypto.randomBytes(16).toString('base64url')}`;
       const otp = generateOtp(deps.randomInt);
       const at = now();
+      const { callerClass, buckets } = await otpBudget(officer.nric, caller);
+      const callerKey = callerKeyOf(callerClass);
       const route = await outbox.route({ nric: officer.nric, email: officer.email }, input.channel);
       const row: RequestRow = {
         id,
@@ -297,20 +362,23 @@ export function createSigningService(deps: SigningServiceDeps) {
         createdAt: at,
         signedAt: null,
         result: null,
+        callerKey,
+        signingUntil: null,
       };
-      // The hourly limit and the insert are one transaction under the officer's lock: concurrent
-      // creates, on any node, cannot both slip under it.
+      // The caller's budget, the cap on its pending requests and the insert are one transaction
+      // under the officer's lock: concurrent creates, on any node, cannot slip past either.
       await db.transaction(async () => {
         await db.lock(`officer:${officer.nric}`);
-        if ((await sendsInLastHour(officer.nric)) >= policy.otpSendsPerHour) {
-          throw new RoamSignError('rate_limited', { limit: policy.otpSendsPerHour, window: 'hour' });
-        }
+        const taken = await takeHits(db, buckets, at);
+        if (!taken.ok) throw refuseSpent(taken.retryAfterMs, { window: 'hour' });
+        const cap = callerClass.kind === 'unknown' ? 1 : policy.pendingPerCaller;
+        await supersedePending({ db, audit }, { nric: officer.nric, callerKey, keep: cap - 1, since: at - REQUEST_LIFETIME_MS, by: id });
         await db.orm.insert(signingRequests).values(row);
         await audit.append({
           actor: officer.nric,
           action: 'request.created',
           subject: id,
-          details: { system: input.system, origin: caller.origin, client: caller.client?.clientId ?? null, documents: documents.length },
+          details: { system: input.system, origin: caller.origin, client: caller.client?.clientId ?? null, caller: callerClass.kind, documents: documents.length },
         });
       });
 
@@ -325,8 +393,8 @@ export function createSigningService(deps: SigningServiceDeps) {
     },
 
     async get(id: string, caller: Caller): Promise<SigningRequestView> {
-      const row = await load(id);
-      checkSameOrigin(row, caller);
+      checkSameOrigin(await load(id), caller);
+      const row = await loadSettled(id);
       return {
         id: row.id,
         status: viewStatus(row),
@@ -358,11 +426,11 @@ export function createSigningService(deps: SigningServiceDeps) {
 
       const otp = generateOtp(deps.randomInt);
       const next = { ...row, otpHash: hashOtp(otpKey, id, otp), otpExpiresAt: at + policy.otpTtlSeconds * 1000, lastOtpSentAt: at, otpSends: row.otpSends + 1 };
+      const { buckets } = await otpBudget(officer.nric, caller);
       await db.transaction(async () => {
         await db.lock(`officer:${officer.nric}`);
-        if ((await sendsInLastHour(officer.nric)) >= policy.otpSendsPerHour) {
-          throw new RoamSignError('rate_limited', { limit: policy.otpSendsPerHour, window: 'hour' });
-        }
+        const taken = await takeHits(db, buckets, at);
+        if (!taken.ok) throw refuseSpent(taken.retryAfterMs, { window: 'hour' });
         // Compare-and-set on the send count: of two concurrent re-sends only one wins.
         const changed = await db.orm
           .update(signingRequests)
@@ -378,7 +446,7 @@ export function createSigningService(deps: SigningServiceDeps) {
 
     /** Checks PIN and OTP, consumes the OTP atomically, signs every document, verifies. */
     async complete(id: string, input: CompleteSigningRequest, caller: Caller): Promise<CompletedSigningRequest> {
-      let row = await load(id);
+      let row = await loadSettled(id);
       checkSameOrigin(row, caller);
       if (row.status === 'signing') row = await awaitSigned(id);
       if (row.status !== 'pending') return answerSettled(row, input.otp);
@@ -439,9 +507,17 @@ export function createSigningService(deps: SigningServiceDeps) {
         const fresh = (await findOfficer(db, officer.nric))!;
         if (fresh.pinLockedAt !== null) throw new RoamSignError('pin_locked');
         await checkSigningStanding(db, fresh, now()); // lifecycle: re-checked atomically with the OTP's consumption
+        // The lease of this completion starts now (recoverRequests.ts); expiresAt never ends before it.
+        const until = now() + SIGNING_LEASE_MS;
         const changed = await db.orm
           .update(signingRequests)
-          .set({ status: 'signing', otpHash: null, consumedOtpHash: consumedHash })
+          .set({
+            status: 'signing',
+            otpHash: null,
+            consumedOtpHash: consumedHash,
+            signingUntil: until,
+            otpExpiresAt: sql`case when ${signingRequests.otpExpiresAt} > ${until} then ${signingRequests.otpExpiresAt} else ${until} end`,
+          })
           .where(and(eq(signingRequests.id, id), eq(signingRequests.status, 'pending'), eq(signingRequests.otpHash, consumedHash)))
           .returning({ id: signingRequests.id });
         await forgivePinFailures(db, officer.nric, reserved);
@@ -454,12 +530,16 @@ export function createSigningService(deps: SigningServiceDeps) {
         return answerSettled(settled, input.otp);
       }
 
+      const stopLease = keepSigningLease(id);
       try {
+        if (policy.testSigningDelayMs) await sleep(policy.testSigningDelayMs);
         return await signDocuments(row);
       } catch (error) {
         const code = error instanceof RoamSignError ? error.code : 'internal';
-        await markFailed(id, code, 'request.failed');
+        await markFailed(id, 'signing', code, 'request.failed');
         throw error instanceof RoamSignError ? error : new RoamSignError('internal', undefined, { cause: error });
+      } finally {
+        stopLease();
       }
     },
 

@@ -27,6 +27,10 @@ export async function startLiveServer(env: Record<string, string> = {}, options:
       PORT: String(port),
       ROAMSIGN_PUBLIC_URL: url,
       ROAMSIGN_OTP_RESEND_COOLDOWN_SECONDS: '5',
+      // Browser tests sign many times from fresh browser contexts, every one an unknown source by
+      // design (docs/security.md); the budgets themselves are tested in tests/server/limits/.
+      ROAMSIGN_UNKNOWN_SENDS_PER_HOUR: '1000',
+      ROAMSIGN_ADDRESS_SENDS_PER_HOUR: '1000',
       ...env,
       ROAMSIGN_ALLOWED_ORIGINS: [pageUrl, env.ROAMSIGN_ALLOWED_ORIGINS].filter(Boolean).join(','),
     },
