@@ -12,7 +12,8 @@ let db: Db;
 let token: string;
 
 beforeAll(async () => {
-  cluster = await startCluster({ nodes: 2 });
+  // Load tests here: the per-officer budgets (docs/security.md) are tested elsewhere and would end the load early.
+  cluster = await startCluster({ nodes: 2, env: { ROAMSIGN_OTP_SENDS_PER_HOUR: '100000', ROAMSIGN_PENDING_PER_CALLER: '100' } });
   db = await openDb(cluster.location);
   token = await httpToken(cluster.url);
 }, 180_000);
@@ -144,34 +145,37 @@ describe('a revocation, whoever made it', () => {
 describe('losing a node', () => {
   it('kill -9 of one node under load: no signature lost or duplicated, and the other node keeps serving', async () => {
     const received = new Map<string, string>();
-    let failures = 0;
+    const failures: string[] = [];
     let afterKill = 0;
+    let killing = false;
     let killed = false;
     const deadline = Date.now() + 9_000;
     const client = async () => {
       while (Date.now() < deadline) {
+        const startedAfterKill = killed;
         try {
           const created = await httpCreate(cluster.url, token);
-          if (created.status !== 201) throw new Error(`create ${created.status}`);
+          if (created.status !== 201) throw new Error(`create ${created.status} ${JSON.stringify(created.body)}`);
           const otp = await httpOtp(cluster.url, created.body.id);
           const done = await httpComplete(cluster.url, token, created.body.id, otp);
-          if (done.status !== 200) throw new Error(`complete ${done.status}`);
+          if (done.status !== 200) throw new Error(`complete ${done.status} ${JSON.stringify(done.body)}`);
           received.set(created.body.id as string, done.body.signatures[0].signature as string);
-          if (killed) afterKill++;
-        } catch {
-          failures++;
+          if (startedAfterKill) afterKill++;
+        } catch (error) {
+          failures.push(`${killing ? 'after' : 'before'} the kill: ${(error as Error).message}`);
         }
       }
     };
     const load = Promise.all(Array.from({ length: 6 }, client));
     await new Promise((resolve) => setTimeout(resolve, 3000));
+    killing = true;
     await cluster.nodes[A]!.kill();
     killed = true;
     await load;
 
     expect(received.size).toBeGreaterThan(0);
     // The surviving node served whole flows after the kill.
-    expect(afterKill).toBeGreaterThan(0);
+    expect(afterKill, failures.join('\n')).toBeGreaterThan(0);
     // Every signature a client received is stored, exactly that one, once.
     for (const [requestId, signature] of received) {
       const rows = await db.all<{ cms: Buffer }>('select cms from signatures where request_id = ?', requestId);
@@ -180,8 +184,8 @@ describe('losing a node', () => {
     }
     const duplicates = await db.all('select request_id, document_id, count(*) as n from signatures group by request_id, document_id having count(*) > 1');
     expect(duplicates).toEqual([]);
-    // failures: the flows cut by the kill (reported by the test output, not asserted: they depend on timing).
-    expect(failures).toBeGreaterThanOrEqual(0);
+    // Only flows cut by the kill may fail: none before it.
+    expect(failures.filter((f) => f.startsWith('before'))).toEqual([]);
 
     await cluster.nodes[A]!.restart();
     expect((await http(url(A), 'GET', '/api/v1/ready')).status).toBe(200);

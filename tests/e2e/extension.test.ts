@@ -87,9 +87,10 @@ describe('the extension', () => {
     // use_dynamic_url: the page never sees the extension's fixed id.
     expect(src).toMatch(/^chrome-extension:\/\/[0-9a-f-]{36}\/dialog\.html\?job=/);
     expect(src).not.toContain(EXTENSION_ID);
-    expect(await page.$eval(DIALOG_FRAME, (el) => (el as HTMLIFrameElement).contentDocument)).toBeNull();
     const frame = await (await page.$(DIALOG_FRAME))!.contentFrame();
     await frame!.waitForSelector('#rs-cancel');
+    // Once the dialog has loaded, the page's scripts cannot reach into it.
+    expect(await page.$eval(DIALOG_FRAME, (el) => (el as HTMLIFrameElement).contentDocument)).toBeNull();
     await frame!.click('#rs-cancel');
     await page.waitForFunction((sel) => !document.querySelector(sel), {}, DIALOG_FRAME);
   });

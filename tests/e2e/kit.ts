@@ -30,10 +30,14 @@ export async function waitForWidget(screen: Screen, timeout = 10_000): Promise<v
 }
 
 /** The dialog's frame once the dialog is open (visible). */
-export async function openDialog(page: Screen, timeout = 10_000): Promise<Frame> {
+export async function openDialog(page: Screen, timeout = 20_000): Promise<Frame> {
   const handle = await page.waitForSelector(`${DIALOG_FRAME}`, { visible: true, timeout });
   const frame = await handle!.contentFrame();
   if (!frame) throw new Error('RoamSign dialog frame has no content');
+  // The PIN field, or the refusal the dialog shows instead (named in the failure, not a bare timeout).
+  await frame.waitForSelector('#rs-pin, #rs-error', { visible: true, timeout });
+  const refusal = await frame.$eval('#rs-error', (el) => el.textContent).catch(() => null);
+  if (refusal && !(await frame.$('#rs-pin'))) throw new Error(`the dialog refused: ${refusal}`);
   await frame.waitForSelector('#rs-pin', { visible: true, timeout });
   return frame;
 }

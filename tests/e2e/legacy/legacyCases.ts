@@ -218,13 +218,13 @@ export async function noOfficerIsRefused(h: Harness): Promise<void> {
   await ready(h, page);
   const before = h.legacy.posted.length;
   await page.click('#baris1 .lulus');
-  const handle = await page.waitForSelector(DIALOG_FRAME, { visible: true });
+  const handle = await page.waitForSelector(DIALOG_FRAME, { visible: true, timeout: 15_000 });
   const dialog = (await handle!.contentFrame())!;
-  await dialog.waitForSelector('#rs-error');
+  await dialog.waitForSelector('#rs-error', { timeout: 15_000 });
   expect(await dialog.$eval('#rs-error', (el) => el.textContent)).toContain('ID pengguna (No. MyKad) tidak dijumpai');
   expect(await dialog.$('#rs-pin')).toBeNull();
   await dialog.click('.actions button');
-  await page.waitForFunction((sel) => !document.querySelector(sel) || getComputedStyle(document.querySelector(sel)!).display === 'none', {}, DIALOG_FRAME);
+  await page.waitForFunction((sel) => !document.querySelector(sel) || getComputedStyle(document.querySelector(sel)!).display === 'none', { timeout: 15_000 }, DIALOG_FRAME);
   expect(h.legacy.posted.length).toBe(before);
   await page.close();
 }
