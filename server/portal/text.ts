@@ -123,6 +123,42 @@ const M = {
   rejected: ['Ditolak', 'Rejected'],
   errorTitle: ['Ralat', 'Error'],
   back: ['Kembali', 'Back'],
+  // Systems' OAuth 2.0 clients (issue 9: credentials through the portal as well as the CLI).
+  clients: ['Klien sistem (OAuth 2.0)', 'System clients (OAuth 2.0)'],
+  clientsHelp: [
+    'Pelayan sistem warisan (atau get RoamSign) memanggil API dengan client_id dan client_secret. Rahsia ditunjukkan sekali sahaja; RoamSign hanya menyimpan cincangnya.',
+    "A legacy system's server (or its RoamSign gate) calls the API with a client_id and client_secret. The secret is shown once; RoamSign keeps only its hash.",
+  ],
+  clientsBack: ['Kembali ke senarai klien', 'Back to the clients'],
+  clientSecretOnce: [
+    'Salin rahsia ini sekarang dan serahkan kepada pentadbir sistem melalui saluran selamat. Ia tidak akan ditunjukkan lagi.',
+    'Copy this secret now and hand it to the system administrator over a secure channel. It will not be shown again.',
+  ],
+  clientActive: ['Aktif', 'Active'],
+  clientRevoked: ['Dibatalkan', 'Revoked'],
+  clientScopes: ['Skop', 'Scopes'],
+  clientRotatedAt: ['Rahsia ditukar', 'Secret changed'],
+  clientRotate: ['Tukar rahsia', 'Change secret'],
+  clientRevoke: ['Batalkan klien', 'Revoke client'],
+  clientRotateConsequence: [
+    'Rahsia lama dan semua token aksesnya berhenti berfungsi serta-merta. Sistem ini gagal memanggil RoamSign sehingga rahsia baharu dipasang.',
+    'The old secret and all its access tokens stop working at once. This system cannot call RoamSign until the new secret is installed.',
+  ],
+  clientRevokeConsequence: [
+    'Klien ini dan semua token aksesnya berhenti berfungsi serta-merta dan tidak boleh diaktifkan semula. Sistem ini memerlukan klien baharu.',
+    'This client and all its access tokens stop working at once and cannot be brought back. The system will need a new client.',
+  ],
+  clientNew: ['Klien baharu', 'New client'],
+  clientName: ['Nama klien', 'Client name'],
+  clientNameHint: ['Contoh: pelayan iGFMAS Putrajaya. Kosong: nama sistem.', 'For example: iGFMAS server, Putrajaya. Empty: the system name.'],
+  clientCreate: ['Daftar klien', 'Register client'],
+  clientCreated: ['Klien didaftarkan', 'Client registered'],
+  clientRotated: ['Rahsia baharu', 'New secret'],
+  clientScopesRequired: ['Pilih sekurang-kurangnya satu skop.', 'Choose at least one scope.'],
+  clientUnknownSystem: ['Sistem tidak dikenali.', 'Unknown system.'],
+  ok_client_revoked: ['Klien telah dibatalkan; token aksesnya tidak lagi diterima.', 'The client is revoked; its access tokens are no longer accepted.'],
+  ok_client_already_revoked: ['Klien ini sudah dibatalkan.', 'This client is already revoked.'],
+  cancel: ['Batal', 'Cancel'],
 } satisfies Record<string, [string, string]>;
 
 export type TextKey = keyof typeof M;
@@ -167,6 +203,7 @@ const REASONS: Record<string, [string, string]> = {
   form_charset: ['Borang mesti dihantar dalam UTF-8.', 'The form must be sent in UTF-8.'],
   form_not_utf8: ['Borang mengandungi aksara yang bukan UTF-8.', 'The form holds characters that are not UTF-8.'],
   form_malformed: ['Borang yang dihantar rosak atau tidak lengkap. Sila cuba lagi.', 'The form sent is damaged or incomplete. Please try again.'],
+  national_admin_only: ['Hanya pentadbir nasional boleh mengurus perkara ini.', 'Only a national administrator can manage this.'],
   body_incomplete: ['Borang tidak diterima sepenuhnya. Sila cuba lagi.', 'The form did not arrive in full. Please try again.'],
 };
 

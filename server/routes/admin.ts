@@ -113,7 +113,7 @@ export function adminRoutes(services: Services, kit: PortalKit) {
       html`${okNotice(c)}${errorBox(errors)}${extra}
         <nav aria-label="${tx(lang, 'adminTitle')}"><ul>
           <li><a href="#applications">${tx(lang, 'applications')}</a></li><li><a href="#register">${tx(lang, 'registerOfficer')}</a></li>
-          <li><a href="${ADMIN}/import">${tx(lang, 'importCsv')}</a></li><li><a href="${ADMIN}/audit">${tx(lang, 'audit')}</a></li>
+          <li><a href="${ADMIN}/import">${tx(lang, 'importCsv')}</a></li><li><a href="${ADMIN}/audit">${tx(lang, 'audit')}</a></li>${admin.role === 'admin' ? html`<li><a href="${ADMIN}/clients">${tx(lang, 'clients')}</a></li>` : ''}
         </ul></nav>
         <section aria-labelledby="applications"><h2 id="applications">${tx(lang, 'applications')}</h2>
           ${apps.length

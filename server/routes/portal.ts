@@ -40,6 +40,7 @@ import { errorLines, pinRuleList, tx } from '../portal/text.js';
 import { verifyEmail } from '../portal/verification.js';
 import type { Services } from '../services.js';
 import { adminRoutes } from './admin.js';
+import { adminClientRoutes } from './adminClients.js';
 
 const SIGN_IN = '/portal/sign-in';
 
@@ -308,7 +309,8 @@ export function portalRoutes(services: Services) {
         ),
       );
     })
-    .route('/', adminRoutes(services, kit));
+    .route('/', adminRoutes(services, kit))
+    .route('/', adminClientRoutes(services));
 
   async function profilePage(c: PortalContext, errors: string[] = []) {
     const lang = L(c);

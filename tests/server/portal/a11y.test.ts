@@ -32,6 +32,6 @@ describe('portal pages are labelled', () => {
   it('administrator pages', async () => {
     checkLabels((await new Browser(server).get('/portal/admin/sign-in')).text);
     const { browser } = await signInNewAdmin(server);
-    for (const path of ['/portal/admin', '/portal/admin/import', '/portal/admin/audit']) checkLabels((await browser.get(path)).text);
+    for (const path of ['/portal/admin', '/portal/admin/import', '/portal/admin/audit', '/portal/admin/clients']) checkLabels((await browser.get(path)).text);
   });
 });
