@@ -58,6 +58,12 @@ export function isFrameMessage(data: unknown): data is FrameMessage {
 
 /** Header through which our own frame (or the extension) reports the embedding page's origin. */
 export const PAGE_ORIGIN_HEADER = 'X-RoamSign-Page-Origin';
+/**
+ * The extension's device token (docs/security.md "device cookie"): its worker keeps no cookies,
+ * so the server hands the token to the extension's origin in this response header after a
+ * completed signature, and the worker sends it back on every call.
+ */
+export const DEVICE_TOKEN_HEADER = 'X-RoamSign-Device';
 
 /** The form fields a signature adds to the legacy post (hidden inputs, or body fields of fetch/XHR). */
 export function signatureFields(result: { requestId: string; signatures: DocumentSignature[] }): [string, string][] {

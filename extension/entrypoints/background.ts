@@ -18,6 +18,13 @@ export default defineBackground(() => {
       read: async () => ((await browser.storage.local.get('history')).history ?? []) as HistoryEntry[],
       write: (entries) => browser.storage.local.set({ history: entries }),
     },
+    deviceToken: {
+      read: async () => {
+        const { deviceToken } = await browser.storage.local.get('deviceToken');
+        return typeof deviceToken === 'string' ? deviceToken : null;
+      },
+      write: (token) => browser.storage.local.set({ deviceToken: token }),
+    },
     now: () => Date.now(),
     randomId: () => crypto.randomUUID(),
   });

@@ -1,6 +1,7 @@
 import crypto from 'node:crypto';
 import type { Context } from 'hono';
 import { getCookie, setCookie } from 'hono/cookie';
+import { DEVICE_TOKEN_HEADER } from '../../shared/widgetProtocol.js';
 import type { Db } from '../db/database.js';
 import { DEVICE_TRUST_MS } from '../limits/classifyCaller.js';
 import { trustDevice } from '../limits/trustDevice.js';
@@ -11,10 +12,16 @@ const TOKEN = /^[A-Za-z0-9_-]{43}$/;
 
 const hashOf = (token: string) => crypto.createHash('sha256').update(token).digest('base64url');
 
-/** The SHA-256 of the request's device cookie, or null when it has none (or a malformed one). */
+/** The request's device token: its cookie, or the header the extension's worker sends (a bearer secret either way). */
+function deviceTokenOf(c: Context): string | null {
+  const token = getCookie(c, DEVICE_COOKIE) ?? c.req.header(DEVICE_TOKEN_HEADER);
+  return token !== undefined && TOKEN.test(token) ? token : null;
+}
+
+/** The SHA-256 of the request's device token, or null when it has none (or a malformed one). */
 export function deviceHashOf(c: Context): string | null {
-  const token = getCookie(c, DEVICE_COOKIE);
-  return token !== undefined && TOKEN.test(token) ? hashOf(token) : null;
+  const token = deviceTokenOf(c);
+  return token === null ? null : hashOf(token);
 }
 
 /**
@@ -23,10 +30,14 @@ export function deviceHashOf(c: Context): string | null {
  * so the signing frame, embedded in an agency's page, keeps one of its own for that page's site
  * (CHIPS); on a plain-http host only first-party pages (the portal) can keep it.
  */
-export async function rememberDevice(c: Context, options: { db: Db; publicUrl: string; subject: string; now: number }): Promise<void> {
-  const existing = getCookie(c, DEVICE_COOKIE);
-  const token = existing !== undefined && TOKEN.test(existing) ? existing : crypto.randomBytes(32).toString('base64url');
+export async function rememberDevice(c: Context, options: { db: Db; publicUrl: string; subject: string; now: number; asHeader?: boolean }): Promise<void> {
+  const token = deviceTokenOf(c) ?? crypto.randomBytes(32).toString('base64url');
   await trustDevice(options.db, hashOf(token), options.subject, options.now);
+  // The extension's worker (no cookie jar of its own that the server could rely on) keeps it in its storage.
+  if (options.asHeader) {
+    c.header(DEVICE_TOKEN_HEADER, token);
+    return;
+  }
   const url = new URL(options.publicUrl);
   const secure = url.protocol === 'https:' || url.hostname === 'localhost' || url.hostname === '127.0.0.1';
   setCookie(c, DEVICE_COOKIE, token, {

@@ -89,7 +89,9 @@ export function signingRequestRoutes(services: Services) {
       const done = await signing.complete(id, c.req.valid('json'), who);
       // A browser that signed with PIN and OTP keeps a budget of its own for this officer (docs/security.md).
       const nric = who.client || who.origin === null ? null : await requestOfficer(db, id);
-      if (nric !== null) await rememberDevice(c, { db, publicUrl: config.publicUrl, subject: `officer:${nric}`, now: services.now() });
+      // Only the extension's worker reads the token from a header: a page's script must never see it.
+      const asHeader = config.extensionOrigins.includes(c.req.header('origin') ?? '');
+      if (nric !== null) await rememberDevice(c, { db, publicUrl: config.publicUrl, subject: `officer:${nric}`, now: services.now(), asHeader });
       return c.json(done, 200);
     })
     .openapi(cancel, async (c) => c.json(await signing.cancel(c.req.valid('param').id, caller(c)), 200));

@@ -74,6 +74,10 @@ describe.each(Object.keys(SCREENS) as BuiltInSystemId[])('plain %s screen (no sc
     expect(received).toMatchObject({ system, documentNo: SCREENS[system].documentId });
     expect(received.fields.roamsign_request_id).toMatch(/^sr_/);
     expect((await verify(server, received.fields.roamsign_signature as string, digest)).valid).toBe(true);
+    // The worker keeps the device token the server handed it and sends it back: one trusted device
+    // for the officer however many screens she signs on (a lost token would add one per signature).
+    const devices = await server.services.db.all<{ n: number }>("select count(*) as n from trusted_devices where subject = 'officer:900101011234'");
+    expect(Number(devices[0]!.n)).toBe(1);
   });
 });
 

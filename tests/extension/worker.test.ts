@@ -15,12 +15,14 @@ const job = { kind: 'page', nric: '900101011234', document: pageDocument };
 const shown = showDocument(pageDocument).document;
 
 /** A worker over a fake server (fakes belong in unit tests only) that records every call. */
-function setup(preferred: 'roaming' | 'token' = 'roaming', media: ('roaming' | 'token')[] = preferred === 'token' ? ['token'] : ['roaming']) {
+function setup(preferred: 'roaming' | 'token' = 'roaming', media: ('roaming' | 'token')[] = preferred === 'token' ? ['token'] : ['roaming'], issue: string | null = null) {
   const calls: { url: string; init: RequestInit }[] = [];
   const toTabs: { tabId: number; frameId: number; message: TabMessage }[] = [];
   let history: HistoryEntry[] = [];
+  const device = { token: null as string | null };
   const fetch = (async (url: string, init: RequestInit = {}) => {
     calls.push({ url, init });
+    if (url.endsWith('/medium') && issue) return new Response(JSON.stringify({ nric: '900101011234', media, preferred }), { status: 200, headers: { 'X-RoamSign-Device': issue } });
     if (url.endsWith('/medium')) return new Response(JSON.stringify({ nric: '900101011234', media, preferred }), { status: 200 });
     if (url.endsWith('/complete')) return new Response(JSON.stringify({ error: { code: 'pin_invalid', message: 'PIN tidak sah.', details: { attemptsLeft: 4 } } }), { status: 401 });
     return new Response(JSON.stringify({ id: 'sr_abcdefghijklmnop' }), { status: 201 });
@@ -32,10 +34,11 @@ function setup(preferred: 'roaming' | 'token' = 'roaming', media: ('roaming' | '
     fetch,
     sendToTab: async (tabId, frameId, message) => void toTabs.push({ tabId, frameId, message }),
     history: { read: async () => history, write: async (entries) => void (history = entries) },
+    deviceToken: { read: async () => device.token, write: async (token) => void (device.token = token) },
     now: () => Date.parse('2026-11-25T08:00:00Z'),
     randomId: () => 'job-1',
   });
-  return { handle: (m: unknown, s: Sender) => handle(m as Request, s), calls, toTabs, history: () => history };
+  return { handle: (m: unknown, s: Sender) => handle(m as Request, s), calls, toTabs, history: () => history, device };
 }
 
 describe('extension worker', () => {
@@ -46,6 +49,20 @@ describe('extension worker', () => {
     const headers = w.calls[0]!.init.headers as Record<string, string>;
     expect(w.calls[0]!.url).toBe('https://roamsign.gov.my/api/v1/users/900101011234/medium');
     expect(headers['X-RoamSign-Page-Origin']).toBe('https://igfmas.anm.gov.my');
+  });
+
+  it('keeps the device token the server hands it and sends it on every later call; ignores a malformed one', async () => {
+    const token = 'A'.repeat(43);
+    const w = setup('roaming', ['roaming'], token);
+    expect((w.calls[0]?.init.headers as Record<string, string> | undefined)?.['X-RoamSign-Device']).toBeUndefined();
+    await w.handle({ type: 'rs:start', system: 'igfmas', job }, page);
+    expect((w.calls[0]!.init.headers as Record<string, string>)['X-RoamSign-Device']).toBeUndefined();
+    expect(w.device.token).toBe(token);
+    await w.handle({ type: 'rs:start', system: 'igfmas', job }, page);
+    expect((w.calls[1]!.init.headers as Record<string, string>)['X-RoamSign-Device']).toBe(token);
+    const bad = setup('roaming', ['roaming'], 'not a token; secure');
+    await bad.handle({ type: 'rs:start', system: 'igfmas', job }, page);
+    expect(bad.device.token).toBeNull();
   });
 
   it('opens a refusal without asking the server anything', async () => {

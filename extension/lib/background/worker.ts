@@ -4,7 +4,7 @@ import type { CompletedSigningRequest } from '../../../shared/schemas/signingReq
 import { parseJobInput } from '../../../shared/jobInput.js';
 import { showDocument } from '../../../shared/shownDocument.js';
 import { isSystemId, type SystemId } from '../../../shared/systems.js';
-import { PAGE_ORIGIN_HEADER, type JobInput, type SignDocument } from '../../../shared/widgetProtocol.js';
+import { DEVICE_TOKEN_HEADER, PAGE_ORIGIN_HEADER, type JobInput, type SignDocument } from '../../../shared/widgetProtocol.js';
 import type { HistoryEntry, JobView, Reply, Request, TabMessage } from '../messages.js';
 import type { EffectiveSettings } from '../settings.js';
 
@@ -38,6 +38,8 @@ export interface WorkerDeps {
   fetch: typeof fetch;
   sendToTab(tabId: number, frameId: number, message: TabMessage): Promise<unknown>;
   history: { read(): Promise<HistoryEntry[]>; write(entries: HistoryEntry[]): Promise<void> };
+  /** The device token the server gave after a signature (docs/security.md): this browser's own budget. */
+  deviceToken: { read(): Promise<string | null>; write(token: string): Promise<void> };
   now(): number;
   randomId(): string;
 }
@@ -92,6 +94,7 @@ export function createWorker(deps: WorkerDeps) {
 
   async function api<T>(serverUrl: string, pageOrigin: string, lang: string, method: 'GET' | 'POST', path: string, body?: unknown): Promise<Reply<T>> {
     let response: Response;
+    const device = await deps.deviceToken.read();
     try {
       response = await deps.fetch(`${serverUrl}/api/v1${path}`, {
         method,
@@ -99,6 +102,7 @@ export function createWorker(deps: WorkerDeps) {
           Accept: 'application/json',
           'Accept-Language': lang,
           [PAGE_ORIGIN_HEADER]: pageOrigin,
+          ...(device ? { [DEVICE_TOKEN_HEADER]: device } : {}),
           ...(body === undefined ? {} : { 'Content-Type': 'application/json' }),
         },
         ...(body === undefined ? {} : { body: JSON.stringify(body) }),
@@ -106,6 +110,8 @@ export function createWorker(deps: WorkerDeps) {
     } catch {
       return fail('unreachable', lang === 'en' ? 'The RoamSign server cannot be reached.' : 'Pelayan RoamSign tidak dapat dihubungi.');
     }
+    const issued = response.headers.get(DEVICE_TOKEN_HEADER);
+    if (issued && /^[A-Za-z0-9_-]{43}$/.test(issued) && issued !== device) await deps.deviceToken.write(issued);
     const answer = await readApiAnswer<T>(response);
     return answer.ok ? answer : fail(answer.code, answer.message ?? answer.code, answer.details);
   }

@@ -12,6 +12,7 @@ export interface Answer {
   text: string;
   json: any;
   location: string | null;
+  headers: Headers;
 }
 
 /**
@@ -51,7 +52,7 @@ export class Caller {
     } catch {
       // an HTML page
     }
-    return { status: res.status, text, json, location: res.headers.get('location') };
+    return { status: res.status, text, json, location: res.headers.get('location'), headers: res.headers };
   }
 }
 

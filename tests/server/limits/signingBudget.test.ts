@@ -74,6 +74,46 @@ describe('the anonymous-budget attack on signing', () => {
     expect((await newBrowser.send('POST', '/api/v1/signing-requests', createBody())).status).toBe(201);
   });
 
+  it("the extension's worker (no cookies) earns a device token in a header, and with it signs through an attack", async () => {
+    const EXTENSION = 'chrome-extension://apgnnmbkeccagmehfmhgimbpilbhclid';
+    const withExtension = await startTestServer({ ROAMSIGN_TRUSTED_PROXIES: '127.0.0.1', ROAMSIGN_EXTENSION_ORIGINS: EXTENSION });
+    const extHttp = await listen(withExtension);
+    try {
+      const worker = new Caller(extHttp.base, '198.51.100.20', { Origin: EXTENSION, 'X-RoamSign-Page-Origin': IGFMAS });
+      const create = () => worker.send('POST', '/api/v1/signing-requests', createBody(), token ? { 'X-RoamSign-Device': token } : {});
+      let token: string | null = null;
+      const created = await create();
+      expect(created.status).toBe(201);
+      const otp = await latestOtp(withExtension, created.json.id);
+      const done = await worker.send('POST', `/api/v1/signing-requests/${created.json.id}/complete`, { json: { pin: AMINAH.pin, otp } });
+      expect(done.status).toBe(200);
+      token = done.headers.get('X-RoamSign-Device');
+      expect(token).toMatch(/^[A-Za-z0-9_-]{43}$/);
+      // The token travels in the header only: no cookie for a caller that keeps none.
+      expect(worker.cookies.has('rs_device')).toBe(false);
+
+      // An attacker spends the unknown sources' budget for Aminah.
+      const attack = await Promise.all(Array.from({ length: 8 }, (_, i) => new Caller(extHttp.base, `203.0.113.${i + 1}`, { Origin: EXTENSION, 'X-RoamSign-Page-Origin': IGFMAS }).send('POST', '/api/v1/signing-requests', createBody())));
+      expect(attack.filter((a) => a.status === 429).length).toBeGreaterThan(0);
+      // The extension with its token still signs; the same worker without it (or with a made-up one) is held.
+      expect((await create()).status).toBe(201);
+      expect((await worker.send('POST', '/api/v1/signing-requests', createBody())).status).toBe(429);
+      expect((await worker.send('POST', '/api/v1/signing-requests', createBody(), { 'X-RoamSign-Device': crypto.randomBytes(32).toString('base64url') })).status).toBe(429);
+
+      // The widget's frame (RoamSign's own origin) gets the HttpOnly cookie, never the header a script could read.
+      const frame = new Caller(extHttp.base, '198.51.100.21', { Origin: PORTAL_ORIGIN, 'X-RoamSign-Page-Origin': IGFMAS, 'X-RoamSign-Device': token! });
+      const framed = await frame.send('POST', '/api/v1/signing-requests', createBody());
+      expect(framed.status).toBe(201);
+      const framedDone = await frame.send('POST', `/api/v1/signing-requests/${framed.json.id}/complete`, { json: { pin: AMINAH.pin, otp: await latestOtp(withExtension, framed.json.id) } });
+      expect(framedDone.status).toBe(200);
+      expect(framedDone.headers.get('X-RoamSign-Device')).toBeNull();
+      expect(frame.cookies.get('rs_device')).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    } finally {
+      await extHttp.close();
+      await withExtension.close();
+    }
+  });
+
   it('the same officer budget covers portal sign-in codes: unknown sources get 5 messages an hour in all', async () => {
     for (let i = 0; i < 3; i++) {
       const forged = new Caller(http.base, `203.0.113.${i + 1}`, { Origin: IGFMAS });
