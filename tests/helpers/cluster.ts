@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
+import { Readable } from 'node:stream';
 import { createProxyServer } from 'http-proxy-3';
 import { freePort } from './freePort.js';
 import { createTestDatabase } from './testDatabase.js';
@@ -120,17 +121,24 @@ export async function startCluster(options: { nodes?: number; env?: Record<strin
 
   let next = 0;
   const proxy = createProxyServer({ xfwd: true });
-  const front = http.createServer((req, res) => {
-    const order = nodes.map((_, i) => nodes[(next + i) % nodes.length]!);
-    next = (next + 1) % nodes.length;
+  const front = http.createServer(async (req, res) => {
+    // As a load balancer's health check would: a node known to be down gets no traffic.
+    const live = nodes.filter((node) => node.alive);
+    const order = live.map((_, i) => live[(next + i) % live.length]!);
+    next = (next + 1) % Math.max(nodes.length, 1);
+    // The body is read once and replayed to each node tried: a request stream can be piped only once,
+    // and a node that refused the connection may already have drained it.
+    const chunks: Buffer[] = [];
+    for await (const chunk of req) chunks.push(chunk as Buffer);
+    const body = Buffer.concat(chunks);
     const tryNode = (k: number) => {
       const node = order[k];
       if (!node) {
         res.writeHead(502).end();
         return;
       }
-      proxy.web(req, res, { target: node.url }, (error: NodeJS.ErrnoException) => {
-        // A dead node refuses the connection before anything was sent: the request goes to the next.
+      proxy.web(req, res, { target: node.url, buffer: Readable.from([body]) }, (error: NodeJS.ErrnoException) => {
+        // A node that died a moment ago refuses the connection before anything was sent: the request goes to the next.
         if (error.code === 'ECONNREFUSED' && !res.headersSent) tryNode(k + 1);
         else if (!res.headersSent) res.writeHead(502).end();
       });
