@@ -6,7 +6,8 @@ const SQLITE_ONLY = ['tests/server/db/checkpointer.test.ts'];
 
 export default defineConfig({
   test: {
-    testTimeout: 30_000,
+    // Browser flows on two loaded cores can take tens of seconds; a hung test still fails, later.
+    testTimeout: 60_000,
     hookTimeout: 60_000,
     // Suites start servers and Chromium; two cores, so at most two files at once.
     maxWorkers: 2,

@@ -62,7 +62,7 @@ export async function readOtp(server: string, nric: string, code: string, timeou
 
 /** Waits for the dialog, types PIN and OTP, submits, and waits for "Tandatangan berjaya". */
 export async function completeSignature(page: Screen, options: CompleteSignatureOptions): Promise<void> {
-  const timeout = options.timeout ?? 15_000;
+  const timeout = options.timeout ?? 25_000;
   const frame = await openDialog(page, timeout);
   const code = await verificationCode(frame, timeout);
   const otp = await readOtp(options.server, options.nric, code, timeout);
