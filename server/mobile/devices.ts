@@ -1,3 +1,4 @@
+import { formatMalaysiaTime } from '../../shared/time.js';
 import crypto from 'node:crypto';
 import { and, count, eq, gt } from 'drizzle-orm';
 import { RoamSignError } from '../../shared/errors.js';
@@ -100,8 +101,8 @@ export function createDeviceRegistry(deps: { db: Db; challenges: Challenges; not
           `Salam ${officer.name},`,
           '',
           `Peranti "${input.label}" (${PLATFORM_NAMES[input.platform]}) sedang didaftarkan untuk GPKI Mobile bagi akaun anda.`,
-          `Kod pengesahan: ${challenge.code}`,
-          `Kod ini sah selama ${REGISTRATION_TTL_MS / 60_000} minit dan untuk sekali guna sahaja.`,
+          `Kod keselamatan: ${challenge.code}`,
+          `Kod ini sah sehingga ${formatMalaysiaTime('ms', challenge.expiresAt, { zone: true })} (${REGISTRATION_TTL_MS / 60_000} minit) dan untuk sekali guna sahaja.`,
           '',
           'Setelah didaftarkan, peranti ini menjadi satu-satunya peranti aktif anda: peranti yang didaftarkan sebelum ini tidak lagi menerima OTP.',
           'Jika anda tidak mendaftarkan peranti, abaikan e-mel ini dan jangan kongsi kod ini dengan sesiapa.',

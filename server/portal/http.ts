@@ -4,6 +4,7 @@ import { html, raw } from 'hono/html';
 import type { HtmlEscapedString } from 'hono/utils/html';
 import { RoamSignError } from '../../shared/errors.js';
 import type { Lang } from '../../shared/i18n/index.js';
+import { formatMalaysiaTime } from '../../shared/time.js';
 import { bufferBodyWithin } from '../http/bodyLimit.js';
 import type { Logger } from '../log.js';
 import { readForm, type FormFields } from './readForm.js';
@@ -248,7 +249,7 @@ export function portalErrorHandler(admin: boolean, log: Logger) {
   };
 }
 
-export function formatTime(lang: Lang, at: number | null): string {
-  if (at === null) return '—';
-  return new Date(at).toLocaleString(lang === 'en' ? 'en-MY' : 'ms-MY', { timeZone: 'Asia/Kuala_Lumpur', dateStyle: 'medium', timeStyle: 'short' });
+/** Malaysian time in the one human format (shared/time.ts); seconds for the audit log. */
+export function formatTime(lang: Lang, at: number | null, seconds = false): string {
+  return formatMalaysiaTime(lang, at, { seconds });
 }

@@ -110,7 +110,7 @@ export async function startApplicationCheck(services: Services, nric: string): P
   const officer = await officerOrThrow(services, nric);
   if (officer.emailVerifiedAt === null) throw refuse('email_not_verified');
   const { id, code } = await services.challenges.create('officer_sign_in', nric, CODE_TTL_MS, { step: 'application' });
-  await sendCode(services, { nric, email: officer.email }, code, { ms: 'semakan keselamatan permohonan', en: 'application security check' });
+  await sendCode(services, { nric, email: officer.email }, code, { ms: 'permohonan sijil', en: 'certificate application' });
   return { challengeId: id };
 }
 
@@ -295,7 +295,8 @@ export async function signingHistory(services: Services, nric: string, limit = 5
   return rows.map((r) => ({
     id: r.id,
     system: r.system,
-    status: r.status,
+    // A request abandoned before its OTP was used never signs: it reads as expired, not pending.
+    status: r.status === 'pending' && r.otpExpiresAt < services.now() ? ('expired' as const) : r.status,
     createdAt: r.createdAt,
     signedAt: r.signedAt,
     documents: r.documents.map((d) => ({ id: d.id, ...(d.summary?.title ? { title: d.summary.title } : {}), ...(d.summary?.amount ? { amount: d.summary.amount } : {}) })),

@@ -1,7 +1,9 @@
 import { Hono } from 'hono';
 import { html } from 'hono/html';
 import { RoamSignError } from '../../shared/errors.js';
-import { SYSTEMS, SYSTEM_NAMES } from '../../shared/systems.js';
+import { labels } from '../../shared/i18n/labels.js';
+import { formatAmount } from '../../shared/money.js';
+import { SYSTEMS, SYSTEM_NAMES, systemName } from '../../shared/systems.js';
 import {
   base,
   csrf,
@@ -214,8 +216,8 @@ export function portalRoutes(services: Services) {
               <dt>${tx(lang, 'officeAddress')}</dt><dd>${o.officeAddress ?? '—'}</dd>
               <dt>${tx(lang, 'agency')}</dt><dd>${o.agencyCode}</dd>
               <dt>${tx(lang, 'accountingOffice')}</dt><dd>${o.accountingOffice ?? '—'}</dd>
-              <dt>${tx(lang, 'system')}</dt><dd>${o.system ?? '—'}</dd>
-              <dt>${tx(lang, 'media')}</dt><dd>${o.media.join(', ')}</dd>
+              <dt>${tx(lang, 'system')}</dt><dd>${o.system ? systemName(o.system) : '—'}</dd>
+              <dt>${tx(lang, 'media')}</dt><dd>${o.media.map((m) => labels.medium(lang, m)).join(', ')}</dd>
               ${o.pinLockedAt !== null ? html`<dt>${tx(lang, 'status')}</dt><dd><strong>${tx(lang, 'locked')}</strong></dd>` : ''}
             </dl></section>
             <section aria-labelledby="application"><h2 id="application">${tx(lang, 'application')}</h2>
@@ -300,9 +302,9 @@ export function portalRoutes(services: Services) {
             ? html`<table><caption>${tx(lang, 'history')}</caption>
                 <thead><tr><th scope="col">${tx(lang, 'date')}</th><th scope="col">${tx(lang, 'system')}</th><th scope="col">${tx(lang, 'documents')}</th><th scope="col">${tx(lang, 'status')}</th><th scope="col">${tx(lang, 'signatures')}</th></tr></thead>
                 <tbody>${rows.map(
-                  (r) => html`<tr data-request="${r.id}"><td>${formatTime(lang, r.signedAt ?? r.createdAt)}</td><td>${r.system}</td>
-                    <td>${r.documents.map((d) => html`${d.id}${d.title ? ` (${d.title})` : ''}${d.amount ? ` RM ${d.amount}` : ''}<br />`)}</td>
-                    <td>${r.status}</td><td>${r.signatures}</td></tr>`,
+                  (r) => html`<tr data-request="${r.id}"><td>${formatTime(lang, r.signedAt ?? r.createdAt)}</td><td>${systemName(r.system)}</td>
+                    <td>${r.documents.map((d) => html`${d.id}${d.title ? ` (${d.title})` : ''}${d.amount ? ` ${formatAmount(d.amount)}` : ''}<br />`)}</td>
+                    <td data-status="${r.status}">${labels.requestStatus(lang, r.status)}</td><td>${r.signatures}</td></tr>`,
                 )}</tbody></table>`
             : html`<p>${tx(lang, 'noHistory')}</p>`,
         ),

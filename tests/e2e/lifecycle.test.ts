@@ -105,7 +105,7 @@ describe('the life of an officer, in Chromium', () => {
     let since = smtp.messages.length;
     await submit(admin, '/portal/admin/sign-in');
     expect(await admin.$('form[action="/portal/admin/sign-in/code"]'), await text(admin, 'main')).not.toBeNull();
-    const adminCode = (await mailTo(ADMIN.email, /Kod log masuk pentadbir anda: (\d{6})/, since)).match[1]!;
+    const adminCode = (await mailTo(ADMIN.email, /Kod keselamatan log masuk pentadbir anda: (\d{6})/, since)).match[1]!;
     await admin.type('#f-code', adminCode);
     await submit(admin, '/portal/admin/sign-in/code');
     expect(new URL(admin.url()).pathname).toBe('/portal/admin');
@@ -142,7 +142,7 @@ describe('the life of an officer, in Chromium', () => {
     await portal.type('#f-nric', NURUL.nric);
     since = smtp.messages.length;
     await submit(portal, '/portal/sign-in');
-    const signInCode = (await mailTo(NURUL.email, /Kod log masuk anda: (\d{6})/, since)).match[1]!;
+    const signInCode = (await mailTo(NURUL.email, /Kod keselamatan log masuk anda: (\d{6})/, since)).match[1]!;
     await portal.type('#f-code', signInCode);
     await submit(portal, '/portal/sign-in/code');
     expect(new URL(portal.url()).pathname).toBe('/portal');
@@ -153,7 +153,7 @@ describe('the life of an officer, in Chromium', () => {
     expect(await text(portal, '#pin-rules + ul')).toContain('urutan lurus');
     since = smtp.messages.length;
     await submit(portal, '/portal/apply/code');
-    const securityCode = (await mailTo(NURUL.email, /semakan keselamatan permohonan anda: (\d{6})/, since)).match[1]!;
+    const securityCode = (await mailTo(NURUL.email, /keselamatan permohonan sijil anda: (\d{6})/, since)).match[1]!;
     // The registered phone is already on the form.
     expect(digits(await portal.$eval('#f-phone', (el) => (el as HTMLInputElement).value))).toBe(digits(NURUL.phone));
     await portal.select('#f-system', 'igfmas');
@@ -201,7 +201,7 @@ describe('the life of an officer, in Chromium', () => {
     since = smtp.messages.length;
     await phone.click('#register-submit');
     await phone.waitForSelector('#code-form');
-    const deviceCode = (await mailTo(NURUL.email, /Kod pengesahan: (\d{6})/, since)).match[1]!;
+    const deviceCode = (await mailTo(NURUL.email, /Kod keselamatan: (\d{6})/, since)).match[1]!;
     await phone.type('#code', deviceCode);
     await phone.click('#code-submit');
     await phone.waitForSelector('#connection[data-state="connected"]', { timeout: 10_000 });

@@ -4,6 +4,8 @@
  * Framework-free: a handful of screens rebuilt with DOM calls (never innerHTML with server data).
  */
 
+import { formatAmount } from '../../../shared/money.js';
+
 interface OtpPush {
   pushId: string;
   requestId: string;
@@ -98,7 +100,7 @@ function registerScreen(): void {
     'form',
     { id: 'register-form', novalidate: '' },
     el('h2', {}, 'Daftar peranti'),
-    el('p', { class: 'hint' }, 'Masukkan No. MyKad dan nombor telefon bimbit yang tercatat dalam profil MyGPKI anda. Kod pengesahan akan dihantar ke e-mel anda.'),
+    el('p', { class: 'hint' }, 'Masukkan No. MyKad dan nombor telefon bimbit yang tercatat dalam profil MyGPKI anda. Kod keselamatan akan dihantar ke e-mel anda.'),
     el('label', { for: 'nric' }, 'No. MyKad'),
     el('input', { id: 'nric', name: 'nric', inputmode: 'numeric', autocomplete: 'off', placeholder: '900101011234', required: '' }),
     el('label', { for: 'phone' }, 'No. telefon bimbit'),
@@ -115,7 +117,7 @@ function registerScreen(): void {
     })(),
     el('label', { for: 'label' }, 'Nama peranti'),
     el('input', { id: 'label', name: 'label', maxlength: '60', value: `Telefon ${PLATFORM_LABELS[platform]}` }),
-    el('button', { type: 'submit', id: 'register-submit' }, 'Hantar kod pengesahan'),
+    el('button', { type: 'submit', id: 'register-submit' }, 'Hantar kod keselamatan'),
   );
   form.addEventListener('submit', async (event) => {
     event.preventDefault();
@@ -143,9 +145,9 @@ function codeScreen(challengeId: string, destination: string): void {
   const form = el(
     'form',
     { id: 'code-form', novalidate: '' },
-    el('h2', {}, 'Masukkan kod pengesahan'),
+    el('h2', {}, 'Masukkan kod keselamatan'),
     el('p', {}, 'Kod 6 digit telah dihantar ke e-mel ', el('strong', {}, destination), '. Kod sah selama 10 minit.'),
-    el('label', { for: 'code' }, 'Kod pengesahan'),
+    el('label', { for: 'code' }, 'Kod keselamatan (6 digit, daripada e-mel)'),
     el('input', { id: 'code', name: 'code', inputmode: 'numeric', autocomplete: 'one-time-code', maxlength: '6', required: '' }),
     el('button', { type: 'submit', id: 'code-submit' }, 'Sahkan dan aktifkan peranti'),
   );
@@ -265,7 +267,7 @@ function showPush(push: OtpPush): void {
         {},
         el('strong', {}, d.id),
         d.title ? ` — ${d.title}` : '',
-        d.amount ? el('span', {}, ', ', el('span', { class: 'amount' }, `${d.currency ?? 'MYR'} ${d.amount}`)) : '',
+        d.amount ? el('span', {}, ', ', el('span', { class: 'amount' }, formatAmount(d.amount, d.currency ?? undefined))) : '',
         d.payee ? `, ${d.payee}` : '',
       ),
     );
@@ -277,7 +279,7 @@ function showPush(push: OtpPush): void {
     count > 1 ? el('p', {}, `${count} dokumen${push.total ? `, jumlah ${push.total}` : ''}`) : '',
     push.documents.length ? docs : el('pre', {}, push.text),
     push.verificationCode
-      ? el('p', { class: 'vcode' }, 'Kod semakan (mesti sama dengan skrin): ', el('strong', { id: 'verification-code' }, push.verificationCode))
+      ? el('p', { class: 'vcode' }, 'Kod pengesahan (mesti sama dengan kod pada skrin tandatangan): ', el('strong', { id: 'verification-code' }, push.verificationCode))
       : '',
     el('p', { class: 'hint', style: 'text-align:center;margin:1rem 0 0' }, 'Kod OTP anda'),
     el('p', { class: 'otp', id: 'otp', 'aria-label': `OTP ${(push.otp ?? '').split('').join(' ')}` }, push.otp ?? '—'),

@@ -52,7 +52,7 @@ describe('device registration', () => {
     const mail = (await call(server, 'GET', `/api/v1/dev/outbox?to=${AMINAH.email}`)).body[0];
     expect(mail).toMatchObject({ channel: 'email', to: AMINAH.email });
     expect(mail.subject).toBe('Kod pendaftaran peranti GPKI Mobile');
-    expect(mail.text).toContain(`Kod pengesahan: ${mail.otp}`);
+    expect(mail.text).toContain(`Kod keselamatan: ${mail.otp}`);
     expect(mail.text).toContain('Samsung A54');
     expect(mail.otp).toMatch(/^\d{6}$/);
     // Nothing is active until the code comes back.
