@@ -198,10 +198,10 @@ async function main(args: string[]): Promise<number> {
           return 2;
         }
         const given = process.env.ROAMSIGN_ADMIN_PASSWORD;
-        const created = await createAdmin(services, { nric, name, email, role, agencyCode: option(rest, '--agency') ?? null, ...(given ? { password: given } : {}) }, 'cli');
+        const created = await createAdmin(services, { nric, name, email, role, agencyCode: option(rest, '--agency') ?? null, ...(given ? { password: given } : { mustChangePassword: true }) }, 'cli');
         console.log(`administrator ${created.id} created (${role})`);
         // Shown once: only its scrypt verifier is stored.
-        if (!given) console.log(`initial password (shown once): ${created.password}`);
+        if (!given) console.log(`initial password (shown once; you choose your own at first sign-in): ${created.password}`);
         return 0;
       }
       case 'import-officers': {

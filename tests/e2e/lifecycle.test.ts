@@ -181,7 +181,11 @@ describe('the life of an officer, in Chromium', () => {
     expect(await applicationRow!.evaluate((el) => el.textContent)).toContain(NURUL.nric);
     expect(await admin.content()).not.toContain(NURUL.pin);
     since = smtp.messages.length;
-    await Promise.all([admin.waitForNavigation(), admin.click('tr[data-application] form[action$="/approve"] button[type="submit"]')]);
+    // The application opens in full (agency, office, phone, e-mail verified, system) before the decision.
+    await Promise.all([admin.waitForNavigation(), admin.click('tr[data-application] a.open-application')]);
+    expect(digits(await text(admin, '#application'))).toContain(digits(NURUL.phone));
+    await admin.screenshot({ path: artifactPath('lifecycle-4-application.png'), fullPage: true });
+    await Promise.all([admin.waitForNavigation(), admin.click('#approve')]);
     expect(admin.url()).toContain('ok=approved');
     await mailTo(NURUL.email, /Sijil telah dikeluarkan/, since);
     await portal.goto(`${server.url}/portal`);
@@ -253,17 +257,20 @@ describe('the life of an officer, in Chromium', () => {
     expect(await text(portal, 'main')).toContain(DOCUMENT);
 
     // ---- 7. The administrator records her retirement, effective today. ----
-    await admin.goto(`${server.url}/portal/admin`);
-    const row = `tr[data-officer="${NURUL.nric}"]`;
-    await admin.click(`${row} details summary`);
-    await admin.waitForSelector(`#kind-${NURUL.nric}`, { visible: true });
-    await admin.select(`#kind-${NURUL.nric}`, 'retirement');
-    await admin.$eval(`#effective-${NURUL.nric}`, (el, date) => ((el as HTMLInputElement).value = date), todayInMalaysia());
+    await admin.goto(`${server.url}/portal/admin/officers?q=${NURUL.nric}`);
+    await Promise.all([admin.waitForNavigation(), admin.click(`tr[data-officer="${NURUL.nric}"] a`)]);
+    await admin.click('details summary');
+    await admin.waitForSelector('#f-kind', { visible: true });
+    await admin.select('#f-kind', 'retirement');
+    await admin.$eval('#f-effective', (el, date) => ((el as HTMLInputElement).value = date), todayInMalaysia());
     await admin.screenshot({ path: artifactPath('lifecycle-7-movement-form.png'), fullPage: true });
-    await submit(admin, `/portal/admin/officers/${NURUL.nric}/movement`, row);
+    await submit(admin, `/portal/admin/officers/${NURUL.nric}/movement`);
+    // A confirmation names her and what follows; only then is it recorded.
+    expect(await text(admin, '#confirm')).toContain(`${NURUL.name} (${NURUL.nric})`);
+    await Promise.all([admin.waitForNavigation(), admin.click('#confirm-yes')]);
     expect(admin.url()).toContain('ok=movement');
     expect(await text(admin, '[role="status"]')).toContain('Pergerakan pegawai telah direkodkan');
-    expect(await text(admin, row)).toContain('retired');
+    expect(await admin.$eval('#officer', (el) => el.getAttribute('data-status'))).toBe('retired');
 
     // Retirement ends her portal session at once.
     await portal.goto(`${server.url}/portal`);

@@ -14,7 +14,7 @@ describe('ops CLI: administrators and officer import', () => {
 
     const created = cli(first.env, ['create-admin', '700101-01-0001', 'Pentadbir GPKI', 'gpki@anm.gov.my']);
     expect(created.code, created.out).toBe(0);
-    const password = /initial password \(shown once\): (\S+)/.exec(created.out)?.[1];
+    const password = /initial password \(shown once; you choose your own at first sign-in\): (\S+)/.exec(created.out)?.[1];
     expect(password).toMatch(/^[A-Za-z0-9_-]{24}$/);
 
     const fixed = cli(first.env, ['create-admin', '700202020002', 'SAP Perlis', 'sap@anm.gov.my', '--role', 'sap', '--agency', '1009'], { ROAMSIGN_ADMIN_PASSWORD: 'kata-laluan-panjang-1' });
@@ -42,6 +42,17 @@ describe('ops CLI: administrators and officer import', () => {
       expect(step1.status).toBe(200);
       const done = await browser.post('/portal/admin/sign-in/code', { challengeId: hiddenField(step1.text, 'challengeId'), code: await latestCode(server, '700101010001') }, { csrf: null });
       expect(done.status).toBe(303);
+      // The printed password was seen: the first sign-in must choose a new one before anything else.
+      const forced = await browser.get('/portal/admin');
+      expect(forced.status).toBe(303);
+      expect(forced.location).toBe('/portal/admin/password');
+      const form = await browser.get('/portal/admin/password');
+      expect(form.text).toContain('Sila pilih kata laluan anda sendiri');
+      const weak = await browser.post('/portal/admin/password', { current: password!, password: 'pendek', confirm: 'pendek' });
+      expect(weak.status).toBe(400);
+      expect(weak.text).toMatch(/id="f-password-error"/);
+      const changed = await browser.post('/portal/admin/password', { current: password!, password: 'kata laluan baharu saya', confirm: 'kata laluan baharu saya' });
+      expect(changed.status).toBe(303);
       expect((await browser.get('/portal/admin')).text).toContain('Pentadbir GPKI (admin)');
     } finally {
       await server.close();
