@@ -18,7 +18,7 @@ beforeAll(async () => {
   server = await startTestServer();
   await addAgency(server, '2001', 'Jabatan Kerja Raya');
   // 130 officers: three pages of 50, some suspended (seedScale: every 50th), all in agency 1009.
-  await seedScale(server.services.db, { officers: 130, signatures: 0, now: server.clock.now });
+  await seedScale(server.services.db, { officers: 130, signatures: 0, agencies: 1, now: server.clock.now });
   await registerOfficer(server.services, CLI_ACTOR, { nric: '870707075151', name: 'Farid bin Osman', email: 'farid@jkr.gov.my', agencyCode: '2001', accountingOffice: '', system: 'speks' });
   admin = (await signInNewAdmin(server, 'admin')).browser;
   sap = (await signInNewAdmin(server, 'sap', '1009')).browser;
