@@ -60,14 +60,19 @@ export async function measureConsole(): Promise<ConsoleFigures[]> {
         const browser = await signIn(server);
         for (const path of SEARCHES) await browser.get(path); // warm-up
         const times: number[] = [];
+        const byPath = new Map<string, number[]>();
         for (let round = 0; round < 8; round++) {
           for (const path of SEARCHES) {
             const started = performance.now();
             const res = await browser.get(path);
-            times.push(performance.now() - started);
+            const ms = performance.now() - started;
+            times.push(ms);
+            byPath.set(path, [...(byPath.get(path) ?? []), ms]);
             if (res.status !== 200) throw new Error(`${path}: ${res.status}`);
           }
         }
+        const slowest = [...byPath].map(([path, ms]) => [path, percentile(ms, 50)] as const).sort((a, b) => b[1] - a[1]).slice(0, 4);
+        for (const [path, ms] of slowest) console.log(`    slowest: ${fmt(ms)} ms p50 ${path}`);
         let largestPageBytes = 0;
         let largestPage = '';
         for (const path of [...PAGES, ...SEARCHES]) {

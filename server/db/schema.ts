@@ -47,9 +47,11 @@ export const officers = sqliteTable(
   },
   // The console searches, filters and sorts 100,000 officers (issue 13).
   (t) => [
-    index('officers_agency_name').on(t.agencyCode, t.name),
-    index('officers_name').on(t.name),
-    index('officers_email').on(t.email),
+    // Each ends with the MyKad number: the page's tie-break, so a page is read from the index alone.
+    index('officers_agency_name').on(t.agencyCode, t.name, t.nric),
+    index('officers_name').on(t.name, t.nric),
+    index('officers_email').on(t.email, t.nric),
+    index('officers_created').on(t.createdAt, t.nric),
     index('officers_status').on(t.status),
     index('officers_import_batch').on(t.importBatch),
   ],

@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, isNotNull, isNull, like, or, sql, type SQL } from 'drizzle-orm';
+import { and, asc, desc, eq, gte, inArray, isNotNull, isNull, like, lt, or, sql, type SQL } from 'drizzle-orm';
 import type { Officer } from '../registry/officers.js';
 import type { Services } from '../services.js';
 import type { Actor } from './adminPortal.js';
@@ -29,9 +29,13 @@ export interface OfficerQuery {
 
 export interface OfficerPage {
   rows: Officer[];
+  /** At most COUNT_CAP; `capped` when there are more. */
   total: number;
+  capped: boolean;
   page: number;
+  /** When capped: this page, and the next if there is one. */
   pages: number;
+  more: boolean;
 }
 
 /** Reads the query string leniently: an unknown value is ignored, never an error. */
@@ -80,10 +84,15 @@ export function officerConditions(services: Services, actor: Actor, query: Offic
   if (query.medium) parts.push(sql`cast(${officers.media} as text) like ${`%"${query.medium}"%`}`);
   if (query.q) {
     const digits = query.q.replace(/-/g, '');
+    const text = query.q.toLowerCase();
     if (/^\d{1,12}$/.test(digits)) parts.push(like(officers.nric, `${digits}%`));
+    // An address (addresses are stored lower-case): its start, as a range on officers_email.
+    else if (text.includes('@')) parts.push(and(gte(officers.email, text), lt(officers.email, `${text}\u{10FFFF}`))!);
     else {
-      const needle = `%${escapeLike(query.q.toLowerCase())}%`;
-      parts.push(or(sql`lower(${officers.name}) like ${needle} escape '\\'`, sql`${officers.email} like ${needle} escape '\\'`));
+      // A piece of the name or the address: a scan, so the page stops at the first 51 found.
+      const needle = `%${escapeLike(text)}%`;
+      const op = services.db.dialect === 'postgres' ? sql.raw('ilike') : sql.raw('like');
+      parts.push(or(sql`${officers.name} ${op} ${needle} escape '\\'`, sql`${officers.email} like ${needle} escape '\\'`));
     }
   }
   const present = parts.filter((p): p is SQL => p !== undefined);
@@ -102,22 +111,38 @@ function orderOf(services: Services, query: OfficerQuery) {
   return [direction(column), asc(officers.nric)];
 }
 
+/** Counting stops here: past it the page says "more than 10,000" and paging goes on by "next". */
+export const COUNT_CAP = 10_000;
+
 export async function searchOfficers(services: Services, actor: Actor, query: OfficerQuery): Promise<OfficerPage> {
   const { db } = services;
   const { officers } = db.t;
   const where = officerConditions(services, actor, query);
-  const [counted] = await db.orm.select({ n: sql<number>`count(*)`.mapWith(Number) }).from(officers).where(where);
-  const total = counted?.n ?? 0;
-  const pages = Math.max(1, Math.ceil(total / PAGE_SIZE));
-  const page = Math.min(query.page ?? 1, pages);
-  const rows = await db.orm
-    .select()
+  const page = Math.max(1, query.page ?? 1);
+  // The page's MyKad numbers from the index alone (each sort index ends with nric), then its rows.
+  const keys = await db.orm
+    .select({ nric: officers.nric })
     .from(officers)
     .where(where)
     .orderBy(...orderOf(services, query))
-    .limit(PAGE_SIZE)
+    .limit(PAGE_SIZE + 1)
     .offset((page - 1) * PAGE_SIZE);
-  return { rows, total, page, pages };
+  const more = keys.length > PAGE_SIZE;
+  const nrics = keys.slice(0, PAGE_SIZE).map((k) => k.nric);
+  const found = nrics.length ? await db.orm.select().from(officers).where(inArray(officers.nric, nrics)) : [];
+  const byNric = new Map(found.map((o) => [o.nric, o]));
+  const rows = nrics.map((n) => byNric.get(n)!).filter(Boolean);
+  // A first page with no next one needs no count; otherwise count, up to the cap.
+  let total = (page - 1) * PAGE_SIZE + rows.length;
+  if (more || page > 1) {
+    const [counted] = await db.orm
+      .select({ n: sql<number>`count(*)`.mapWith(Number) })
+      .from(db.orm.select({ one: sql`1`.as('one') }).from(officers).where(where).limit(COUNT_CAP + 1).as('capped'));
+    total = Math.max(total, counted?.n ?? 0);
+  }
+  const capped = total > COUNT_CAP;
+  const pages = capped ? page + (more ? 1 : 0) : Math.max(1, Math.ceil(total / PAGE_SIZE));
+  return { rows, total: capped ? COUNT_CAP : total, capped, page, pages, more };
 }
 
 /** Every matching officer, in pages of `batch`, for the CSV export (never all in memory at once). */

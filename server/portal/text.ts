@@ -138,6 +138,8 @@ const M = {
   descending: ['Menurun', 'Descending'],
   found: ['{total} pegawai dijumpai', '{total} officers found'],
   pageOf: ['Halaman {page} daripada {pages}', 'Page {page} of {pages}'],
+  pageN: ['Halaman {page}', 'Page {page}'],
+  foundMore: ['Lebih daripada {total} pegawai dijumpai; perhalusi carian', 'More than {total} officers found; narrow the search'],
   previous: ['Sebelumnya', 'Previous'],
   next: ['Seterusnya', 'Next'],
   noOfficers: ['Tiada pegawai sepadan dengan carian.', 'No officer matches the search.'],

@@ -116,20 +116,20 @@ export function consoleRoutes(services: Services, signedIn: MiddlewareHandler<Po
           ${query.importBatch ? hidden('import', query.importBatch) : ''}
           <p><button type="submit">${tx(lang, 'search')}</button></p>
         </form>
-        <p id="found" role="status">${tx(lang, 'found', { total: found.total.toLocaleString(lang === 'en' ? 'en-MY' : 'ms-MY') })}</p>
+        <p id="found" role="status">${tx(lang, found.capped ? 'foundMore' : 'found', { total: found.total.toLocaleString(lang === 'en' ? 'en-MY' : 'ms-MY') })}</p>
         <p><a href="${ADMIN}/officers.csv${queryString(query)}" id="export-csv">${tx(lang, 'exportCsv')}</a></p>
         ${found.rows.length
-          ? html`<table id="officers"><caption>${tx(lang, 'pageOf', { page: found.page, pages: found.pages })}</caption>
+          ? html`<table id="officers"><caption>${pageLabel(lang, found)}</caption>
               <thead><tr><th scope="col">${tx(lang, 'nric')}</th><th scope="col">${tx(lang, 'name')}</th><th scope="col">${tx(lang, 'email')}</th><th scope="col">${tx(lang, 'agency')}</th><th scope="col">${tx(lang, 'media')}</th><th scope="col">${tx(lang, 'status')}</th></tr></thead>
               <tbody>${found.rows.map(
                 (o) => html`<tr data-officer="${o.nric}"><td><a href="${ADMIN}/officers/${o.nric}">${o.nric}</a></td><td>${o.name}</td><td>${o.email} (${o.emailVerifiedAt ? tx(lang, 'verified') : tx(lang, 'notVerified')})</td>
                   <td>${agencyLabel(o.agencyCode, names)}</td><td>${o.media.map((m) => labels.medium(lang, m)).join(', ')}</td>
                   <td data-status="${o.status}">${labels.officerStatus(lang, o.status)}${o.pinLockedAt !== null ? html`, <strong>${tx(lang, 'locked')}</strong>` : ''}</td></tr>`,
               )}</tbody></table>
-              <nav class="pager" aria-label="${tx(lang, 'pageOf', { page: found.page, pages: found.pages })}">
+              <nav class="pager" aria-label="${pageLabel(lang, found)}">
                 ${found.page > 1 ? html`<a rel="prev" href="${ADMIN}/officers${queryString(query, { page: found.page - 1 })}">${tx(lang, 'previous')}</a>` : ''}
-                <span>${tx(lang, 'pageOf', { page: found.page, pages: found.pages })}</span>
-                ${found.page < found.pages ? html`<a rel="next" href="${ADMIN}/officers${queryString(query, { page: found.page + 1 })}">${tx(lang, 'next')}</a>` : ''}
+                <span>${pageLabel(lang, found)}</span>
+                ${found.more ? html`<a rel="next" href="${ADMIN}/officers${queryString(query, { page: found.page + 1 })}">${tx(lang, 'next')}</a>` : ''}
               </nav>`
           : html`<p>${tx(lang, 'noOfficers')}</p>`}
         ${query.status === 'locked' && found.total > 0
@@ -543,6 +543,10 @@ export function consoleRoutes(services: Services, signedIn: MiddlewareHandler<Po
       return c.body(text);
     });
   return app;
+}
+
+function pageLabel(lang: Lang, found: { page: number; pages: number; capped: boolean }): string {
+  return found.capped ? tx(lang, 'pageN', { page: found.page }) : tx(lang, 'pageOf', { page: found.page, pages: found.pages });
 }
 
 function optionalSelect(label: string, name: string, options: { value: string; label: string }[], selected: string) {

@@ -13,8 +13,9 @@ CREATE INDEX "audit_log_subject" ON "audit_log" USING btree ("subject");--> stat
 CREATE INDEX "audit_log_at" ON "audit_log" USING btree ("at");--> statement-breakpoint
 CREATE INDEX "audit_log_actor" ON "audit_log" USING btree ("actor");--> statement-breakpoint
 CREATE INDEX "audit_log_action" ON "audit_log" USING btree ("action");--> statement-breakpoint
-CREATE INDEX "officers_agency_name" ON "officers" USING btree ("agency_code","name");--> statement-breakpoint
-CREATE INDEX "officers_name" ON "officers" USING btree ("name");--> statement-breakpoint
-CREATE INDEX "officers_email" ON "officers" USING btree ("email");--> statement-breakpoint
+CREATE INDEX "officers_agency_name" ON "officers" USING btree ("agency_code","name","nric");--> statement-breakpoint
+CREATE INDEX "officers_name" ON "officers" USING btree ("name","nric");--> statement-breakpoint
+CREATE INDEX "officers_email" ON "officers" USING btree ("email","nric");--> statement-breakpoint
+CREATE INDEX "officers_created" ON "officers" USING btree ("created_at","nric");--> statement-breakpoint
 CREATE INDEX "officers_status" ON "officers" USING btree ("status");--> statement-breakpoint
 CREATE INDEX "officers_import_batch" ON "officers" USING btree ("import_batch");

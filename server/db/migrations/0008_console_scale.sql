@@ -8,9 +8,10 @@ CREATE TABLE `admin_password_links` (
 );
 --> statement-breakpoint
 ALTER TABLE `officers` ADD `import_batch` text;--> statement-breakpoint
-CREATE INDEX `officers_agency_name` ON `officers` (`agency_code`,`name`);--> statement-breakpoint
-CREATE INDEX `officers_name` ON `officers` (`name`);--> statement-breakpoint
-CREATE INDEX `officers_email` ON `officers` (`email`);--> statement-breakpoint
+CREATE INDEX `officers_agency_name` ON `officers` (`agency_code`,`name`,`nric`);--> statement-breakpoint
+CREATE INDEX `officers_name` ON `officers` (`name`,`nric`);--> statement-breakpoint
+CREATE INDEX `officers_email` ON `officers` (`email`,`nric`);--> statement-breakpoint
+CREATE INDEX `officers_created` ON `officers` (`created_at`,`nric`);--> statement-breakpoint
 CREATE INDEX `officers_status` ON `officers` (`status`);--> statement-breakpoint
 CREATE INDEX `officers_import_batch` ON `officers` (`import_batch`);--> statement-breakpoint
 ALTER TABLE `admins` ADD `must_change_password` integer DEFAULT 0 NOT NULL;--> statement-breakpoint
