@@ -51,6 +51,8 @@ export const officers = pgTable(
     index('officers_created').on(t.createdAt, t.nric),
     index('officers_status').on(t.status),
     index('officers_import_batch').on(t.importBatch),
+    index('officers_pin_locked').on(t.pinLockedAt),
+    index('officers_email_verified').on(t.emailVerifiedAt),
   ],
 );
 

@@ -252,6 +252,22 @@ export async function resendVerification(services: Services, actor: Actor, nric:
   return email;
 }
 
+/** MyKad numbers of the officers, within the actor's scope, of one import or agency whose e-mail is not verified. */
+export async function unverifiedOfficers(services: Services, actor: Actor, of: { importBatch: string } | { agencyCode: string }): Promise<string[]> {
+  const { officers } = services.db.t;
+  const rows = await services.db.orm
+    .select({ nric: officers.nric })
+    .from(officers)
+    .where(
+      and(
+        isNull(officers.emailVerifiedAt),
+        'importBatch' in of ? eq(officers.importBatch, of.importBatch) : eq(officers.agencyCode, of.agencyCode),
+        actor.agencyCode === null ? undefined : eq(officers.agencyCode, actor.agencyCode),
+      ),
+    );
+  return rows.map((r) => r.nric);
+}
+
 /** The console's bulk re-send: each officer once; those already verified are skipped, not refused. */
 export async function resendToUnverified(services: Services, actor: Actor, nrics: string[]): Promise<{ sent: number; skipped: number }> {
   let sent = 0;

@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, gte, inArray, isNotNull, isNull, like, lt, or, sql, type SQL } from 'drizzle-orm';
+import { and, asc, desc, eq, gte, inArray, isNotNull, isNull, lt, lte, or, sql, type SQL } from 'drizzle-orm';
 import type { Officer } from '../registry/officers.js';
 import type { Services } from '../services.js';
 import type { Actor } from './adminPortal.js';
@@ -85,7 +85,8 @@ export function officerConditions(services: Services, actor: Actor, query: Offic
   if (query.q) {
     const digits = query.q.replace(/-/g, '');
     const text = query.q.toLowerCase();
-    if (/^\d{1,12}$/.test(digits)) parts.push(like(officers.nric, `${digits}%`));
+    // A MyKad prefix as a range on the primary key (LIKE 'x%' uses no index under PostgreSQL's collations).
+    if (/^\d{1,12}$/.test(digits)) parts.push(and(gte(officers.nric, digits.padEnd(12, '0')), lte(officers.nric, digits.padEnd(12, '9')))!);
     // An address (addresses are stored lower-case): its start, as a range on officers_email.
     else if (text.includes('@')) parts.push(and(gte(officers.email, text), lt(officers.email, `${text}\u{10FFFF}`))!);
     else {
@@ -111,8 +112,8 @@ function orderOf(services: Services, query: OfficerQuery) {
   return [direction(column), asc(officers.nric)];
 }
 
-/** Counting stops here: past it the page says "more than 10,000" and paging goes on by "next". */
-export const COUNT_CAP = 10_000;
+/** Counting stops here: past it the page says "more than 2,000" and paging goes on by "next". */
+export const COUNT_CAP = 2_000;
 
 export async function searchOfficers(services: Services, actor: Actor, query: OfficerQuery): Promise<OfficerPage> {
   const { db } = services;

@@ -206,6 +206,8 @@ const M = {
   actorSystem: ['Sistem (tugas berjadual)', 'System (scheduled jobs)'],
   actorCli: ['Baris arahan operasi', 'Operations command line'],
   actorPortal: ['Portal (belum log masuk)', 'Portal (not signed in)'],
+  actorCa: ['Pihak berkuasa sijil (CA)', 'Certificate authority (CA)'],
+  actorDemo: ['Data demo', 'Demo data'],
   role: ['Peranan', 'Role'],
   adminAccounts: ['Akaun pentadbir', 'Administrator accounts'],
   changePassword: ['Tukar kata laluan', 'Change password'],

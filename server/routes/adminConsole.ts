@@ -1,6 +1,6 @@
 import { Hono } from 'hono';
 import { html } from 'hono/html';
-import { and, isNotNull, isNull, eq, sql } from 'drizzle-orm';
+import { and, isNotNull, eq, sql } from 'drizzle-orm';
 import { RoamSignError } from '../../shared/errors.js';
 import { AUDIT_ACTIONS, labels } from '../../shared/i18n/labels.js';
 import type { Lang } from '../../shared/i18n/index.js';
@@ -15,6 +15,7 @@ import {
   officerInScope,
   rejectApplication,
   resendToUnverified,
+  unverifiedOfficers,
   resendVerification,
   revokeCertificate,
   REVOCATION_REASONS,
@@ -246,14 +247,6 @@ export function consoleRoutes(services: Services, signedIn: MiddlewareHandler<Po
       .limit(100);
   };
 
-  const unverifiedOfBatch = async (who: Actor, batch: string) => {
-    const { officers } = services.db.t;
-    return services.db.orm
-      .select({ nric: officers.nric })
-      .from(officers)
-      .where(and(eq(officers.importBatch, batch), isNull(officers.emailVerifiedAt), who.agencyCode === null ? undefined : eq(officers.agencyCode, who.agencyCode)));
-  };
-
   // ---- audit ---------------------------------------------------------------------------------
 
   const actorLabel = (lang: Lang, raw: string, names: Map<string, string>) => {
@@ -262,6 +255,8 @@ export function consoleRoutes(services: Services, signedIn: MiddlewareHandler<Po
     if (raw === 'system') return tx(lang, 'actorSystem');
     if (raw === 'cli') return tx(lang, 'actorCli');
     if (raw === 'portal') return tx(lang, 'actorPortal');
+    if (raw === 'ca') return tx(lang, 'actorCa');
+    if (raw === 'demo') return tx(lang, 'actorDemo');
     return raw;
   };
 
@@ -425,7 +420,7 @@ export function consoleRoutes(services: Services, signedIn: MiddlewareHandler<Po
       const batch = c.req.param('batch');
       if (!/^imp_[\w-]{1,32}$/.test(batch)) throw new RoamSignError('bad_request', { reason: 'bad_batch' });
       const who = await actor(c);
-      const targets = await unverifiedOfBatch(who, batch);
+      const targets = await unverifiedOfficers(services, who, { importBatch: batch });
       if (!confirmed(c)) {
         return confirmPage(c, {
           question: tx(lang, 'confirmBulkResend', { count: targets.length }),
@@ -436,7 +431,7 @@ export function consoleRoutes(services: Services, signedIn: MiddlewareHandler<Po
           cancel: `${ADMIN}/imports`,
         });
       }
-      await resendToUnverified(services, who, targets.map((t) => t.nric));
+      await resendToUnverified(services, who, targets);
       return c.redirect(`${ADMIN}/imports?ok=bulk_resent`, 303);
     })
     .get(`${ADMIN}/applications/:id`, signedIn, async (c) => {

@@ -18,4 +18,6 @@ CREATE INDEX "officers_name" ON "officers" USING btree ("name","nric");--> state
 CREATE INDEX "officers_email" ON "officers" USING btree ("email","nric");--> statement-breakpoint
 CREATE INDEX "officers_created" ON "officers" USING btree ("created_at","nric");--> statement-breakpoint
 CREATE INDEX "officers_status" ON "officers" USING btree ("status");--> statement-breakpoint
-CREATE INDEX "officers_import_batch" ON "officers" USING btree ("import_batch");
+CREATE INDEX "officers_import_batch" ON "officers" USING btree ("import_batch");--> statement-breakpoint
+CREATE INDEX "officers_pin_locked" ON "officers" USING btree ("pin_locked_at");--> statement-breakpoint
+CREATE INDEX "officers_email_verified" ON "officers" USING btree ("email_verified_at");

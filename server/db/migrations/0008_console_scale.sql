@@ -14,6 +14,8 @@ CREATE INDEX `officers_email` ON `officers` (`email`,`nric`);--> statement-break
 CREATE INDEX `officers_created` ON `officers` (`created_at`,`nric`);--> statement-breakpoint
 CREATE INDEX `officers_status` ON `officers` (`status`);--> statement-breakpoint
 CREATE INDEX `officers_import_batch` ON `officers` (`import_batch`);--> statement-breakpoint
+CREATE INDEX `officers_pin_locked` ON `officers` (`pin_locked_at`);--> statement-breakpoint
+CREATE INDEX `officers_email_verified` ON `officers` (`email_verified_at`);--> statement-breakpoint
 ALTER TABLE `admins` ADD `must_change_password` integer DEFAULT 0 NOT NULL;--> statement-breakpoint
 CREATE INDEX `audit_log_subject` ON `audit_log` (`subject`);--> statement-breakpoint
 CREATE INDEX `audit_log_at` ON `audit_log` (`at`);--> statement-breakpoint

@@ -83,4 +83,33 @@ describe('ops CLI: administrators and officer import', () => {
     expect((await db.get("select count(*) as n from audit_log where action = 'email.verification_sent' and subject = ?", '930101015011'))).toEqual({ n: 1 });
     await db.close();
   }, CLI_TEST_TIMEOUT_MS);
+
+  it('in sandbox mode import-officers delivers through the sandbox outbox; resend-verification re-sends to the unverified officers of an import', async () => {
+    const first = await startTestServer();
+    const dataDir = first.dataDir;
+    await first.close();
+    const file = path.join(dataDir, 'pegawai.csv');
+    fs.writeFileSync(file, 'nric,name,email,agency,accounting_office,system\n930101015021,Aisyah Omar,aisyah@anm.gov.my,1009,JANM Perlis,igfmas\n930101015022,Badrul Hisham,badrul@anm.gov.my,1009,JANM Perlis,igfmas\n');
+    const sandbox = { ROAMSIGN_SANDBOX: '1' };
+    const imported = cli(first.env, ['import-officers', file, '--agency', '1009'], sandbox);
+    expect(imported.code, imported.out).toBe(0);
+    expect(imported.out).toContain('e-mails: in the sandbox outbox');
+    expect(cli(first.env, ['resend-verification'], sandbox).code).toBe(2);
+
+    let db = await reopenDb(first);
+    const batch = ((await db.get("select import_batch as b from officers where nric = '930101015021'")) as { b: string }).b;
+    expect(batch).toMatch(/^imp_/);
+    await db.run("update officers set email_verified_at = 1 where nric = '930101015022'");
+    const sentTo = async (address: string) => Number(((await db.get('select count(*) as n from outbox where address = ?', address)) as { n: number }).n);
+    expect(await sentTo('aisyah@anm.gov.my')).toBe(1);
+    await db.close();
+
+    const resent = cli(first.env, ['resend-verification', '--import', batch], sandbox);
+    expect(resent.code, resent.out).toBe(0);
+    expect(resent.out).toContain('verification link re-sent to 1 officer(s)');
+    db = await reopenDb(first);
+    expect(await sentTo('aisyah@anm.gov.my')).toBe(2);
+    expect(await sentTo('badrul@anm.gov.my')).toBe(1);
+    await db.close();
+  }, CLI_TEST_TIMEOUT_MS);
 });
