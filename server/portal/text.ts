@@ -290,9 +290,17 @@ const PIN_VIOLATIONS: Record<PinViolation, [string, string]> = {
   birth_date: ['PIN tidak boleh tarikh lahir anda.', 'The PIN may not be your birth date.'],
 };
 
-/** The rules as shown above every PIN field. */
+/** The rules as shown above every PIN field: each a rule, none an error message. */
+const PIN_RULES: [string, string][] = [
+  [`${PIN_MIN_LENGTH} hingga ${PIN_MAX_LENGTH} digit, digit sahaja.`, `${PIN_MIN_LENGTH} to ${PIN_MAX_LENGTH} digits, digits only.`],
+  ['Bukan satu digit berulang (cth. 111111).', 'Not one repeated digit (e.g. 111111).'],
+  ['Bukan urutan lurus (cth. 123456, 987654).', 'Not a straight run (e.g. 123456, 987654).'],
+  ['Bukan PIN biasa (cth. 123123, 112233, 121212).', 'Not a common PIN (e.g. 123123, 112233, 121212).'],
+  ['Bukan diambil daripada No. MyKad anda atau tarikh lahir anda.', 'Not taken from your MyKad number or your birth date.'],
+];
+
 export function pinRuleList(lang: Lang): string[] {
-  return (['too_short', 'not_digits', 'repeated', 'sequence', 'common', 'from_nric', 'birth_date'] as const).map((v) => PIN_VIOLATIONS[v][lang === 'en' ? 1 : 0]);
+  return PIN_RULES.map((r) => r[lang === 'en' ? 1 : 0]);
 }
 
 /** An error as sentences for the page: the reason (or PIN rules broken), else the code's message. */

@@ -1,5 +1,5 @@
 import { Hono } from 'hono';
-import { html } from 'hono/html';
+import { html, raw } from 'hono/html';
 import { RoamSignError } from '../../shared/errors.js';
 import { labels } from '../../shared/i18n/labels.js';
 import { formatAmount } from '../../shared/money.js';
@@ -103,16 +103,16 @@ export function portalRoutes(services: Services) {
           <section aria-labelledby="security">
             <h2 id="security">${tx(lang, 'securityCheck')}</h2>
             <p>${tx(lang, 'securityCheckHint')}</p>
-            <form method="post" action="/portal/apply/code">${csrf(c)}<button type="submit" class="secondary">${tx(lang, 'sendCode')}</button></form>
+            <button type="submit" form="apply-form" formaction="/portal/apply/code" formnovalidate class="secondary" id="send-code">${tx(lang, 'sendCode')}</button>
           </section>
-          <form method="post" action="/portal/apply">
+          <form method="post" action="/portal/apply" id="apply-form">
             ${csrf(c)} ${hidden('challengeId', state.challengeId ?? field(c, 'challengeId'))}
             ${select(tx(lang, 'system'), 'system', SYSTEMS.map((s) => ({ value: s, label: SYSTEM_NAMES[s] })), v('system', home.officer.system))}
             ${pinFields(c, 'pin')}
             ${input(tx(lang, 'officeAddress'), 'officeAddress', { value: v('officeAddress', home.officer.officeAddress), autocomplete: 'street-address', maxlength: 500 })}
             ${input(tx(lang, 'phone'), 'phone', { type: 'tel', value: v('phone', home.officer.phone), autocomplete: 'tel' })}
-            ${input(tx(lang, 'code'), 'code', { inputmode: 'numeric', autocomplete: 'one-time-code', pattern: '\\d{6}', maxlength: 6, hint: tx(lang, 'securityCheck') })}
-            <p><input type="checkbox" id="f-declaration" name="declaration" value="yes" required /> <label for="f-declaration" style="display:inline;font-weight:normal">${tx(lang, 'declaration')}</label></p>
+            ${input(tx(lang, 'code'), 'code', { inputmode: 'numeric', autocomplete: 'one-time-code', pattern: '\\d{6}', maxlength: 6, hint: tx(lang, 'securityCheck'), value: state.sent ? '' : v('code', null) })}
+            <p><input type="checkbox" id="f-declaration" name="declaration" value="yes" required ${field(c, 'declaration') ? raw('checked') : ''} /> <label for="f-declaration" style="display:inline;font-weight:normal">${tx(lang, 'declaration')}</label></p>
             <button type="submit">${tx(lang, 'submit')}</button>
           </form>`,
       ),

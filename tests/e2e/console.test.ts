@@ -228,5 +228,11 @@ describe('officer portal and /mobile pages pass axe-core', () => {
     await page.goto(`${server.url}/mobile`);
     await page.waitForSelector('#register-form');
     await audit(page, 'mobile-register');
+    // A phone that is not the profile's: said plainly, with where to check.
+    await page.type('#nric', AMINAH);
+    await page.type('#phone', '019-999 0000');
+    await page.click('#register-submit');
+    await page.waitForFunction(() => (document.querySelector('#notice')?.textContent ?? '').includes('tidak sepadan dengan profil'), { timeout: 10_000 });
+    await audit(page, 'mobile-wrong-phone');
   }, 120_000);
 });

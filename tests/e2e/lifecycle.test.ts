@@ -152,7 +152,10 @@ describe('the life of an officer, in Chromium', () => {
     await Promise.all([portal.waitForNavigation(), portal.click('a[href="/portal/apply"]')]);
     expect(await text(portal, '#pin-rules + ul')).toContain('urutan lurus');
     since = smtp.messages.length;
-    await submit(portal, '/portal/apply/code');
+    // Sending the security code keeps what was typed (issue 13).
+    await fill(portal, '#f-officeAddress', NURUL.officeAddress);
+    await Promise.all([portal.waitForNavigation(), portal.click('#send-code')]);
+    expect(await portal.$eval('#f-officeAddress', (el) => (el as HTMLInputElement).value)).toBe(NURUL.officeAddress);
     const securityCode = (await mailTo(NURUL.email, /keselamatan permohonan sijil anda: (\d{6})/, since)).match[1]!;
     // The registered phone is already on the form.
     expect(digits(await portal.$eval('#f-phone', (el) => (el as HTMLInputElement).value))).toBe(digits(NURUL.phone));
@@ -166,6 +169,9 @@ describe('the life of an officer, in Chromium', () => {
     await submit(portal, '/portal/apply');
     expect(new URL(portal.url()).pathname).toBe('/portal/apply');
     expect(await text(portal, '.error[role="alert"]')).toContain('PIN tidak boleh urutan lurus');
+    // The weak PIN does not clear the security code nor the declaration.
+    expect(await portal.$eval('#f-code', (el) => (el as HTMLInputElement).value)).toBe(securityCode);
+    expect(await portal.$eval('#f-declaration', (el) => (el as HTMLInputElement).checked)).toBe(true);
     await portal.screenshot({ path: artifactPath('lifecycle-2-weak-pin-refused.png'), fullPage: true });
     await portal.type('#f-pin', NURUL.pin);
     await portal.type('#f-pinConfirm', NURUL.pin);

@@ -78,10 +78,18 @@ async function api<T>(method: string, path: string, body?: unknown, secret?: str
   } catch {
     throw new ApiError('network', 'Tiada sambungan ke pelayan. Cuba lagi.');
   }
-  const data = (await res.json().catch(() => ({}))) as { error?: { code: string; message: string } };
-  if (!res.ok) throw new ApiError(data.error?.code ?? 'internal', data.error?.message ?? `Ralat ${res.status}`);
+  const data = (await res.json().catch(() => ({}))) as { error?: { code: string; message: string; details?: { reason?: unknown } } };
+  if (!res.ok) {
+    const reason = data.error?.details?.reason;
+    // Said plainly, with where to check (the same words whether the MyKad or the phone is wrong).
+    if (reason === 'phone_mismatch' || data.error?.code === 'user_not_found') throw new ApiError('phone_mismatch', PHONE_MISMATCH);
+    throw new ApiError(data.error?.code ?? 'internal', data.error?.message ?? `Ralat ${res.status}`);
+  }
   return data as T;
 }
+
+const PHONE_MISMATCH =
+  'No. MyKad dan nombor telefon ini tidak sepadan dengan profil MyGPKI anda. Semak nombor telefon bimbit di portal RoamSign (Profil), atau minta pentadbir agensi mengemas kininya, kemudian cuba lagi.';
 
 function guessPlatform(): 'android' | 'ios' | 'web' {
   const ua = navigator.userAgent;
@@ -292,6 +300,12 @@ function showPush(push: OtpPush): void {
     countdown.textContent = left > 0 ? `Sah selama ${Math.floor(left / 60)}:${String(left % 60).padStart(2, '0')}` : 'Tamat tempoh';
     if (left === 0) {
       area.classList.add('expired');
+      // A spent or expired OTP does not stay on screen to be typed by mistake.
+      const otp = document.getElementById('otp');
+      if (otp) {
+        otp.textContent = '— — —';
+        otp.setAttribute('aria-label', 'OTP tamat tempoh');
+      }
       window.clearInterval(tick);
       tick = undefined;
     }

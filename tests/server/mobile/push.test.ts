@@ -50,7 +50,7 @@ describe('OTP by GPKI Mobile push', () => {
     expect((await ack(secret, push.pushId)).status).toBe(200);
     const created = await creating;
     expect(created.status).toBe(201);
-    expect(created.body).toMatchObject({ channel: 'push', destination: 'GPKI Mobile (Android ••• 6701)' });
+    expect(created.body).toMatchObject({ channel: 'push', destination: 'GPKI Mobile (Telefon ujian, Android ••• 6701)' });
 
     expect(push).toMatchObject({
       requestId: created.body.id,

@@ -81,8 +81,8 @@ describe('device registration', () => {
 
     const me = await call(server, 'GET', '/api/v1/mobile/device', undefined, { Authorization: `Bearer ${done.body.secret}` });
     expect(me.status).toBe(200);
-    expect(me.body).toMatchObject({ deviceId: done.body.deviceId, destination: 'GPKI Mobile (Android ••• 6701)', officer: { nric: AMINAH.nric } });
-    expect(await server.services.pushHub.activeDevice(AMINAH.nric)).toEqual({ destination: 'GPKI Mobile (Android ••• 6701)' });
+    expect(me.body).toMatchObject({ deviceId: done.body.deviceId, destination: 'GPKI Mobile (Samsung A54, Android ••• 6701)', officer: { nric: AMINAH.nric } });
+    expect(await server.services.pushHub.activeDevice(AMINAH.nric)).toEqual({ destination: 'GPKI Mobile (Samsung A54, Android ••• 6701)' });
     expect(await auditActions(server)).toEqual(expect.arrayContaining(['device.registration_started', 'device.registered']));
   });
 
@@ -117,7 +117,7 @@ describe('device registration', () => {
     await stream.ended; // the server closed the old device's stream
 
     expect(await activeDevices(AMINAH.nric)).toEqual([{ id: second.deviceId, platform: 'ios' }]);
-    expect(await server.services.pushHub.activeDevice(AMINAH.nric)).toEqual({ destination: 'GPKI Mobile (iOS ••• 6701)' });
+    expect(await server.services.pushHub.activeDevice(AMINAH.nric)).toEqual({ destination: 'GPKI Mobile (iPhone baharu, iOS ••• 6701)' });
     expect((await call(server, 'GET', '/api/v1/mobile/device', undefined, { Authorization: `Bearer ${first.secret}` })).status).toBe(401);
     const reopened = await server.app.request(`/api/v1/mobile/events?token=${first.secret}`);
     expect(reopened.status).toBe(401);
