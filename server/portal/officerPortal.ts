@@ -85,6 +85,7 @@ export async function completeOfficerSignIn(services: Services, challengeId: str
 
 export interface OfficerHome {
   officer: Officer;
+  agencyName: string;
   pendingEmail: string | null;
   application: Application | null;
   certificate: { serial: string; notAfter: number; revoked: boolean } | null;
@@ -95,8 +96,11 @@ export async function officerHome(services: Services, nric: string): Promise<Off
   const { applications } = services.db.t;
   const [application] = await services.db.orm.select().from(applications).where(eq(applications.nric, nric)).orderBy(desc(applications.createdAt)).limit(1);
   const cert = await latestCertificate(services.db, nric);
+  const { agencies } = services.db.t;
+  const [agency] = await services.db.orm.select({ name: agencies.name }).from(agencies).where(eq(agencies.code, officer.agencyCode));
   return {
     officer,
+    agencyName: agency?.name ?? officer.agencyCode,
     pendingEmail: await pendingEmail(services, nric, officer.email),
     application: application ?? null,
     certificate: cert ? { serial: cert.serial, notAfter: cert.notAfter, revoked: cert.revokedAt !== null } : null,

@@ -104,9 +104,16 @@ function escapeLike(text: string): string {
   return text.replace(/[\\%_]/g, (c) => `\\${c}`);
 }
 
+/** A piece of a name or address: matched by a scan, not an index (see officerConditions). */
+const isTextSearch = (query: OfficerQuery) => !!query.q && !/^\d{1,12}$/.test(query.q.replace(/-/g, '')) && !query.q.includes('@');
+
 function orderOf(services: Services, query: OfficerQuery) {
   const { officers } = services.db.t;
-  const column = { name: officers.name, nric: officers.nric, email: officers.email, created: officers.createdAt }[query.sort ?? 'name'];
+  // A text search scans anyway: sorting its few matches beats walking the whole name index
+  // (which PostgreSQL otherwise picks, fetching every row to filter it), so the order is by an
+  // expression no index serves.
+  const byName = isTextSearch(query) ? sql`lower(${officers.name})` : officers.name;
+  const column = { name: byName, nric: officers.nric, email: officers.email, created: officers.createdAt }[query.sort ?? 'name'];
   const direction = query.dir === 'desc' ? desc : asc;
   // The MyKad number breaks ties, so paging is stable.
   return [direction(column), asc(officers.nric)];

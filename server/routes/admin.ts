@@ -119,6 +119,7 @@ export function adminRoutes(services: Services, kit: PortalKit) {
     const apps = await listApplications(services, scope, 'pending', 20);
     const allAgencies = await allAgenciesOf();
     const accounts = await adminAccounts(services, admin);
+    const agencyName = (code: string | null) => (code === null ? '—' : `${allAgencies.find((a) => a.code === code)?.name ?? code} (${code})`);
     // A refused registration shows again with what was typed.
     const typed = (name: string) => (registerError ? field(c, name) : '');
     const errorOf = (name: string) => (registerError?.field === name ? registerError.text : undefined);
@@ -136,7 +137,7 @@ export function adminRoutes(services: Services, kit: PortalKit) {
           ${apps.length
             ? html`<table><thead><tr><th scope="col">${tx(lang, 'nric')}</th><th scope="col">${tx(lang, 'name')}</th><th scope="col">${tx(lang, 'agency')}</th><th scope="col">${tx(lang, 'system')}</th><th scope="col">${tx(lang, 'date')}</th><th scope="col">${tx(lang, 'actions')}</th></tr></thead><tbody>
                 ${apps.map(
-                  (a) => html`<tr data-application="${a.id}"><td>${a.nric}</td><td>${a.name}</td><td>${a.agencyCode}</td><td>${systemName(a.system)}</td><td>${formatTime(lang, a.createdAt)}</td>
+                  (a) => html`<tr data-application="${a.id}"><td>${a.nric}</td><td>${a.name}</td><td>${agencyName(a.agencyCode)}</td><td>${systemName(a.system)}</td><td>${formatTime(lang, a.createdAt)}</td>
                     <td><a href="${ADMIN}/applications/${a.id}" class="open-application">${tx(lang, 'open')}</a></td></tr>`,
                 )}</tbody></table>`
             : html`<p>${tx(lang, 'noApplications')}</p>`}
@@ -156,7 +157,7 @@ export function adminRoutes(services: Services, kit: PortalKit) {
         <section aria-labelledby="admins"><h2 id="admins">${tx(lang, 'adminAccounts')}</h2>
           <table id="admin-accounts"><thead><tr><th scope="col">${tx(lang, 'name')}</th><th scope="col">${tx(lang, 'role')}</th><th scope="col">${tx(lang, 'agency')}</th><th scope="col">${tx(lang, 'email')}</th><th scope="col">${tx(lang, 'actions')}</th></tr></thead>
             <tbody>${accounts.map(
-              (a) => html`<tr data-admin="${a.nric}"><td>${a.name}</td><td>${labels.adminRole(lang, a.role)}</td><td>${a.agencyCode ?? '—'}</td><td>${a.email}</td>
+              (a) => html`<tr data-admin="${a.nric}"><td>${a.name}</td><td>${labels.adminRole(lang, a.role)}</td><td>${agencyName(a.agencyCode)}</td><td>${a.email}</td>
                 <td>${mayReset(admin, a) ? html`<form method="post" action="${ADMIN}/admins/${a.id}/reset">${csrf(c)}<button type="submit" class="secondary">${tx(lang, 'resetPassword')}</button></form>` : ''}</td></tr>`,
             )}</tbody></table>
           ${admin.role === 'admin'

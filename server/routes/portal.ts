@@ -214,7 +214,7 @@ export function portalRoutes(services: Services) {
               <dt>${tx(lang, 'email')}</dt><dd>${o.email} (${o.emailVerifiedAt ? tx(lang, 'verified') : tx(lang, 'notVerified')})${h.pendingEmail ? html`<br />${h.pendingEmail} (${tx(lang, 'pendingEmail')})` : ''}</dd>
               <dt>${tx(lang, 'phone')}</dt><dd>${o.phone ?? '—'}</dd>
               <dt>${tx(lang, 'officeAddress')}</dt><dd>${o.officeAddress ?? '—'}</dd>
-              <dt>${tx(lang, 'agency')}</dt><dd>${o.agencyCode}</dd>
+              <dt>${tx(lang, 'agency')}</dt><dd>${h.agencyName} (${o.agencyCode})</dd>
               <dt>${tx(lang, 'accountingOffice')}</dt><dd>${o.accountingOffice ?? '—'}</dd>
               <dt>${tx(lang, 'system')}</dt><dd>${o.system ? systemName(o.system) : '—'}</dd>
               <dt>${tx(lang, 'media')}</dt><dd>${o.media.map((m) => labels.medium(lang, m)).join(', ')}</dd>
