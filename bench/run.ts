@@ -11,7 +11,23 @@ import { measureDeployments } from './clusterBench.js';
 import { measureSigningServer } from './signingBench.js';
 import { measureWidget } from './widgetBench.js';
 import { measureExtension } from './extensionBench.js';
+import { measureConsole, type ConsoleFigures } from './consoleBench.js';
 import { fmt, heading } from './stats.js';
+
+/** Issue 13's two console figures, as goals. */
+function consoleGoals(figures: ConsoleFigures[]): void {
+  heading('Goals: console');
+  for (const f of figures) {
+    console.log(`  ${`${f.dialect}: console search p95 (server time)`.padEnd(44)} ${`${fmt(f.searchP95Ms)} ms`.padStart(10)}   goal <= 200 ms  ${f.searchP95Ms <= 200 ? 'PASS' : 'MISS'}`);
+    console.log(`  ${`${f.dialect}: largest console page`.padEnd(44)} ${`${fmt(f.largestPageBytes / 1024, 1)} KB`.padStart(10)}   goal <= 100 KB  ${f.largestPageBytes <= 100 * 1024 ? 'PASS' : 'MISS'}`);
+  }
+}
+
+// `npm run bench -- console`: only the console section (seeding 100,000 officers takes a while).
+if (process.argv.includes('console')) {
+  consoleGoals(await measureConsole());
+  process.exit(0);
+}
 
 console.log(`RoamSign benchmark — node ${process.version}, ${os.cpus().length} CPUs (${os.cpus()[0]?.model.trim() ?? '?'}), libuv pool ${POOL_SIZE}`);
 const idle = await idleForeignShare();
@@ -59,5 +75,7 @@ note(`(requests/s through the gate ${fmt(gate.gateRps, 0)} vs direct ${fmt(gate.
 const pgRatio = deployments.postgresOne.flowsPerSecond / deployments.sqlite.flowsPerSecond;
 goal('PostgreSQL 1 node / SQLite, flows/s', fmt(pgRatio, 2), '>= 0.7', pgRatio >= 0.7);
 note(`(complete p99: SQLite ${fmt(deployments.sqlite.completeP99Ms)} ms, PostgreSQL 1 node ${fmt(deployments.postgresOne.completeP99Ms)} ms, 2 nodes ${fmt(deployments.postgresTwo.completeP99Ms)} ms; 2 nodes ${fmt(deployments.postgresTwo.flowsPerSecond, 1)} flows/s on the same 2 cores)`);
+
+consoleGoals(await measureConsole());
 
 console.log(`\nTotal bench time ${fmt((performance.now() - started) / 1000, 0)} s`);

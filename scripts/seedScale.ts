@@ -1,7 +1,7 @@
 /**
  * Fills a RoamSign database with national-scale data (issue 10 "Scale", issue 13's console at
  * 100,000 officers): officers, and signed signing requests with one signature each, spread over the
- * past year. Inserts in large batches inside transactions; the rows are plausible but not signed by
+ * past year, over 20 agencies with the spread of statuses the console filters by. Inserts in large batches inside transactions; the rows are plausible but not signed by
  * anyone (their CMS is filler bytes): they exist to make indexes and query plans face real sizes.
  *
  *   npx tsx scripts/seedScale.ts --officers 100000 --signatures 1000000 [--database postgres://…]
@@ -17,8 +17,18 @@ import { openDb, type Db } from '../server/db/database.js';
 const BATCH = 1000;
 const YEAR_MS = 365 * 24 * 60 * 60 * 1000;
 
-export async function seedScale(db: Db, options: { officers: number; signatures: number; now?: number; log?: (line: string) => void }): Promise<void> {
-  const { officers, signingRequests, signatures } = db.t;
+export async function seedScale(db: Db, options: { officers: number; signatures: number; agencies?: number; now?: number; log?: (line: string) => void }): Promise<void> {
+  const { agencies, officers, signingRequests, signatures } = db.t;
+  // The console's filters face a national spread: agencies, unverified e-mails, locked PINs,
+  // token holders, retirements and import batches (issue 13).
+  const agencyCount = options.agencies ?? 20;
+  const agencyOf = (i: number) => (agencyCount <= 1 || i % agencyCount === 0 ? '1009' : `3${String(i % agencyCount).padStart(3, '0')}`);
+  if (agencyCount > 1) {
+    await db.orm
+      .insert(agencies)
+      .values(Array.from({ length: agencyCount - 1 }, (_, k) => ({ code: `3${String(k + 1).padStart(3, '0')}`, name: `Agensi Skala ${k + 1}` })))
+      .onConflictDoNothing();
+  }
   const now = options.now ?? Date.now();
   const log = options.log ?? (() => undefined);
   const nricOf = (i: number) => `70${String(i).padStart(10, '0')}`;
@@ -32,10 +42,12 @@ export async function seedScale(db: Db, options: { officers: number; signatures:
         name: `Pegawai Skala ${i}`,
         email: `pegawai${i}@skala.gov.my`,
         phone: `01${String(i % 100_000_000).padStart(8, '0')}`,
-        agencyCode: '1009',
-        media: ['roaming' as const],
-        status: (i % 50 === 0 ? 'suspended' : 'active') as 'active' | 'suspended',
-        emailVerifiedAt: now - YEAR_MS,
+        agencyCode: agencyOf(i),
+        media: i % 5 === 4 ? ['roaming' as const, 'token' as const] : ['roaming' as const],
+        status: (i % 50 === 0 ? 'suspended' : i % 331 === 330 ? 'retired' : 'active') as 'active' | 'suspended' | 'retired',
+        emailVerifiedAt: i % 10 === 3 ? null : now - YEAR_MS,
+        pinLockedAt: i % 997 === 996 ? now - 60_000 : null,
+        importBatch: `imp_scale_${Math.floor(i / 5000)}`,
         accountingOffice: String(1000 + (i % 400)),
         system: ['igfmas', 'eperolehan', 'speks'][i % 3]!,
         lastActivityAt: now - (i % 80) * 24 * 60 * 60 * 1000,

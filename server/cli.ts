@@ -12,7 +12,7 @@ import { applyDueMovements, MOVEMENT_KINDS, recordMovement, type MovementKind } 
 import { runLifecycleJobs } from './lifecycle/scheduler.js';
 import { latestCertificate } from './registry/officers.js';
 import { createServices } from './services.js';
-import { createAdmin, findAdmin, actorOf, type Actor, type AdminRole } from './portal/adminPortal.js';
+import { createAdmin, findAdmin, actorOf, CLI_ACTOR, resendToUnverified, unverifiedOfficers, type Actor, type AdminRole } from './portal/adminPortal.js';
 import { importOfficers } from './portal/csvImport.js';
 import fs from 'node:fs';
 import { RoamSignError } from '../shared/errors.js';
@@ -42,6 +42,9 @@ const USAGE = `Usage: npm run roamsign -- <command>   (reads the same environmen
                                register officers from the rollout template
                                (nric,name,email,agency,accounting_office,system) within one agency;
                                prints a per-row report; exit 1 when any row was rejected
+  resend-verification (--import <batch> | --agency <code>) [--by <adminId>]
+                               re-send the e-mail verification link to every officer of that import
+                               (or agency) whose address is not verified yet; prints how many
   remove-demo-data             take the sandbox demo officers out of this data folder (certificates
                                revoked, PINs erased, accounts closed), so it may run with the
                                sandbox off
@@ -57,8 +60,15 @@ const USAGE = `Usage: npm run roamsign -- <command>   (reads the same environmen
                                database (then run every node with ROAMSIGN_DATABASE_URL set to it
                                and this folder's master.key); checks row counts and both audit chains`;
 
+/** Where the e-mails of a command went: the sandbox outbox, SMTP, or nowhere (then say how to fix it). */
+function deliveryLine(config: { sandbox: boolean; smtpUrl?: string | undefined; publicUrl: string }): string {
+  if (config.sandbox) return `e-mails: in the sandbox outbox, ${config.publicUrl}/dev/outbox`;
+  if (config.smtpUrl) return 'e-mails: sent through ROAMSIGN_SMTP_URL';
+  return 'warning: no ROAMSIGN_SMTP_URL and ROAMSIGN_SANDBOX is not 1: the e-mails were not delivered; set one and re-send (resend-verification)';
+}
+
 /** The commands that work on a data folder (the gate aside). */
-const COMMANDS = ['audit-verify', 'revoke', 'crl', 'unlock', 'movement', 'run-jobs', 'reactivate', 'create-admin', 'import-officers', 'remove-demo-data', 'create-client', 'rotate-client', 'revoke-client', 'list-clients'];
+const COMMANDS = ['audit-verify', 'revoke', 'crl', 'unlock', 'movement', 'run-jobs', 'reactivate', 'create-admin', 'import-officers', 'resend-verification', 'remove-demo-data', 'create-client', 'rotate-client', 'revoke-client', 'list-clients'];
 
 const REASONS: RevocationReason[] = ['unspecified', 'keyCompromise', 'affiliationChanged', 'superseded', 'cessationOfOperation'];
 
@@ -198,10 +208,10 @@ async function main(args: string[]): Promise<number> {
           return 2;
         }
         const given = process.env.ROAMSIGN_ADMIN_PASSWORD;
-        const created = await createAdmin(services, { nric, name, email, role, agencyCode: option(rest, '--agency') ?? null, ...(given ? { password: given } : {}) }, 'cli');
+        const created = await createAdmin(services, { nric, name, email, role, agencyCode: option(rest, '--agency') ?? null, ...(given ? { password: given } : { mustChangePassword: true }) }, 'cli');
         console.log(`administrator ${created.id} created (${role})`);
         // Shown once: only its scrypt verifier is stored.
-        if (!given) console.log(`initial password (shown once): ${created.password}`);
+        if (!given) console.log(`initial password (shown once; you choose your own at first sign-in): ${created.password}`);
         return 0;
       }
       case 'import-officers': {
@@ -224,8 +234,28 @@ async function main(args: string[]): Promise<number> {
         for (const r of report) console.log(`row ${r.row}\t${r.nric}\t${r.status}${r.reason ? `\t${r.reason}` : ''}`);
         const rejected = report.filter((r) => r.status === 'rejected').length;
         console.log(`${report.length - rejected} imported, ${rejected} rejected`);
-        if (!config.smtpUrl && !config.sandbox) console.log('warning: no ROAMSIGN_SMTP_URL: verification e-mails were not delivered; re-send them from the portal');
+        console.log(deliveryLine(config));
         return rejected ? 1 : 0;
+      }
+      case 'resend-verification': {
+        const batch = option(rest, '--import');
+        const agency = option(rest, '--agency');
+        const by = option(rest, '--by');
+        if (!batch === !agency) {
+          console.error(USAGE);
+          return 2;
+        }
+        let actor: Actor = CLI_ACTOR;
+        if (by) {
+          const admin = await findAdmin(services, by);
+          if (!admin || admin.status !== 'active') throw new RoamSignError('not_found', { admin: by });
+          actor = actorOf(admin);
+        }
+        const targets = await unverifiedOfficers(services, actor, batch ? { importBatch: batch } : { agencyCode: agency! });
+        const { sent, skipped } = await resendToUnverified(services, actor, targets);
+        console.log(`verification link re-sent to ${sent} officer(s)${skipped ? `, ${skipped} skipped` : ''}`);
+        console.log(deliveryLine(config));
+        return 0;
       }
       case 'remove-demo-data': {
         const removed = await removeDemoData(services);

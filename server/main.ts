@@ -9,6 +9,7 @@ import { startHttpServer } from './http/nodeServer.js';
 import { startSweeper } from './cluster/sweeper.js';
 import { startLifecycleScheduler } from './lifecycle/scheduler.js';
 import { createServices } from './services.js';
+import { startupProblem } from './startupProblem.js';
 import { recoverRequests } from './signing/recoverRequests.js';
 
 function readConfig(): Config {
@@ -20,9 +21,21 @@ function readConfig(): Config {
   }
 }
 
+/** Runs a start-up step; a problem the operator can fix is one line, then exit 1. */
+async function orStop<T>(stage: 'data' | 'listen', step: () => Promise<T>): Promise<T> {
+  try {
+    return await step();
+  } catch (error) {
+    const line = startupProblem(error, config, stage);
+    if (!line) throw error;
+    console.error(line);
+    process.exit(1);
+  }
+}
+
 restrictNewFiles();
 const config = readConfig();
-const services = await createServices(config);
+const services = await orStop('data', () => createServices(config));
 // A sandbox folder reused with the sandbox off would keep the demo officers and their public PINs.
 if (!config.sandbox && (await holdsDemoOfficers(services.db))) {
   console.error(demoDataRefusal(config.dataDir));
@@ -64,7 +77,17 @@ function startupLines(info: AddressInfo): string[] {
   return lines;
 }
 
-const server = await startHttpServer({ fetch: app.fetch, port: config.port, hostname: config.host });
+const server = await orStop('listen', async () => {
+  try {
+    return await startHttpServer({ fetch: app.fetch, port: config.port, hostname: config.host });
+  } catch (error) {
+    // Nothing listens: close what was opened, so the exit leaves the data folder clean.
+    lifecycle.stop();
+    sweeper.stop();
+    await services.close();
+    throw error;
+  }
+});
 console.log(startupLines(server.address() as AddressInfo).join('\n'));
 
 /** How long a stopping node lets its requests in flight (a signature being made) finish. */

@@ -18,7 +18,12 @@ export function formatSen(sen: bigint): string {
   return `${negative ? '-' : ''}${whole}.${(abs % 100n).toString().padStart(2, '0')}`;
 }
 
-/** "MYR 1,234.50" total of a batch, or null when amounts are missing or currencies differ. */
+/** An amount as people write it in Malaysia: "RM 12,500.00" (a foreign currency keeps its code). */
+export function formatAmount(amount: string, currency?: string): string {
+  return `${!currency || currency === 'MYR' ? 'RM' : currency} ${amount}`;
+}
+
+/** "RM 1,234.50" total of a batch, or null when amounts are missing or currencies differ. */
 export function batchTotal(summaries: ({ amount?: string; currency?: string } | undefined)[]): string | null {
   let total = 0n;
   let currency: string | undefined;
@@ -31,5 +36,5 @@ export function batchTotal(summaries: ({ amount?: string; currency?: string } | 
     currency = c;
     total += sen;
   }
-  return `${currency ?? 'MYR'} ${formatSen(total)}`;
+  return formatAmount(formatSen(total), currency);
 }

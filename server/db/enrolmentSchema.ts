@@ -16,6 +16,19 @@ export const admins = sqliteTable('admins', {
   passwordVerifier: text('password_verifier').notNull(),
   status: text('status', { enum: ['active', 'disabled'] }).notNull().default('active'),
   createdAt: integer('created_at').notNull(),
+  /** 1 until the administrator chooses their own password (first sign-in, or after a reset). */
+  mustChangePassword: integer('must_change_password').notNull().default(0),
+});
+
+/** One-time links by which an administrator sets a password (a new account, or a reset by a higher role). */
+export const adminPasswordLinks = sqliteTable('admin_password_links', {
+  tokenHash: text('token_hash').primaryKey(),
+  adminId: text('admin_id')
+    .notNull()
+    .references(() => admins.id),
+  expiresAt: integer('expires_at').notNull(),
+  usedAt: integer('used_at'),
+  createdAt: integer('created_at').notNull(),
 });
 
 /** Portal sessions (officers and administrators); the cookie holds the id, the table only its hash. */

@@ -20,26 +20,41 @@ export const systems = pgTable('systems', {
   allowedOrigins: json('allowed_origins').$type<string[]>().notNull(),
 });
 
-export const officers = pgTable('officers', {
-  nric: text('nric').primaryKey(),
-  name: text('name').notNull(),
-  email: text('email').notNull(),
-  phone: text('phone'),
-  agencyCode: text('agency_code')
-    .notNull()
-    .references(() => agencies.code),
-  media: json('media').$type<('roaming' | 'token')[]>().notNull(),
-  status: text('status', { enum: ['active', 'suspended', 'retired', 'closed'] }).notNull().default('active'),
-  pinVerifier: text('pin_verifier'),
-  pinFailures: integer('pin_failures').notNull().default(0),
-  pinLockedAt: ms('pin_locked_at'),
-  emailVerifiedAt: ms('email_verified_at'),
-  officeAddress: text('office_address'),
-  accountingOffice: text('accounting_office'),
-  system: text('system'),
-  lastActivityAt: ms('last_activity_at'),
-  createdAt: ms('created_at').notNull(),
-});
+export const officers = pgTable(
+  'officers',
+  {
+    nric: text('nric').primaryKey(),
+    name: text('name').notNull(),
+    email: text('email').notNull(),
+    phone: text('phone'),
+    agencyCode: text('agency_code')
+      .notNull()
+      .references(() => agencies.code),
+    media: json('media').$type<('roaming' | 'token')[]>().notNull(),
+    status: text('status', { enum: ['active', 'suspended', 'retired', 'closed'] }).notNull().default('active'),
+    pinVerifier: text('pin_verifier'),
+    pinFailures: integer('pin_failures').notNull().default(0),
+    pinLockedAt: ms('pin_locked_at'),
+    emailVerifiedAt: ms('email_verified_at'),
+    officeAddress: text('office_address'),
+    accountingOffice: text('accounting_office'),
+    system: text('system'),
+    lastActivityAt: ms('last_activity_at'),
+    createdAt: ms('created_at').notNull(),
+    importBatch: text('import_batch'),
+  },
+  (t) => [
+    // Each ends with the MyKad number: the page's tie-break, so a page is read from the index alone.
+    index('officers_agency_name').on(t.agencyCode, t.name, t.nric),
+    index('officers_name').on(t.name, t.nric),
+    index('officers_email').on(t.email, t.nric),
+    index('officers_created').on(t.createdAt, t.nric),
+    index('officers_status').on(t.status),
+    index('officers_import_batch').on(t.importBatch),
+    index('officers_pin_locked').on(t.pinLockedAt),
+    index('officers_email_verified').on(t.emailVerifiedAt),
+  ],
+);
 
 export const certificates = pgTable(
   'certificates',
@@ -127,18 +142,22 @@ export const signatures = pgTable(
   (t) => [uniqueIndex('signatures_request_document').on(t.requestId, t.documentId)],
 );
 
-export const auditLog = pgTable('audit_log', {
-  // Assigned by the writer under the chain lock (audit/auditLog.ts), never by a sequence: a sequence
-  // hands out numbers in start order, the chain needs commit order.
-  seq: integer('seq').primaryKey(),
-  at: ms('at').notNull(),
-  actor: text('actor').notNull(),
-  action: text('action').notNull(),
-  subject: text('subject'),
-  details: json('details').$type<Record<string, unknown>>().notNull(),
-  prevHash: text('prev_hash').notNull(),
-  hash: text('hash').notNull(),
-});
+export const auditLog = pgTable(
+  'audit_log',
+  {
+    // Assigned by the writer under the chain lock (audit/auditLog.ts), never by a sequence: a sequence
+    // hands out numbers in start order, the chain needs commit order.
+    seq: integer('seq').primaryKey(),
+    at: ms('at').notNull(),
+    actor: text('actor').notNull(),
+    action: text('action').notNull(),
+    subject: text('subject'),
+    details: json('details').$type<Record<string, unknown>>().notNull(),
+    prevHash: text('prev_hash').notNull(),
+    hash: text('hash').notNull(),
+  },
+  (t) => [index('audit_log_subject').on(t.subject), index('audit_log_at').on(t.at), index('audit_log_actor').on(t.actor), index('audit_log_action').on(t.action)],
+);
 
 export const outbox = pgTable(
   'outbox',
@@ -166,6 +185,17 @@ export const admins = pgTable('admins', {
   agencyCode: text('agency_code').references(() => agencies.code),
   passwordVerifier: text('password_verifier').notNull(),
   status: text('status', { enum: ['active', 'disabled'] }).notNull().default('active'),
+  createdAt: ms('created_at').notNull(),
+  mustChangePassword: integer('must_change_password').notNull().default(0),
+});
+
+export const adminPasswordLinks = pgTable('admin_password_links', {
+  tokenHash: text('token_hash').primaryKey(),
+  adminId: text('admin_id')
+    .notNull()
+    .references(() => admins.id),
+  expiresAt: ms('expires_at').notNull(),
+  usedAt: ms('used_at'),
   createdAt: ms('created_at').notNull(),
 });
 

@@ -14,33 +14,50 @@ export const systems = sqliteTable('systems', {
   allowedOrigins: text('allowed_origins', { mode: 'json' }).$type<string[]>().notNull(),
 });
 
-export const officers = sqliteTable('officers', {
-  nric: text('nric').primaryKey(),
-  name: text('name').notNull(),
-  email: text('email').notNull(),
-  phone: text('phone'),
-  agencyCode: text('agency_code')
-    .notNull()
-    .references(() => agencies.code),
-  media: text('media', { mode: 'json' }).$type<('roaming' | 'token')[]>().notNull(),
-  // `closed`: 60 days after service ended (no CHECK constraint in SQLite, so no migration is needed).
-  status: text('status', { enum: ['active', 'suspended', 'retired', 'closed'] }).notNull().default('active'),
-  /** scrypt verifier of the peppered PIN; null until the officer sets a PIN. */
-  pinVerifier: text('pin_verifier'),
-  /** Consecutive wrong PINs; reset by a right one. */
-  pinFailures: integer('pin_failures').notNull().default(0),
-  pinLockedAt: integer('pin_locked_at'),
-  /** When the officer proved the e-mail address receives mail (the verification link). */
-  emailVerifiedAt: integer('email_verified_at'),
-  officeAddress: text('office_address'),
-  /** Accounting office (pejabat perakaunan) from the registration template. */
-  accountingOffice: text('accounting_office'),
-  /** The legacy system the officer was registered for. */
-  system: text('system'),
-  /** Last sign-in or signature: 90 days without either suspends the officer. */
-  lastActivityAt: integer('last_activity_at'),
-  createdAt: integer('created_at').notNull(),
-});
+export const officers = sqliteTable(
+  'officers',
+  {
+    nric: text('nric').primaryKey(),
+    name: text('name').notNull(),
+    email: text('email').notNull(),
+    phone: text('phone'),
+    agencyCode: text('agency_code')
+      .notNull()
+      .references(() => agencies.code),
+    media: text('media', { mode: 'json' }).$type<('roaming' | 'token')[]>().notNull(),
+    // `closed`: 60 days after service ended (no CHECK constraint in SQLite, so no migration is needed).
+    status: text('status', { enum: ['active', 'suspended', 'retired', 'closed'] }).notNull().default('active'),
+    /** scrypt verifier of the peppered PIN; null until the officer sets a PIN. */
+    pinVerifier: text('pin_verifier'),
+    /** Consecutive wrong PINs; reset by a right one. */
+    pinFailures: integer('pin_failures').notNull().default(0),
+    pinLockedAt: integer('pin_locked_at'),
+    /** When the officer proved the e-mail address receives mail (the verification link). */
+    emailVerifiedAt: integer('email_verified_at'),
+    officeAddress: text('office_address'),
+    /** Accounting office (pejabat perakaunan) from the registration template. */
+    accountingOffice: text('accounting_office'),
+    /** The legacy system the officer was registered for. */
+    system: text('system'),
+    /** Last sign-in or signature: 90 days without either suspends the officer. */
+    lastActivityAt: integer('last_activity_at'),
+    createdAt: integer('created_at').notNull(),
+    /** The bulk import that last registered or updated the officer (the console's bulk re-send). */
+    importBatch: text('import_batch'),
+  },
+  // The console searches, filters and sorts 100,000 officers (issue 13).
+  (t) => [
+    // Each ends with the MyKad number: the page's tie-break, so a page is read from the index alone.
+    index('officers_agency_name').on(t.agencyCode, t.name, t.nric),
+    index('officers_name').on(t.name, t.nric),
+    index('officers_email').on(t.email, t.nric),
+    index('officers_created').on(t.createdAt, t.nric),
+    index('officers_status').on(t.status),
+    index('officers_import_batch').on(t.importBatch),
+    index('officers_pin_locked').on(t.pinLockedAt),
+    index('officers_email_verified').on(t.emailVerifiedAt),
+  ],
+);
 
 export const certificates = sqliteTable(
   'certificates',
@@ -145,16 +162,21 @@ export const signatures = sqliteTable(
 );
 
 /** Append-only, HMAC-chained record of every state change. */
-export const auditLog = sqliteTable('audit_log', {
-  seq: integer('seq').primaryKey({ autoIncrement: true }),
-  at: integer('at').notNull(),
-  actor: text('actor').notNull(),
-  action: text('action').notNull(),
-  subject: text('subject'),
-  details: text('details', { mode: 'json' }).$type<Record<string, unknown>>().notNull(),
-  prevHash: text('prev_hash').notNull(),
-  hash: text('hash').notNull(),
-});
+export const auditLog = sqliteTable(
+  'audit_log',
+  {
+    seq: integer('seq').primaryKey({ autoIncrement: true }),
+    at: integer('at').notNull(),
+    actor: text('actor').notNull(),
+    action: text('action').notNull(),
+    subject: text('subject'),
+    details: text('details', { mode: 'json' }).$type<Record<string, unknown>>().notNull(),
+    prevHash: text('prev_hash').notNull(),
+    hash: text('hash').notNull(),
+  },
+  // The audit page: one officer's events, and filters by date, actor and action (issue 13).
+  (t) => [index('audit_log_subject').on(t.subject), index('audit_log_at').on(t.at), index('audit_log_actor').on(t.actor), index('audit_log_action').on(t.action)],
+);
 
 /** Messages sent (sandbox mode keeps them for /api/v1/dev/outbox). */
 export const outbox = sqliteTable(

@@ -1,3 +1,4 @@
+import { formatMalaysiaTime } from '../../shared/time.js';
 import crypto from 'node:crypto';
 import { and, count, eq, gt } from 'drizzle-orm';
 import { RoamSignError } from '../../shared/errors.js';
@@ -33,10 +34,14 @@ export function hashSecret(secret: string): string {
   return crypto.createHash('sha256').update(secret).digest('hex');
 }
 
-/** "GPKI Mobile (Android ••• 6701)": which phone gets the OTP, without the whole number. */
-export function deviceDestination(platform: Platform, phone: string | null): string {
+/**
+ * "GPKI Mobile (Telefon pejabat, Android ••• 6701)": which phone gets the OTP, by the name the
+ * officer gave it, without the whole number.
+ */
+export function deviceDestination(platform: Platform, phone: string | null, label = ''): string {
   const last = phone ? normalisePhone(phone).slice(-4) : '';
-  return `GPKI Mobile (${PLATFORM_NAMES[platform]}${last ? ` ••• ${last}` : ''})`;
+  const name = label.trim() ? `${label.trim()}, ` : '';
+  return `GPKI Mobile (${name}${PLATFORM_NAMES[platform]}${last ? ` ••• ${last}` : ''})`;
 }
 
 /** The officer's one active device and its masked destination, or null: read for every OTP, never cached (a device registered or removed on another node counts at once). */
@@ -48,7 +53,7 @@ export async function activeDeviceOf(db: Db, nric: string): Promise<{ device: De
     .innerJoin(officers, eq(officers.nric, devices.nric))
     .where(and(eq(devices.nric, nric), eq(devices.status, 'active')))
     .limit(1);
-  return row ? { device: row.device, destination: deviceDestination(row.device.platform, row.phone) } : null;
+  return row ? { device: row.device, destination: deviceDestination(row.device.platform, row.phone, row.device.label) } : null;
 }
 
 /** The active device a bearer secret belongs to, or null (unknown, removed or replaced). */
@@ -100,8 +105,8 @@ export function createDeviceRegistry(deps: { db: Db; challenges: Challenges; not
           `Salam ${officer.name},`,
           '',
           `Peranti "${input.label}" (${PLATFORM_NAMES[input.platform]}) sedang didaftarkan untuk GPKI Mobile bagi akaun anda.`,
-          `Kod pengesahan: ${challenge.code}`,
-          `Kod ini sah selama ${REGISTRATION_TTL_MS / 60_000} minit dan untuk sekali guna sahaja.`,
+          `Kod keselamatan: ${challenge.code}`,
+          `Kod ini sah sehingga ${formatMalaysiaTime('ms', challenge.expiresAt, { zone: true })} (${REGISTRATION_TTL_MS / 60_000} minit) dan untuk sekali guna sahaja.`,
           '',
           'Setelah didaftarkan, peranti ini menjadi satu-satunya peranti aktif anda: peranti yang didaftarkan sebelum ini tidak lagi menerima OTP.',
           'Jika anda tidak mendaftarkan peranti, abaikan e-mel ini dan jangan kongsi kod ini dengan sesiapa.',

@@ -68,6 +68,8 @@ export interface NewAdmin {
   role: AdminRole;
   agencyCode: string | null;
   password?: string;
+  /** The password was shown to someone (the CLI prints it): the administrator must choose their own at first sign-in. */
+  mustChangePassword?: boolean;
 }
 
 /** Creates an administrator; returns the password (generated when none was given) to show once. */
@@ -89,7 +91,7 @@ export async function createAdmin(services: Services, input: NewAdmin, actor: st
   await db.transaction(async () => {
     await db.orm
       .insert(admins)
-      .values({ id, nric, name: input.name.trim(), email, role: input.role, agencyCode: input.agencyCode, passwordVerifier, createdAt: services.now() })
+      .values({ id, nric, name: input.name.trim(), email, role: input.role, agencyCode: input.agencyCode, passwordVerifier, createdAt: services.now(), mustChangePassword: input.mustChangePassword ? 1 : 0 })
       .onConflictDoNothing();
     await services.audit.append({ actor, action: 'admin.created', subject: id, details: { nric, role: input.role, agencyCode: input.agencyCode } });
   });
@@ -152,6 +154,8 @@ export interface RegisterInput {
   accountingOffice: string;
   system: string;
   phone?: string;
+  /** The bulk import this registration belongs to (csvImport.ts). */
+  importBatch?: string;
 }
 
 /** Why a registration was refused: the CSV report's reasons. */
@@ -194,7 +198,7 @@ export async function checkRegistration(services: Services, actor: Actor, input:
   return {
     status: existing ? 'updated' : 'created',
     nric,
-    normalised: { nric, name, email, agencyCode, accountingOffice: input.accountingOffice.trim(), system, ...(phone ? { phone } : {}) },
+    normalised: { nric, name, email, agencyCode, accountingOffice: input.accountingOffice.trim(), system, ...(phone ? { phone } : {}), ...(input.importBatch ? { importBatch: input.importBatch } : {}) },
   };
 }
 
@@ -214,14 +218,14 @@ export async function registerOfficer(services: Services, actor: Actor, input: R
     if (!existing) {
       await db.orm
         .insert(officers)
-        .values({ nric: v.nric, name: v.name, email: v.email, phone: v.phone ?? null, agencyCode: v.agencyCode, media: ['roaming'], accountingOffice: v.accountingOffice || null, system: v.system, createdAt: now() });
+        .values({ nric: v.nric, name: v.name, email: v.email, phone: v.phone ?? null, agencyCode: v.agencyCode, media: ['roaming'], accountingOffice: v.accountingOffice || null, system: v.system, createdAt: now(), importBatch: v.importBatch ?? null });
       await services.audit.append({ actor: actor.label, action: 'officer.registered', subject: v.nric, details: { media: ['roaming'], agencyCode: v.agencyCode, system: v.system } });
       sendTo = v.email;
     } else {
       const media = existing.media.includes('roaming') ? existing.media : [...existing.media, 'roaming' as const];
       await db.orm
         .update(officers)
-        .set({ name: v.name, media, accountingOffice: v.accountingOffice || existing.accountingOffice, system: v.system, ...(v.phone ? { phone: v.phone } : {}) })
+        .set({ name: v.name, media, accountingOffice: v.accountingOffice || existing.accountingOffice, system: v.system, ...(v.phone ? { phone: v.phone } : {}), ...(v.importBatch ? { importBatch: v.importBatch } : {}) })
         .where(eq(officers.nric, v.nric));
       await services.audit.append({ actor: actor.label, action: 'officer.updated', subject: v.nric, details: { media, system: v.system } });
       // The registered address stays until a different one is verified.
@@ -248,6 +252,38 @@ export async function resendVerification(services: Services, actor: Actor, nric:
   return email;
 }
 
+/** MyKad numbers of the officers, within the actor's scope, of one import or agency whose e-mail is not verified. */
+export async function unverifiedOfficers(services: Services, actor: Actor, of: { importBatch: string } | { agencyCode: string }): Promise<string[]> {
+  const { officers } = services.db.t;
+  const rows = await services.db.orm
+    .select({ nric: officers.nric })
+    .from(officers)
+    .where(
+      and(
+        isNull(officers.emailVerifiedAt),
+        'importBatch' in of ? eq(officers.importBatch, of.importBatch) : eq(officers.agencyCode, of.agencyCode),
+        actor.agencyCode === null ? undefined : eq(officers.agencyCode, actor.agencyCode),
+      ),
+    );
+  return rows.map((r) => r.nric);
+}
+
+/** The console's bulk re-send: each officer once; those already verified are skipped, not refused. */
+export async function resendToUnverified(services: Services, actor: Actor, nrics: string[]): Promise<{ sent: number; skipped: number }> {
+  let sent = 0;
+  let skipped = 0;
+  for (const nric of nrics) {
+    try {
+      await resendVerification(services, actor, nric);
+      sent++;
+    } catch (error) {
+      if (error instanceof RoamSignError && error.status < 500) skipped++;
+      else throw error;
+    }
+  }
+  return { sent, skipped };
+}
+
 // ---- lists -----------------------------------------------------------------------------------
 
 export async function listOfficers(services: Services, actor: Actor): Promise<Officer[]> {
@@ -260,7 +296,7 @@ export async function listOfficers(services: Services, actor: Actor): Promise<Of
     .limit(500);
 }
 
-export async function listApplications(services: Services, actor: Actor, status: Application['status'] = 'pending'): Promise<(Application & { name: string; agencyCode: string })[]> {
+export async function listApplications(services: Services, actor: Actor, status: Application['status'] = 'pending', limit = 500): Promise<(Application & { name: string; agencyCode: string })[]> {
   const { applications, officers } = services.db.t;
   const rows = await services.db.orm
     .select({ app: applications, name: officers.name, agencyCode: officers.agencyCode })
@@ -268,7 +304,7 @@ export async function listApplications(services: Services, actor: Actor, status:
     .innerJoin(officers, eq(officers.nric, applications.nric))
     .where(actor.agencyCode === null ? eq(applications.status, status) : and(eq(applications.status, status), eq(officers.agencyCode, actor.agencyCode)))
     .orderBy(desc(applications.createdAt))
-    .limit(500);
+    .limit(limit);
   return rows.map((r) => ({ ...r.app, name: r.name, agencyCode: r.agencyCode }));
 }
 

@@ -1,3 +1,4 @@
+import crypto from 'node:crypto';
 import { RoamSignError } from '../../shared/errors.js';
 import type { Services } from '../services.js';
 import { registerOfficer, normaliseNric, type Actor, type RejectReason } from './adminPortal.js';
@@ -59,6 +60,8 @@ export async function importOfficers(services: Services, actor: Actor, csv: stri
   if (rows.length > CSV_MAX_ROWS) throw new RoamSignError('bad_request', { reason: 'csv_too_large', maxRows: CSV_MAX_ROWS });
   const seen = new Set<string>();
   const report: ImportRow[] = [];
+  // The batch names this import's officers, so the console can re-send to its unverified ones.
+  const importBatch = `imp_${crypto.randomBytes(6).toString('base64url')}`;
   for (const [index, fields] of rows.entries()) {
     const row = index + 2;
     const [nric = '', name = '', email = '', agency = '', accountingOffice = '', system = ''] = fields;
@@ -72,14 +75,14 @@ export async function importOfficers(services: Services, actor: Actor, csv: stri
       continue;
     }
     if (key) seen.add(key);
-    const outcome = await registerOfficer(services, actor, { nric, name, email, agencyCode: agency, accountingOffice, system });
+    const outcome = await registerOfficer(services, actor, { nric, name, email, agencyCode: agency, accountingOffice, system, importBatch });
     report.push({ row, nric: outcome.nric, status: outcome.status, reason: outcome.status === 'rejected' ? outcome.reason : null });
   }
   await services.audit.append({
     actor: actor.label,
     action: 'officers.imported',
     subject: null,
-    details: { rows: report.length, created: report.filter((r) => r.status === 'created').length, rejected: report.filter((r) => r.status === 'rejected').length },
+    details: { batch: importBatch, rows: report.length, created: report.filter((r) => r.status === 'created').length, rejected: report.filter((r) => r.status === 'rejected').length },
   });
   return report;
 }

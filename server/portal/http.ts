@@ -4,6 +4,7 @@ import { html, raw } from 'hono/html';
 import type { HtmlEscapedString } from 'hono/utils/html';
 import { RoamSignError } from '../../shared/errors.js';
 import type { Lang } from '../../shared/i18n/index.js';
+import { formatMalaysiaTime } from '../../shared/time.js';
 import { bufferBodyWithin } from '../http/bodyLimit.js';
 import type { Logger } from '../log.js';
 import { readForm, type FormFields } from './readForm.js';
@@ -135,6 +136,18 @@ export interface InputOptions {
   maxlength?: number;
   /** Element id, when the same field name appears in more than one form on a page. */
   id?: string;
+  /** This field's error, shown next to it and tied to it (aria-describedby, aria-invalid). */
+  error?: string;
+}
+
+/** The ids that describe a field: its hint and its error. */
+function describedBy(id: string, hint?: string, error?: string) {
+  const ids = [hint ? `${id}-hint` : '', error ? `${id}-error` : ''].filter(Boolean).join(' ');
+  return ids ? html`aria-describedby="${ids}"${error ? raw(' aria-invalid="true"') : ''}` : '';
+}
+
+function fieldError(id: string, error?: string) {
+  return error ? html`<small id="${id}-error" class="field-error">${error}</small>` : '';
 }
 
 /** A labelled input; the hint is tied to it with aria-describedby. */
@@ -145,17 +158,17 @@ export function input(label: string, name: string, o: InputOptions = {}) {
     <input id="${id}" name="${name}" type="${o.type ?? 'text'}" value="${o.value ?? ''}" ${o.required === false ? '' : raw('required')}
       ${o.autocomplete ? html`autocomplete="${o.autocomplete}"` : ''} ${o.inputmode ? html`inputmode="${o.inputmode}"` : ''}
       ${o.pattern ? html`pattern="${o.pattern}"` : ''} ${o.maxlength ? html`maxlength="${String(o.maxlength)}"` : ''}
-      ${o.hint ? html`aria-describedby="${id}-hint"` : ''} />
-    ${o.hint ? html`<small id="${id}-hint">${o.hint}</small>` : ''}
+      ${describedBy(id, o.hint, o.error)} />
+    ${o.hint ? html`<small id="${id}-hint">${o.hint}</small>` : ''}${fieldError(id, o.error)}
   </p>`;
 }
 
-export function select(label: string, name: string, options: { value: string; label: string }[], selected = '', id = `f-${name}`) {
+export function select(label: string, name: string, options: { value: string; label: string }[], selected = '', id = `f-${name}`, error?: string) {
   return html`<p>
     <label for="${id}">${label}</label>
-    <select id="${id}" name="${name}" required>
+    <select id="${id}" name="${name}" required ${describedBy(id, undefined, error)}>
       ${options.map((o) => html`<option value="${o.value}" ${o.value === selected ? raw('selected') : ''}>${o.label}</option>`)}
-    </select>
+    </select>${fieldError(id, error)}
   </p>`;
 }
 
@@ -193,12 +206,15 @@ label{display:block;font-weight:600}input,select,textarea{font:inherit;padding:.
 input[type=checkbox]{min-width:0}small{display:block;color:#444}
 button{font:inherit;padding:.5rem 1rem;background:#0b3d91;color:#fff;border:0;border-radius:3px;cursor:pointer}
 button.secondary{background:#555}:focus-visible{outline:3px solid #f5a623;outline-offset:2px}
+.field-error{color:#b00020;font-weight:600}[aria-invalid=true]{border-color:#b00020}
 .error{border-left:4px solid #b00020;background:#fdecee;padding:.5rem 1rem;margin:1rem 0}
 .ok{border-left:4px solid #1b7f3a;background:#e8f5ec;padding:.5rem 1rem;margin:1rem 0}
 table{border-collapse:collapse;width:100%;margin:1rem 0}th,td{border:1px solid #ccc;padding:.35rem .5rem;text-align:left;vertical-align:top}
 section{background:#fff;border:1px solid #ddd;border-radius:4px;padding:.5rem 1.25rem;margin:1rem 0}
 dl{display:grid;grid-template-columns:max-content 1fr;gap:.25rem 1rem}dt{font-weight:600}
-form.inline{display:inline}nav ul{list-style:none;padding:0;display:flex;gap:1rem;flex-wrap:wrap}`;
+form.inline{display:inline}nav ul{list-style:none;padding:0;display:flex;gap:1rem;flex-wrap:wrap}
+.filters{display:flex;flex-wrap:wrap;gap:0 1rem;align-items:flex-end}.filters input,.filters select{min-width:10rem}
+.pager{display:flex;gap:1rem;align-items:center}.danger{background:#b00020}main.wide{max-width:80rem}`;
 
 /** The page shell: skip link, language switch, sign-out when signed in, main landmark. */
 export function page(c: PortalContext, title: string, body: Html, options: { admin?: boolean } = {}) {
@@ -248,7 +264,7 @@ export function portalErrorHandler(admin: boolean, log: Logger) {
   };
 }
 
-export function formatTime(lang: Lang, at: number | null): string {
-  if (at === null) return '—';
-  return new Date(at).toLocaleString(lang === 'en' ? 'en-MY' : 'ms-MY', { timeZone: 'Asia/Kuala_Lumpur', dateStyle: 'medium', timeStyle: 'short' });
+/** Malaysian time in the one human format (shared/time.ts); seconds for the audit log. */
+export function formatTime(lang: Lang, at: number | null, seconds = false): string {
+  return formatMalaysiaTime(lang, at, { seconds });
 }

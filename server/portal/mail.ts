@@ -1,3 +1,4 @@
+import { formatMalaysiaTime } from '../../shared/time.js';
 import type { Services } from '../services.js';
 
 /** One bilingual notice: Bahasa Malaysia first, English after (the officer may read either). */
@@ -17,15 +18,19 @@ export async function sendBilingual(
   });
 }
 
-/** The e-mailed 6-digit code of a sign-in, PIN reset or security check (10 minutes). */
+/**
+ * The e-mailed 6-digit security code of a sign-in, PIN reset or security check (10 minutes). The
+ * subject never carries the code (a lock-screen notification shows it to anyone nearby).
+ */
 export async function sendCode(services: Services, to: { nric: string | null; email: string }, code: string, purpose: { ms: string; en: string }): Promise<void> {
+  const until = services.now() + CODE_TTL_MS;
   await sendBilingual(
     services,
     to,
-    { ms: `Kod ${purpose.ms} RoamSign: ${code}`, en: `RoamSign ${purpose.en} code: ${code}` },
+    { ms: `Kod keselamatan ${purpose.ms} RoamSign`, en: `RoamSign ${purpose.en} security code` },
     {
-      ms: `Kod ${purpose.ms} anda: ${code}\nSah selama 10 minit. Jangan kongsi kod ini dengan sesiapa. Jika anda tidak memintanya, abaikan e-mel ini.`,
-      en: `Your ${purpose.en} code: ${code}\nValid for 10 minutes. Do not share it with anyone. If you did not ask for it, ignore this e-mail.`,
+      ms: `Kod keselamatan ${purpose.ms} anda: ${code}\nSah sehingga ${formatMalaysiaTime('ms', until, { zone: true })} (10 minit). Jangan kongsi kod ini dengan sesiapa. Jika anda tidak memintanya, abaikan e-mel ini.`,
+      en: `Your ${purpose.en} security code: ${code}\nValid until ${formatMalaysiaTime('en', until, { zone: true })} (10 minutes). Do not share it with anyone. If you did not ask for it, ignore this e-mail.`,
     },
     code,
   );

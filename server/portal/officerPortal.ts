@@ -85,6 +85,7 @@ export async function completeOfficerSignIn(services: Services, challengeId: str
 
 export interface OfficerHome {
   officer: Officer;
+  agencyName: string;
   pendingEmail: string | null;
   application: Application | null;
   certificate: { serial: string; notAfter: number; revoked: boolean } | null;
@@ -95,8 +96,11 @@ export async function officerHome(services: Services, nric: string): Promise<Off
   const { applications } = services.db.t;
   const [application] = await services.db.orm.select().from(applications).where(eq(applications.nric, nric)).orderBy(desc(applications.createdAt)).limit(1);
   const cert = await latestCertificate(services.db, nric);
+  const { agencies } = services.db.t;
+  const [agency] = await services.db.orm.select({ name: agencies.name }).from(agencies).where(eq(agencies.code, officer.agencyCode));
   return {
     officer,
+    agencyName: agency?.name ?? officer.agencyCode,
     pendingEmail: await pendingEmail(services, nric, officer.email),
     application: application ?? null,
     certificate: cert ? { serial: cert.serial, notAfter: cert.notAfter, revoked: cert.revokedAt !== null } : null,
@@ -110,7 +114,7 @@ export async function startApplicationCheck(services: Services, nric: string): P
   const officer = await officerOrThrow(services, nric);
   if (officer.emailVerifiedAt === null) throw refuse('email_not_verified');
   const { id, code } = await services.challenges.create('officer_sign_in', nric, CODE_TTL_MS, { step: 'application' });
-  await sendCode(services, { nric, email: officer.email }, code, { ms: 'semakan keselamatan permohonan', en: 'application security check' });
+  await sendCode(services, { nric, email: officer.email }, code, { ms: 'permohonan sijil', en: 'certificate application' });
   return { challengeId: id };
 }
 
@@ -295,7 +299,8 @@ export async function signingHistory(services: Services, nric: string, limit = 5
   return rows.map((r) => ({
     id: r.id,
     system: r.system,
-    status: r.status,
+    // A request abandoned before its OTP was used never signs: it reads as expired, not pending.
+    status: r.status === 'pending' && r.otpExpiresAt < services.now() ? ('expired' as const) : r.status,
     createdAt: r.createdAt,
     signedAt: r.signedAt,
     documents: r.documents.map((d) => ({ id: d.id, ...(d.summary?.title ? { title: d.summary.title } : {}), ...(d.summary?.amount ? { amount: d.summary.amount } : {}) })),

@@ -1,30 +1,20 @@
-import { Hono } from 'hono';
+import { Hono, type MiddlewareHandler } from 'hono';
 import { html } from 'hono/html';
 import { RoamSignError } from '../../shared/errors.js';
-import { SYSTEMS, SYSTEM_NAMES } from '../../shared/systems.js';
+import { SYSTEMS, SYSTEM_NAMES, systemName } from '../../shared/systems.js';
 import {
   actorOf,
-  approveApplication,
-  officerInScope,
-  auditFor,
   completeAdminSignIn,
   createAdmin,
   findAdmin,
   listApplications,
-  listOfficers,
   registerOfficer,
-  rejectApplication,
-  resendVerification,
-  revokeCertificate,
-  REVOCATION_REASONS,
   startAdminSignIn,
-  unlockPin,
   type AdminRole,
+  type RejectReason,
   type AdminRow,
 } from '../portal/adminPortal.js';
 import { importOfficers, type ImportRow } from '../portal/csvImport.js';
-import { applyDueMovements, recordMovement, type MovementKind } from '../lifecycle/movements.js';
-import { reactivate } from '../lifecycle/inactivity.js';
 import {
   csrf,
   endSession,
@@ -48,13 +38,28 @@ import { rememberDevice } from '../http/deviceCookie.js';
 import { requesterReader } from '../http/requester.js';
 import { errorLines, reasonText, tx } from '../portal/text.js';
 import type { Services } from '../services.js';
+import { consoleRoutes } from './adminConsole.js';
+import { adminAccounts, changeAdminPassword, mayReset, passwordLinkOwner, sendPasswordLink, usePasswordLink } from '../portal/adminAccounts.js';
+import { PASSWORD_MIN_LENGTH } from '../portal/passwords.js';
+import { labels } from '../../shared/i18n/labels.js';
 
 const ADMIN = '/portal/admin';
 const SIGN_IN = `${ADMIN}/sign-in`;
+const PASSWORD = `${ADMIN}/password`;
 
 /** Administrators' pages (/portal/admin): every officer action checks the agency scope in the domain. */
 export function adminRoutes(services: Services, kit: PortalKit) {
-  const signedIn = requireSession('admin', SIGN_IN);
+  const session = requireSession('admin', SIGN_IN);
+  // Signed in, and past the forced password change (a password someone else saw is not kept).
+  const signedIn: MiddlewareHandler<PortalEnv> = (c, next) =>
+    session(c, async () => {
+      const admin = await findAdmin(services, c.get('session')!.subjectId);
+      if (admin?.mustChangePassword) {
+        if (c.req.method === 'GET') return void (c.res = c.redirect(PASSWORD, 303));
+        throw new RoamSignError('forbidden', { reason: 'must_change_password' });
+      }
+      await next();
+    });
   const L = (c: PortalContext) => c.get('lang');
   const requesterOf = requesterReader(services.config);
   const adminOf = async (c: PortalContext): Promise<AdminRow> => {
@@ -66,11 +71,6 @@ export function adminRoutes(services: Services, kit: PortalKit) {
   const allAgenciesOf = () => services.db.orm.select().from(services.db.t.agencies).orderBy(services.db.t.agencies.code);
   const view = (c: PortalContext, title: string, body: Parameters<typeof page>[2], status = 200) => c.html(page(c, title, body, { admin: true }), status as 200);
   const done = (c: PortalContext, ok: string) => c.redirect(`${ADMIN}?ok=${ok}`, 303);
-  const nricParam = (c: PortalContext) => {
-    const nric = (c.req.param('nric') ?? '').replace(/-/g, '');
-    if (!/^\d{12}$/.test(nric)) throw new RoamSignError('bad_request', { reason: 'bad_nric' });
-    return nric;
-  };
 
   const signInPage = (c: PortalContext, errors: string[] = []) =>
     view(
@@ -100,82 +100,121 @@ export function adminRoutes(services: Services, kit: PortalKit) {
     return all.filter((a) => admin.role === 'admin' || a.code === admin.agencyCode).map((a) => ({ value: a.code, label: `${a.code} — ${a.name}` }));
   };
 
-  const dashboard = async (c: PortalContext, errors: string[] = [], extra: Parameters<typeof page>[2] | '' = '') => {
+  const opt = (error: string | undefined) => (error ? { error } : {});
+  /** Which field a refused registration is about: its error sits next to it. */
+  const REGISTER_FIELD: Partial<Record<RejectReason, string>> = {
+    bad_nric: 'nric',
+    officer_in_other_agency: 'nric',
+    missing_name: 'name',
+    bad_email: 'email',
+    bad_phone: 'phone',
+    unknown_agency: 'agency',
+    unknown_system: 'system',
+  };
+
+  const dashboard = async (c: PortalContext, errors: string[] = [], extra: Parameters<typeof page>[2] | '' = '', registerError?: { field: string; text: string }) => {
     const lang = L(c);
     const admin = await adminOf(c);
     const scope = actorOf(admin);
-    const apps = await listApplications(services, scope);
-    const officers = await listOfficers(services, scope);
+    const apps = await listApplications(services, scope, 'pending', 20);
     const allAgencies = await allAgenciesOf();
+    const accounts = await adminAccounts(services, admin);
+    const agencyName = (code: string | null) => (code === null ? '—' : `${allAgencies.find((a) => a.code === code)?.name ?? code} (${code})`);
+    // A refused registration shows again with what was typed.
+    const typed = (name: string) => (registerError ? field(c, name) : '');
+    const errorOf = (name: string) => (registerError?.field === name ? registerError.text : undefined);
     return view(
       c,
       `${tx(lang, 'adminTitle')}: ${admin.name} (${admin.role}${admin.agencyCode ? `, ${admin.agencyCode}` : ''})`,
       html`${okNotice(c)}${errorBox(errors)}${extra}
         <nav aria-label="${tx(lang, 'adminTitle')}"><ul>
+          <li><a href="${ADMIN}/officers">${tx(lang, 'consoleOfficers')}</a></li>
           <li><a href="#applications">${tx(lang, 'applications')}</a></li><li><a href="#register">${tx(lang, 'registerOfficer')}</a></li>
-          <li><a href="${ADMIN}/import">${tx(lang, 'importCsv')}</a></li><li><a href="${ADMIN}/audit">${tx(lang, 'audit')}</a></li>${admin.role === 'admin' ? html`<li><a href="${ADMIN}/clients">${tx(lang, 'clients')}</a></li>` : ''}
+          <li><a href="${ADMIN}/import">${tx(lang, 'importCsv')}</a></li><li><a href="${ADMIN}/imports">${tx(lang, 'imports')}</a></li>
+          <li><a href="${ADMIN}/audit">${tx(lang, 'audit')}</a></li><li><a href="${ADMIN}/password">${tx(lang, 'changePassword')}</a></li>${admin.role === 'admin' ? html`<li><a href="${ADMIN}/clients">${tx(lang, 'clients')}</a></li>` : ''}
         </ul></nav>
         <section aria-labelledby="applications"><h2 id="applications">${tx(lang, 'applications')}</h2>
           ${apps.length
-            ? html`<table><thead><tr><th scope="col">${tx(lang, 'nric')}</th><th scope="col">${tx(lang, 'name')}</th><th scope="col">${tx(lang, 'system')}</th><th scope="col">${tx(lang, 'date')}</th><th scope="col">${tx(lang, 'actions')}</th></tr></thead><tbody>
+            ? html`<table><thead><tr><th scope="col">${tx(lang, 'nric')}</th><th scope="col">${tx(lang, 'name')}</th><th scope="col">${tx(lang, 'agency')}</th><th scope="col">${tx(lang, 'system')}</th><th scope="col">${tx(lang, 'date')}</th><th scope="col">${tx(lang, 'actions')}</th></tr></thead><tbody>
                 ${apps.map(
-                  (a) => html`<tr data-application="${a.id}"><td>${a.nric}</td><td>${a.name}</td><td>${a.system}</td><td>${formatTime(lang, a.createdAt)}</td><td>
-                    <form method="post" action="${ADMIN}/applications/${a.id}/approve" class="inline">${csrf(c)}<button type="submit">${tx(lang, 'approve')}</button></form>
-                    <form method="post" action="${ADMIN}/applications/${a.id}/reject">${csrf(c)}
-                      ${input(tx(lang, 'rejectReason'), 'reason', { maxlength: 500, id: `reason-${a.id}` })}<button type="submit" class="secondary">${tx(lang, 'reject')}</button></form></td></tr>`,
+                  (a) => html`<tr data-application="${a.id}"><td>${a.nric}</td><td>${a.name}</td><td>${agencyName(a.agencyCode)}</td><td>${systemName(a.system)}</td><td>${formatTime(lang, a.createdAt)}</td>
+                    <td><a href="${ADMIN}/applications/${a.id}" class="open-application">${tx(lang, 'open')}</a></td></tr>`,
                 )}</tbody></table>`
             : html`<p>${tx(lang, 'noApplications')}</p>`}
         </section>
         <section aria-labelledby="register"><h2 id="register">${tx(lang, 'registerOfficer')}</h2><p>${tx(lang, 'registerHint')}</p>
           <form method="post" action="${ADMIN}/officers">${csrf(c)}
-            ${input(tx(lang, 'nric'), 'nric', { inputmode: 'numeric', hint: tx(lang, 'nricHint'), maxlength: 14 })}
-            ${input(tx(lang, 'name'), 'name', { maxlength: 200 })}
-            ${input(tx(lang, 'email'), 'email', { type: 'email' })}
-            ${select(tx(lang, 'agency'), 'agency', agencyOptions(admin, allAgencies), admin.agencyCode ?? '')}
-            ${input(tx(lang, 'accountingOffice'), 'accountingOffice', { maxlength: 100 })}
-            ${select(tx(lang, 'system'), 'system', SYSTEMS.map((s) => ({ value: s, label: SYSTEM_NAMES[s] })))}
-            ${input(`${tx(lang, 'phone')} ${tx(lang, 'optional')}`, 'phone', { type: 'tel', required: false })}
+            ${input(tx(lang, 'nric'), 'nric', { inputmode: 'numeric', hint: tx(lang, 'nricHint'), maxlength: 14, value: typed('nric'), ...opt(errorOf('nric')) })}
+            ${input(tx(lang, 'name'), 'name', { maxlength: 200, value: typed('name'), ...opt(errorOf('name')) })}
+            ${input(tx(lang, 'email'), 'email', { type: 'email', value: typed('email'), ...opt(errorOf('email')) })}
+            ${select(tx(lang, 'agency'), 'agency', agencyOptions(admin, allAgencies), typed('agency') || (admin.agencyCode ?? ''), 'f-agency', errorOf('agency'))}
+            ${input(tx(lang, 'accountingOffice'), 'accountingOffice', { maxlength: 100, value: typed('accountingOffice') })}
+            ${select(tx(lang, 'system'), 'system', SYSTEMS.map((s) => ({ value: s, label: SYSTEM_NAMES[s] })), typed('system'), 'f-system', errorOf('system'))}
+            ${input(`${tx(lang, 'phone')} ${tx(lang, 'optional')}`, 'phone', { type: 'tel', required: false, value: typed('phone'), ...opt(errorOf('phone')) })}
             <button type="submit">${tx(lang, 'registerOfficer')}</button>
           </form>
         </section>
-        <section aria-labelledby="officers"><h2 id="officers">${tx(lang, 'officers')}</h2>
-          <table><thead><tr><th scope="col">${tx(lang, 'nric')}</th><th scope="col">${tx(lang, 'name')}</th><th scope="col">${tx(lang, 'email')}</th><th scope="col">${tx(lang, 'media')}</th><th scope="col">${tx(lang, 'status')}</th><th scope="col">${tx(lang, 'actions')}</th></tr></thead><tbody>
-            ${officers.map(
-              (o) => html`<tr data-officer="${o.nric}"><td>${o.nric}</td><td>${o.name}</td><td>${o.email} (${o.emailVerifiedAt ? tx(lang, 'verified') : tx(lang, 'notVerified')})</td><td>${o.media.join(', ')}</td>
-                <td>${o.status}${o.pinLockedAt !== null ? html`, <strong>${tx(lang, 'locked')}</strong>` : ''}</td><td>
-                <form method="post" action="${ADMIN}/officers/${o.nric}/resend" class="inline">${csrf(c)}<button type="submit" class="secondary">${tx(lang, 'resend')}</button></form>
-                ${o.pinLockedAt !== null ? html`<form method="post" action="${ADMIN}/officers/${o.nric}/unlock" class="inline">${csrf(c)}<button type="submit">${tx(lang, 'unlock')}</button></form>` : ''}
-                <form method="post" action="${ADMIN}/officers/${o.nric}/revoke">${csrf(c)}
-                  <label for="revoke-${o.nric}">${tx(lang, 'revokeReason')}</label>
-                  <select id="revoke-${o.nric}" name="reason">${REVOCATION_REASONS.map((r) => html`<option value="${r}">${r}</option>`)}</select>
-                  <button type="submit" class="secondary">${tx(lang, 'revoke')}</button></form>
-                ${o.status === 'suspended' ? html`<form method="post" action="${ADMIN}/officers/${o.nric}/reactivate" class="inline">${csrf(c)}<button type="submit">${tx(lang, 'reactivate')}</button></form>` : ''}
-                <details><summary>${tx(lang, 'movement')}</summary>
-                  <form method="post" action="${ADMIN}/officers/${o.nric}/movement">${csrf(c)}
-                    <label for="kind-${o.nric}">${tx(lang, 'movementKind')}</label>
-                    <select id="kind-${o.nric}" name="kind">
-                      <option value="transfer">${tx(lang, 'movementTransfer')}</option>
-                      <option value="retirement">${tx(lang, 'movementRetirement')}</option>
-                      <option value="end_of_role">${tx(lang, 'movementEndOfRole')}</option>
-                    </select>
-                    <label for="effective-${o.nric}">${tx(lang, 'effectiveDate')}</label>
-                    <input type="date" id="effective-${o.nric}" name="effectiveDate" required>
-                    <label for="to-${o.nric}">${tx(lang, 'toAgency')}</label>
-                    <select id="to-${o.nric}" name="toAgency"><option value="">—</option>${allAgencies.map((a) => html`<option value="${a.code}">${a.code} — ${a.name}</option>`)}</select>
-                    <button type="submit" class="secondary">${tx(lang, 'recordMovement')}</button>
-                  </form></details>
-                <a href="${ADMIN}/audit?nric=${o.nric}">${tx(lang, 'audit')}</a></td></tr>`,
+        <section aria-labelledby="admins"><h2 id="admins">${tx(lang, 'adminAccounts')}</h2>
+          <table id="admin-accounts"><thead><tr><th scope="col">${tx(lang, 'name')}</th><th scope="col">${tx(lang, 'role')}</th><th scope="col">${tx(lang, 'agency')}</th><th scope="col">${tx(lang, 'email')}</th><th scope="col">${tx(lang, 'actions')}</th></tr></thead>
+            <tbody>${accounts.map(
+              (a) => html`<tr data-admin="${a.nric}"><td>${a.name}</td><td>${labels.adminRole(lang, a.role)}</td><td>${agencyName(a.agencyCode)}</td><td>${a.email}</td>
+                <td>${mayReset(admin, a) ? html`<form method="post" action="${ADMIN}/admins/${a.id}/reset">${csrf(c)}<button type="submit" class="secondary">${tx(lang, 'resetPassword')}</button></form>` : ''}</td></tr>`,
             )}</tbody></table>
-        </section>
-        ${admin.role === 'admin'
-          ? html`<section aria-labelledby="admins"><h2 id="admins">SAP / SA / AP</h2>
-              <form method="post" action="${ADMIN}/admins">${csrf(c)}
+          ${admin.role === 'admin'
+            ? html`<form method="post" action="${ADMIN}/admins" id="create-admin">${csrf(c)}
                 ${input(tx(lang, 'nric'), 'nric', { inputmode: 'numeric', maxlength: 14, id: 'adm-nric' })}${input(tx(lang, 'name'), 'name', { id: 'adm-name' })}${input(tx(lang, 'email'), 'email', { type: 'email', id: 'adm-email' })}
-                ${select('Peranan / Role', 'role', (['sap', 'sa', 'ap', 'admin'] as const).map((r) => ({ value: r, label: r })), '', 'adm-role')}
+                ${select(tx(lang, 'role'), 'role', (['sap', 'sa', 'ap', 'admin'] as const).map((r) => ({ value: r, label: labels.adminRole(lang, r) })), '', 'adm-role')}
                 ${select(tx(lang, 'agency'), 'agency', [{ value: '', label: '— (admin)' }, ...agencyOptions(admin, allAgencies)], '', 'adm-agency')}
-                <button type="submit">${tx(lang, 'save')}</button></form></section>`
-          : ''}`,
+                <button type="submit">${tx(lang, 'save')}</button></form>`
+            : ''}
+        </section>`,
       errors.length ? 400 : 200,
+    );
+  };
+
+  /** Which field a password error belongs to. */
+  const passwordField = (error: RoamSignError | undefined): string | undefined => {
+    const reason = error?.details?.reason;
+    return reason === 'wrong_current_password' ? 'current' : reason === 'password_mismatch' ? 'confirm' : reason ? 'password' : undefined;
+  };
+  const passwordInputs = (c: PortalContext, error: RoamSignError | undefined) => {
+    const lang = L(c);
+    const at = passwordField(error);
+    const text = error ? errorLines(lang, error)[0] : undefined;
+    const err = (name: string) => (at === name && text ? { error: text } : {});
+    return html`${input(tx(lang, 'newPassword'), 'password', { type: 'password', autocomplete: 'new-password', hint: tx(lang, 'passwordHint', { min: PASSWORD_MIN_LENGTH }), ...err('password') })}
+      ${input(tx(lang, 'newPasswordConfirm'), 'confirm', { type: 'password', autocomplete: 'new-password', ...err('confirm') })}`;
+  };
+  const passwordPage = (c: PortalContext, admin: AdminRow, error?: RoamSignError) => {
+    const lang = L(c);
+    const text = error ? errorLines(lang, error)[0] : undefined;
+    return view(
+      c,
+      tx(lang, 'changePassword'),
+      html`${admin.mustChangePassword ? notice(tx(lang, 'mustChangePassword')) : ''}
+        <form method="post" action="${PASSWORD}">${csrf(c)}
+          ${input(tx(lang, 'currentPassword'), 'current', { type: 'password', autocomplete: 'current-password', ...(passwordField(error) === 'current' && text ? { error: text } : {}) })}
+          ${passwordInputs(c, error)}
+          <button type="submit">${tx(lang, 'changePassword')}</button>
+        </form>`,
+      error ? 400 : 200,
+    );
+  };
+  const setPasswordPage = async (c: PortalContext, token: string, error?: RoamSignError) => {
+    const lang = L(c);
+    const owner = await passwordLinkOwner(services, token).catch((e: unknown) => {
+      if (e instanceof RoamSignError && e.code === 'bad_request') return null;
+      throw e;
+    });
+    if (!owner) return view(c, tx(lang, 'setPassword'), errorBox([reasonText(lang, 'link_unknown')]), 400);
+    return view(
+      c,
+      `${tx(lang, 'setPassword')}: ${owner.name}`,
+      html`<form method="post" action="${PASSWORD}/set">${hidden('token', token)}
+          ${passwordInputs(c, error)}
+          <button type="submit">${tx(lang, 'setPassword')}</button>
+        </form>`,
+      error ? 400 : 200,
     );
   };
 
@@ -245,70 +284,61 @@ export function adminRoutes(services: Services, kit: PortalKit) {
       });
       if (outcome.status === 'rejected') {
         if (outcome.reason === 'agency_outside_scope') throw new RoamSignError('forbidden', { reason: outcome.reason });
-        return dashboard(c, [reasonText(L(c), outcome.reason)]);
+        const text = reasonText(L(c), outcome.reason);
+        return dashboard(c, [text], '', { field: REGISTER_FIELD[outcome.reason] ?? 'nric', text });
       }
-      return done(c, outcome.status === 'created' ? 'registered' : 'updated');
-    })
-    .post(`${ADMIN}/officers/:nric/resend`, signedIn, async (c) => {
-      await resendVerification(services, await actor(c), nricParam(c));
-      return done(c, 'resent');
-    })
-    .post(`${ADMIN}/officers/:nric/unlock`, signedIn, async (c) => {
-      await unlockPin(services, await actor(c), nricParam(c));
-      return done(c, 'unlocked');
-    })
-    // Staff movement (issue 5): signing for the old role stops from the effective date.
-    .post(`${ADMIN}/officers/:nric/movement`, signedIn, async (c) => {
-      const nric = nricParam(c);
-      const who = await actor(c);
-      await officerInScope(services, who, nric);
-      const date = field(c, 'effectiveDate');
-      // A date alone is the start of that day in Malaysia (UTC+8).
-      const effectiveAt = Date.parse(/^\d{4}-\d{2}-\d{2}$/.test(date) ? `${date}T00:00:00+08:00` : date);
-      if (Number.isNaN(effectiveAt)) throw new RoamSignError('bad_request', { effectiveDate: 'expected a date' });
-      // The officer's own agency records a transfer out, to any agency (certificates are personal).
-      const toAgency = field(c, 'toAgency');
-      await recordMovement(services, {
-        nric,
-        kind: field(c, 'kind') as MovementKind,
-        effectiveAt,
-        ...(toAgency ? { toAgencyCode: toAgency } : {}),
-        recordedBy: who.label,
-      });
-      await applyDueMovements(services);
-      return done(c, 'movement');
-    })
-    .post(`${ADMIN}/officers/:nric/reactivate`, signedIn, async (c) => {
-      const nric = nricParam(c);
-      const who = await actor(c);
-      await officerInScope(services, who, nric);
-      await reactivate(services, nric, who.label);
-      return done(c, 'reactivated');
-    })
-    .post(`${ADMIN}/officers/:nric/revoke`, signedIn, async (c) => {
-      await revokeCertificate(services, await actor(c), nricParam(c), field(c, 'reason'));
-      return done(c, 'revoked');
-    })
-    .post(`${ADMIN}/applications/:id/approve`, signedIn, async (c) => {
-      await approveApplication(services, await actor(c), c.req.param('id'));
-      return done(c, 'approved');
-    })
-    .post(`${ADMIN}/applications/:id/reject`, signedIn, async (c) => {
-      await rejectApplication(services, await actor(c), c.req.param('id'), field(c, 'reason'));
-      return done(c, 'rejected');
+      // The new officer's row, found by the console's own search.
+      return c.redirect(`${ADMIN}/officers?q=${outcome.nric}&ok=${outcome.status === 'created' ? 'registered' : 'updated'}`, 303);
     })
     .post(`${ADMIN}/admins`, signedIn, async (c) => {
       const admin = await adminOf(c);
       if (admin.role !== 'admin') throw new RoamSignError('forbidden');
       const role = field(c, 'role') as AdminRole;
       if (!['admin', 'sap', 'sa', 'ap'].includes(role)) throw new RoamSignError('bad_request', { reason: 'bad_role_agency' });
-      const created = await createAdmin(
-        services,
-        { nric: field(c, 'nric'), name: field(c, 'name'), email: field(c, 'email'), role, agencyCode: role === 'admin' ? null : field(c, 'agency') || null },
-        `admin:${admin.id}`,
-      );
-      // Shown once, to be handed over out of band; only its verifier is stored.
-      return dashboard(c, [], notice(`${created.id}: ${tx(L(c), 'password')} = ${created.password}`));
+      try {
+        // Nobody sees the first password: the new administrator sets it through a one-time e-mail link.
+        const created = await createAdmin(
+          services,
+          { nric: field(c, 'nric'), name: field(c, 'name'), email: field(c, 'email'), role, agencyCode: role === 'admin' ? null : field(c, 'agency') || null },
+          `admin:${admin.id}`,
+        );
+        await sendPasswordLink(services, created.id, `admin:${admin.id}`, 'new');
+      } catch (error) {
+        if (error instanceof RoamSignError && error.code === 'bad_request') return dashboard(c, errorLines(L(c), error));
+        throw error;
+      }
+      return done(c, 'admin_created');
+    })
+    .post(`${ADMIN}/admins/:id/reset`, signedIn, async (c) => {
+      const admin = await adminOf(c);
+      const target = await findAdmin(services, c.req.param('id'));
+      if (!target) throw new RoamSignError('not_found');
+      if (!mayReset(admin, target)) throw new RoamSignError('forbidden', { reason: 'not_higher_role' });
+      await sendPasswordLink(services, target.id, `admin:${admin.id}`, 'reset');
+      return done(c, 'admin_reset');
+    })
+    // The own password: changed at will, and forced at the first sign-in after a printed one.
+    .get(PASSWORD, session, async (c) => passwordPage(c, await adminOf(c)))
+    .post(PASSWORD, session, async (c) => {
+      const admin = await adminOf(c);
+      try {
+        await changeAdminPassword(services, admin.id, field(c, 'current'), field(c, 'password'), field(c, 'confirm'));
+      } catch (error) {
+        if (error instanceof RoamSignError && error.code === 'bad_request') return passwordPage(c, admin, error);
+        throw error;
+      }
+      return done(c, 'password_changed');
+    })
+    .get(`${PASSWORD}/set`, async (c) => setPasswordPage(c, c.req.query('token') ?? ''))
+    .post(`${PASSWORD}/set`, async (c) => {
+      const token = field(c, 'token');
+      try {
+        await usePasswordLink(services, token, field(c, 'password'), field(c, 'confirm'));
+      } catch (error) {
+        if (error instanceof RoamSignError && error.code === 'bad_request') return setPasswordPage(c, token, error);
+        throw error;
+      }
+      return c.redirect(`${SIGN_IN}?ok=password_set`, 303);
     })
     .get(`${ADMIN}/import`, signedIn, (c) => importPage(c))
     .post(`${ADMIN}/import`, signedIn, async (c) => {
@@ -320,21 +350,9 @@ export function adminRoutes(services: Services, kit: PortalKit) {
         if (error instanceof RoamSignError && error.code === 'bad_request') return importPage(c, null, errorLines(L(c), error));
         throw error;
       }
-    })
-    .get(`${ADMIN}/audit`, signedIn, async (c) => {
-      const lang = L(c);
-      const nric = (c.req.query('nric') ?? '').replace(/-/g, '').trim();
-      if (nric && !/^\d{12}$/.test(nric)) throw new RoamSignError('bad_request', { reason: 'bad_nric' });
-      const rows = await auditFor(services, await actor(c), nric || undefined);
-      return view(
-        c,
-        tx(lang, 'audit'),
-        html`<form method="get" action="${ADMIN}/audit">${input(tx(lang, 'auditFilter'), 'nric', { value: nric, required: false, inputmode: 'numeric' })}<button type="submit">${tx(lang, 'show')}</button></form>
-          <table id="audit"><thead><tr><th scope="col">#</th><th scope="col">${tx(lang, 'at')}</th><th scope="col">${tx(lang, 'actor')}</th><th scope="col">${tx(lang, 'action')}</th><th scope="col">${tx(lang, 'subject')}</th></tr></thead>
-          <tbody>${rows.map((r) => html`<tr data-seq="${String(r.seq)}" data-action="${r.action}" data-subject="${r.subject ?? ''}"><td>${r.seq}</td><td>${formatTime(lang, r.at)}</td><td>${r.actor}</td><td>${r.action}</td><td>${r.subject ?? ''}</td></tr>`)}</tbody></table>`,
-      );
     });
 
+  app.route('/', consoleRoutes(services, signedIn));
   app.onError(portalErrorHandler(true, services.log));
   return app;
 }

@@ -109,7 +109,7 @@ export function mobileApiRoutes(services: Services, hub: PushHub) {
       platform: row.platform,
       label: row.label,
       status: row.status,
-      destination: deviceDestination(row.platform, officer?.phone ?? null),
+      destination: deviceDestination(row.platform, officer?.phone ?? null, row.label),
       officer: { nric: row.nric, name: officer?.name ?? null },
       registeredAt: new Date(row.registeredAt).toISOString(),
     };

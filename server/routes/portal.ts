@@ -1,7 +1,9 @@
 import { Hono } from 'hono';
-import { html } from 'hono/html';
+import { html, raw } from 'hono/html';
 import { RoamSignError } from '../../shared/errors.js';
-import { SYSTEMS, SYSTEM_NAMES } from '../../shared/systems.js';
+import { labels } from '../../shared/i18n/labels.js';
+import { formatAmount } from '../../shared/money.js';
+import { SYSTEMS, SYSTEM_NAMES, systemName } from '../../shared/systems.js';
 import {
   base,
   csrf,
@@ -102,16 +104,16 @@ export function portalRoutes(services: Services) {
           <section aria-labelledby="security">
             <h2 id="security">${tx(lang, 'securityCheck')}</h2>
             <p>${tx(lang, 'securityCheckHint')}</p>
-            <form method="post" action="/portal/apply/code">${csrf(c)}<button type="submit" class="secondary">${tx(lang, 'sendCode')}</button></form>
+            <button type="submit" form="apply-form" formaction="/portal/apply/code" formnovalidate class="secondary" id="send-code">${tx(lang, 'sendCode')}</button>
           </section>
-          <form method="post" action="/portal/apply">
+          <form method="post" action="/portal/apply" id="apply-form">
             ${csrf(c)} ${hidden('challengeId', state.challengeId ?? field(c, 'challengeId'))}
             ${select(tx(lang, 'system'), 'system', SYSTEMS.map((s) => ({ value: s, label: SYSTEM_NAMES[s] })), v('system', home.officer.system))}
             ${pinFields(c, 'pin')}
             ${input(tx(lang, 'officeAddress'), 'officeAddress', { value: v('officeAddress', home.officer.officeAddress), autocomplete: 'street-address', maxlength: 500 })}
             ${input(tx(lang, 'phone'), 'phone', { type: 'tel', value: v('phone', home.officer.phone), autocomplete: 'tel' })}
-            ${input(tx(lang, 'code'), 'code', { inputmode: 'numeric', autocomplete: 'one-time-code', pattern: '\\d{6}', maxlength: 6, hint: tx(lang, 'securityCheck') })}
-            <p><input type="checkbox" id="f-declaration" name="declaration" value="yes" required /> <label for="f-declaration" style="display:inline;font-weight:normal">${tx(lang, 'declaration')}</label></p>
+            ${input(tx(lang, 'code'), 'code', { inputmode: 'numeric', autocomplete: 'one-time-code', pattern: '\\d{6}', maxlength: 6, hint: tx(lang, 'securityCheck'), value: state.sent ? '' : v('code', null) })}
+            <p><input type="checkbox" id="f-declaration" name="declaration" value="yes" required ${field(c, 'declaration') ? raw('checked') : ''} /> <label for="f-declaration" style="display:inline;font-weight:normal">${tx(lang, 'declaration')}</label></p>
             <button type="submit">${tx(lang, 'submit')}</button>
           </form>`,
       ),
@@ -213,10 +215,10 @@ export function portalRoutes(services: Services) {
               <dt>${tx(lang, 'email')}</dt><dd>${o.email} (${o.emailVerifiedAt ? tx(lang, 'verified') : tx(lang, 'notVerified')})${h.pendingEmail ? html`<br />${h.pendingEmail} (${tx(lang, 'pendingEmail')})` : ''}</dd>
               <dt>${tx(lang, 'phone')}</dt><dd>${o.phone ?? '—'}</dd>
               <dt>${tx(lang, 'officeAddress')}</dt><dd>${o.officeAddress ?? '—'}</dd>
-              <dt>${tx(lang, 'agency')}</dt><dd>${o.agencyCode}</dd>
+              <dt>${tx(lang, 'agency')}</dt><dd>${h.agencyName} (${o.agencyCode})</dd>
               <dt>${tx(lang, 'accountingOffice')}</dt><dd>${o.accountingOffice ?? '—'}</dd>
-              <dt>${tx(lang, 'system')}</dt><dd>${o.system ?? '—'}</dd>
-              <dt>${tx(lang, 'media')}</dt><dd>${o.media.join(', ')}</dd>
+              <dt>${tx(lang, 'system')}</dt><dd>${o.system ? systemName(o.system) : '—'}</dd>
+              <dt>${tx(lang, 'media')}</dt><dd>${o.media.map((m) => labels.medium(lang, m)).join(', ')}</dd>
               ${o.pinLockedAt !== null ? html`<dt>${tx(lang, 'status')}</dt><dd><strong>${tx(lang, 'locked')}</strong></dd>` : ''}
             </dl></section>
             <section aria-labelledby="application"><h2 id="application">${tx(lang, 'application')}</h2>
@@ -301,9 +303,9 @@ export function portalRoutes(services: Services) {
             ? html`<table><caption>${tx(lang, 'history')}</caption>
                 <thead><tr><th scope="col">${tx(lang, 'date')}</th><th scope="col">${tx(lang, 'system')}</th><th scope="col">${tx(lang, 'documents')}</th><th scope="col">${tx(lang, 'status')}</th><th scope="col">${tx(lang, 'signatures')}</th></tr></thead>
                 <tbody>${rows.map(
-                  (r) => html`<tr data-request="${r.id}"><td>${formatTime(lang, r.signedAt ?? r.createdAt)}</td><td>${r.system}</td>
-                    <td>${r.documents.map((d) => html`${d.id}${d.title ? ` (${d.title})` : ''}${d.amount ? ` RM ${d.amount}` : ''}<br />`)}</td>
-                    <td>${r.status}</td><td>${r.signatures}</td></tr>`,
+                  (r) => html`<tr data-request="${r.id}"><td>${formatTime(lang, r.signedAt ?? r.createdAt)}</td><td>${systemName(r.system)}</td>
+                    <td>${r.documents.map((d) => html`${d.id}${d.title ? ` (${d.title})` : ''}${d.amount ? ` ${formatAmount(d.amount)}` : ''}<br />`)}</td>
+                    <td data-status="${r.status}">${labels.requestStatus(lang, r.status)}</td><td>${r.signatures}</td></tr>`,
                 )}</tbody></table>`
             : html`<p>${tx(lang, 'noHistory')}</p>`,
         ),

@@ -105,7 +105,7 @@ describe('the life of an officer, in Chromium', () => {
     let since = smtp.messages.length;
     await submit(admin, '/portal/admin/sign-in');
     expect(await admin.$('form[action="/portal/admin/sign-in/code"]'), await text(admin, 'main')).not.toBeNull();
-    const adminCode = (await mailTo(ADMIN.email, /Kod log masuk pentadbir anda: (\d{6})/, since)).match[1]!;
+    const adminCode = (await mailTo(ADMIN.email, /Kod keselamatan log masuk pentadbir anda: (\d{6})/, since)).match[1]!;
     await admin.type('#f-code', adminCode);
     await submit(admin, '/portal/admin/sign-in/code');
     expect(new URL(admin.url()).pathname).toBe('/portal/admin');
@@ -142,7 +142,7 @@ describe('the life of an officer, in Chromium', () => {
     await portal.type('#f-nric', NURUL.nric);
     since = smtp.messages.length;
     await submit(portal, '/portal/sign-in');
-    const signInCode = (await mailTo(NURUL.email, /Kod log masuk anda: (\d{6})/, since)).match[1]!;
+    const signInCode = (await mailTo(NURUL.email, /Kod keselamatan log masuk anda: (\d{6})/, since)).match[1]!;
     await portal.type('#f-code', signInCode);
     await submit(portal, '/portal/sign-in/code');
     expect(new URL(portal.url()).pathname).toBe('/portal');
@@ -152,8 +152,11 @@ describe('the life of an officer, in Chromium', () => {
     await Promise.all([portal.waitForNavigation(), portal.click('a[href="/portal/apply"]')]);
     expect(await text(portal, '#pin-rules + ul')).toContain('urutan lurus');
     since = smtp.messages.length;
-    await submit(portal, '/portal/apply/code');
-    const securityCode = (await mailTo(NURUL.email, /semakan keselamatan permohonan anda: (\d{6})/, since)).match[1]!;
+    // Sending the security code keeps what was typed (issue 13).
+    await fill(portal, '#f-officeAddress', NURUL.officeAddress);
+    await Promise.all([portal.waitForNavigation(), portal.click('#send-code')]);
+    expect(await portal.$eval('#f-officeAddress', (el) => (el as HTMLInputElement).value)).toBe(NURUL.officeAddress);
+    const securityCode = (await mailTo(NURUL.email, /keselamatan permohonan sijil anda: (\d{6})/, since)).match[1]!;
     // The registered phone is already on the form.
     expect(digits(await portal.$eval('#f-phone', (el) => (el as HTMLInputElement).value))).toBe(digits(NURUL.phone));
     await portal.select('#f-system', 'igfmas');
@@ -166,6 +169,9 @@ describe('the life of an officer, in Chromium', () => {
     await submit(portal, '/portal/apply');
     expect(new URL(portal.url()).pathname).toBe('/portal/apply');
     expect(await text(portal, '.error[role="alert"]')).toContain('PIN tidak boleh urutan lurus');
+    // The weak PIN does not clear the security code nor the declaration.
+    expect(await portal.$eval('#f-code', (el) => (el as HTMLInputElement).value)).toBe(securityCode);
+    expect(await portal.$eval('#f-declaration', (el) => (el as HTMLInputElement).checked)).toBe(true);
     await portal.screenshot({ path: artifactPath('lifecycle-2-weak-pin-refused.png'), fullPage: true });
     await portal.type('#f-pin', NURUL.pin);
     await portal.type('#f-pinConfirm', NURUL.pin);
@@ -181,7 +187,11 @@ describe('the life of an officer, in Chromium', () => {
     expect(await applicationRow!.evaluate((el) => el.textContent)).toContain(NURUL.nric);
     expect(await admin.content()).not.toContain(NURUL.pin);
     since = smtp.messages.length;
-    await Promise.all([admin.waitForNavigation(), admin.click('tr[data-application] form[action$="/approve"] button[type="submit"]')]);
+    // The application opens in full (agency, office, phone, e-mail verified, system) before the decision.
+    await Promise.all([admin.waitForNavigation(), admin.click('tr[data-application] a.open-application')]);
+    expect(digits(await text(admin, '#application'))).toContain(digits(NURUL.phone));
+    await admin.screenshot({ path: artifactPath('lifecycle-4-application.png'), fullPage: true });
+    await Promise.all([admin.waitForNavigation(), admin.click('#approve')]);
     expect(admin.url()).toContain('ok=approved');
     await mailTo(NURUL.email, /Sijil telah dikeluarkan/, since);
     await portal.goto(`${server.url}/portal`);
@@ -201,7 +211,7 @@ describe('the life of an officer, in Chromium', () => {
     since = smtp.messages.length;
     await phone.click('#register-submit');
     await phone.waitForSelector('#code-form');
-    const deviceCode = (await mailTo(NURUL.email, /Kod pengesahan: (\d{6})/, since)).match[1]!;
+    const deviceCode = (await mailTo(NURUL.email, /Kod keselamatan: (\d{6})/, since)).match[1]!;
     await phone.type('#code', deviceCode);
     await phone.click('#code-submit');
     await phone.waitForSelector('#connection[data-state="connected"]', { timeout: 10_000 });
@@ -253,17 +263,20 @@ describe('the life of an officer, in Chromium', () => {
     expect(await text(portal, 'main')).toContain(DOCUMENT);
 
     // ---- 7. The administrator records her retirement, effective today. ----
-    await admin.goto(`${server.url}/portal/admin`);
-    const row = `tr[data-officer="${NURUL.nric}"]`;
-    await admin.click(`${row} details summary`);
-    await admin.waitForSelector(`#kind-${NURUL.nric}`, { visible: true });
-    await admin.select(`#kind-${NURUL.nric}`, 'retirement');
-    await admin.$eval(`#effective-${NURUL.nric}`, (el, date) => ((el as HTMLInputElement).value = date), todayInMalaysia());
+    await admin.goto(`${server.url}/portal/admin/officers?q=${NURUL.nric}`);
+    await Promise.all([admin.waitForNavigation(), admin.click(`tr[data-officer="${NURUL.nric}"] a`)]);
+    await admin.click('details summary');
+    await admin.waitForSelector('#f-kind', { visible: true });
+    await admin.select('#f-kind', 'retirement');
+    await admin.$eval('#f-effective', (el, date) => ((el as HTMLInputElement).value = date), todayInMalaysia());
     await admin.screenshot({ path: artifactPath('lifecycle-7-movement-form.png'), fullPage: true });
-    await submit(admin, `/portal/admin/officers/${NURUL.nric}/movement`, row);
+    await submit(admin, `/portal/admin/officers/${NURUL.nric}/movement`);
+    // A confirmation names her and what follows; only then is it recorded.
+    expect(await text(admin, '#confirm')).toContain(`${NURUL.name} (${NURUL.nric})`);
+    await Promise.all([admin.waitForNavigation(), admin.click('#confirm-yes')]);
     expect(admin.url()).toContain('ok=movement');
     expect(await text(admin, '[role="status"]')).toContain('Pergerakan pegawai telah direkodkan');
-    expect(await text(admin, row)).toContain('retired');
+    expect(await admin.$eval('#officer', (el) => el.getAttribute('data-status'))).toBe('retired');
 
     // Retirement ends her portal session at once.
     await portal.goto(`${server.url}/portal`);

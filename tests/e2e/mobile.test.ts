@@ -85,7 +85,7 @@ describe('GPKI Mobile web app (/mobile) in Chromium', () => {
 
     const otp = await otpOnPhone('STH-2026-004242');
     const card = await phone.$eval('#push', (el) => el.textContent!);
-    expect(card).toContain('MYR 4,242.00');
+    expect(card).toContain('RM 4,242.00');
     expect(card).toContain('iGFMAS');
     expect(await phone.$eval('#verification-code', (el) => el.textContent)).toBe(created.body.verificationCode);
     expect(await phone.$eval('#countdown', (el) => el.textContent)).toMatch(/^Sah selama [12]:\d\d$/);

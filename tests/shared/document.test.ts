@@ -39,7 +39,7 @@ describe('amounts', () => {
 
   it('formats and totals a batch; mixed currencies have no total', () => {
     expect(formatSen(123456789n)).toBe('1,234,567.89');
-    expect(batchTotal([{ amount: '1,000.50' }, { amount: '99.50', currency: 'MYR' }])).toBe('MYR 1,100.00');
+    expect(batchTotal([{ amount: '1,000.50' }, { amount: '99.50', currency: 'MYR' }])).toBe('RM 1,100.00');
     expect(batchTotal([{ amount: '1.00', currency: 'MYR' }, { amount: '1.00', currency: 'USD' }])).toBeNull();
     expect(batchTotal([{ amount: '1.00' }, undefined])).toBeNull();
   });

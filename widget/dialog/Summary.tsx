@@ -1,6 +1,6 @@
 import type { Lang } from '../../shared/i18n/index.js';
 import { t } from '../../shared/i18n/index.js';
-import { batchTotal } from '../../shared/money.js';
+import { batchTotal, formatAmount } from '../../shared/money.js';
 import type { ShownField } from '../../shared/shownDocument.js';
 import type { SignDocument } from '../../shared/widgetProtocol.js';
 
@@ -32,7 +32,7 @@ export function Summary(props: { lang: Lang; documents: SignDocument[]; shown: S
           {first.summary?.amount && (
             <>
               <dt>{t(lang, 'widget.amount')}</dt>
-              <dd id="rs-doc-amount">{`${first.summary.currency ?? 'MYR'} ${first.summary.amount}`}</dd>
+              <dd id="rs-doc-amount">{formatAmount(first.summary.amount, first.summary.currency)}</dd>
             </>
           )}
           {first.summary?.payee && (
@@ -51,9 +51,10 @@ export function Summary(props: { lang: Lang; documents: SignDocument[]; shown: S
       <dt>{t(lang, 'widget.site')}</dt>
       <dd id="rs-site">{props.pageOrigin}</dd>
       <dt>{t(lang, 'widget.verificationCode')}</dt>
-      <dd id="rs-verification-code" class="code" title={t(lang, 'widget.verificationHint')}>
+      <dd id="rs-verification-code" class="code" aria-describedby="rs-verification-hint">
         {props.verificationCode ?? '····'}
       </dd>
+      <dd id="rs-verification-hint" class="hint">{t(lang, 'widget.verificationHint')}</dd>
     </dl>
     {shown && (
       <section aria-labelledby="rs-fields-title">

@@ -4,6 +4,8 @@
  * Framework-free: a handful of screens rebuilt with DOM calls (never innerHTML with server data).
  */
 
+import { formatAmount } from '../../../shared/money.js';
+
 interface OtpPush {
   pushId: string;
   requestId: string;
@@ -76,10 +78,18 @@ async function api<T>(method: string, path: string, body?: unknown, secret?: str
   } catch {
     throw new ApiError('network', 'Tiada sambungan ke pelayan. Cuba lagi.');
   }
-  const data = (await res.json().catch(() => ({}))) as { error?: { code: string; message: string } };
-  if (!res.ok) throw new ApiError(data.error?.code ?? 'internal', data.error?.message ?? `Ralat ${res.status}`);
+  const data = (await res.json().catch(() => ({}))) as { error?: { code: string; message: string; details?: { reason?: unknown } } };
+  if (!res.ok) {
+    const reason = data.error?.details?.reason;
+    // Said plainly, with where to check (the same words whether the MyKad or the phone is wrong).
+    if (reason === 'phone_mismatch' || data.error?.code === 'user_not_found') throw new ApiError('phone_mismatch', PHONE_MISMATCH);
+    throw new ApiError(data.error?.code ?? 'internal', data.error?.message ?? `Ralat ${res.status}`);
+  }
   return data as T;
 }
+
+const PHONE_MISMATCH =
+  'No. MyKad dan nombor telefon ini tidak sepadan dengan profil MyGPKI anda. Semak nombor telefon bimbit di portal RoamSign (Profil), atau minta pentadbir agensi mengemas kininya, kemudian cuba lagi.';
 
 function guessPlatform(): 'android' | 'ios' | 'web' {
   const ua = navigator.userAgent;
@@ -98,7 +108,7 @@ function registerScreen(): void {
     'form',
     { id: 'register-form', novalidate: '' },
     el('h2', {}, 'Daftar peranti'),
-    el('p', { class: 'hint' }, 'Masukkan No. MyKad dan nombor telefon bimbit yang tercatat dalam profil MyGPKI anda. Kod pengesahan akan dihantar ke e-mel anda.'),
+    el('p', { class: 'hint' }, 'Masukkan No. MyKad dan nombor telefon bimbit yang tercatat dalam profil MyGPKI anda. Kod keselamatan akan dihantar ke e-mel anda.'),
     el('label', { for: 'nric' }, 'No. MyKad'),
     el('input', { id: 'nric', name: 'nric', inputmode: 'numeric', autocomplete: 'off', placeholder: '900101011234', required: '' }),
     el('label', { for: 'phone' }, 'No. telefon bimbit'),
@@ -115,7 +125,7 @@ function registerScreen(): void {
     })(),
     el('label', { for: 'label' }, 'Nama peranti'),
     el('input', { id: 'label', name: 'label', maxlength: '60', value: `Telefon ${PLATFORM_LABELS[platform]}` }),
-    el('button', { type: 'submit', id: 'register-submit' }, 'Hantar kod pengesahan'),
+    el('button', { type: 'submit', id: 'register-submit' }, 'Hantar kod keselamatan'),
   );
   form.addEventListener('submit', async (event) => {
     event.preventDefault();
@@ -143,9 +153,9 @@ function codeScreen(challengeId: string, destination: string): void {
   const form = el(
     'form',
     { id: 'code-form', novalidate: '' },
-    el('h2', {}, 'Masukkan kod pengesahan'),
+    el('h2', {}, 'Masukkan kod keselamatan'),
     el('p', {}, 'Kod 6 digit telah dihantar ke e-mel ', el('strong', {}, destination), '. Kod sah selama 10 minit.'),
-    el('label', { for: 'code' }, 'Kod pengesahan'),
+    el('label', { for: 'code' }, 'Kod keselamatan (6 digit, daripada e-mel)'),
     el('input', { id: 'code', name: 'code', inputmode: 'numeric', autocomplete: 'one-time-code', maxlength: '6', required: '' }),
     el('button', { type: 'submit', id: 'code-submit' }, 'Sahkan dan aktifkan peranti'),
   );
@@ -265,7 +275,7 @@ function showPush(push: OtpPush): void {
         {},
         el('strong', {}, d.id),
         d.title ? ` — ${d.title}` : '',
-        d.amount ? el('span', {}, ', ', el('span', { class: 'amount' }, `${d.currency ?? 'MYR'} ${d.amount}`)) : '',
+        d.amount ? el('span', {}, ', ', el('span', { class: 'amount' }, formatAmount(d.amount, d.currency ?? undefined))) : '',
         d.payee ? `, ${d.payee}` : '',
       ),
     );
@@ -277,7 +287,7 @@ function showPush(push: OtpPush): void {
     count > 1 ? el('p', {}, `${count} dokumen${push.total ? `, jumlah ${push.total}` : ''}`) : '',
     push.documents.length ? docs : el('pre', {}, push.text),
     push.verificationCode
-      ? el('p', { class: 'vcode' }, 'Kod semakan (mesti sama dengan skrin): ', el('strong', { id: 'verification-code' }, push.verificationCode))
+      ? el('p', { class: 'vcode' }, 'Kod pengesahan (mesti sama dengan kod pada skrin tandatangan): ', el('strong', { id: 'verification-code' }, push.verificationCode))
       : '',
     el('p', { class: 'hint', style: 'text-align:center;margin:1rem 0 0' }, 'Kod OTP anda'),
     el('p', { class: 'otp', id: 'otp', 'aria-label': `OTP ${(push.otp ?? '').split('').join(' ')}` }, push.otp ?? '—'),
@@ -290,6 +300,12 @@ function showPush(push: OtpPush): void {
     countdown.textContent = left > 0 ? `Sah selama ${Math.floor(left / 60)}:${String(left % 60).padStart(2, '0')}` : 'Tamat tempoh';
     if (left === 0) {
       area.classList.add('expired');
+      // A spent or expired OTP does not stay on screen to be typed by mistake.
+      const otp = document.getElementById('otp');
+      if (otp) {
+        otp.textContent = '— — —';
+        otp.setAttribute('aria-label', 'OTP tamat tempoh');
+      }
       window.clearInterval(tick);
       tick = undefined;
     }

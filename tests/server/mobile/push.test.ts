@@ -36,7 +36,7 @@ async function otpEmails(): Promise<{ requestId: string; otp: string }[]> {
 
 describe('OTP by GPKI Mobile push', () => {
   it('takes the OTP out of the composed message (not the 4-digit verification code, not digits in a document id)', () => {
-    const text = 'Anda diminta menandatangani dalam iGFMAS:\n- STH-2026-000123, MYR 12,500.00\n\nKod OTP anda: 493027\nKod semakan: 4821\n';
+    const text = 'Anda diminta menandatangani dalam iGFMAS:\n- STH-2026-000123, MYR 12,500.00\n\nKod OTP anda: 493027\nKod pengesahan: 4821 (mesti sama dengan kod pada skrin tandatangan)\n';
     expect(otpFromText(text)).toBe('493027');
     expect(otpFromText('no code here 4821')).toBeNull();
   });
@@ -50,7 +50,7 @@ describe('OTP by GPKI Mobile push', () => {
     expect((await ack(secret, push.pushId)).status).toBe(200);
     const created = await creating;
     expect(created.status).toBe(201);
-    expect(created.body).toMatchObject({ channel: 'push', destination: 'GPKI Mobile (Android ••• 6701)' });
+    expect(created.body).toMatchObject({ channel: 'push', destination: 'GPKI Mobile (Telefon ujian, Android ••• 6701)' });
 
     expect(push).toMatchObject({
       requestId: created.body.id,
@@ -130,7 +130,7 @@ describe('OTP by GPKI Mobile push', () => {
     await ack(secret, push.pushId);
     expect((await creating).body.channel).toBe('push');
     expect(push.documents.map((d: { id: string }) => d.id)).toEqual(['STH-1', 'STH-2']);
-    expect(push.total).toBe('MYR 1,234.50');
+    expect(push.total).toBe('RM 1,234.50');
   });
 
   it("an ack by another device or of another device's push does not count", async () => {

@@ -52,7 +52,7 @@ describe('device registration', () => {
     const mail = (await call(server, 'GET', `/api/v1/dev/outbox?to=${AMINAH.email}`)).body[0];
     expect(mail).toMatchObject({ channel: 'email', to: AMINAH.email });
     expect(mail.subject).toBe('Kod pendaftaran peranti GPKI Mobile');
-    expect(mail.text).toContain(`Kod pengesahan: ${mail.otp}`);
+    expect(mail.text).toContain(`Kod keselamatan: ${mail.otp}`);
     expect(mail.text).toContain('Samsung A54');
     expect(mail.otp).toMatch(/^\d{6}$/);
     // Nothing is active until the code comes back.
@@ -81,8 +81,8 @@ describe('device registration', () => {
 
     const me = await call(server, 'GET', '/api/v1/mobile/device', undefined, { Authorization: `Bearer ${done.body.secret}` });
     expect(me.status).toBe(200);
-    expect(me.body).toMatchObject({ deviceId: done.body.deviceId, destination: 'GPKI Mobile (Android ••• 6701)', officer: { nric: AMINAH.nric } });
-    expect(await server.services.pushHub.activeDevice(AMINAH.nric)).toEqual({ destination: 'GPKI Mobile (Android ••• 6701)' });
+    expect(me.body).toMatchObject({ deviceId: done.body.deviceId, destination: 'GPKI Mobile (Samsung A54, Android ••• 6701)', officer: { nric: AMINAH.nric } });
+    expect(await server.services.pushHub.activeDevice(AMINAH.nric)).toEqual({ destination: 'GPKI Mobile (Samsung A54, Android ••• 6701)' });
     expect(await auditActions(server)).toEqual(expect.arrayContaining(['device.registration_started', 'device.registered']));
   });
 
@@ -117,7 +117,7 @@ describe('device registration', () => {
     await stream.ended; // the server closed the old device's stream
 
     expect(await activeDevices(AMINAH.nric)).toEqual([{ id: second.deviceId, platform: 'ios' }]);
-    expect(await server.services.pushHub.activeDevice(AMINAH.nric)).toEqual({ destination: 'GPKI Mobile (iOS ••• 6701)' });
+    expect(await server.services.pushHub.activeDevice(AMINAH.nric)).toEqual({ destination: 'GPKI Mobile (iPhone baharu, iOS ••• 6701)' });
     expect((await call(server, 'GET', '/api/v1/mobile/device', undefined, { Authorization: `Bearer ${first.secret}` })).status).toBe(401);
     const reopened = await server.app.request(`/api/v1/mobile/events?token=${first.secret}`);
     expect(reopened.status).toBe(401);

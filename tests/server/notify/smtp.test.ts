@@ -22,7 +22,8 @@ describe('OTP e-mail over real SMTP (nodemailer -> smtp-server)', () => {
     const mail = await smtp.waitFor((m) => mailText(m).includes(created.body.verificationCode) && m.to.includes(AMINAH.email));
     expect(mail.from).toBe('no-reply@roamsign.gov.my');
     const text = mailText(mail);
-    expect(text).toMatch(/Subject: .*Kod OTP tandatangan RoamSign/);
+    expect(text).toMatch(/Subject: .*Tandatangan .* dalam iGFMAS \(RoamSign\)/);
+    expect(/Subject: (.*)/.exec(text)?.[1]?.replace('STH-2026-000123', '')).not.toContain(created.body.verificationCode);
     expect(text).toContain('STH-2026-000123');
     expect(text).toContain('12,500.00');
     const otp = /Kod OTP anda: (\d{6})/.exec(text)?.[1];

@@ -14,7 +14,7 @@ describe('ops CLI: administrators and officer import', () => {
 
     const created = cli(first.env, ['create-admin', '700101-01-0001', 'Pentadbir GPKI', 'gpki@anm.gov.my']);
     expect(created.code, created.out).toBe(0);
-    const password = /initial password \(shown once\): (\S+)/.exec(created.out)?.[1];
+    const password = /initial password \(shown once; you choose your own at first sign-in\): (\S+)/.exec(created.out)?.[1];
     expect(password).toMatch(/^[A-Za-z0-9_-]{24}$/);
 
     const fixed = cli(first.env, ['create-admin', '700202020002', 'SAP Perlis', 'sap@anm.gov.my', '--role', 'sap', '--agency', '1009'], { ROAMSIGN_ADMIN_PASSWORD: 'kata-laluan-panjang-1' });
@@ -42,6 +42,17 @@ describe('ops CLI: administrators and officer import', () => {
       expect(step1.status).toBe(200);
       const done = await browser.post('/portal/admin/sign-in/code', { challengeId: hiddenField(step1.text, 'challengeId'), code: await latestCode(server, '700101010001') }, { csrf: null });
       expect(done.status).toBe(303);
+      // The printed password was seen: the first sign-in must choose a new one before anything else.
+      const forced = await browser.get('/portal/admin');
+      expect(forced.status).toBe(303);
+      expect(forced.location).toBe('/portal/admin/password');
+      const form = await browser.get('/portal/admin/password');
+      expect(form.text).toContain('Sila pilih kata laluan anda sendiri');
+      const weak = await browser.post('/portal/admin/password', { current: password!, password: 'pendek', confirm: 'pendek' });
+      expect(weak.status).toBe(400);
+      expect(weak.text).toMatch(/id="f-password-error"/);
+      const changed = await browser.post('/portal/admin/password', { current: password!, password: 'kata laluan baharu saya', confirm: 'kata laluan baharu saya' });
+      expect(changed.status).toBe(303);
       expect((await browser.get('/portal/admin')).text).toContain('Pentadbir GPKI (admin)');
     } finally {
       await server.close();
@@ -70,6 +81,35 @@ describe('ops CLI: administrators and officer import', () => {
     const db = await reopenDb(first);
     expect((await db.get('select name, media, system from officers where nric = ?', '930101015011'))).toEqual({ name: 'Nurul Huda', media: '["roaming"]', system: 'speks' });
     expect((await db.get("select count(*) as n from audit_log where action = 'email.verification_sent' and subject = ?", '930101015011'))).toEqual({ n: 1 });
+    await db.close();
+  }, CLI_TEST_TIMEOUT_MS);
+
+  it('in sandbox mode import-officers delivers through the sandbox outbox; resend-verification re-sends to the unverified officers of an import', async () => {
+    const first = await startTestServer();
+    const dataDir = first.dataDir;
+    await first.close();
+    const file = path.join(dataDir, 'pegawai.csv');
+    fs.writeFileSync(file, 'nric,name,email,agency,accounting_office,system\n930101015021,Aisyah Omar,aisyah@anm.gov.my,1009,JANM Perlis,igfmas\n930101015022,Badrul Hisham,badrul@anm.gov.my,1009,JANM Perlis,igfmas\n');
+    const sandbox = { ROAMSIGN_SANDBOX: '1' };
+    const imported = cli(first.env, ['import-officers', file, '--agency', '1009'], sandbox);
+    expect(imported.code, imported.out).toBe(0);
+    expect(imported.out).toContain('e-mails: in the sandbox outbox');
+    expect(cli(first.env, ['resend-verification'], sandbox).code).toBe(2);
+
+    let db = await reopenDb(first);
+    const batch = ((await db.get("select import_batch as b from officers where nric = '930101015021'")) as { b: string }).b;
+    expect(batch).toMatch(/^imp_/);
+    await db.run("update officers set email_verified_at = 1 where nric = '930101015022'");
+    const sentTo = async (address: string) => Number(((await db.get('select count(*) as n from outbox where address = ?', address)) as { n: number }).n);
+    expect(await sentTo('aisyah@anm.gov.my')).toBe(1);
+    await db.close();
+
+    const resent = cli(first.env, ['resend-verification', '--import', batch], sandbox);
+    expect(resent.code, resent.out).toBe(0);
+    expect(resent.out).toContain('verification link re-sent to 1 officer(s)');
+    db = await reopenDb(first);
+    expect(await sentTo('aisyah@anm.gov.my')).toBe(2);
+    expect(await sentTo('badrul@anm.gov.my')).toBe(1);
     await db.close();
   }, CLI_TEST_TIMEOUT_MS);
 });

@@ -20,19 +20,19 @@ afterAll(() => server?.close());
 
 describe('staff movement recorded in the administrators\' portal', () => {
   it('an sap of another agency cannot record a movement for this agency\'s officer (403, nothing recorded)', async () => {
-    const res = await otherSap.post(`/portal/admin/officers/${AMINAH.nric}/movement`, { kind: 'retirement', effectiveDate: isoDate(server.clock.now), toAgency: '' });
+    const res = await otherSap.post(`/portal/admin/officers/${AMINAH.nric}/movement`, { kind: 'retirement', effectiveDate: isoDate(server.clock.now), toAgency: '', confirmed: 'yes' });
     expect(res.status).toBe(403);
     expect(await row('select count(*) as n from movements')).toEqual({ n: 0 });
   });
 
   it('a bad date is refused and nothing is recorded', async () => {
-    const res = await sap.post(`/portal/admin/officers/${AMINAH.nric}/movement`, { kind: 'retirement', effectiveDate: 'esok', toAgency: '' });
+    const res = await sap.post(`/portal/admin/officers/${AMINAH.nric}/movement`, { kind: 'retirement', effectiveDate: 'esok', toAgency: '', confirmed: 'yes' });
     expect(res.status).toBe(400);
     expect(await row('select count(*) as n from movements')).toEqual({ n: 0 });
   });
 
   it('a transfer keeps the certificate and moves the officer to the new agency', async () => {
-    const res = await sap.post(`/portal/admin/officers/${WEIMING.nric}/movement`, { kind: 'transfer', effectiveDate: isoDate(server.clock.now - DAY), toAgency: '2001' });
+    const res = await sap.post(`/portal/admin/officers/${WEIMING.nric}/movement`, { kind: 'transfer', effectiveDate: isoDate(server.clock.now - DAY), toAgency: '2001', confirmed: 'yes' });
     expect(res.status).toBe(303);
     expect(await row('select agency_code as a from officers where nric = ?', WEIMING.nric)).toEqual({ a: '2001' });
     expect(await row('select revoked_at as r from certificates where nric = ?', WEIMING.nric)).toEqual({ r: null });
@@ -40,7 +40,7 @@ describe('staff movement recorded in the administrators\' portal', () => {
   });
 
   it('a retirement effective today stops signing at once and revokes the certificate onto the CRL', async () => {
-    const res = await sap.post(`/portal/admin/officers/${AMINAH.nric}/movement`, { kind: 'retirement', effectiveDate: isoDate(server.clock.now - DAY), toAgency: '' });
+    const res = await sap.post(`/portal/admin/officers/${AMINAH.nric}/movement`, { kind: 'retirement', effectiveDate: isoDate(server.clock.now - DAY), toAgency: '', confirmed: 'yes' });
     expect(res.status).toBe(303);
     expect(res.headers.get('location')).toContain('ok=movement');
     const refused = await createRequest(server);

@@ -67,7 +67,7 @@ describe("an 'sap' of agency 1009 and an officer of agency 2001", () => {
     const national = (await signInNewAdmin(server, 'admin')).browser;
     expect((await national.post(`/portal/admin/applications/${otherApp}/approve`, {})).status).toBe(303);
     const before = await row('select count(*) as n from certificates where nric = ? and revoked_at is null', OTHER.nric);
-    expect((await sap.post(`/portal/admin/officers/${OTHER.nric}/revoke`, { reason: 'keyCompromise' })).status).toBe(403);
+    expect((await sap.post(`/portal/admin/officers/${OTHER.nric}/revoke`, { reason: 'keyCompromise', confirmed: 'yes' })).status).toBe(403);
     expect(await row('select count(*) as n from certificates where nric = ? and revoked_at is null', OTHER.nric)).toEqual(before);
     expect(before).toEqual({ n: 1 });
   });
@@ -88,7 +88,7 @@ describe("an 'sap' of agency 1009 and an officer of agency 2001", () => {
     (await server.services.db.run('update officers set pin_failures = 5, pin_locked_at = 1 where nric = ?', OWN.nric));
     expect((await sap.post(`/portal/admin/officers/${OWN.nric}/unlock`, {})).status).toBe(303);
     expect(await row('select pin_failures as f, pin_locked_at as l from officers where nric = ?', OWN.nric)).toEqual({ f: 0, l: null });
-    expect((await sap.post(`/portal/admin/officers/${OWN.nric}/revoke`, { reason: 'affiliationChanged' })).status).toBe(303);
+    expect((await sap.post(`/portal/admin/officers/${OWN.nric}/revoke`, { reason: 'affiliationChanged', confirmed: 'yes' })).status).toBe(303);
     expect(await row('select revocation_reason as r from certificates where nric = ?', OWN.nric)).toEqual({ r: 'affiliationChanged' });
     const crl = await server.services.ca.currentCrl();
     const serial = (await row('select serial from certificates where nric = ?', OWN.nric))!.serial as string;

@@ -28,14 +28,14 @@ describe('portal e-mail over real SMTP', () => {
 
     const officer = new Browser(server);
     const step1 = await officer.post('/portal/sign-in', { nric: HANA.nric }, { csrf: null });
-    const signInMail = await smtp.waitFor((m) => m.to.includes(HANA.email) && /Kod log masuk anda: \d{6}/.test(mailText(m)));
-    const code = /Kod log masuk anda: (\d{6})/.exec(mailText(signInMail))![1]!;
+    const signInMail = await smtp.waitFor((m) => m.to.includes(HANA.email) && /Kod keselamatan log masuk anda: \d{6}/.test(mailText(m)));
+    const code = /Kod keselamatan log masuk anda: (\d{6})/.exec(mailText(signInMail))![1]!;
     expect((await officer.post('/portal/sign-in/code', { challengeId: hiddenField(step1.text, 'challengeId'), code }, { csrf: null })).status).toBe(303);
     await officer.get('/portal/apply');
 
     const codePage = await officer.post('/portal/apply/code', {});
-    const checkMail = await smtp.waitFor((m) => m.to.includes(HANA.email) && /semakan keselamatan permohonan anda: \d{6}/.test(mailText(m)));
-    const checkCode = /semakan keselamatan permohonan anda: (\d{6})/.exec(mailText(checkMail))![1]!;
+    const checkMail = await smtp.waitFor((m) => m.to.includes(HANA.email) && /keselamatan permohonan sijil anda: \d{6}/.test(mailText(m)));
+    const checkCode = /keselamatan permohonan sijil anda: (\d{6})/.exec(mailText(checkMail))![1]!;
     const applied = await officer.post('/portal/apply', {
       challengeId: hiddenField(codePage.text, 'challengeId'),
       system: 'igfmas',

@@ -1,4 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { formatMalaysiaTime } from '../../../shared/time.js';
 import { AMINAH, apiClient, call, createRequest, documentBytes, latestOtp, makeDocument, RAJESH, WEIMING, systemApiClient, wrongOtp } from '../../helpers/api.js';
 import { cmsVerify } from '../../helpers/openssl.js';
 import { startTestServer, type TestServer } from '../../helpers/testServices.js';
@@ -63,7 +64,11 @@ describe('create, OTP message, complete', () => {
     expect(message.text).toContain('12,500.00');
     expect(message.text).toContain(message.otp);
     expect(message.text).toContain(res.body.verificationCode);
-    expect(message.text).toContain(res.body.expiresAt);
+    // Malaysian time, to the second, in words people read (never a UTC instant).
+    expect(message.text).toContain(formatMalaysiaTime('ms', Date.parse(res.body.expiresAt), { seconds: true, zone: true }));
+    expect(message.text).not.toContain(res.body.expiresAt);
+    expect(message.subject).toContain('STH-2026-000123');
+    expect(message.subject.replace('STH-2026-000123', '')).not.toContain(res.body.verificationCode);
   });
 
   it('a token-only officer cannot open a roaming request', async () => {
@@ -116,7 +121,7 @@ describe('create, OTP message, complete', () => {
     expect(created.status).toBe(201);
     const message = (await call(server, 'GET', `/api/v1/dev/outbox?to=${AMINAH.nric}`)).body[0];
     expect(message.text).toContain('120 dokumen');
-    expect(message.text).toContain('MYR 7,260,000.00');
+    expect(message.text).toContain('RM 7,260,000.00');
     const otp = message.otp;
     const done = await call(server, 'POST', `/api/v1/signing-requests/${created.body.id}/complete`, { pin: AMINAH.pin, otp });
     expect(done.status).toBe(200);

@@ -1,0 +1,118 @@
+import crypto from 'node:crypto';
+import { and, eq, gt, isNull } from 'drizzle-orm';
+import { RoamSignError } from '../../shared/errors.js';
+import { formatMalaysiaTime } from '../../shared/time.js';
+import type { Services } from '../services.js';
+import { findAdmin, type AdminRole, type AdminRow } from './adminPortal.js';
+import { sendBilingual } from './mail.js';
+import { refuse } from './officerPortal.js';
+import { generatePassword, hashPassword, PASSWORD_MIN_LENGTH, verifyPassword } from './passwords.js';
+
+/**
+ * Administrator passwords after creation (issue 13): an administrator changes their own, must
+ * choose their own at first sign-in when the CLI printed one, and a new or reset account gets its
+ * password by a one-time e-mail link (never on another administrator's screen).
+ */
+export const PASSWORD_LINK_TTL_MS = 24 * 60 * 60 * 1000;
+
+/** Higher roles reset lower ones: admin > sap > sa > ap. */
+const RANK: Record<AdminRole, number> = { admin: 4, sap: 3, sa: 2, ap: 1 };
+
+const hashToken = (token: string) => crypto.createHash('sha256').update(token).digest('base64url');
+
+function checkNewPassword(password: string, confirm: string): void {
+  if (password.length < PASSWORD_MIN_LENGTH) throw refuse('weak_password');
+  if (password !== confirm) throw refuse('password_mismatch');
+}
+
+export async function changeAdminPassword(services: Services, adminId: string, current: string, password: string, confirm: string): Promise<void> {
+  const admin = await findAdmin(services, adminId);
+  if (!admin || admin.status !== 'active') throw new RoamSignError('unauthorized');
+  if (!(await verifyPassword(current, admin.passwordVerifier))) throw refuse('wrong_current_password');
+  checkNewPassword(password, confirm);
+  if (password === current) throw refuse('same_password');
+  const { admins } = services.db.t;
+  const passwordVerifier = await hashPassword(password);
+  await services.db.transaction(async () => {
+    await services.db.orm.update(admins).set({ passwordVerifier, mustChangePassword: 0 }).where(eq(admins.id, adminId));
+    await services.audit.append({ actor: `admin:${adminId}`, action: 'admin.password_changed', subject: adminId, details: {} });
+  });
+}
+
+/** May `by` reset `target`'s password: a strictly higher role, within its agency unless national. */
+export function mayReset(by: AdminRow, target: AdminRow): boolean {
+  if (by.id === target.id || RANK[by.role] <= RANK[target.role]) return false;
+  return by.role === 'admin' || (by.agencyCode !== null && by.agencyCode === target.agencyCode);
+}
+
+/**
+ * E-mails a one-time link to set the password (24 hours). A reset also replaces the old password
+ * with an unknown one at once: whoever knew it can no longer sign in.
+ */
+export async function sendPasswordLink(services: Services, targetId: string, actor: string, kind: 'new' | 'reset'): Promise<void> {
+  const target = await findAdmin(services, targetId);
+  if (!target) throw new RoamSignError('not_found');
+  const { adminPasswordLinks, admins } = services.db.t;
+  const token = crypto.randomBytes(32).toString('base64url');
+  const now = services.now();
+  const passwordVerifier = kind === 'reset' ? await hashPassword(generatePassword()) : null;
+  await services.db.transaction(async () => {
+    await services.db.orm.insert(adminPasswordLinks).values({ tokenHash: hashToken(token), adminId: target.id, expiresAt: now + PASSWORD_LINK_TTL_MS, createdAt: now });
+    if (passwordVerifier) await services.db.orm.update(admins).set({ passwordVerifier }).where(eq(admins.id, target.id));
+    await services.audit.append({ actor, action: kind === 'reset' ? 'admin.password_reset' : 'admin.password_link_sent', subject: target.id, details: {} });
+  });
+  const link = `${services.config.publicUrl}/portal/admin/password/set?token=${token}`;
+  const until = now + PASSWORD_LINK_TTL_MS;
+  await sendBilingual(
+    services,
+    { nric: target.nric, email: target.email },
+    kind === 'new' ? { ms: 'Tetapkan kata laluan pentadbir RoamSign anda', en: 'Set your RoamSign administrator password' } : { ms: 'Set semula kata laluan pentadbir RoamSign', en: 'Reset your RoamSign administrator password' },
+    {
+      ms: `${kind === 'new' ? 'Akaun pentadbir RoamSign telah dicipta untuk anda.' : 'Kata laluan pentadbir RoamSign anda telah diset semula oleh pentadbir kanan.'} Buka pautan ini untuk menetapkan kata laluan anda (sekali guna, sah sehingga ${formatMalaysiaTime('ms', until, { zone: true })}):\n${link}`,
+      en: `${kind === 'new' ? 'A RoamSign administrator account has been created for you.' : 'Your RoamSign administrator password has been reset by a senior administrator.'} Open this link to set your password (single use, valid until ${formatMalaysiaTime('en', until, { zone: true })}):\n${link}`,
+    },
+  );
+}
+
+/** The administrator a live link belongs to (the set-password page shows their name). */
+export async function passwordLinkOwner(services: Services, token: string): Promise<AdminRow> {
+  const { adminPasswordLinks } = services.db.t;
+  const [link] = await services.db.orm
+    .select()
+    .from(adminPasswordLinks)
+    .where(and(eq(adminPasswordLinks.tokenHash, hashToken(token)), isNull(adminPasswordLinks.usedAt), gt(adminPasswordLinks.expiresAt, services.now())));
+  const admin = link ? await findAdmin(services, link.adminId) : undefined;
+  if (!admin || admin.status !== 'active') throw refuse('link_unknown');
+  return admin;
+}
+
+export async function usePasswordLink(services: Services, token: string, password: string, confirm: string): Promise<AdminRow> {
+  const admin = await passwordLinkOwner(services, token);
+  checkNewPassword(password, confirm);
+  const { adminPasswordLinks, admins } = services.db.t;
+  const passwordVerifier = await hashPassword(password);
+  const won = await services.db.transaction(async () => {
+    const used = await services.db.orm
+      .update(adminPasswordLinks)
+      .set({ usedAt: services.now() })
+      .where(and(eq(adminPasswordLinks.tokenHash, hashToken(token)), isNull(adminPasswordLinks.usedAt)))
+      .returning({ adminId: adminPasswordLinks.adminId });
+    if (used.length !== 1) return false;
+    await services.db.orm.update(admins).set({ passwordVerifier, mustChangePassword: 0 }).where(eq(admins.id, admin.id));
+    await services.audit.append({ actor: `admin:${admin.id}`, action: 'admin.password_changed', subject: admin.id, details: { by: 'link' } });
+    return true;
+  });
+  if (!won) throw refuse('link_used');
+  return admin;
+}
+
+/** Administrators `by` may see in the accounts list: all nationally, else their agency's. */
+export async function adminAccounts(services: Services, by: AdminRow): Promise<AdminRow[]> {
+  const { admins } = services.db.t;
+  return services.db.orm
+    .select()
+    .from(admins)
+    .where(by.role === 'admin' ? undefined : eq(admins.agencyCode, by.agencyCode ?? ''))
+    .orderBy(admins.name)
+    .limit(500);
+}

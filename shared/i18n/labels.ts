@@ -1,0 +1,153 @@
+import type { Lang } from './index.js';
+
+/**
+ * Words for the values people read in the portal, e-mails and /mobile (issue 13: one vocabulary):
+ * statuses, media, roles, revocation reasons, audit events. Kept apart from the dialog's catalogue
+ * (ms.ts / en.ts) so the dialog bundle does not carry them. [Bahasa Malaysia, English].
+ */
+type Pair = readonly [string, string];
+const pick = (pair: Pair | undefined, lang: Lang, raw: string) => (pair ? pair[lang === 'en' ? 1 : 0] : raw);
+
+/**
+ * The terms themselves, one meaning each:
+ * - OTP: the 6-digit one-time password of a signature (phone app or e-mail);
+ * - verification code: the 4-digit code that must match between the signing screen and the OTP message;
+ * - security code: the 6-digit e-mailed code of a sign-in, a security check or a device registration;
+ * - verification link: the e-mailed link that proves an address receives mail.
+ */
+export const TERMS = {
+  otp: ['OTP', 'OTP'],
+  verificationCode: ['kod pengesahan', 'verification code'],
+  securityCode: ['kod keselamatan', 'security code'],
+  verificationLink: ['pautan pengesahan e-mel', 'e-mail verification link'],
+} as const satisfies Record<string, Pair>;
+
+export function term(lang: Lang, key: keyof typeof TERMS): string {
+  return pick(TERMS[key], lang, key);
+}
+
+const OFFICER_STATUS: Record<string, Pair> = {
+  active: ['Aktif', 'Active'],
+  suspended: ['Digantung', 'Suspended'],
+  retired: ['Bersara / tamat perkhidmatan', 'Retired / service ended'],
+  closed: ['Ditutup', 'Closed'],
+};
+
+const REQUEST_STATUS: Record<string, Pair> = {
+  pending: ['Menunggu OTP', 'Waiting for the OTP'],
+  signing: ['Sedang ditandatangani', 'Being signed'],
+  signed: ['Ditandatangani', 'Signed'],
+  failed: ['Gagal', 'Failed'],
+  cancelled: ['Dibatalkan', 'Cancelled'],
+  expired: ['Tamat tempoh (tidak ditandatangani)', 'Expired (not signed)'],
+};
+
+const APPLICATION_STATUS: Record<string, Pair> = {
+  pending: ['Menunggu kelulusan', 'Waiting for approval'],
+  approved: ['Diluluskan', 'Approved'],
+  rejected: ['Ditolak', 'Rejected'],
+};
+
+const MEDIUM: Record<string, Pair> = {
+  roaming: ['Roaming', 'Roaming'],
+  token: ['Token', 'Token'],
+};
+
+const ADMIN_ROLE: Record<string, Pair> = {
+  admin: ['Pentadbir nasional', 'National administrator'],
+  sap: ['SAP (Pentadbir Agensi Kanan)', 'SAP (senior agency administrator)'],
+  sa: ['SA (Pentadbir Agensi)', 'SA (agency administrator)'],
+  ap: ['AP (Pegawai Pelulus)', 'AP (approving officer)'],
+};
+
+/** RFC 5280 reasons, as an administrator would say them. */
+const REVOCATION_REASON: Record<string, Pair> = {
+  unspecified: ['Tiada sebab khusus', 'No specific reason'],
+  keyCompromise: ['Kunci terjejas (PIN atau kunci bocor)', 'Key compromised (PIN or key exposed)'],
+  affiliationChanged: ['Bertukar agensi atau jawatan', 'Changed agency or post'],
+  superseded: ['Diganti dengan sijil baharu', 'Replaced by a new certificate'],
+  cessationOfOperation: ['Tamat perkhidmatan atau peranan', 'Service or role ended'],
+  certificateHold: ['Digantung sementara', 'On hold'],
+  privilegeWithdrawn: ['Kebenaran ditarik balik', 'Privilege withdrawn'],
+};
+
+const MOVEMENT_KIND: Record<string, Pair> = {
+  transfer: ['Pertukaran agensi', 'Transfer'],
+  retirement: ['Persaraan', 'Retirement'],
+  end_of_role: ['Tamat peranan', 'End of role'],
+};
+
+const DEVICE_STATUS: Record<string, Pair> = {
+  active: ['Aktif', 'Active'],
+  inactive: ['Tidak aktif', 'Inactive'],
+};
+
+/** Audit events in words. An event not listed shows its code. */
+const AUDIT_ACTION: Record<string, Pair> = {
+  'admin.created': ['Pentadbir dicipta', 'Administrator created'],
+  'admin.sign_in_failed': ['Log masuk pentadbir gagal', 'Administrator sign-in failed'],
+  'admin.password_changed': ['Kata laluan pentadbir ditukar', 'Administrator password changed'],
+  'admin.password_reset': ['Kata laluan pentadbir diset semula', 'Administrator password reset'],
+  'admin.password_link_sent': ['Pautan kata laluan pentadbir dihantar', 'Administrator password link sent'],
+  'application.approved': ['Permohonan sijil diluluskan', 'Certificate application approved'],
+  'application.rejected': ['Permohonan sijil ditolak', 'Certificate application rejected'],
+  'application.submitted': ['Permohonan sijil dihantar', 'Certificate application submitted'],
+  'approval.passed': ['Kelulusan disahkan oleh gerbang', 'Approval passed by the gate'],
+  'approval.refused': ['Kelulusan ditolak oleh gerbang', 'Approval refused by the gate'],
+  'ca.created': ['CA dicipta', 'CA created'],
+  'certificate.issued': ['Sijil dikeluarkan', 'Certificate issued'],
+  'certificate.revoked': ['Sijil dibatalkan', 'Certificate revoked'],
+  'client.created': ['Klien sistem dicipta', 'System client created'],
+  'client.removed': ['Klien sistem dibuang', 'System client removed'],
+  'client.revoked': ['Klien sistem dibatalkan', 'System client revoked'],
+  'client.rotated': ['Rahsia klien sistem ditukar', 'System client secret rotated'],
+  'demo.removed': ['Data demo dibuang', 'Demo data removed'],
+  'device.deactivated': ['Peranti GPKI Mobile dinyahaktifkan', 'GPKI Mobile device deactivated'],
+  'device.registered': ['Peranti GPKI Mobile didaftarkan', 'GPKI Mobile device registered'],
+  'device.registration_started': ['Pendaftaran peranti GPKI Mobile dimulakan', 'GPKI Mobile registration started'],
+  'device.removed': ['Peranti GPKI Mobile dibuang', 'GPKI Mobile device removed'],
+  'email.verification_sent': ['Pautan pengesahan e-mel dihantar', 'E-mail verification link sent'],
+  'email.verified': ['E-mel disahkan', 'E-mail verified'],
+  'movement.applied': ['Pergerakan pegawai berkuat kuasa', 'Staff movement took effect'],
+  'movement.recorded': ['Pergerakan pegawai direkodkan', 'Staff movement recorded'],
+  'officer.certificate_revoked': ['Sijil pegawai dibatalkan oleh pentadbir', "Officer's certificate revoked by an administrator"],
+  'officer.closed': ['Akaun pegawai ditutup', 'Officer account closed'],
+  'officer.reactivated': ['Pegawai diaktifkan semula', 'Officer reactivated'],
+  'officer.registered': ['Pegawai didaftarkan', 'Officer registered'],
+  'officer.suspended': ['Pegawai digantung', 'Officer suspended'],
+  'officer.updated': ['Maklumat pegawai dikemas kini', 'Officer updated'],
+  'officers.imported': ['Import pukal pegawai', 'Officers imported in bulk'],
+  'otp.consumed': ['OTP digunakan', 'OTP used'],
+  'otp.resent': ['OTP dihantar semula', 'OTP re-sent'],
+  'otp.sent': ['OTP dihantar', 'OTP sent'],
+  'otp.wrong': ['OTP salah dimasukkan', 'Wrong OTP entered'],
+  'pin.change_failed': ['Tukar PIN gagal', 'PIN change failed'],
+  'pin.changed': ['PIN ditukar', 'PIN changed'],
+  'pin.locked': ['PIN dikunci', 'PIN locked'],
+  'pin.reset': ['PIN diset semula', 'PIN reset'],
+  'pin.unlocked': ['PIN dibuka kunci', 'PIN unlocked'],
+  'portal.signed_in': ['Log masuk portal', 'Signed in to the portal'],
+  'profile.updated': ['Profil dikemas kini', 'Profile updated'],
+  'request.cancelled': ['Permintaan tandatangan dibatalkan', 'Signing request cancelled'],
+  'request.created': ['Permintaan tandatangan dibuat', 'Signing request created'],
+  'request.interrupted': ['Permintaan tandatangan terganggu', 'Signing request interrupted'],
+  'request.signed': ['Dokumen ditandatangani', 'Document signed'],
+  'request.superseded': ['Permintaan tandatangan diganti', 'Signing request replaced'],
+  'token.issued': ['Token akses sistem dikeluarkan', 'System access token issued'],
+  'token.refused': ['Token akses sistem ditolak', 'System access token refused'],
+};
+
+export const labels = {
+  officerStatus: (lang: Lang, v: string) => pick(OFFICER_STATUS[v], lang, v),
+  requestStatus: (lang: Lang, v: string) => pick(REQUEST_STATUS[v], lang, v),
+  applicationStatus: (lang: Lang, v: string) => pick(APPLICATION_STATUS[v], lang, v),
+  medium: (lang: Lang, v: string) => pick(MEDIUM[v], lang, v),
+  adminRole: (lang: Lang, v: string) => pick(ADMIN_ROLE[v], lang, v),
+  revocationReason: (lang: Lang, v: string) => pick(REVOCATION_REASON[v], lang, v),
+  movementKind: (lang: Lang, v: string) => pick(MOVEMENT_KIND[v], lang, v),
+  deviceStatus: (lang: Lang, v: string) => pick(DEVICE_STATUS[v], lang, v),
+  auditAction: (lang: Lang, v: string) => pick(AUDIT_ACTION[v], lang, v),
+};
+
+/** Known audit actions (the audit page's filter). */
+export const AUDIT_ACTIONS = Object.keys(AUDIT_ACTION);

@@ -1,0 +1,54 @@
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { startupProblem } from '../../server/startupProblem.js';
+import { CLI_TEST_TIMEOUT_MS } from '../helpers/cli.js';
+
+const tsx = path.resolve('node_modules/.bin/tsx');
+
+/** `npm start` in a child process (sandbox, SQLite): its exit code and what it printed. */
+function start(env: Record<string, string>): { code: number | null; out: string } {
+  const run = spawnSync(tsx, ['server/main.ts'], {
+    encoding: 'utf8',
+    timeout: 60_000,
+    env: { ...process.env, ROAMSIGN_DATABASE_URL: '', ROAMSIGN_SANDBOX: '1', ROAMSIGN_LOG_LEVEL: 'silent', ...env },
+  });
+  return { code: run.status, out: `${run.stdout}${run.stderr}` };
+}
+
+describe('start-up failures are one clear line naming the setting', () => {
+  it('a data folder that is a file', () => {
+    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'roamsign-startup-')), 'not-a-folder');
+    fs.writeFileSync(file, 'x');
+    const run = start({ ROAMSIGN_DATA_DIR: file, PORT: '0' });
+    expect(run.code).toBe(1);
+    expect(run.out.trim()).toBe(`RoamSign cannot start: the data folder ${file} is not a folder (a file is in the way); set ROAMSIGN_DATA_DIR to a folder`);
+  }, CLI_TEST_TIMEOUT_MS);
+
+  it('a port already in use', async () => {
+    const blocker = net.createServer();
+    await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
+    const port = (blocker.address() as net.AddressInfo).port;
+    try {
+      const run = start({ ROAMSIGN_DATA_DIR: fs.mkdtempSync(path.join(os.tmpdir(), 'roamsign-startup-')), PORT: String(port), HOST: '127.0.0.1' });
+      expect(run.code).toBe(1);
+      expect(run.out.trim()).toBe(`RoamSign cannot start: port ${port} on 127.0.0.1 is already in use by another program; stop it or set PORT to a free port`);
+    } finally {
+      blocker.close();
+    }
+  }, CLI_TEST_TIMEOUT_MS);
+
+  it('a folder this user may not write (the errno a non-root user gets)', () => {
+    // Root writes anywhere, so the real refusal cannot be produced here; the mapping is checked as is.
+    const config = { dataDir: '/srv/roamsign', port: 8787, host: '127.0.0.1' };
+    for (const code of ['EACCES', 'EPERM', 'EROFS']) {
+      expect(startupProblem(Object.assign(new Error('denied'), { code }), config, 'data')).toBe(
+        'RoamSign cannot start: the data folder /srv/roamsign is not writable by this user; fix its permissions or set ROAMSIGN_DATA_DIR to a writable folder',
+      );
+    }
+    expect(startupProblem(new Error('something else'), config, 'data')).toBeNull();
+  });
+});
