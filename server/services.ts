@@ -15,6 +15,7 @@ import { createLocalBus, createPgBus, type ClusterBus } from './cluster/bus.js';
 import { checkMasterKey } from './cluster/keyCheck.js';
 import { createOutbox, type Outbox, type PushChannel } from './notify/outbox.js';
 import { ensureSystems } from './registry/systems.js';
+import { relyingPartyOf } from './passkeys/relyingParty.js';
 import { createSigningService, type SigningService } from './signing/signingService.js';
 import { deriveKey, loadOrCreateMasterKey } from './vault/masterKey.js';
 import { createPkcs11Vault } from './vault/pkcs11Vault.js';
@@ -114,6 +115,7 @@ export async function createServices(
       // A test hook: env.ts refuses it outside sandbox mode, and it is dropped here too.
       testSigningDelayMs: config.sandbox ? config.testSigningDelayMs : 0,
     },
+    rp: relyingPartyOf(config.publicUrl),
     now,
   });
   const notices = createNotices({ db, mailer, sandbox: config.sandbox, now });

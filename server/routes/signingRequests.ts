@@ -7,6 +7,7 @@ import {
   requestIdSchema,
   signingRequestViewSchema,
 } from '../../shared/schemas/signingRequest.js';
+import { completeWithPasskeySchema, passkeyOfferSchema } from '../../shared/schemas/passkey.js';
 import type { Context } from 'hono';
 import { rememberDevice } from '../http/deviceCookie.js';
 import { requesterReader } from '../http/requester.js';
@@ -73,6 +74,47 @@ const cancel = createRoute({
   responses: { 200: jsonAnswer(signingRequestViewSchema, 'the request, cancelled'), ...errorAnswers('bad_request', 'unauthorized', 'forbidden', 'not_found', 'request_not_pending') },
 });
 
+// Passkeys (issue 11): added routes; the documented ones above are unchanged.
+const passkeyOffer = createRoute({
+  method: 'post',
+  path: '/signing-requests/{id}/passkey',
+  tags,
+  security,
+  summary: 'The second factors policy allows, and a WebAuthn assertion challenge bound to this request (single use)',
+  request: { params },
+  responses: { 200: jsonAnswer(passkeyOfferSchema, 'policy and request options (null: offer the OTP)'), ...errorAnswers('bad_request', 'unauthorized', 'forbidden', 'not_found', 'request_not_pending') },
+});
+const completeWithPasskey = createRoute({
+  method: 'post',
+  path: '/signing-requests/{id}/complete-passkey',
+  tags,
+  security,
+  summary: 'PIN + passkey assertion in place of the OTP: detached CAdES-BES signatures, verified',
+  request: { params, body: jsonBody(completeWithPasskeySchema) },
+  responses: {
+    200: jsonAnswer(completedSigningRequestSchema, 'signed'),
+    ...errorAnswers(
+      'bad_request',
+      'unauthorized',
+      'forbidden',
+      'not_found',
+      'pin_invalid',
+      'pin_locked',
+      'request_not_pending',
+      'certificate_revoked',
+      'passkey_malformed',
+      'passkey_origin_mismatch',
+      'passkey_rp_id_mismatch',
+      'passkey_challenge_replayed',
+      'passkey_challenge_mismatch',
+      'passkey_uv_missing',
+      'passkey_counter_regression',
+      'passkey_credential_unknown',
+      'passkey_not_allowed',
+    ),
+  },
+});
+
 export function signingRequestRoutes(services: Services) {
   const { signing, db, config } = services;
   const trusted = trustedReporters(config);
@@ -88,6 +130,15 @@ export function signingRequestRoutes(services: Services) {
       const who = caller(c);
       const done = await signing.complete(id, c.req.valid('json'), who);
       // A browser that signed with PIN and OTP keeps a budget of its own for this officer (docs/security.md).
+      const nric = who.client || who.origin === null ? null : await requestOfficer(db, id);
+      if (nric !== null) await rememberDevice(c, { db, publicUrl: config.publicUrl, subject: `officer:${nric}`, now: services.now() });
+      return c.json(done, 200);
+    })
+    .openapi(passkeyOffer, async (c) => c.json(await signing.passkeyOffer(c.req.valid('param').id, caller(c)), 200))
+    .openapi(completeWithPasskey, async (c) => {
+      const { id } = c.req.valid('param');
+      const who = caller(c);
+      const done = await signing.completeWithPasskey(id, c.req.valid('json'), who);
       const nric = who.client || who.origin === null ? null : await requestOfficer(db, id);
       if (nric !== null) await rememberDevice(c, { db, publicUrl: config.publicUrl, subject: `officer:${nric}`, now: services.now() });
       return c.json(done, 200);
