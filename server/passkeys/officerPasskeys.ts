@@ -1,3 +1,4 @@
+import { eq } from 'drizzle-orm';
 import { RoamSignError } from '../../shared/errors.js';
 import { findOfficer, latestCertificate, roamingReady } from '../registry/officers.js';
 import type { Services } from '../services.js';
@@ -5,6 +6,7 @@ import { checkPinCounted } from '../signing/pinAttempts.js';
 import { notifyPasskeyChange } from './managePasskeys.js';
 import { relyingPartyOf } from './relyingParty.js';
 import { finishPasskeyRegistration, startPasskeyRegistration } from './registerPasskey.js';
+import { finishPasskeySignIn } from './passkeySignIn.js';
 import type { Passkey } from './passkeyStore.js';
 
 /**
@@ -42,4 +44,17 @@ export async function finishOfficerPasskeyRegistration(services: Services, nric:
   });
   await notifyPasskeyChange(services, passkey, 'registered');
   return passkey;
+}
+
+/** An officer signs in to the portal with a passkey in place of the e-mailed code; returns the NRIC. */
+export async function completeOfficerPasskeySignIn(services: Services, input: { challengeId: string; response: unknown }): Promise<string> {
+  const passkey = await finishPasskeySignIn(services, { ...input, subjectType: 'officer' });
+  const nric = passkey.subjectId;
+  const officer = await findOfficer(services.db, nric);
+  if (!officer) throw new RoamSignError('passkey_credential_unknown');
+  if (officer.status !== 'active') throw new RoamSignError('forbidden', { reason: `officer_${officer.status}` });
+  const { officers } = services.db.t;
+  await services.db.orm.update(officers).set({ lastActivityAt: services.now() }).where(eq(officers.nric, nric));
+  await services.audit.append({ actor: `officer:${nric}`, action: 'portal.signed_in', subject: nric, details: { factor: 'passkey', credentialId: passkey.credentialId } });
+  return nric;
 }

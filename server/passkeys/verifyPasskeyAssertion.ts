@@ -27,6 +27,8 @@ export async function verifyPasskeyAssertion(options: {
   response: unknown;
   /** Who must own the credential; undefined for a discoverable sign-in (the credential says who). */
   subject?: PasskeySubject;
+  /** For a discoverable sign-in: the kind of subject the credential must belong to. */
+  subjectType?: PasskeySubject['type'];
   takeChallenge: (echoed: string) => Promise<void>;
   now: () => number;
 }): Promise<VerifiedAssertion> {
@@ -37,7 +39,8 @@ export async function verifyPasskeyAssertion(options: {
   const parsed = readAuthenticatorData(authData, rp);
 
   const passkey = await findPasskey(db, assertion.id);
-  if (!passkey || passkey.status !== 'active' || (subject && (passkey.subjectType !== subject.type || passkey.subjectId !== subject.id))) {
+  const wrongSubject = (subject && (passkey?.subjectType !== subject.type || passkey.subjectId !== subject.id)) || (options.subjectType && passkey?.subjectType !== options.subjectType);
+  if (!passkey || passkey.status !== 'active' || wrongSubject) {
     throw new RoamSignError('passkey_credential_unknown');
   }
   await options.takeChallenge(challenge);

@@ -4,6 +4,7 @@ import { RoamSignError } from '../../shared/errors.js';
 import { SYSTEMS, SYSTEM_NAMES } from '../../shared/systems.js';
 import {
   actorOf,
+  assertScope,
   approveApplication,
   officerInScope,
   auditFor,
@@ -48,6 +49,9 @@ import { rememberDevice } from '../http/deviceCookie.js';
 import { requesterReader } from '../http/requester.js';
 import { errorLines, reasonText, tx } from '../portal/text.js';
 import type { Services } from '../services.js';
+import { revokePasskey } from '../passkeys/managePasskeys.js';
+import { isPasskeyPolicy, PASSKEY_POLICIES, policySetFor, setPasskeyPolicy } from '../passkeys/passkeyPolicy.js';
+import { listPasskeys } from '../passkeys/passkeyStore.js';
 
 const ADMIN = '/portal/admin';
 const SIGN_IN = `${ADMIN}/sign-in`;
@@ -114,6 +118,7 @@ export function adminRoutes(services: Services, kit: PortalKit) {
         <nav aria-label="${tx(lang, 'adminTitle')}"><ul>
           <li><a href="#applications">${tx(lang, 'applications')}</a></li><li><a href="#register">${tx(lang, 'registerOfficer')}</a></li>
           <li><a href="${ADMIN}/import">${tx(lang, 'importCsv')}</a></li><li><a href="${ADMIN}/audit">${tx(lang, 'audit')}</a></li>
+          <li><a href="${ADMIN}/passkey-policy">${tx(lang, 'passkeyPolicy')}</a></li>
         </ul></nav>
         <section aria-labelledby="applications"><h2 id="applications">${tx(lang, 'applications')}</h2>
           ${apps.length
@@ -164,7 +169,7 @@ export function adminRoutes(services: Services, kit: PortalKit) {
                     <select id="to-${o.nric}" name="toAgency"><option value="">—</option>${allAgencies.map((a) => html`<option value="${a.code}">${a.code} — ${a.name}</option>`)}</select>
                     <button type="submit" class="secondary">${tx(lang, 'recordMovement')}</button>
                   </form></details>
-                <a href="${ADMIN}/audit?nric=${o.nric}">${tx(lang, 'audit')}</a></td></tr>`,
+                <a href="${ADMIN}/audit?nric=${o.nric}">${tx(lang, 'audit')}</a> <a href="${ADMIN}/officers/${o.nric}/passkeys">${tx(lang, 'passkeys')}</a></td></tr>`,
             )}</tbody></table>
         </section>
         ${admin.role === 'admin'
@@ -320,6 +325,68 @@ export function adminRoutes(services: Services, kit: PortalKit) {
         if (error instanceof RoamSignError && error.code === 'bad_request') return importPage(c, null, errorLines(L(c), error));
         throw error;
       }
+    })
+    // An officer's passkeys (issue 11): seen and revoked by an administrator in scope.
+    .get(`${ADMIN}/officers/:nric/passkeys`, signedIn, async (c) => {
+      const lang = L(c);
+      const nric = nricParam(c);
+      const officer = await officerInScope(services, await actor(c), nric);
+      const keys = await listPasskeys(services.db, { type: 'officer', id: nric });
+      return view(
+        c,
+        `${tx(lang, 'passkeys')}: ${officer.name}`,
+        html`${okNotice(c)}${keys.length
+          ? html`<table id="passkeys"><caption>${tx(lang, 'passkeys')}</caption><thead><tr><th scope="col">${tx(lang, 'name')}</th><th scope="col">${tx(lang, 'status')}</th><th scope="col">${tx(lang, 'created')}</th><th scope="col">${tx(lang, 'lastUsed')}</th><th scope="col">${tx(lang, 'actions')}</th></tr></thead>
+              <tbody>${keys.map(
+                (k) => html`<tr data-passkey-id="${k.credentialId}" data-status="${k.status}"><td>${k.name}</td><td>${k.status}${k.statusReason ? ` (${k.statusReason})` : ''}</td><td>${formatTime(lang, k.createdAt)}</td><td>${formatTime(lang, k.lastUsedAt)}</td><td>
+                  ${k.status === 'revoked' ? '' : html`<form method="post" action="${ADMIN}/officers/${nric}/passkeys/${k.credentialId}/revoke" class="inline">${csrf(c)}<button type="submit" class="secondary" aria-label="${tx(lang, 'revokePasskey')}: ${k.name}">${tx(lang, 'revokePasskey')}</button></form>`}</td></tr>`,
+              )}</tbody></table>`
+          : html`<p>${tx(lang, 'noPasskeys')}</p>`}`,
+      );
+    })
+    .post(`${ADMIN}/officers/:nric/passkeys/:id/revoke`, signedIn, async (c) => {
+      const nric = nricParam(c);
+      const who = await actor(c);
+      await officerInScope(services, who, nric);
+      await revokePasskey(services, who.label, nric, c.req.param('id'));
+      return c.redirect(`${ADMIN}/officers/${nric}/passkeys?ok=passkey_revoked`, 303);
+    })
+    // Signing factor policy per system (national administrators) and per agency (issue 11).
+    .get(`${ADMIN}/passkey-policy`, signedIn, async (c) => {
+      const lang = L(c);
+      const admin = await adminOf(c);
+      const agencies = (await allAgenciesOf()).filter((a) => admin.role === 'admin' || a.code === admin.agencyCode);
+      const rows = [
+        ...(admin.role === 'admin' ? SYSTEMS.map((s) => ({ scope: 'system' as const, id: s, label: SYSTEM_NAMES[s] })) : []),
+        ...agencies.map((a) => ({ scope: 'agency' as const, id: a.code, label: `${a.code} — ${a.name}` })),
+      ];
+      const current = await Promise.all(rows.map((r) => policySetFor(services.db, r.scope, r.id)));
+      return view(
+        c,
+        tx(lang, 'passkeyPolicy'),
+        html`${okNotice(c)}<p>${tx(lang, 'passkeyPolicyHint')}</p>
+          ${rows.map(
+            (r, i) => html`<form method="post" action="${ADMIN}/passkey-policy" data-scope="${r.scope}" data-scope-id="${r.id}">${csrf(c)}
+              <input type="hidden" name="scope" value="${r.scope}" /><input type="hidden" name="scopeId" value="${r.id}" />
+              ${select(`${tx(lang, r.scope === 'system' ? 'system' : 'agency')}: ${r.label}`, 'policy', [{ value: '', label: tx(lang, 'defaultPolicy') }, ...PASSKEY_POLICIES.map((p) => ({ value: p, label: p }))], current[i] ?? '', `policy-${r.scope}-${r.id}`)}
+              <button type="submit">${tx(lang, 'save')}</button></form>`,
+          )}`,
+      );
+    })
+    .post(`${ADMIN}/passkey-policy`, signedIn, async (c) => {
+      const admin = await adminOf(c);
+      const scope = field(c, 'scope');
+      const scopeId = field(c, 'scopeId');
+      const policy = field(c, 'policy');
+      if ((scope !== 'system' && scope !== 'agency') || (policy !== '' && !isPasskeyPolicy(policy))) throw new RoamSignError('bad_request', { reason: 'bad_policy' });
+      // A system's policy is national; an agency's, its own administrators' (or a national one's).
+      if (scope === 'system' && (admin.role !== 'admin' || !(SYSTEMS as readonly string[]).includes(scopeId))) throw new RoamSignError('forbidden');
+      if (scope === 'agency') {
+        if (!(await allAgenciesOf()).some((a) => a.code === scopeId)) throw new RoamSignError('bad_request', { reason: 'unknown_agency' });
+        assertScope(actorOf(admin), scopeId);
+      }
+      await setPasskeyPolicy(services, { scope, scopeId, policy: policy === '' ? null : policy, actor: `admin:${admin.id}` });
+      return c.redirect(`${ADMIN}/passkey-policy?ok=policy`, 303);
     })
     .get(`${ADMIN}/audit`, signedIn, async (c) => {
       const lang = L(c);
