@@ -51,9 +51,13 @@ export function parseCeremonyJson<T>(schema: z.ZodType<T>, value: unknown): T {
   return parsed.data;
 }
 
-/** WebAuthn §7.1/§7.2 steps 7-9: type and origin of clientDataJSON; returns the echoed challenge. */
-export function readClientData(clientDataJSON: string, type: 'webauthn.create' | 'webauthn.get', rp: RelyingParty): { challenge: string } {
-  let data: { type?: unknown; challenge?: unknown; origin?: unknown; crossOrigin?: unknown };
+/**
+ * WebAuthn §7.1/§7.2 steps 7-9: type and origin of clientDataJSON; returns the echoed challenge.
+ * A ceremony in a cross-origin frame (the widget's dialog in an agency page) must name
+ * `topOrigin` as its top-level origin; anywhere else a cross-origin ceremony is refused.
+ */
+export function readClientData(clientDataJSON: string, type: 'webauthn.create' | 'webauthn.get', rp: RelyingParty, topOrigin?: string): { challenge: string } {
+  let data: { type?: unknown; challenge?: unknown; origin?: unknown; crossOrigin?: unknown; topOrigin?: unknown };
   try {
     data = decodeClientDataJSON(clientDataJSON);
   } catch (error) {
@@ -61,6 +65,7 @@ export function readClientData(clientDataJSON: string, type: 'webauthn.create' |
   }
   if (data.type !== type || typeof data.challenge !== 'string' || typeof data.origin !== 'string') throw malformed('client_data');
   if (data.origin !== rp.origin) throw new RoamSignError('passkey_origin_mismatch');
+  if (data.crossOrigin === true && (topOrigin === undefined || data.topOrigin !== topOrigin)) throw new RoamSignError('passkey_origin_mismatch', { reason: 'top_origin' });
   return { challenge: data.challenge };
 }
 

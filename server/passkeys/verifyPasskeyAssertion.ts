@@ -30,11 +30,13 @@ export async function verifyPasskeyAssertion(options: {
   /** For a discoverable sign-in: the kind of subject the credential must belong to. */
   subjectType?: PasskeySubject['type'];
   takeChallenge: (echoed: string) => Promise<void>;
+  /** The page a framed ceremony may run under (a signing request's origin); none: top-level only. */
+  topOrigin?: string;
   now: () => number;
 }): Promise<VerifiedAssertion> {
   const { db, audit, rp, subject, now } = options;
   const assertion = parseCeremonyJson(assertionSchema, options.response);
-  const { challenge } = readClientData(assertion.response.clientDataJSON, 'webauthn.get', rp);
+  const { challenge } = readClientData(assertion.response.clientDataJSON, 'webauthn.get', rp, options.topOrigin);
   const authData = assertionAuthData(assertion);
   const parsed = readAuthenticatorData(authData, rp);
 
@@ -54,6 +56,7 @@ export async function verifyPasskeyAssertion(options: {
       expectedChallenge: challenge,
       expectedOrigin: rp.origin,
       expectedRPID: rp.id,
+      ...(options.topOrigin ? { expectedTopOrigin: options.topOrigin } : {}),
       requireUserVerification: true,
       credential: { id: passkey.credentialId, publicKey: new Uint8Array(passkey.publicKey), counter: 0, transports: passkey.transports as never },
     });

@@ -606,6 +606,8 @@ export function createSigningService(deps: SigningServiceDeps) {
         response: input.credential,
         subject: { type: 'officer', id: row.nric },
         takeChallenge: (echoed) => takeSigningChallenge(db, row, echoed, now()),
+        // The widget's dialog is a RoamSign frame inside the page that asked: that page is its top.
+        ...(row.origin ? { topOrigin: row.origin } : {}),
         now,
       });
       const { reserved } = await checkPinCounted({ db, vault, audit, now }, { nric: officer.nric, pin: input.pin, verifier: officer.pinVerifier, subject: id, forgive: false });

@@ -21,6 +21,8 @@ export interface CeremonyFaults {
   counter?: number;
   /** Sign a different challenge than asked. */
   challenge?: string;
+  /** A ceremony in a cross-origin frame under this top-level page. */
+  topOrigin?: string;
 }
 
 const b64u = (bytes: Uint8Array) => isoBase64URL.fromBuffer(new Uint8Array(bytes));
@@ -38,8 +40,8 @@ export class SoftAuthenticator {
     return attested ? Buffer.concat([head, attested]) : head;
   }
 
-  private clientData(type: string, challenge: string, origin: string): Buffer {
-    return Buffer.from(JSON.stringify({ type, challenge, origin, crossOrigin: false }));
+  private clientData(type: string, challenge: string, origin: string, topOrigin?: string): Buffer {
+    return Buffer.from(JSON.stringify({ type, challenge, origin, crossOrigin: topOrigin !== undefined, ...(topOrigin ? { topOrigin } : {}) }));
   }
 
   /** navigator.credentials.create() for these options (RegistrationResponseJSON). */
@@ -82,7 +84,7 @@ export class SoftAuthenticator {
     const counter = faults.counter ?? credential.counter;
     const flags = 0x01 | (faults.uv === false ? 0 : 0x04);
     const authData = this.authData(faults.rpId ?? this.rp.id, flags, counter);
-    const clientDataJSON = this.clientData('webauthn.get', faults.challenge ?? options.challenge, faults.origin ?? this.rp.origin);
+    const clientDataJSON = this.clientData('webauthn.get', faults.challenge ?? options.challenge, faults.origin ?? this.rp.origin, faults.topOrigin);
     const signed = Buffer.concat([authData, crypto.createHash('sha256').update(clientDataJSON).digest()]);
     const signature = crypto.sign('sha256', signed, credential.key);
     return {

@@ -21,7 +21,9 @@ async function call<T>(message: Request): Promise<T> {
   return reply.value;
 }
 
-const api: Omit<DialogApi, 'medium'> = {
+// No passkey calls: this dialog runs in the extension's origin, which is not RoamSign's WebAuthn RP
+// (issue 11); the officer signs here with PIN + OTP.
+const api: Omit<DialogApi, 'medium' | 'passkeyOffer' | 'completePasskey'> = {
   // The documents carry the digest of exactly the fields this dialog shows; the worker checks it is the job's.
   create: (body) => call({ type: 'rs:api', jobId, op: 'create', documents: body.documents }),
   resend: (requestId) => call({ type: 'rs:api', jobId, op: 'resend', requestId }),

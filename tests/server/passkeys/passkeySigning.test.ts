@@ -138,6 +138,8 @@ describe('signing with PIN + passkey', () => {
 
   it.each([
     ['passkey_origin_mismatch', 401, { origin: 'https://evil.example' }],
+    // A framed ceremony under a page other than the one that created the request.
+    ['passkey_origin_mismatch', 401, { topOrigin: 'https://evil.example' }],
     ['passkey_rp_id_mismatch', 401, { rpId: 'evil.example' }],
     ['passkey_uv_missing', 401, { uv: false }],
   ] as const)('refuses %s and signs nothing', async (code, status, faults) => {
