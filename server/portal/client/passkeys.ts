@@ -26,7 +26,8 @@ function wireRegistration(button: HTMLButtonElement): void {
     button.disabled = true;
     try {
       const csrf = value('passkey-csrf');
-      const started = await post(`${base}/options`, { _csrf: csrf, pin: value('passkey-pin') });
+      // Officers re-enter the signing PIN, administrators their password (data-secret names the field).
+      const started = await post(`${base}/options`, { _csrf: csrf, [button.dataset.secret ?? 'pin']: value('passkey-pin') });
       if (!started.ok || !started.challengeId) return say(status, started.error?.message ?? button.dataset.failed ?? '');
       const response = await startRegistration({ optionsJSON: started.options as Parameters<typeof startRegistration>[0]['optionsJSON'] });
       const done = await post(base, { _csrf: csrf, challengeId: started.challengeId, name: value('passkey-name'), response: JSON.stringify(response) });

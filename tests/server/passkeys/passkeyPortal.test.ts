@@ -122,6 +122,45 @@ describe('the administrator portal', () => {
   });
 });
 
+describe("an administrator's passkey as the second factor", () => {
+  it('is added after the password, then signs in in place of the e-mailed code, which dies with it', async () => {
+    const { browser, nric } = await signInNewAdmin(server);
+    expect((await browser.get('/portal/admin/passkeys')).text).toContain('data-secret="password"');
+    const wrong = await browser.post('/portal/admin/passkeys/options', { password: 'wrong password here' });
+    expect(wrong.status).toBe(401);
+    const started = json(await browser.post('/portal/admin/passkeys/options', { password: 'correct horse battery staple' }));
+    const added = await browser.post('/portal/admin/passkeys', { challengeId: started.challengeId!, name: 'YubiKey', response: JSON.stringify(key.create(started.options!)) });
+    expect(json(added).redirect).toBe('/portal/admin/passkeys?ok=passkey_added');
+
+    const fresh = new Browser(server);
+    const step1 = await fresh.post('/portal/admin/sign-in', { nric, password: 'correct horse battery staple' }, { csrf: null });
+    const pending = /data-pending="([^"]+)"/.exec(step1.text)![1]!;
+    // Without the password step nothing is offered.
+    expect((await fresh.post('/portal/admin/sign-in/passkey/options', { pending: 'ch_nothing' }, { csrf: null })).status).toBe(401);
+    const options = json(await fresh.post('/portal/admin/sign-in/passkey/options', { pending }, { csrf: null }));
+    const done = await fresh.post('/portal/admin/sign-in/passkey', { pending, challengeId: options.challengeId!, response: JSON.stringify(key.get(options.options!)) }, { csrf: null });
+    expect(done.status, done.text).toBe(200);
+    expect(json(done).redirect).toBe('/portal/admin');
+    expect((await fresh.get('/portal/admin')).status).toBe(200);
+    // The e-mailed code of the same sign-in is used up.
+    const code = (await server.services.outbox.list(nric)).find((m) => m.otp)!.otp!;
+    expect((await new Browser(server).post('/portal/admin/sign-in/code', { challengeId: pending, code }, { csrf: null })).status).toBe(401);
+  });
+
+  it("refuses an officer's passkey as an administrator's second factor", async () => {
+    await registerDirectly();
+    const { nric } = await signInNewAdmin(server);
+    const fresh = new Browser(server);
+    const step1 = await fresh.post('/portal/admin/sign-in', { nric, password: 'correct horse battery staple' }, { csrf: null });
+    const pending = /data-pending="([^"]+)"/.exec(step1.text)![1]!;
+    const options = json(await fresh.post('/portal/admin/sign-in/passkey/options', { pending }, { csrf: null }));
+    const refused = await fresh.post('/portal/admin/sign-in/passkey', { pending, challengeId: options.challengeId!, response: JSON.stringify(key.get(options.options!)) }, { csrf: null });
+    expect(refused.status).toBe(401);
+    expect(json(refused).error?.code).toBe('passkey_credential_unknown');
+    expect((await fresh.get('/portal/admin')).status).toBe(303);
+  });
+});
+
 describe('the ops CLI', () => {
   it(
     'shows and sets a passkey policy',
