@@ -3,6 +3,7 @@ import { RoamSignError } from '../../shared/errors.js';
 import type { Services } from '../services.js';
 import { CEREMONY_TTL_MS, randomChallenge, storeChallenge, takeChallenge } from './passkeyChallenges.js';
 import { activePasskeys, type Passkey, type PasskeySubject } from './passkeyStore.js';
+import { notifyPasskeyChange } from './managePasskeys.js';
 import { relyingPartyOf } from './relyingParty.js';
 import { verifyPasskeyAssertion } from './verifyPasskeyAssertion.js';
 
@@ -46,6 +47,7 @@ export async function finishPasskeySignIn(services: Services, input: { challenge
       const taken = await takeChallenge(services.db, { id: input.challengeId, purpose: 'sign_in', echoed }, services.now());
       if (taken.subjectType !== input.subjectType || (taken.subjectId ?? undefined) !== input.subject?.id) throw new RoamSignError('passkey_challenge_replayed');
     },
+    onSuspended: (suspended) => notifyPasskeyChange(services, suspended, 'suspended'),
     now: services.now,
   });
   return passkey;

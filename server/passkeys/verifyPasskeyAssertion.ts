@@ -32,6 +32,8 @@ export async function verifyPasskeyAssertion(options: {
   takeChallenge: (echoed: string) => Promise<void>;
   /** The page a framed ceremony may run under (a signing request's origin); none: top-level only. */
   topOrigin?: string;
+  /** Tells the owner (e-mail) once a suspension is committed. */
+  onSuspended?: (passkey: Passkey) => Promise<void>;
   now: () => number;
 }): Promise<VerifiedAssertion> {
   const { db, audit, rp, subject, now } = options;
@@ -81,6 +83,7 @@ export async function verifyPasskeyAssertion(options: {
         details: { credentialId: passkey.credentialId, reason: 'counter_regression', stored: passkey.counter, presented: parsed.counter },
       });
     });
+    await options.onSuspended?.(passkey).catch(() => undefined); // the suspension stands even if the mail fails
     throw new RoamSignError('passkey_counter_regression');
   }
   await db.orm.update(passkeys).set({ counter: parsed.counter, lastUsedAt: now() }).where(eq(passkeys.credentialId, passkey.credentialId));

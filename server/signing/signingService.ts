@@ -39,7 +39,7 @@ import { checkSigningStanding } from '../lifecycle/standing.js';
 // Passkeys (issue 11): a WebAuthn assertion bound to the request in place of the OTP.
 import type { CompleteWithPasskey, PasskeyOffer } from '../../shared/schemas/passkey.js';
 import { effectivePolicy } from '../passkeys/passkeyPolicy.js';
-import { activePasskeys } from '../passkeys/passkeyStore.js';
+import { activePasskeys, type Passkey } from '../passkeys/passkeyStore.js';
 import type { RelyingParty } from '../passkeys/relyingParty.js';
 import { issueSigningChallenge, takeSigningChallenge } from '../passkeys/signingChallenge.js';
 import { verifyPasskeyAssertion } from '../passkeys/verifyPasskeyAssertion.js';
@@ -82,6 +82,8 @@ export interface SigningServiceDeps {
   policy: SigningPolicy;
   /** The WebAuthn relying party passkey assertions must name (RoamSign's public origin and host). */
   rp: RelyingParty;
+  /** E-mails the officer that a passkey was suspended (counter regression). */
+  onPasskeySuspended?: (passkey: Passkey) => Promise<void>;
   now: () => number;
   randomInt?: (max: number) => number;
 }
@@ -608,6 +610,7 @@ export function createSigningService(deps: SigningServiceDeps) {
         takeChallenge: (echoed) => takeSigningChallenge(db, row, echoed, now()),
         // The widget's dialog is a RoamSign frame inside the page that asked: that page is its top.
         ...(row.origin ? { topOrigin: row.origin } : {}),
+        ...(deps.onPasskeySuspended ? { onSuspended: deps.onPasskeySuspended } : {}),
         now,
       });
       const { reserved } = await checkPinCounted({ db, vault, audit, now }, { nric: officer.nric, pin: input.pin, verifier: officer.pinVerifier, subject: id, forgive: false });

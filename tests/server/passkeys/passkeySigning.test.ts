@@ -195,6 +195,8 @@ describe('signing with PIN + passkey', () => {
     const status = await server.services.db.get<{ status: string; status_reason: string }>('select status, status_reason from passkeys');
     expect(status).toEqual({ status: 'suspended', status_reason: 'counter_regression' });
     expect(await auditActions(AMINAH.nric)).toContain('passkey.suspended');
+    const mail = await server.services.db.all<{ subject: string }>('select subject from outbox where address = ? order by id desc', AMINAH.email);
+    expect(mail[0]?.subject).toMatch(/passkey suspended/);
     expect((await offer(second)).options).toBeNull();
   });
 });
