@@ -11,6 +11,7 @@ import { measureDeployments } from './clusterBench.js';
 import { measureSigningServer } from './signingBench.js';
 import { measureWidget } from './widgetBench.js';
 import { measureExtension } from './extensionBench.js';
+import { measurePasskeys } from './passkeyBench.js';
 import { fmt, heading } from './stats.js';
 
 console.log(`RoamSign benchmark — node ${process.version}, ${os.cpus().length} CPUs (${os.cpus()[0]?.model.trim() ?? '?'}), libuv pool ${POOL_SIZE}`);
@@ -23,6 +24,7 @@ const cryptoFigures = await measureCrypto();
 const signing = await measureSigningServer();
 const widget = await measureWidget();
 const extension = await measureExtension();
+await measurePasskeys();
 const gate = await measureGate();
 const deployments = await measureDeployments();
 
