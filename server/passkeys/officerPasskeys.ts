@@ -13,7 +13,7 @@ import type { Passkey } from './passkeyStore.js';
  * An officer adds a passkey (issue 11): only with a verified e-mail and a roaming certificate
  * ready, and only after re-entering the signing PIN (counted like any PIN try).
  */
-export async function startOfficerPasskeyRegistration(services: Services, nric: string, pin: string) {
+export async function startOfficerPasskeyRegistration(services: Services, nric: string, pin: string, attachment?: 'platform') {
   const { db } = services;
   const officer = await findOfficer(db, nric);
   if (!officer) throw new RoamSignError('user_not_found');
@@ -27,6 +27,7 @@ export async function startOfficerPasskeyRegistration(services: Services, nric: 
     subject: { type: 'officer', id: nric },
     userName: nric,
     displayName: officer.name,
+    ...(attachment ? { attachment } : {}),
     now: services.now(),
   });
 }

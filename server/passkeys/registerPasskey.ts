@@ -21,6 +21,8 @@ export async function startPasskeyRegistration(options: {
   subject: PasskeySubject;
   userName: string;
   displayName: string;
+  /** `platform`: this device's own authenticator (GPKI Mobile); otherwise any kind. */
+  attachment?: 'platform';
   now: number;
 }): Promise<{ challengeId: string; options: PublicKeyCredentialCreationOptionsJSON }> {
   const { db, rp, subject, now } = options;
@@ -36,7 +38,7 @@ export async function startPasskeyRegistration(options: {
     timeout: CEREMONY_TTL_MS,
     attestationType: 'none',
     excludeCredentials: existing.filter((p) => p.status !== 'revoked').map((p) => ({ id: p.credentialId, transports: p.transports })),
-    authenticatorSelection: { residentKey: 'preferred', userVerification: 'required' },
+    authenticatorSelection: { residentKey: 'preferred', userVerification: 'required', ...(options.attachment ? { authenticatorAttachment: options.attachment } : {}) },
   });
   const challengeId = await storeChallenge(
     db,

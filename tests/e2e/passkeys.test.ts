@@ -105,5 +105,29 @@ describe('passkeys in Chromium (CDP virtual authenticator)', () => {
     expect(new URL(page.url()).pathname).toBe('/portal');
     expect(await page.content()).toContain(AMINAH.nric);
   }, 60_000);
-});
 
+  it("registers the phone's platform passkey on the GPKI Mobile page (PIN first)", async () => {
+    const post = async (path: string, body: unknown) => (await fetch(`${server.url}${path}`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) })).json() as Promise<Record<string, string>>;
+    const started = await post('/api/v1/mobile/registrations', { nric: AMINAH.nric, phone: '012-345 6701', platform: 'android', label: 'Telefon ujian' });
+    let code = '';
+    for (let i = 0; i < 50 && !code; i++) {
+      const messages = (await (await fetch(`${server.url}/api/v1/dev/outbox?to=${AMINAH.nric}`)).json()) as { subject: string; otp: string }[];
+      code = messages.find((m) => m.subject.includes('pendaftaran peranti'))?.otp ?? '';
+      if (!code) await new Promise((r) => setTimeout(r, 100));
+    }
+    const { secret } = await post(`/api/v1/mobile/registrations/${started.challengeId}/confirm`, { code });
+    // The phone is another authenticator than the computer's: the computer's credential is not on it.
+    await cdp.send('WebAuthn.clearCredentials', { authenticatorId });
+    await page.goto(`${server.url}/mobile`);
+    await page.evaluate((s) => localStorage.setItem('roamsign.mobile.secret', s), secret!);
+    await page.reload();
+    await page.waitForSelector('#passkey-add');
+    const before = (await server.services.db.all('select credential_id from passkeys')).length;
+    await page.type('#passkey-pin', AMINAH.pin);
+    await page.click('#passkey-add');
+    await page.waitForFunction(() => document.querySelector('#notice')?.textContent?.includes('telah didaftarkan'), { timeout: 10_000 });
+    const rows = await server.services.db.all<{ name: string; status: string }>('select name, status from passkeys order by created_at');
+    expect(rows.length).toBe(before + 1);
+    expect(rows.at(-1)).toEqual({ name: 'GPKI Mobile (Telefon ujian)', status: 'active' });
+  }, 60_000);
+});

@@ -5,6 +5,8 @@ import { cli, CLI_TEST_TIMEOUT_MS } from '../../helpers/cli.js';
 import { SoftAuthenticator } from '../../helpers/softAuthenticator.js';
 import { reopenDb, startTestServer, type TestServer } from '../../helpers/testServices.js';
 import { addAgency, Browser, signInNewAdmin, signInOfficer } from '../portal/browser.js';
+import { registerDevice } from '../mobile/helpers.js';
+import { call } from '../../helpers/api.js';
 
 const RP = { id: 'localhost', origin: 'http://localhost:8787' };
 let server: TestServer;
@@ -158,6 +160,25 @@ describe("an administrator's passkey as the second factor", () => {
     expect(refused.status).toBe(401);
     expect(json(refused).error?.code).toBe('passkey_credential_unknown');
     expect((await fresh.get('/portal/admin')).status).toBe(303);
+  });
+});
+
+describe('GPKI Mobile: the phone\'s platform passkey', () => {
+  it('needs the device token and the PIN; asks for a platform authenticator; keeps the credential', async () => {
+    const { secret } = await registerDevice(server);
+    const auth = { Authorization: `Bearer ${secret}` };
+    expect((await call(server, 'POST', '/api/v1/mobile/passkeys/options', { pin: AMINAH.pin })).status).toBe(401);
+    const wrong = await call(server, 'POST', '/api/v1/mobile/passkeys/options', { pin: '999999' }, auth);
+    expect(wrong.status).toBe(401);
+    expect(wrong.body.error.code).toBe('pin_invalid');
+    const started = await call(server, 'POST', '/api/v1/mobile/passkeys/options', { pin: AMINAH.pin }, auth);
+    expect(started.status).toBe(200);
+    expect(started.body.options.authenticatorSelection).toMatchObject({ authenticatorAttachment: 'platform', userVerification: 'required' });
+    const uvMissing = await call(server, 'POST', '/api/v1/mobile/passkeys', { challengeId: started.body.challengeId, credential: key.create(started.body.options, { uv: false }) }, auth);
+    expect(uvMissing.body.error.code).toBe('passkey_uv_missing');
+    const added = await call(server, 'POST', '/api/v1/mobile/passkeys', { challengeId: started.body.challengeId, credential: key.create(started.body.options) }, auth);
+    expect(added.status, JSON.stringify(added.body)).toBe(201);
+    expect(added.body.name).toBe('GPKI Mobile (Telefon ujian)');
   });
 });
 
