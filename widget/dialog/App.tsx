@@ -21,7 +21,11 @@ export interface DialogJob {
    * The dialog never looks up the medium: whoever opens it (frame host, extension worker) did.
    * The passkey calls exist only where the dialog runs in RoamSign's own origin (the WebAuthn RP).
    */
-  api: Omit<DialogApi, 'medium' | 'passkeyOffer' | 'completePasskey'> & Partial<Pick<DialogApi, 'passkeyOffer' | 'completePasskey'>>;
+  api: Omit<DialogApi, 'medium' | 'passkeyOffer' | 'completePasskey'> &
+    Partial<Pick<DialogApi, 'passkeyOffer' | 'completePasskey'>> & {
+      /** Where the dialog is not in RoamSign's origin (the extension): who runs the ceremony instead. */
+      assert?(requestId: string, options: NonNullable<PasskeyOffer['options']>): Promise<unknown>;
+    };
 }
 
 export type DialogOutcome =
@@ -120,7 +124,7 @@ export function App(props: { lang: Lang; job: DialogJob; onDone(outcome: DialogO
       if (usePasskey && offer?.options && job.api.completePasskey) {
         let credential: unknown;
         try {
-          credential = await getAssertion(offer.options);
+          credential = await (job.api.assert ? job.api.assert(created.id, offer.options) : getAssertion(offer.options));
         } catch {
           // Cancelled on the device, or timed out: nothing was sent; a new challenge for the next try.
           throw new DialogError('cancelled', t(lang, 'widget.passkeyFailed'));
