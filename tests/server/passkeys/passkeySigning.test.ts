@@ -1,4 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { sweepOnce } from '../../../server/cluster/sweeper.js';
 import { setPasskeyPolicy } from '../../../server/passkeys/passkeyPolicy.js';
 import { removePasskey } from '../../../server/passkeys/managePasskeys.js';
 import { finishOfficerPasskeyRegistration, startOfficerPasskeyRegistration } from '../../../server/passkeys/officerPasskeys.js';
@@ -198,6 +199,19 @@ describe('signing with PIN + passkey', () => {
     const mail = await server.services.db.all<{ subject: string }>('select subject from outbox where address = ? order by id desc', AMINAH.email);
     expect(mail[0]?.subject).toMatch(/passkey suspended/);
     expect((await offer(second)).options).toBeNull();
+  });
+});
+
+describe('old challenges', () => {
+  it('are swept an hour after they expire', async () => {
+    await startOfficerPasskeyRegistration(server.services, AMINAH.nric, AMINAH.pin);
+    const count = async () => (await server.services.db.all('select id from passkey_challenges')).length;
+    expect(await count()).toBe(1);
+    await sweepOnce({ db: server.services.db, audit: server.services.audit, log: server.services.log, now: server.services.now });
+    expect(await count()).toBe(1);
+    server.clock.advance(2 * 60 * 60 * 1000);
+    await sweepOnce({ db: server.services.db, audit: server.services.audit, log: server.services.log, now: server.services.now });
+    expect(await count()).toBe(0);
   });
 });
 
