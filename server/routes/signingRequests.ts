@@ -31,7 +31,7 @@ const create = createRoute({
   request: { body: jsonBody(createSigningRequestSchema) },
   responses: {
     201: jsonAnswer(createdSigningRequestSchema, 'created; the OTP is on its way'),
-    ...errorAnswers('bad_request', 'unauthorized', 'user_not_found', 'medium_not_roaming', 'certificate_revoked', 'origin_not_allowed', 'forbidden', 'pin_locked', 'rate_limited', 'payload_too_large'),
+    ...errorAnswers('bad_request', 'unauthorized', 'user_not_found', 'medium_not_roaming', 'certificate_revoked', 'origin_not_allowed', 'forbidden', 'pin_locked', 'rate_limited', 'payload_too_large', 'passkey_required'),
   },
 });
 const read = createRoute({
@@ -61,7 +61,7 @@ const complete = createRoute({
   request: { params, body: jsonBody(completeSigningRequestSchema) },
   responses: {
     200: jsonAnswer(completedSigningRequestSchema, 'signed'),
-    ...errorAnswers('bad_request', 'unauthorized', 'forbidden', 'not_found', 'pin_invalid', 'pin_locked', 'otp_invalid', 'otp_expired', 'otp_attempts_exceeded', 'request_not_pending', 'certificate_revoked'),
+    ...errorAnswers('bad_request', 'unauthorized', 'forbidden', 'not_found', 'pin_invalid', 'pin_locked', 'otp_invalid', 'otp_expired', 'otp_attempts_exceeded', 'request_not_pending', 'certificate_revoked', 'passkey_required'),
   },
 });
 const cancel = createRoute({
