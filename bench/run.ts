@@ -12,6 +12,7 @@ import { measureSigningServer } from './signingBench.js';
 import { measureWidget } from './widgetBench.js';
 import { measureExtension } from './extensionBench.js';
 import { measureConsole, type ConsoleFigures } from './consoleBench.js';
+import { measurePasskeys } from './passkeyBench.js';
 import { fmt, heading } from './stats.js';
 
 /** Issue 13's two console figures, as goals. */
@@ -39,6 +40,7 @@ const cryptoFigures = await measureCrypto();
 const signing = await measureSigningServer();
 const widget = await measureWidget();
 const extension = await measureExtension();
+await measurePasskeys();
 const gate = await measureGate();
 const deployments = await measureDeployments();
 

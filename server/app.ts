@@ -13,6 +13,7 @@ import { devApiRoutes, devPageRoutes } from './routes/dev.js';
 import { healthRoutes } from './routes/health.js';
 import { createDrain, type Drain } from './http/drain.js';
 import { mobileApiRoutes, mobilePageRoutes } from './routes/mobile.js';
+import { passkeyCeremonyRoutes } from './routes/passkeyCeremony.js';
 import { apiReferenceRoutes } from './docs/apiReference.js';
 import { apiRoutes } from './routes/apiRoute.js';
 import { serveOpenApi } from './routes/openapi.js';
@@ -100,6 +101,7 @@ export function createApp(services: Services, options: { drain?: Drain } = {}) {
     .route('/', apiReferenceRoutes())
     .route('/', widgetRoutes(services))
     .route('/', mobilePageRoutes())
+    .route('/', passkeyCeremonyRoutes())
     .route('/', portalRoutes(services))
     .get('/', (c) => c.redirect('/docs'));
   if (config.sandbox) {

@@ -21,6 +21,7 @@ import { listClients } from './clients/listClients.js';
 import { revokeClient } from './clients/revokeClient.js';
 import { rotateClientSecret } from './clients/rotateClientSecret.js';
 import { parseScopes } from './clients/scopes.js';
+import { isPasskeyPolicy, policySetFor, setPasskeyPolicy, type PasskeyPolicy } from './passkeys/passkeyPolicy.js';
 
 const USAGE = `Usage: npm run roamsign -- <command>   (reads the same environment as the server, e.g. ROAMSIGN_DATA_DIR)
 
@@ -54,6 +55,9 @@ const USAGE = `Usage: npm run roamsign -- <command>   (reads the same environmen
   rotate-client <client_id>    new client_secret (printed once); the old one and its tokens die
   revoke-client <client_id>    revoke a client: its secret and tokens stop working at once
   list-clients [system]        the registered clients (never their secrets)
+  passkey-policy <system|agency> <id> [otp|otp-or-passkey|passkey-required|default]
+                               show or set the signing factor policy of a system or an agency
+                               (default: otp-or-passkey; the stricter of the two applies)
   gate --config <gate.json>    run a RoamSign Gate (same as npm run gate -- --config gate.json)
   migrate-to-postgres <postgres://…>
                                copy this data folder's SQLite database into an empty PostgreSQL
@@ -68,7 +72,7 @@ function deliveryLine(config: { sandbox: boolean; smtpUrl?: string | undefined; 
 }
 
 /** The commands that work on a data folder (the gate aside). */
-const COMMANDS = ['audit-verify', 'revoke', 'crl', 'unlock', 'movement', 'run-jobs', 'reactivate', 'create-admin', 'import-officers', 'resend-verification', 'remove-demo-data', 'create-client', 'rotate-client', 'revoke-client', 'list-clients'];
+const COMMANDS = ['audit-verify', 'revoke', 'crl', 'unlock', 'movement', 'run-jobs', 'reactivate', 'create-admin', 'import-officers', 'resend-verification', 'remove-demo-data', 'create-client', 'rotate-client', 'revoke-client', 'list-clients', 'passkey-policy'];
 
 const REASONS: RevocationReason[] = ['unspecified', 'keyCompromise', 'affiliationChanged', 'superseded', 'cessationOfOperation'];
 
@@ -303,6 +307,16 @@ async function main(args: string[]): Promise<number> {
         for (const c of await listClients(services, system ? { system } : {})) {
           console.log(`${c.clientId}\t${c.system}\t${c.scopes.join(' ')}\t${c.revokedAt ? `revoked ${c.revokedAt}` : 'active'}\t${c.name}`);
         }
+        return 0;
+      }
+      case 'passkey-policy': {
+        const [scope, id, value] = positional(rest);
+        if ((scope !== 'system' && scope !== 'agency') || !id || (value !== undefined && value !== 'default' && !isPasskeyPolicy(value))) {
+          console.error(USAGE);
+          return 2;
+        }
+        if (value !== undefined) await setPasskeyPolicy(services, { scope, scopeId: id, policy: value === 'default' ? null : (value as PasskeyPolicy), actor: 'cli' });
+        console.log(`${scope} ${id}: ${(await policySetFor(services.db, scope, id)) ?? 'default (otp-or-passkey)'}`);
         return 0;
       }
       default:

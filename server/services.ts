@@ -15,6 +15,8 @@ import { createLocalBus, createPgBus, type ClusterBus } from './cluster/bus.js';
 import { checkMasterKey } from './cluster/keyCheck.js';
 import { createOutbox, type Outbox, type PushChannel } from './notify/outbox.js';
 import { ensureSystems } from './registry/systems.js';
+import { notifyPasskeyChange } from './passkeys/managePasskeys.js';
+import { relyingPartyOf } from './passkeys/relyingParty.js';
 import { createSigningService, type SigningService } from './signing/signingService.js';
 import { deriveKey, loadOrCreateMasterKey } from './vault/masterKey.js';
 import { createPkcs11Vault } from './vault/pkcs11Vault.js';
@@ -114,12 +116,15 @@ export async function createServices(
       // A test hook: env.ts refuses it outside sandbox mode, and it is dropped here too.
       testSigningDelayMs: config.sandbox ? config.testSigningDelayMs : 0,
     },
+    rp: relyingPartyOf(config.publicUrl),
+    // Late-bound: the mail needs the finished Services.
+    onPasskeySuspended: (passkey) => notifyPasskeyChange(services, passkey, 'suspended'),
     now,
   });
   const notices = createNotices({ db, mailer, sandbox: config.sandbox, now });
   const challenges = createChallenges({ db, key: deriveKey(masterKey, 'challenge-mac'), now, perHour: config.codesPerHour });
   masterKey.fill(0);
-  return {
+  const services: Services = {
     config,
     db,
     vault,
@@ -144,4 +149,5 @@ export async function createServices(
       await db.close();
     },
   };
+  return services;
 }

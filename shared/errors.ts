@@ -18,6 +18,17 @@ export const ERROR_CODES = [
   'certificate_revoked',
   'unavailable',
   'internal',
+  // Passkeys (issue 11): added codes; API.md's stay as they are.
+  'passkey_malformed',
+  'passkey_origin_mismatch',
+  'passkey_rp_id_mismatch',
+  'passkey_challenge_replayed',
+  'passkey_challenge_mismatch',
+  'passkey_uv_missing',
+  'passkey_counter_regression',
+  'passkey_credential_unknown',
+  'passkey_required',
+  'passkey_not_allowed',
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];
@@ -62,6 +73,16 @@ export const ERROR_STATUS: Record<ErrorCode, number> = {
   certificate_revoked: 409,
   unavailable: 503,
   internal: 500,
+  passkey_malformed: 400,
+  passkey_origin_mismatch: 401,
+  passkey_rp_id_mismatch: 401,
+  passkey_challenge_replayed: 409,
+  passkey_challenge_mismatch: 409,
+  passkey_uv_missing: 401,
+  passkey_counter_regression: 401,
+  passkey_credential_unknown: 401,
+  passkey_required: 403,
+  passkey_not_allowed: 403,
 };
 
 export type ErrorDetails = Record<string, unknown>;

@@ -40,7 +40,7 @@ const ANSWER_TIMEOUT_MS = 20_000;
   const frame = document.createElement('iframe');
   frame.src = `${server}/widget/frame?system=${system}&lang=${en ? 'en' : 'ms'}`;
   frame.title = en ? 'RoamSign signing' : 'Tandatangan RoamSign';
-  frame.allow = 'otp-credentials';
+  frame.allow = 'otp-credentials; publickey-credentials-get'; // issue 11: WebAuthn in the RoamSign-origin frame
   frame.style.cssText = 'position:fixed;inset:0;width:100%;height:100%;border:0;margin:0;padding:0;z-index:2147483647;background:transparent;display:none';
 
   let ready: Promise<unknown> | null = null;

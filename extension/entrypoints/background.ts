@@ -1,6 +1,7 @@
 import { browser } from 'wxt/browser';
 import { extensionUrl } from '../lib/extensionUrl.js';
 import { defineBackground } from 'wxt/utils/define-background';
+import { createCeremonyRunner } from '../lib/background/runCeremony.js';
 import { createWorker, type Sender } from '../lib/background/worker.js';
 import type { HistoryEntry, Request } from '../lib/messages.js';
 import { loadSettings } from '../lib/settings.js';
@@ -27,6 +28,7 @@ export default defineBackground(() => {
     },
     now: () => Date.now(),
     randomId: () => crypto.randomUUID(),
+    runCeremony: createCeremonyRunner(browser),
   });
   browser.runtime.onMessage.addListener((message: unknown, sender, sendResponse) => {
     void handle(message as Request, sender as Sender).then(sendResponse);

@@ -8,7 +8,18 @@ import type { SystemId } from '../../shared/systems.js';
 export type Request =
   | { type: 'rs:start'; system: SystemId; job: JobInput }
   | { type: 'rs:job'; jobId: string }
-  | { type: 'rs:api'; jobId: string; op: 'create' | 'resend' | 'complete' | 'cancel'; requestId?: string; pin?: string; otp?: string; documents?: SignDocument[] }
+  | {
+      type: 'rs:api';
+      jobId: string;
+      // Passkeys (issue 11): the offer, the ceremony in a RoamSign-origin popup, and PIN + assertion.
+      op: 'create' | 'resend' | 'complete' | 'cancel' | 'passkeyOffer' | 'passkeyAssert' | 'completePasskey';
+      requestId?: string;
+      pin?: string;
+      otp?: string;
+      documents?: SignDocument[];
+      options?: unknown;
+      credential?: unknown;
+    }
   | { type: 'rs:done'; jobId: string; outcome: DialogOutcome }
   | { type: 'rs:health'; serverUrl?: string }
   | { type: 'rs:settings' }

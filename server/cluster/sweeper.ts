@@ -2,6 +2,7 @@ import crypto from 'node:crypto';
 import type { AuditLog } from '../audit/auditLog.js';
 import type { Db } from '../db/database.js';
 import { sweepHits } from '../limits/sweepHits.js';
+import { sweepPasskeyChallenges } from '../passkeys/sweepPasskeyChallenges.js';
 import type { Logger } from '../log.js';
 import { recoverRequests } from '../signing/recoverRequests.js';
 import { acquireLease, releaseLease } from './lease.js';
@@ -23,6 +24,7 @@ export interface SweepDeps {
 export async function sweepOnce(deps: SweepDeps): Promise<{ recovered: string[]; hitsDropped: number }> {
   const recovered = await recoverRequests(deps, { now: deps.now() });
   const hitsDropped = await sweepHits(deps.db, deps.now());
+  await sweepPasskeyChallenges(deps.db, deps.now()); // issue 11
   return { recovered, hitsDropped };
 }
 

@@ -17,6 +17,7 @@ import * as sqliteClients from './clientsSchema.js';
 import * as sqliteCluster from './clusterSchema.js';
 import * as sqliteEnrolment from './enrolmentSchema.js';
 import * as sqliteLimits from './limitsSchema.js';
+import * as sqlitePasskeys from './passkeySchema.js';
 
 export type Dialect = 'sqlite' | 'postgres';
 /** The tables, typed as PostgreSQL's; on SQLite the same names hold the SQLite twins (pgSchema.ts). */
@@ -72,7 +73,7 @@ const here = path.dirname(fileURLToPath(import.meta.url));
 const SQLITE_MIGRATIONS = path.join(here, 'migrations');
 const PG_MIGRATIONS = path.join(here, 'migrations-pg');
 /** The SQLite tables under the same names as pgSchema.ts's (tests/server/db/schemaParity.test.ts checks they agree). */
-export const sqliteTables = { ...sqliteCore, ...sqliteEnrolment, ...sqliteCluster, ...sqliteClients, ...sqliteLimits } as unknown as Tables;
+export const sqliteTables = { ...sqliteCore, ...sqliteEnrolment, ...sqliteCluster, ...sqliteClients, ...sqliteLimits, ...sqlitePasskeys } as unknown as Tables;
 
 /** `postgres://…` selects PostgreSQL; anything else is a SQLite file path. */
 export function dialectOf(location: string): Dialect {

@@ -372,3 +372,60 @@ export const trustedDevices = pgTable(
   },
   (t) => [primaryKey({ columns: [t.deviceHash, t.subject] })],
 );
+
+// Passkeys (issue 11): the twin of passkeySchema.ts.
+export const passkeys = pgTable(
+  'passkeys',
+  {
+    credentialId: text('credential_id').primaryKey(),
+    subjectType: text('subject_type', { enum: ['officer', 'admin'] }).notNull(),
+    subjectId: text('subject_id').notNull(),
+    publicKey: bytea('public_key').notNull(),
+    counter: ms('counter').notNull().default(0),
+    transports: json('transports').$type<string[]>().notNull(),
+    name: text('name').notNull(),
+    deviceType: text('device_type').notNull(),
+    status: text('status', { enum: ['active', 'suspended', 'revoked'] }).notNull().default('active'),
+    statusReason: text('status_reason'),
+    statusAt: ms('status_at'),
+    createdAt: ms('created_at').notNull(),
+    lastUsedAt: ms('last_used_at'),
+  },
+  (t) => [index('passkeys_subject').on(t.subjectType, t.subjectId)],
+);
+
+export const passkeyChallenges = pgTable(
+  'passkey_challenges',
+  {
+    id: text('id').primaryKey(),
+    purpose: text('purpose', { enum: ['register', 'sign', 'sign_in'] }).notNull(),
+    subjectType: text('subject_type', { enum: ['officer', 'admin'] }),
+    subjectId: text('subject_id'),
+    requestId: text('request_id'),
+    challenge: text('challenge').notNull(),
+    expiresAt: ms('expires_at').notNull(),
+    usedAt: ms('used_at'),
+    createdAt: ms('created_at').notNull(),
+  },
+  (t) => [index('passkey_challenges_request').on(t.requestId), index('passkey_challenges_challenge').on(t.challenge)],
+);
+
+export const passkeyPolicies = pgTable(
+  'passkey_policies',
+  {
+    scope: text('scope', { enum: ['system', 'agency'] }).notNull(),
+    scopeId: text('scope_id').notNull(),
+    policy: text('policy', { enum: ['otp', 'otp-or-passkey', 'passkey-required'] }).notNull(),
+    updatedBy: text('updated_by').notNull(),
+    updatedAt: ms('updated_at').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.scope, t.scopeId] })],
+);
+
+export const signingPasskeys = pgTable('signing_passkeys', {
+  requestId: text('request_id').primaryKey(),
+  credentialId: text('credential_id').notNull(),
+  authenticatorData: bytea('authenticator_data').notNull(),
+  counter: ms('counter').notNull(),
+  usedAt: ms('used_at').notNull(),
+});

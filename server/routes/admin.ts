@@ -4,6 +4,8 @@ import { RoamSignError } from '../../shared/errors.js';
 import { SYSTEMS, SYSTEM_NAMES, systemName } from '../../shared/systems.js';
 import {
   actorOf,
+  assertScope,
+  officerInScope,
   completeAdminSignIn,
   createAdmin,
   findAdmin,
@@ -42,6 +44,11 @@ import { consoleRoutes } from './adminConsole.js';
 import { adminAccounts, changeAdminPassword, mayReset, passwordLinkOwner, sendPasswordLink, usePasswordLink } from '../portal/adminAccounts.js';
 import { PASSWORD_MIN_LENGTH } from '../portal/passwords.js';
 import { labels } from '../../shared/i18n/labels.js';
+import { isPasskeyPolicy, PASSKEY_POLICIES, policySetFor, setPasskeyPolicy } from '../passkeys/passkeyPolicy.js';
+import { listPasskeys } from '../passkeys/passkeyStore.js';
+import { completeAdminPasskeySignIn, finishAdminPasskeyRegistration, startAdminPasskeyRegistration, startAdminPasskeySignIn } from '../passkeys/adminPasskeys.js';
+import { removePasskey, revokePasskey } from '../passkeys/managePasskeys.js';
+import { PASSKEY_PAGE_CSP } from '../portal/passkeyScript.js';
 
 const ADMIN = '/portal/admin';
 const SIGN_IN = `${ADMIN}/sign-in`;
@@ -71,6 +78,11 @@ export function adminRoutes(services: Services, kit: PortalKit) {
   const allAgenciesOf = () => services.db.orm.select().from(services.db.t.agencies).orderBy(services.db.t.agencies.code);
   const view = (c: PortalContext, title: string, body: Parameters<typeof page>[2], status = 200) => c.html(page(c, title, body, { admin: true }), status as 200);
   const done = (c: PortalContext, ok: string) => c.redirect(`${ADMIN}?ok=${ok}`, 303);
+  const nricParam = (c: PortalContext) => {
+    const nric = (c.req.param('nric') ?? '').replace(/-/g, '');
+    if (!/^\d{12}$/.test(nric)) throw new RoamSignError('bad_request', { reason: 'bad_nric' });
+    return nric;
+  };
 
   const signInPage = (c: PortalContext, errors: string[] = []) =>
     view(
@@ -84,17 +96,51 @@ export function adminRoutes(services: Services, kit: PortalKit) {
         </form>`,
       errors.length ? 401 : 200,
     );
-  const codePage = (c: PortalContext, challengeId: string, errors: string[] = []) =>
-    view(
+  const codePage = (c: PortalContext, challengeId: string, errors: string[] = []) => {
+    // Issue 11: the second factor may be the administrator's passkey instead of the code.
+    c.header('Content-Security-Policy', PASSKEY_PAGE_CSP);
+    return view(
       c,
       tx(L(c), 'signIn'),
       html`${errors.length ? errorBox(errors) : notice(tx(L(c), 'adminCodeSent'))}
         <form method="post" action="${SIGN_IN}/code">${hidden('challengeId', challengeId)}
           ${input(tx(L(c), 'code'), 'code', { inputmode: 'numeric', autocomplete: 'one-time-code', pattern: '\\d{6}', maxlength: 6 })}
           <button type="submit">${tx(L(c), 'signIn')}</button>
-        </form>`,
+        </form>
+        <section aria-labelledby="passkey-sign-in"><h2 id="passkey-sign-in">${tx(L(c), 'or')} ${tx(L(c), 'signInWithPasskey')}</h2>
+          <button type="button" data-passkey="sign-in" data-endpoint="${SIGN_IN}/passkey" data-pending="${challengeId}" data-failed="${tx(L(c), 'passkeyFailed')}">${tx(L(c), 'signInWithPasskey')}</button>
+          <p id="passkey-status" role="status" aria-live="polite"></p></section><script src="/portal/passkeys.js" defer></script>`,
       errors.length ? 401 : 200,
     );
+  };
+  const jsonError = (c: PortalContext, error: unknown) => {
+    if (!(error instanceof RoamSignError) || error.status >= 500) throw error;
+    return c.json({ error: { code: error.code, message: errorLines(L(c), error).join(' ') } }, error.status as 400);
+  };
+  const ownPasskeysPage = async (c: PortalContext) => {
+    const lang = L(c);
+    const admin = await adminOf(c);
+    const keys = await listPasskeys(services.db, { type: 'admin', id: admin.id });
+    c.header('Content-Security-Policy', PASSKEY_PAGE_CSP);
+    return view(
+      c,
+      tx(lang, 'passkeys'),
+      html`${okNotice(c)}${keys.length
+        ? html`<table id="passkeys"><caption>${tx(lang, 'passkeys')}</caption><thead><tr><th scope="col">${tx(lang, 'name')}</th><th scope="col">${tx(lang, 'status')}</th><th scope="col">${tx(lang, 'lastUsed')}</th><th scope="col">${tx(lang, 'actions')}</th></tr></thead>
+            <tbody>${keys.map(
+              (k) => html`<tr data-passkey-id="${k.credentialId}" data-status="${k.status}"><td>${k.name}</td><td>${labels.passkeyStatus(lang, k.status)}</td><td>${formatTime(lang, k.lastUsedAt)}</td><td>
+                ${k.status === 'revoked' ? '' : html`<form method="post" action="${ADMIN}/passkeys/${k.credentialId}/remove" class="inline">${csrf(c)}<button type="submit" class="secondary" aria-label="${tx(lang, 'remove')}: ${k.name}">${tx(lang, 'remove')}</button></form>`}</td></tr>`,
+            )}</tbody></table>`
+        : html`<p>${tx(lang, 'noPasskeys')}</p>`}
+        <section aria-labelledby="add-passkey"><h2 id="add-passkey">${tx(lang, 'addPasskey')}</h2>
+          <input type="hidden" id="passkey-csrf" value="${c.get('session')?.csrfToken ?? ''}" />
+          ${input(tx(lang, 'password'), 'password', { type: 'password', autocomplete: 'current-password', id: 'passkey-pin' })}
+          ${input(tx(lang, 'passkeyName'), 'name', { maxlength: 60, id: 'passkey-name', required: false })}
+          <button type="button" id="passkey-add" data-passkey="register" data-secret="password" data-endpoint="${ADMIN}/passkeys" data-failed="${tx(lang, 'passkeyFailed')}">${tx(lang, 'addPasskey')}</button>
+          <p id="passkey-status" role="status" aria-live="polite"></p>
+        </section><script src="/portal/passkeys.js" defer></script>`,
+    );
+  };
 
   const agencyOptions = (admin: AdminRow, all: { code: string; name: string }[]) => {
     return all.filter((a) => admin.role === 'admin' || a.code === admin.agencyCode).map((a) => ({ value: a.code, label: `${a.code} — ${a.name}` }));
@@ -132,6 +178,7 @@ export function adminRoutes(services: Services, kit: PortalKit) {
           <li><a href="#applications">${tx(lang, 'applications')}</a></li><li><a href="#register">${tx(lang, 'registerOfficer')}</a></li>
           <li><a href="${ADMIN}/import">${tx(lang, 'importCsv')}</a></li><li><a href="${ADMIN}/imports">${tx(lang, 'imports')}</a></li>
           <li><a href="${ADMIN}/audit">${tx(lang, 'audit')}</a></li><li><a href="${ADMIN}/password">${tx(lang, 'changePassword')}</a></li>${admin.role === 'admin' ? html`<li><a href="${ADMIN}/clients">${tx(lang, 'clients')}</a></li>` : ''}
+          <li><a href="${ADMIN}/passkey-policy">${tx(lang, 'passkeyPolicy')}</a></li><li><a href="${ADMIN}/passkeys">${tx(lang, 'passkeys')}</a></li>
         </ul></nav>
         <section aria-labelledby="applications"><h2 id="applications">${tx(lang, 'applications')}</h2>
           ${apps.length
@@ -254,6 +301,44 @@ export function adminRoutes(services: Services, kit: PortalKit) {
         throw error;
       }
     })
+    .post(`${SIGN_IN}/passkey/options`, async (c) => {
+      try {
+        return c.json(await startAdminPasskeySignIn(services, field(c, 'pending')));
+      } catch (error) {
+        return jsonError(c, error);
+      }
+    })
+    .post(`${SIGN_IN}/passkey`, async (c) => {
+      try {
+        const admin = await completeAdminPasskeySignIn(services, { pending: field(c, 'pending'), challengeId: field(c, 'challengeId'), response: field(c, 'response') });
+        await startSession(kit, c, 'admin', admin.id);
+        await rememberDevice(c, { db: services.db, publicUrl: services.config.publicUrl, subject: `admin:${admin.nric}`, now: services.now() });
+        return c.json({ redirect: ADMIN });
+      } catch (error) {
+        return jsonError(c, error);
+      }
+    })
+    // The administrator's own passkeys (issue 11): added after the password, removed at will.
+    .get(`${ADMIN}/passkeys`, signedIn, (c) => ownPasskeysPage(c))
+    .post(`${ADMIN}/passkeys/options`, signedIn, async (c) => {
+      try {
+        return c.json(await startAdminPasskeyRegistration(services, c.get('session')!.subjectId, field(c, 'password'), requesterOf(c)));
+      } catch (error) {
+        return jsonError(c, error);
+      }
+    })
+    .post(`${ADMIN}/passkeys`, signedIn, async (c) => {
+      try {
+        await finishAdminPasskeyRegistration(services, c.get('session')!.subjectId, { challengeId: field(c, 'challengeId'), response: field(c, 'response'), name: field(c, 'name') });
+        return c.json({ redirect: `${ADMIN}/passkeys?ok=passkey_added` });
+      } catch (error) {
+        return jsonError(c, error);
+      }
+    })
+    .post(`${ADMIN}/passkeys/:id/remove`, signedIn, async (c) => {
+      await removePasskey(services, { type: 'admin', id: c.get('session')!.subjectId }, c.req.param('id'));
+      return c.redirect(`${ADMIN}/passkeys?ok=passkey_removed`, 303);
+    })
     .post(`${SIGN_IN}/code`, async (c) => {
       const challengeId = field(c, 'challengeId');
       try {
@@ -350,6 +435,68 @@ export function adminRoutes(services: Services, kit: PortalKit) {
         if (error instanceof RoamSignError && error.code === 'bad_request') return importPage(c, null, errorLines(L(c), error));
         throw error;
       }
+    })
+    // An officer's passkeys (issue 11): seen and revoked by an administrator in scope.
+    .get(`${ADMIN}/officers/:nric/passkeys`, signedIn, async (c) => {
+      const lang = L(c);
+      const nric = nricParam(c);
+      const officer = await officerInScope(services, await actor(c), nric);
+      const keys = await listPasskeys(services.db, { type: 'officer', id: nric });
+      return view(
+        c,
+        `${tx(lang, 'passkeys')}: ${officer.name}`,
+        html`${okNotice(c)}${keys.length
+          ? html`<table id="passkeys"><caption>${tx(lang, 'passkeys')}</caption><thead><tr><th scope="col">${tx(lang, 'name')}</th><th scope="col">${tx(lang, 'status')}</th><th scope="col">${tx(lang, 'created')}</th><th scope="col">${tx(lang, 'lastUsed')}</th><th scope="col">${tx(lang, 'actions')}</th></tr></thead>
+              <tbody>${keys.map(
+                (k) => html`<tr data-passkey-id="${k.credentialId}" data-status="${k.status}"><td>${k.name}</td><td>${labels.passkeyStatus(lang, k.status)}</td><td>${formatTime(lang, k.createdAt)}</td><td>${formatTime(lang, k.lastUsedAt)}</td><td>
+                  ${k.status === 'revoked' ? '' : html`<form method="post" action="${ADMIN}/officers/${nric}/passkeys/${k.credentialId}/revoke" class="inline">${csrf(c)}<button type="submit" class="secondary" aria-label="${tx(lang, 'revokePasskey')}: ${k.name}">${tx(lang, 'revokePasskey')}</button></form>`}</td></tr>`,
+              )}</tbody></table>`
+          : html`<p>${tx(lang, 'noPasskeys')}</p>`}`,
+      );
+    })
+    .post(`${ADMIN}/officers/:nric/passkeys/:id/revoke`, signedIn, async (c) => {
+      const nric = nricParam(c);
+      const who = await actor(c);
+      await officerInScope(services, who, nric);
+      await revokePasskey(services, who.label, nric, c.req.param('id'));
+      return c.redirect(`${ADMIN}/officers/${nric}/passkeys?ok=passkey_revoked`, 303);
+    })
+    // Signing factor policy per system (national administrators) and per agency (issue 11).
+    .get(`${ADMIN}/passkey-policy`, signedIn, async (c) => {
+      const lang = L(c);
+      const admin = await adminOf(c);
+      const agencies = (await allAgenciesOf()).filter((a) => admin.role === 'admin' || a.code === admin.agencyCode);
+      const rows = [
+        ...(admin.role === 'admin' ? SYSTEMS.map((s) => ({ scope: 'system' as const, id: s, label: SYSTEM_NAMES[s] })) : []),
+        ...agencies.map((a) => ({ scope: 'agency' as const, id: a.code, label: `${a.code} — ${a.name}` })),
+      ];
+      const current = await Promise.all(rows.map((r) => policySetFor(services.db, r.scope, r.id)));
+      return view(
+        c,
+        tx(lang, 'passkeyPolicy'),
+        html`${okNotice(c)}<p>${tx(lang, 'passkeyPolicyHint')}</p>
+          ${rows.map(
+            (r, i) => html`<form method="post" action="${ADMIN}/passkey-policy" data-scope="${r.scope}" data-scope-id="${r.id}">${csrf(c)}
+              <input type="hidden" name="scope" value="${r.scope}" /><input type="hidden" name="scopeId" value="${r.id}" />
+              ${select(`${tx(lang, r.scope === 'system' ? 'system' : 'agency')}: ${r.label}`, 'policy', [{ value: '', label: tx(lang, 'defaultPolicy') }, ...PASSKEY_POLICIES.map((p) => ({ value: p, label: p }))], current[i] ?? '', `policy-${r.scope}-${r.id}`)}
+              <button type="submit">${tx(lang, 'save')}</button></form>`,
+          )}`,
+      );
+    })
+    .post(`${ADMIN}/passkey-policy`, signedIn, async (c) => {
+      const admin = await adminOf(c);
+      const scope = field(c, 'scope');
+      const scopeId = field(c, 'scopeId');
+      const policy = field(c, 'policy');
+      if ((scope !== 'system' && scope !== 'agency') || (policy !== '' && !isPasskeyPolicy(policy))) throw new RoamSignError('bad_request', { reason: 'bad_policy' });
+      // A system's policy is national; an agency's, its own administrators' (or a national one's).
+      if (scope === 'system' && (admin.role !== 'admin' || !(SYSTEMS as readonly string[]).includes(scopeId))) throw new RoamSignError('forbidden');
+      if (scope === 'agency') {
+        if (!(await allAgenciesOf()).some((a) => a.code === scopeId)) throw new RoamSignError('bad_request', { reason: 'unknown_agency' });
+        assertScope(actorOf(admin), scopeId);
+      }
+      await setPasskeyPolicy(services, { scope, scopeId, policy: policy === '' ? null : policy, actor: `admin:${admin.id}` });
+      return c.redirect(`${ADMIN}/passkey-policy?ok=policy`, 303);
     });
 
   app.route('/', consoleRoutes(services, signedIn));

@@ -27,6 +27,7 @@ import {
 import { actorNames, adminsInScope, parseAuditFilter, queryAudit, type AuditFilter } from '../portal/auditQuery.js';
 import { csrf, errorBox, field, formatTime, hidden, input, okNotice, page, select, type PortalContext, type PortalEnv } from '../portal/http.js';
 import { actionsFor, applicationDetail, officerDetail } from '../portal/officerDetail.js';
+import { listPasskeys } from '../passkeys/passkeyStore.js';
 import { eachOfficer, officerConditions, parseOfficerQuery, searchOfficers, type OfficerQuery } from '../portal/officerSearch.js';
 import { errorLines, tx, type TextKey } from '../portal/text.js';
 import type { Services } from '../services.js';
@@ -179,6 +180,7 @@ export function consoleRoutes(services: Services, signedIn: MiddlewareHandler<Po
         : '',
     ];
     const certs = d.certificates;
+    const keys = await listPasskeys(services.db, { type: 'officer', id: o.nric });
     return view(
       c,
       `${o.name} (${o.nric})`,
@@ -213,6 +215,13 @@ export function consoleRoutes(services: Services, signedIn: MiddlewareHandler<Po
             ? html`<table><thead><tr><th scope="col">${tx(lang, 'device')}</th><th scope="col">${tx(lang, 'registeredAt')}</th><th scope="col">${tx(lang, 'status')}</th></tr></thead>
                 <tbody>${d.devices.map((v) => html`<tr><td>${v.label}</td><td>${formatTime(lang, v.registeredAt)}</td><td>${labels.deviceStatus(lang, v.status)}</td></tr>`)}</tbody></table>`
             : html`<p>${tx(lang, 'noDevices')}</p>`}
+        </section>
+        <section aria-labelledby="passkeys"><h2 id="passkeys">${tx(lang, 'passkeys')}</h2>
+          ${keys.length
+            ? html`<table><thead><tr><th scope="col">${tx(lang, 'name')}</th><th scope="col">${tx(lang, 'created')}</th><th scope="col">${tx(lang, 'lastUsed')}</th><th scope="col">${tx(lang, 'status')}</th></tr></thead>
+                <tbody>${keys.map((k) => html`<tr data-passkey-id="${k.credentialId}"><td>${k.name}</td><td>${formatTime(lang, k.createdAt)}</td><td>${formatTime(lang, k.lastUsedAt)}</td><td>${labels.passkeyStatus(lang, k.status)}</td></tr>`)}</tbody></table>
+              <p><a href="${base}/passkeys">${tx(lang, 'revokePasskey')}</a></p>`
+            : html`<p>${tx(lang, 'noPasskeys')}</p>`}
         </section>
         <section aria-labelledby="movements"><h2 id="movements">${tx(lang, 'movements')}</h2>
           ${d.movements.length

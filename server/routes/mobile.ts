@@ -13,7 +13,12 @@ import {
   pushAckedSchema,
   pushAckSchema,
   registrationStartedSchema,
+  mobilePasskeyAddedSchema,
+  mobilePasskeyFinishSchema,
+  mobilePasskeyOptionsSchema,
+  mobilePasskeyStartedSchema,
 } from '../../shared/schemas/mobile.js';
+import { finishOfficerPasskeyRegistration, startOfficerPasskeyRegistration } from '../passkeys/officerPasskeys.js';
 import { createDeviceRegistry, deviceBySecret, deviceDestination, type DeviceRow } from '../mobile/devices.js';
 import { mobileAssets } from '../mobile/bundle.js';
 import { MOBILE_CSP, mobileIcon, mobileManifest, mobilePage, mobileServiceWorker } from '../mobile/page.js';
@@ -82,6 +87,28 @@ const events = createRoute({
   },
 });
 
+const passkeyOptions = createRoute({
+  method: 'post',
+  path: '/mobile/passkeys/options',
+  tags,
+  security,
+  summary: "Issue 11: start registering this phone's platform passkey for the device's officer (signing PIN first)",
+  request: { body: jsonBody(mobilePasskeyOptionsSchema) },
+  responses: { 200: jsonAnswer(mobilePasskeyStartedSchema, 'creation options'), ...errorAnswers('bad_request', 'unauthorized', 'pin_invalid', 'pin_locked') },
+});
+const passkeyFinish = createRoute({
+  method: 'post',
+  path: '/mobile/passkeys',
+  tags,
+  security,
+  summary: "Issue 11: keep the phone's passkey once its attestation verifies (audited, e-mailed)",
+  request: { body: jsonBody(mobilePasskeyFinishSchema) },
+  responses: {
+    201: jsonAnswer(mobilePasskeyAddedSchema, 'registered'),
+    ...errorAnswers('bad_request', 'unauthorized', 'passkey_malformed', 'passkey_origin_mismatch', 'passkey_rp_id_mismatch', 'passkey_uv_missing', 'passkey_challenge_replayed'),
+  },
+});
+
 /** The device's bearer secret: the Authorization header, or ?token= where EventSource cannot set headers. */
 function bearerOf(c: Context, allowQuery: boolean): string | null {
   const header = c.req.header('authorization');
@@ -123,6 +150,16 @@ export function mobileApiRoutes(services: Services, hub: PushHub) {
       const secret = bearerOf(c, false);
       if (!secret) throw new RoamSignError('unauthorized');
       return c.json(await registry.removeDevice(secret), 200);
+    })
+    .openapi(passkeyOptions, async (c) => {
+      const row = await device(c);
+      return c.json(await startOfficerPasskeyRegistration(services, row.nric, c.req.valid('json').pin, 'platform'), 200);
+    })
+    .openapi(passkeyFinish, async (c) => {
+      const row = await device(c);
+      const body = c.req.valid('json');
+      const passkey = await finishOfficerPasskeyRegistration(services, row.nric, { challengeId: body.challengeId, response: body.credential, name: body.name || `GPKI Mobile (${row.label})` });
+      return c.json({ credentialId: passkey.credentialId, name: passkey.name }, 201);
     })
     .openapi(ack, async (c) => {
       const row = await device(c);

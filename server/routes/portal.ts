@@ -40,6 +40,11 @@ import { rememberDevice } from '../http/deviceCookie.js';
 import { requesterReader } from '../http/requester.js';
 import { errorLines, pinRuleList, tx } from '../portal/text.js';
 import { verifyEmail } from '../portal/verification.js';
+import { removePasskey, renamePasskey } from '../passkeys/managePasskeys.js';
+import { completeOfficerPasskeySignIn, finishOfficerPasskeyRegistration, startOfficerPasskeyRegistration } from '../passkeys/officerPasskeys.js';
+import { startPasskeySignIn } from '../passkeys/passkeySignIn.js';
+import { listPasskeys } from '../passkeys/passkeyStore.js';
+import { PASSKEY_PAGE_CSP, passkeyScript } from '../portal/passkeyScript.js';
 import type { Services } from '../services.js';
 import { adminRoutes } from './admin.js';
 import { adminClientRoutes } from './adminClients.js';
@@ -59,6 +64,18 @@ export function portalRoutes(services: Services) {
     ${input(tx(L(c), first), 'pin', { type: 'password', inputmode: 'numeric', autocomplete: 'new-password', pattern: '\\d{6,12}', maxlength: 12 })}
     ${input(tx(L(c), 'pinConfirm'), 'pinConfirm', { type: 'password', inputmode: 'numeric', autocomplete: 'new-password', pattern: '\\d{6,12}', maxlength: 12 })}`;
 
+  /** A JSON answer for the passkey scripts: the error code and its words, never a stack. */
+  const jsonError = (c: PortalContext, error: unknown) => {
+    if (!(error instanceof RoamSignError) || error.status >= 500) throw error;
+    return c.json({ error: { code: error.code, message: errorLines(L(c), error).join(' ') } }, error.status as 400);
+  };
+  const passkeySignIn = (c: PortalContext, endpoint: string) => {
+    c.header('Content-Security-Policy', PASSKEY_PAGE_CSP);
+    return html`<section aria-labelledby="passkey-sign-in"><h2 id="passkey-sign-in">${tx(L(c), 'or')} ${tx(L(c), 'signInWithPasskey')}</h2>
+      <button type="button" data-passkey="sign-in" data-endpoint="${endpoint}" data-failed="${tx(L(c), 'passkeyFailed')}">${tx(L(c), 'signInWithPasskey')}</button>
+      <p id="passkey-status" role="status" aria-live="polite"></p></section><script src="/portal/passkeys.js" defer></script>`;
+  };
+
   // ---- sign-in ----
   const signInPage = (c: PortalContext, errors: string[] = []) =>
     c.html(
@@ -69,7 +86,7 @@ export function portalRoutes(services: Services) {
           <form method="post" action="${SIGN_IN}">
             ${input(tx(L(c), 'nric'), 'nric', { inputmode: 'numeric', autocomplete: 'username', hint: tx(L(c), 'nricHint'), maxlength: 14 })}
             <button type="submit">${tx(L(c), 'continue')}</button>
-          </form>`,
+          </form>${passkeySignIn(c, `${SIGN_IN}/passkey`)}`,
       ),
       errors.length ? 400 : 200,
     );
@@ -180,6 +197,56 @@ export function portalRoutes(services: Services) {
         return codePage(c, challengeId, errorLines(L(c), error.code === 'not_found' ? new RoamSignError('otp_invalid') : error));
       }
     })
+    .get('/portal/passkeys.js', async () => new Response(await passkeyScript(), { headers: { 'Content-Type': 'application/javascript; charset=utf-8', 'Cache-Control': 'public, max-age=300' } }))
+    // Passkey sign-in (issue 11): a discoverable credential in place of MyKad number + e-mailed code.
+    .post(`${SIGN_IN}/passkey/options`, async (c) => {
+      try {
+        return c.json(await startPasskeySignIn(services, { subjectType: 'officer' }));
+      } catch (error) {
+        return jsonError(c, error);
+      }
+    })
+    .post(`${SIGN_IN}/passkey`, async (c) => {
+      try {
+        const nric = await completeOfficerPasskeySignIn(services, { challengeId: field(c, 'challengeId'), response: field(c, 'response') });
+        await startSession(kit, c, 'officer', nric);
+        await rememberDevice(c, { db: services.db, publicUrl: services.config.publicUrl, subject: `officer:${nric}`, now: services.now() });
+        return c.json({ redirect: '/portal' });
+      } catch (error) {
+        return jsonError(c, error);
+      }
+    })
+    // The officer's passkeys (issue 11): add (PIN first), rename, remove.
+    .get('/portal/passkeys', officer, async (c) => passkeysPage(c))
+    .post('/portal/passkeys/options', officer, async (c) => {
+      try {
+        return c.json(await startOfficerPasskeyRegistration(services, nricOf(c), field(c, 'pin')));
+      } catch (error) {
+        return jsonError(c, error);
+      }
+    })
+    .post('/portal/passkeys', officer, async (c) => {
+      try {
+        await finishOfficerPasskeyRegistration(services, nricOf(c), { challengeId: field(c, 'challengeId'), response: field(c, 'response'), name: field(c, 'name') });
+        return c.json({ redirect: '/portal/passkeys?ok=passkey_added' });
+      } catch (error) {
+        return jsonError(c, error);
+      }
+    })
+    .post('/portal/passkeys/:id/rename', officer, (c) =>
+      orRender(
+        c,
+        async () => {
+          await renamePasskey(services, { type: 'officer', id: nricOf(c) }, c.req.param('id'), field(c, 'name'));
+          return c.redirect('/portal/passkeys?ok=passkey_renamed', 303);
+        },
+        (errors) => passkeysPage(c, errors),
+      ),
+    )
+    .post('/portal/passkeys/:id/remove', officer, async (c) => {
+      await removePasskey(services, { type: 'officer', id: nricOf(c) }, c.req.param('id'));
+      return c.redirect('/portal/passkeys?ok=passkey_removed', 303);
+    })
     .post('/portal/sign-out', officer, async (c) => {
       await endSession(kit, c);
       return c.redirect(`${SIGN_IN}?ok=signed_out`, 303);
@@ -209,6 +276,7 @@ export function portalRoutes(services: Services) {
               <li><a href="/portal/pin">${tx(lang, 'changePin')}</a></li>
               <li><a href="/portal/profile">${tx(lang, 'updateProfile')}</a></li>
               <li><a href="/portal/history">${tx(lang, 'history')}</a></li>
+              <li><a href="/portal/passkeys">${tx(lang, 'passkeys')}</a></li>
             </ul></nav>
             <section aria-labelledby="profile"><h2 id="profile">${tx(lang, 'profile')}</h2><dl>
               <dt>${tx(lang, 'nric')}</dt><dd>${o.nric}</dd>
@@ -313,6 +381,39 @@ export function portalRoutes(services: Services) {
     })
     .route('/', adminRoutes(services, kit))
     .route('/', adminClientRoutes(services));
+
+  async function passkeysPage(c: PortalContext, errors: string[] = []) {
+    const lang = L(c);
+    const keys = await listPasskeys(services.db, { type: 'officer', id: nricOf(c) });
+    c.header('Content-Security-Policy', PASSKEY_PAGE_CSP);
+    return c.html(
+      page(
+        c,
+        tx(lang, 'passkeys'),
+        html`${okNotice(c)}${errorBox(errors)}<p>${tx(lang, 'passkeysHint')}</p>
+          ${keys.length
+            ? html`<table id="passkeys"><caption>${tx(lang, 'passkeys')}</caption>
+                <thead><tr><th scope="col">${tx(lang, 'name')}</th><th scope="col">${tx(lang, 'status')}</th><th scope="col">${tx(lang, 'created')}</th><th scope="col">${tx(lang, 'lastUsed')}</th><th scope="col">${tx(lang, 'actions')}</th></tr></thead>
+                <tbody>${keys.map(
+                  (k, i) => html`<tr data-passkey-id="${k.credentialId}" data-status="${k.status}"><td>${k.name}</td><td>${labels.passkeyStatus(lang, k.status)}</td><td>${formatTime(lang, k.createdAt)}</td><td>${formatTime(lang, k.lastUsedAt)}</td><td>
+                    ${k.status === 'revoked'
+                      ? ''
+                      : html`<form method="post" action="/portal/passkeys/${k.credentialId}/rename">${csrf(c)}${input(tx(lang, 'rename'), 'name', { value: k.name, maxlength: 60, id: `rename-${i}` })}<button type="submit" class="secondary">${tx(lang, 'rename')}</button></form>
+                        <form method="post" action="/portal/passkeys/${k.credentialId}/remove" class="inline">${csrf(c)}<button type="submit" class="secondary" aria-label="${tx(lang, 'remove')}: ${k.name}">${tx(lang, 'remove')}</button></form>`}
+                  </td></tr>`,
+                )}</tbody></table>`
+            : html`<p>${tx(lang, 'noPasskeys')}</p>`}
+          <section aria-labelledby="add-passkey"><h2 id="add-passkey">${tx(lang, 'addPasskey')}</h2><p>${tx(lang, 'addPasskeyHint')}</p>
+            <input type="hidden" id="passkey-csrf" value="${c.get('session')?.csrfToken ?? ''}" />
+            ${input(tx(lang, 'pin'), 'pin', { type: 'password', inputmode: 'numeric', autocomplete: 'current-password', maxlength: 12, id: 'passkey-pin' })}
+            ${input(tx(lang, 'passkeyName'), 'name', { maxlength: 60, id: 'passkey-name', required: false })}
+            <button type="button" id="passkey-add" data-passkey="register" data-endpoint="/portal/passkeys" data-failed="${tx(lang, 'passkeyFailed')}">${tx(lang, 'addPasskey')}</button>
+            <p id="passkey-status" role="status" aria-live="polite"></p>
+          </section><script src="/portal/passkeys.js" defer></script>`,
+      ),
+      errors.length ? 400 : 200,
+    );
+  }
 
   async function profilePage(c: PortalContext, errors: string[] = []) {
     const lang = L(c);

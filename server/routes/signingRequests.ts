@@ -7,6 +7,7 @@ import {
   requestIdSchema,
   signingRequestViewSchema,
 } from '../../shared/schemas/signingRequest.js';
+import { completeWithPasskeySchema, passkeyOfferSchema } from '../../shared/schemas/passkey.js';
 import type { Context } from 'hono';
 import { rememberDevice } from '../http/deviceCookie.js';
 import { requesterReader } from '../http/requester.js';
@@ -30,7 +31,7 @@ const create = createRoute({
   request: { body: jsonBody(createSigningRequestSchema) },
   responses: {
     201: jsonAnswer(createdSigningRequestSchema, 'created; the OTP is on its way'),
-    ...errorAnswers('bad_request', 'unauthorized', 'user_not_found', 'medium_not_roaming', 'certificate_revoked', 'origin_not_allowed', 'forbidden', 'pin_locked', 'rate_limited', 'payload_too_large'),
+    ...errorAnswers('bad_request', 'unauthorized', 'user_not_found', 'medium_not_roaming', 'certificate_revoked', 'origin_not_allowed', 'forbidden', 'pin_locked', 'rate_limited', 'payload_too_large', 'passkey_required'),
   },
 });
 const read = createRoute({
@@ -60,7 +61,7 @@ const complete = createRoute({
   request: { params, body: jsonBody(completeSigningRequestSchema) },
   responses: {
     200: jsonAnswer(completedSigningRequestSchema, 'signed'),
-    ...errorAnswers('bad_request', 'unauthorized', 'forbidden', 'not_found', 'pin_invalid', 'pin_locked', 'otp_invalid', 'otp_expired', 'otp_attempts_exceeded', 'request_not_pending', 'certificate_revoked'),
+    ...errorAnswers('bad_request', 'unauthorized', 'forbidden', 'not_found', 'pin_invalid', 'pin_locked', 'otp_invalid', 'otp_expired', 'otp_attempts_exceeded', 'request_not_pending', 'certificate_revoked', 'passkey_required'),
   },
 });
 const cancel = createRoute({
@@ -71,6 +72,47 @@ const cancel = createRoute({
   summary: 'The officer cancelled in the dialog',
   request: { params },
   responses: { 200: jsonAnswer(signingRequestViewSchema, 'the request, cancelled'), ...errorAnswers('bad_request', 'unauthorized', 'forbidden', 'not_found', 'request_not_pending') },
+});
+
+// Passkeys (issue 11): added routes; the documented ones above are unchanged.
+const passkeyOffer = createRoute({
+  method: 'post',
+  path: '/signing-requests/{id}/passkey',
+  tags,
+  security,
+  summary: 'The second factors policy allows, and a WebAuthn assertion challenge bound to this request (single use)',
+  request: { params },
+  responses: { 200: jsonAnswer(passkeyOfferSchema, 'policy and request options (null: offer the OTP)'), ...errorAnswers('bad_request', 'unauthorized', 'forbidden', 'not_found', 'request_not_pending') },
+});
+const completeWithPasskey = createRoute({
+  method: 'post',
+  path: '/signing-requests/{id}/complete-passkey',
+  tags,
+  security,
+  summary: 'PIN + passkey assertion in place of the OTP: detached CAdES-BES signatures, verified',
+  request: { params, body: jsonBody(completeWithPasskeySchema) },
+  responses: {
+    200: jsonAnswer(completedSigningRequestSchema, 'signed'),
+    ...errorAnswers(
+      'bad_request',
+      'unauthorized',
+      'forbidden',
+      'not_found',
+      'pin_invalid',
+      'pin_locked',
+      'request_not_pending',
+      'certificate_revoked',
+      'passkey_malformed',
+      'passkey_origin_mismatch',
+      'passkey_rp_id_mismatch',
+      'passkey_challenge_replayed',
+      'passkey_challenge_mismatch',
+      'passkey_uv_missing',
+      'passkey_counter_regression',
+      'passkey_credential_unknown',
+      'passkey_not_allowed',
+    ),
+  },
 });
 
 export function signingRequestRoutes(services: Services) {
@@ -92,6 +134,15 @@ export function signingRequestRoutes(services: Services) {
       // Only the extension's worker reads the token from a header: a page's script must never see it.
       const asHeader = config.extensionOrigins.includes(c.req.header('origin') ?? '');
       if (nric !== null) await rememberDevice(c, { db, publicUrl: config.publicUrl, subject: `officer:${nric}`, now: services.now(), asHeader });
+      return c.json(done, 200);
+    })
+    .openapi(passkeyOffer, async (c) => c.json(await signing.passkeyOffer(c.req.valid('param').id, caller(c)), 200))
+    .openapi(completeWithPasskey, async (c) => {
+      const { id } = c.req.valid('param');
+      const who = caller(c);
+      const done = await signing.completeWithPasskey(id, c.req.valid('json'), who);
+      const nric = who.client || who.origin === null ? null : await requestOfficer(db, id);
+      if (nric !== null) await rememberDevice(c, { db, publicUrl: config.publicUrl, subject: `officer:${nric}`, now: services.now() });
       return c.json(done, 200);
     })
     .openapi(cancel, async (c) => c.json(await signing.cancel(c.req.valid('param').id, caller(c)), 200));

@@ -36,6 +36,13 @@ import { takeHits } from '../limits/takeHits.js';
 // Lifecycle (issue 5): staff movement and inactivity.
 import { recordActivity } from '../lifecycle/inactivity.js';
 import { checkSigningStanding } from '../lifecycle/standing.js';
+// Passkeys (issue 11): a WebAuthn assertion bound to the request in place of the OTP.
+import type { CompleteWithPasskey, PasskeyOffer } from '../../shared/schemas/passkey.js';
+import { effectivePolicy } from '../passkeys/passkeyPolicy.js';
+import { activePasskeys, type Passkey } from '../passkeys/passkeyStore.js';
+import type { RelyingParty } from '../passkeys/relyingParty.js';
+import { issueSigningChallenge, takeSigningChallenge } from '../passkeys/signingChallenge.js';
+import { verifyPasskeyAssertion } from '../passkeys/verifyPasskeyAssertion.js';
 
 export { PIN_MAX_FAILURES } from './pinAttempts.js';
 /** How long a request may be revived by re-sending its OTP. */
@@ -73,6 +80,10 @@ export interface SigningServiceDeps {
   audit: AuditLog;
   otpKey: Buffer;
   policy: SigningPolicy;
+  /** The WebAuthn relying party passkey assertions must name (RoamSign's public origin and host). */
+  rp: RelyingParty;
+  /** E-mails the officer that a passkey was suspended (counter regression). */
+  onPasskeySuspended?: (passkey: Passkey) => Promise<void>;
   now: () => number;
   randomInt?: (max: number) => number;
 }
@@ -90,7 +101,7 @@ export interface Caller {
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 export function createSigningService(deps: SigningServiceDeps) {
-  const { db, vault, ca, outbox, audit, otpKey, policy, now } = deps;
+  const { db, vault, ca, outbox, audit, otpKey, policy, rp, now } = deps;
   const { signatures, signingRequests } = db.t;
 
   async function load(id: string): Promise<RequestRow> {
@@ -259,7 +270,7 @@ export function createSigningService(deps: SigningServiceDeps) {
     });
   }
 
-  async function signDocuments(row: RequestRow): Promise<CompletedSigningRequest> {
+  async function signDocuments(row: RequestRow, factor: Record<string, unknown> = { factor: 'otp' }): Promise<CompletedSigningRequest> {
     const cert = await latestCertificate(db, row.nric);
     if (!cert || cert.revokedAt !== null) throw new RoamSignError('certificate_revoked');
     const signedAt = new Date(now());
@@ -313,7 +324,7 @@ export function createSigningService(deps: SigningServiceDeps) {
         actor: row.nric,
         action: 'request.signed',
         subject: row.id,
-        details: { documents: row.documents.length, certificateSerial: cert.serial, valid },
+        details: { documents: row.documents.length, certificateSerial: cert.serial, valid, ...factor },
       });
     });
     return result;
@@ -330,6 +341,10 @@ export function createSigningService(deps: SigningServiceDeps) {
         throw new RoamSignError('origin_not_allowed', { system: input.system });
       }
       await checkOfficerCanSign(officer);
+      // Policy `passkey-required` and no passkey: no OTP could sign, so none is sent.
+      if ((await effectivePolicy(db, { system: input.system, agencyCode: officer.agencyCode })) === 'passkey-required' && !(await activePasskeys(db, { type: 'officer', id: officer.nric })).length) {
+        throw new RoamSignError('passkey_required', { reason: 'no_passkey' });
+      }
 
       const documents: StoredDocument[] = input.documents.map((d) => ({
         id: d.id,
@@ -457,6 +472,7 @@ export function createSigningService(deps: SigningServiceDeps) {
       await checkSigningStanding(db, officer, now());
       if (officer.pinLockedAt !== null) throw new RoamSignError('pin_locked');
       if (now() >= row.otpExpiresAt) throw new RoamSignError('otp_expired');
+      if ((await effectivePolicy(db, { system: row.system, agencyCode: officer.agencyCode })) === 'passkey-required') throw new RoamSignError('passkey_required');
 
       // The OTP is checked before the PIN: without the OTP nobody can spend the officer's PIN tries.
       // The try is counted before the OTP is compared (issue 9, "lock-outs are atomic"): of any
@@ -534,6 +550,104 @@ export function createSigningService(deps: SigningServiceDeps) {
       try {
         if (policy.testSigningDelayMs) await sleep(policy.testSigningDelayMs);
         return await signDocuments(row);
+      } catch (error) {
+        const code = error instanceof RoamSignError ? error.code : 'internal';
+        await markFailed(id, 'signing', code, 'request.failed');
+        throw error instanceof RoamSignError ? error : new RoamSignError('internal', undefined, { cause: error });
+      } finally {
+        stopLease();
+      }
+    },
+
+    /**
+     * What the dialog may offer for request `id` (issue 11): the policy, and when the officer has a
+     * passkey and policy allows it, a fresh assertion challenge bound to the request.
+     */
+    async passkeyOffer(id: string, caller: Caller): Promise<PasskeyOffer> {
+      const row = await loadSettled(id);
+      checkSameOrigin(row, caller);
+      if (viewStatus(row) !== 'pending' || row.status !== 'pending') throw new RoamSignError('request_not_pending', { status: viewStatus(row) });
+      const officer = await findOfficer(db, row.nric);
+      if (!officer) throw new RoamSignError('user_not_found');
+      const passkeyPolicy = await effectivePolicy(db, { system: row.system, agencyCode: officer.agencyCode });
+      const keys = passkeyPolicy === 'otp' ? [] : await activePasskeys(db, { type: 'officer', id: row.nric });
+      if (!keys.length) return { policy: passkeyPolicy, options: null };
+      const challenge = await issueSigningChallenge(db, row, now());
+      await audit.append({ actor: 'system', action: 'passkey.challenge_issued', subject: id, details: {} });
+      return {
+        policy: passkeyPolicy,
+        options: {
+          challenge,
+          rpId: rp.id,
+          timeout: Math.max(1000, row.otpExpiresAt - now()),
+          userVerification: 'required',
+          allowCredentials: keys.map((k) => ({ id: k.credentialId, type: 'public-key' as const, transports: k.transports })),
+        },
+      };
+    },
+
+    /**
+     * PIN + passkey (issue 11): the assertion is verified first (bound challenge, origin, RP ID, UV,
+     * counter), then the PIN with the same lock-out counting as the OTP path, then the request flips
+     * pending -> signing once and is signed. The credential and its authenticator data are kept.
+     */
+    async completeWithPasskey(id: string, input: CompleteWithPasskey, caller: Caller): Promise<CompletedSigningRequest> {
+      const row = await loadSettled(id);
+      checkSameOrigin(row, caller);
+      if (row.status !== 'pending' || now() >= row.otpExpiresAt) throw new RoamSignError('request_not_pending', { status: viewStatus(row) });
+      const officer = await findOfficer(db, row.nric);
+      if (!officer) throw new RoamSignError('user_not_found');
+      await checkSigningStanding(db, officer, now());
+      if (officer.pinLockedAt !== null) throw new RoamSignError('pin_locked');
+      if ((await effectivePolicy(db, { system: row.system, agencyCode: officer.agencyCode })) === 'otp') throw new RoamSignError('passkey_not_allowed');
+
+      const used = await verifyPasskeyAssertion({
+        db,
+        audit,
+        rp,
+        response: input.credential,
+        subject: { type: 'officer', id: row.nric },
+        takeChallenge: (echoed) => takeSigningChallenge(db, row, echoed, now()),
+        // The widget's dialog is a RoamSign frame inside the page that asked: that page is its top.
+        ...(row.origin ? { topOrigin: row.origin } : {}),
+        ...(deps.onPasskeySuspended ? { onSuspended: deps.onPasskeySuspended } : {}),
+        now,
+      });
+      const { reserved } = await checkPinCounted({ db, vault, audit, now }, { nric: officer.nric, pin: input.pin, verifier: officer.pinVerifier, subject: id, forgive: false });
+
+      const won = await db.transaction(async () => {
+        await db.lock(`officer:${officer.nric}`);
+        const fresh = (await findOfficer(db, officer.nric))!;
+        if (fresh.pinLockedAt !== null) throw new RoamSignError('pin_locked');
+        await checkSigningStanding(db, fresh, now());
+        const until = now() + SIGNING_LEASE_MS;
+        const changed = await db.orm
+          .update(signingRequests)
+          .set({
+            status: 'signing',
+            otpHash: null,
+            signingUntil: until,
+            otpExpiresAt: sql`case when ${signingRequests.otpExpiresAt} > ${until} then ${signingRequests.otpExpiresAt} else ${until} end`,
+          })
+          .where(and(eq(signingRequests.id, id), eq(signingRequests.status, 'pending')))
+          .returning({ id: signingRequests.id });
+        await forgivePinFailures(db, officer.nric, reserved);
+        if (changed.length !== 1) return false;
+        await db.orm.insert(db.t.signingPasskeys).values({ requestId: id, credentialId: used.passkey.credentialId, authenticatorData: used.authenticatorData, counter: used.counter, usedAt: now() });
+        await audit.append({
+          actor: officer.nric,
+          action: 'passkey.consumed',
+          subject: id,
+          details: { credentialId: used.passkey.credentialId, counter: used.counter, authenticatorData: used.authenticatorData.toString('base64') },
+        });
+        return true;
+      });
+      if (!won) throw new RoamSignError('request_not_pending', { status: viewStatus(await load(id)) });
+
+      const stopLease = keepSigningLease(id);
+      try {
+        if (policy.testSigningDelayMs) await sleep(policy.testSigningDelayMs);
+        return await signDocuments(row, { factor: 'passkey', credentialId: used.passkey.credentialId });
       } catch (error) {
         const code = error instanceof RoamSignError ? error.code : 'internal';
         await markFailed(id, 'signing', code, 'request.failed');

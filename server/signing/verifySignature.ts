@@ -1,5 +1,5 @@
 import crypto from 'node:crypto';
-import { eq } from 'drizzle-orm';
+import { and, eq } from 'drizzle-orm';
 import type { CertificateStatus, VerificationReport } from '../../shared/schemas/verify.js';
 import { normaliseSerial, type CertificateAuthority } from '../ca/certificateAuthority.js';
 import { OID } from '../cms/oids.js';
@@ -130,11 +130,27 @@ export async function verifySignature(options: {
     .where(eq(certificates.serial, serial));
 
   const checks = [signatureCheck, chainCheck, crlCheck];
+  const passkey = signatureCheck.ok ? await passkeyBehind(db, options.signature, digest, serial) : undefined;
   return {
     valid: checks.every((c) => c.ok),
     signer: known && chainOk ? known : { nric: serialNumberFromSubject(cert.subject), name: commonNameFromSubject(cert.subject) },
     signedAt: cms.signingTime?.toISOString() ?? null,
     certificate: { serial, status, revokedAt: revokedAt?.toISOString() ?? null },
     checks,
+    ...(passkey ? { passkey } : {}),
   };
+}
+
+/** The passkey that authorised this very CMS, if one did (issue 11): found through the stored signature. */
+async function passkeyBehind(db: Db, signature: Uint8Array, digest: Buffer, serial: string): Promise<VerificationReport['passkey']> {
+  const { signatures, signingPasskeys } = db.t;
+  const rows = await db.orm
+    .select({ cms: signatures.cms, credentialId: signingPasskeys.credentialId, authenticatorData: signingPasskeys.authenticatorData, counter: signingPasskeys.counter, usedAt: signingPasskeys.usedAt })
+    .from(signatures)
+    .innerJoin(signingPasskeys, eq(signingPasskeys.requestId, signatures.requestId))
+    .where(and(eq(signatures.digest, digest.toString('base64')), eq(signatures.certificateSerial, serial)));
+  const row = rows.find((r) => Buffer.from(r.cms).equals(Buffer.from(signature)));
+  return row
+    ? { credentialId: row.credentialId, authenticatorData: Buffer.from(row.authenticatorData).toString('base64'), counter: row.counter, usedAt: new Date(row.usedAt).toISOString() }
+    : undefined;
 }

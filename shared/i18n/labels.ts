@@ -82,8 +82,24 @@ const DEVICE_STATUS: Record<string, Pair> = {
   inactive: ['Tidak aktif', 'Inactive'],
 };
 
+const PASSKEY_STATUS: Record<string, Pair> = {
+  active: ['Aktif', 'Active'],
+  suspended: ['Digantung (mungkin disalin)', 'Suspended (may be cloned)'],
+  revoked: ['Dibatalkan', 'Revoked'],
+};
+
 /** Audit events in words. An event not listed shows its code. */
 const AUDIT_ACTION: Record<string, Pair> = {
+  'passkey.registered': ['Kunci laluan didaftarkan', 'Passkey registered'],
+  'passkey.renamed': ['Kunci laluan dinamakan semula', 'Passkey renamed'],
+  'passkey.removed': ['Kunci laluan dibuang', 'Passkey removed'],
+  'passkey.revoked': ['Kunci laluan dibatalkan', 'Passkey revoked'],
+  'passkey.suspended': ['Kunci laluan digantung (pembilang mundur)', 'Passkey suspended (counter went back)'],
+  'passkey.policy_set': ['Polisi faktor tandatangan ditetapkan', 'Signing factor policy set'],
+  'passkey.pin_failed': ['PIN salah semasa menambah kunci laluan', 'Wrong PIN when adding a passkey'],
+  'passkey.password_failed': ['Kata laluan salah semasa menambah kunci laluan', 'Wrong password when adding a passkey'],
+  'passkey.challenge_issued': ['Cabaran kunci laluan dikeluarkan', 'Passkey challenge issued'],
+  'passkey.consumed': ['Kunci laluan digunakan untuk tandatangan', 'Passkey used to sign'],
   'admin.created': ['Pentadbir dicipta', 'Administrator created'],
   'admin.sign_in_failed': ['Log masuk pentadbir gagal', 'Administrator sign-in failed'],
   'admin.password_changed': ['Kata laluan pentadbir ditukar', 'Administrator password changed'],
@@ -146,6 +162,7 @@ export const labels = {
   revocationReason: (lang: Lang, v: string) => pick(REVOCATION_REASON[v], lang, v),
   movementKind: (lang: Lang, v: string) => pick(MOVEMENT_KIND[v], lang, v),
   deviceStatus: (lang: Lang, v: string) => pick(DEVICE_STATUS[v], lang, v),
+  passkeyStatus: (lang: Lang, v: string) => pick(PASSKEY_STATUS[v], lang, v),
   auditAction: (lang: Lang, v: string) => pick(AUDIT_ACTION[v], lang, v),
 };
 

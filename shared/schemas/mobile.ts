@@ -38,3 +38,13 @@ export const deviceViewSchema = z
   .meta({ id: 'MobileDevice' });
 export const deviceRemovedSchema = z.object({ deviceId: z.string() }).meta({ id: 'MobileDeviceRemoved' });
 export const pushAckedSchema = z.object({ acknowledged: z.literal(true) }).meta({ id: 'PushAcknowledged' });
+
+// Issue 11: the phone's platform passkey, registered from the GPKI Mobile page (PIN first).
+export const mobilePasskeyOptionsSchema = z.strictObject({ pin: z.string().regex(/^\d{6,12}$/, 'expected a PIN of 6 to 12 digits') }).meta({ id: 'MobilePasskeyStart' });
+export const mobilePasskeyStartedSchema = z
+  .object({ challengeId: z.string(), options: z.record(z.string(), z.unknown()).meta({ description: 'PublicKeyCredentialCreationOptionsJSON (platform authenticator)' }) })
+  .meta({ id: 'MobilePasskeyStarted' });
+export const mobilePasskeyFinishSchema = z
+  .strictObject({ challengeId: z.string().max(80), name: z.string().max(60).default(''), credential: z.unknown() })
+  .meta({ id: 'MobilePasskeyFinish' });
+export const mobilePasskeyAddedSchema = z.object({ credentialId: z.string(), name: z.string() }).meta({ id: 'MobilePasskeyAdded' });

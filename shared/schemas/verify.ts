@@ -20,6 +20,16 @@ export const verificationReportSchema = z
     signedAt: z.iso.datetime().nullable(),
     certificate: z.object({ serial: z.string().meta({ description: 'hex' }), status: certificateStatusSchema, revokedAt: z.iso.datetime().nullable() }),
     checks: z.array(z.object({ name: checkNameSchema, ok: z.boolean(), reason: z.string().optional().meta({ description: 'why the check failed' }) })),
+    // Issue 11: RoamSign's own addition, present when the signature was authorised with PIN + passkey.
+    passkey: z
+      .object({
+        credentialId: z.string().meta({ description: 'base64url WebAuthn credential id' }),
+        authenticatorData: z.string().meta({ description: 'base64 authenticator data of the assertion that authorised it' }),
+        counter: z.number().int(),
+        usedAt: z.iso.datetime(),
+      })
+      .optional()
+      .meta({ description: 'the passkey that authorised this signature (absent for PIN + OTP)' }),
   })
   .meta({ id: 'VerificationReport' });
 

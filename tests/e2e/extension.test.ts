@@ -9,6 +9,7 @@ import { buildExtension, EXTENSION_ID, EXTENSION_ORIGIN, extensionWorker, launch
 import { completeSignature, DIALOG_FRAME } from './kit.js';
 import { startLiveServer, type LiveServer } from './liveServer.js';
 import { approveScreen, digestOfShownDocument, postedDocuments, SCREENS } from './pages/legacyScreens.js';
+import { passkeyThroughPopup } from './extensionPasskeyCase.js';
 import { containerDecides, enterKeySigns, fetchAndXhrSign, framesetSignsAndDimsTheTab, HOST_RULES, lateFormSigns, noOfficerIsRefused, openPage, pageConfirmComesFirst, ready, rowsSignTheClickedRow, unreachableFailsClosed, type Harness } from './legacy/legacyCases.js';
 import { startLegacyServer, type LegacyServer } from './legacy/legacyServer.js';
 import { LEGACY_HOST, SCREEN_RULES } from './legacy/screens.js';
@@ -278,4 +279,8 @@ describe('odd legacy screens with the extension (plain http, not localhost)', { 
       await setLocalSettings(browser, { serverUrl: intranet.url, systems: [legacySystem(legacy.origin)] });
     }
   });
+});
+
+describe('passkeys with the extension (issue 11)', () => {
+  it('signs with PIN + passkey through a RoamSign-origin popup; the report names the passkey', () => passkeyThroughPopup(server, browser), 90_000);
 });

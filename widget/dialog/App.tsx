@@ -6,7 +6,9 @@ import type { DocumentSignature } from '../../shared/schemas/signingRequest.js';
 import type { SystemId } from '../../shared/systems.js';
 import { showDocument } from '../../shared/shownDocument.js';
 import type { JobInput, WidgetErrorCode } from '../../shared/widgetProtocol.js';
+import type { PasskeyOffer } from '../../shared/schemas/passkey.js';
 import { DialogError, type DialogApi } from './api.js';
+import { getAssertion } from './passkey.js';
 import { Summary } from './Summary.js';
 import { formatClock, useCountdown } from './useCountdown.js';
 
@@ -15,8 +17,15 @@ export interface DialogJob {
   system: SystemId;
   input: JobInput;
   pageOrigin: string;
-  /** The dialog never looks up the medium: whoever opens it (frame host, extension worker) did. */
-  api: Omit<DialogApi, 'medium'>;
+  /**
+   * The dialog never looks up the medium: whoever opens it (frame host, extension worker) did.
+   * The passkey calls exist only where the dialog runs in RoamSign's own origin (the WebAuthn RP).
+   */
+  api: Omit<DialogApi, 'medium' | 'passkeyOffer' | 'completePasskey'> &
+    Partial<Pick<DialogApi, 'passkeyOffer' | 'completePasskey'>> & {
+      /** Where the dialog is not in RoamSign's origin (the extension): who runs the ceremony instead. */
+      assert?(requestId: string, options: NonNullable<PasskeyOffer['options']>): Promise<unknown>;
+    };
 }
 
 export type DialogOutcome =
@@ -27,7 +36,7 @@ export type DialogOutcome =
 type Phase = 'entry' | 'signing' | 'verifying' | 'success' | 'fatal';
 
 const SUCCESS_PAUSE_MS = 900;
-const FATAL_CODES: WidgetErrorCode[] = ['pin_locked', 'otp_attempts_exceeded', 'request_not_pending', 'certificate_revoked', 'forbidden', 'origin_not_allowed'];
+const FATAL_CODES: WidgetErrorCode[] = ['pin_locked', 'otp_attempts_exceeded', 'request_not_pending', 'certificate_revoked', 'forbidden', 'origin_not_allowed', 'passkey_required'];
 
 /** The PIN + OTP dialog for one job (remount it, with a new key, for the next job). */
 export function App(props: { lang: Lang; job: DialogJob; onDone(outcome: DialogOutcome): void }) {
@@ -39,6 +48,9 @@ export function App(props: { lang: Lang; job: DialogJob; onDone(outcome: DialogO
   const [info, setInfo] = useState<string | null>(null);
   const [pin, setPin] = useState('');
   const [otp, setOtp] = useState('');
+  // Issue 11: PIN + passkey in place of the OTP when the officer has one and policy allows it.
+  const [offer, setOffer] = useState<PasskeyOffer | null>(null);
+  const [usePasskey, setUsePasskey] = useState(false);
   const pinRef = useRef<HTMLInputElement>(null);
   const otpRef = useRef<HTMLInputElement>(null);
   const dialogRef = useRef<HTMLDivElement>(null);
@@ -63,8 +75,23 @@ export function App(props: { lang: Lang; job: DialogJob; onDone(outcome: DialogO
       return;
     }
     pinRef.current?.focus();
-    job.api.create({ nric: input.nric, system: job.system, documents }).then(setCreated, fail);
+    job.api
+      .create({ nric: input.nric, system: job.system, documents })
+      .then(async (made) => {
+        setCreated(made);
+        await refreshOffer(made.id);
+      })
+      .catch(fail);
   }, [job]);
+
+  /** A fresh passkey challenge (each is single use); none left: the OTP, unless policy requires a passkey. */
+  async function refreshOffer(id: string): Promise<void> {
+    if (!job.api.passkeyOffer) return;
+    const next = await job.api.passkeyOffer(id).catch(() => null);
+    setOffer(next);
+    setUsePasskey(Boolean(next?.options));
+    if (next?.policy === 'passkey-required' && !next.options) fail(new DialogError('passkey_required', t(lang, 'error.passkey_required')));
+  }
 
 
   async function cancel() {
@@ -85,7 +112,7 @@ export function App(props: { lang: Lang; job: DialogJob; onDone(outcome: DialogO
       pinRef.current?.focus();
       return;
     }
-    if (!/^\d{6}$/.test(otp)) {
+    if (!usePasskey && !/^\d{6}$/.test(otp)) {
       setError(t(lang, 'widget.otpFormat'));
       otpRef.current?.focus();
       return;
@@ -93,7 +120,17 @@ export function App(props: { lang: Lang; job: DialogJob; onDone(outcome: DialogO
     setError(null);
     setPhase('signing');
     try {
-      const result = await job.api.complete(created.id, pin, otp);
+      let result;
+      if (usePasskey && offer?.options && job.api.completePasskey) {
+        let credential: unknown;
+        try {
+          credential = await (job.api.assert ? job.api.assert(created.id, offer.options) : getAssertion(offer.options));
+        } catch {
+          // Cancelled on the device, or timed out: nothing was sent; a new challenge for the next try.
+          throw new DialogError('cancelled', t(lang, 'widget.passkeyFailed'));
+        }
+        result = await job.api.completePasskey(created.id, pin, credential);
+      } else result = await job.api.complete(created.id, pin, otp);
       setPin('');
       setPhase('verifying');
       if (!result.verification.valid) {
@@ -112,6 +149,7 @@ export function App(props: { lang: Lang; job: DialogJob; onDone(outcome: DialogO
         return;
       }
       setPhase('entry');
+      if (usePasskey) await refreshOffer(created.id);
       if (err.code === 'pin_invalid') {
         setPin('');
         setTimeout(() => pinRef.current?.focus(), 0);
@@ -183,7 +221,11 @@ export function App(props: { lang: Lang; job: DialogJob; onDone(outcome: DialogO
         ) : (
           <form onSubmit={submit} noValidate>
             <p id="rs-sent" aria-live="polite">
-              {created ? t(lang, created.channel === 'push' ? 'widget.sentTo.push' : 'widget.sentTo.email', { destination: created.destination }) : t(lang, 'widget.preparing')}
+              {!created
+                ? t(lang, 'widget.preparing')
+                : usePasskey
+                  ? t(lang, 'widget.passkeyHint')
+                  : t(lang, created.channel === 'push' ? 'widget.sentTo.push' : 'widget.sentTo.email', { destination: created.destination })}
             </p>
             {created && (
               <p class="countdown" role="timer" aria-live="off" id="rs-countdown">
@@ -204,19 +246,23 @@ export function App(props: { lang: Lang; job: DialogJob; onDone(outcome: DialogO
               aria-invalid={error !== null && error.length > 0 ? 'true' : 'false'}
               aria-describedby="rs-error"
             />
-            <label for="rs-otp">{t(lang, 'widget.otp')}</label>
-            <input
-              id="rs-otp"
-              ref={otpRef}
-              type="text"
-              inputMode="numeric"
-              autoComplete="one-time-code"
-              maxLength={6}
-              value={otp}
-              disabled={busy}
-              onInput={(e) => setOtp((e.currentTarget as HTMLInputElement).value.replace(/\D/g, ''))}
-              aria-describedby="rs-error"
-            />
+            {!usePasskey && (
+              <>
+                <label for="rs-otp">{t(lang, 'widget.otp')}</label>
+                <input
+                  id="rs-otp"
+                  ref={otpRef}
+                  type="text"
+                  inputMode="numeric"
+                  autoComplete="one-time-code"
+                  maxLength={6}
+                  value={otp}
+                  disabled={busy}
+                  onInput={(e) => setOtp((e.currentTarget as HTMLInputElement).value.replace(/\D/g, ''))}
+                  aria-describedby="rs-error"
+                />
+              </>
+            )}
             <p class="error" role="alert" id="rs-error">{error ?? ''}</p>
             {info && <p class="info" role="status">{info}</p>}
             {busy && (
@@ -226,11 +272,26 @@ export function App(props: { lang: Lang; job: DialogJob; onDone(outcome: DialogO
             )}
             <div class="actions">
               <button type="submit" class="primary" id="rs-sign" disabled={busy || !created || expired}>
-                {t(lang, 'widget.sign')}
+                {t(lang, usePasskey ? 'widget.passkey' : 'widget.sign')}
               </button>
-              <button type="button" id="rs-resend" onClick={resend} disabled={busy || !created || resendIn > 0}>
-                {resendIn > 0 ? t(lang, 'widget.resendIn', { seconds: resendIn }) : t(lang, 'widget.resend')}
-              </button>
+              {usePasskey ? (
+                offer?.policy !== 'passkey-required' && (
+                  <button type="button" id="rs-use-otp" onClick={() => setUsePasskey(false)} disabled={busy}>
+                    {t(lang, 'widget.useOtp')}
+                  </button>
+                )
+              ) : (
+                <>
+                  {offer?.options && (
+                    <button type="button" id="rs-use-passkey" onClick={() => setUsePasskey(true)} disabled={busy}>
+                      {t(lang, 'widget.usePasskey')}
+                    </button>
+                  )}
+                  <button type="button" id="rs-resend" onClick={resend} disabled={busy || !created || resendIn > 0}>
+                    {resendIn > 0 ? t(lang, 'widget.resendIn', { seconds: resendIn }) : t(lang, 'widget.resend')}
+                  </button>
+                </>
+              )}
               <button type="button" id="rs-cancel" onClick={cancel} disabled={busy}>
                 {t(lang, 'widget.cancel')}
               </button>

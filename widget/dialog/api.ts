@@ -3,6 +3,7 @@ import type { Lang } from '../../shared/i18n/index.js';
 import { t } from '../../shared/i18n/index.js';
 import type { MediumAnswer } from '../../shared/schemas/medium.js';
 import type { CompletedSigningRequest, CreatedSigningRequest } from '../../shared/schemas/signingRequest.js';
+import type { PasskeyOffer } from '../../shared/schemas/passkey.js';
 import { PAGE_ORIGIN_HEADER, type SignDocument, type WidgetErrorCode } from '../../shared/widgetProtocol.js';
 import type { SystemId } from '../../shared/systems.js';
 
@@ -46,6 +47,9 @@ export function createApi(options: { pageOrigin: string; lang: Lang }) {
     resend: (id: string) => request<CreatedSigningRequest>('POST', `/signing-requests/${id}/otp`),
     complete: (id: string, pin: string, otp: string) => request<CompletedSigningRequest>('POST', `/signing-requests/${id}/complete`, { pin, otp }),
     cancel: (id: string) => request<unknown>('POST', `/signing-requests/${id}/cancel`),
+    // Passkeys (issue 11): only where the dialog runs in RoamSign's origin (the WebAuthn RP).
+    passkeyOffer: (id: string) => request<PasskeyOffer>('POST', `/signing-requests/${id}/passkey`),
+    completePasskey: (id: string, pin: string, credential: unknown) => request<CompletedSigningRequest>('POST', `/signing-requests/${id}/complete-passkey`, { pin, credential }),
   };
 }
 

@@ -1,8 +1,8 @@
 import { render } from 'preact';
 import { browser } from 'wxt/browser';
 import { pickLang, t } from '../../../shared/i18n/index.js';
-import { DialogError, type DialogApi } from '../../../widget/dialog/api.js';
-import { App, type DialogOutcome } from '../../../widget/dialog/App.js';
+import { DialogError } from '../../../widget/dialog/api.js';
+import { App, type DialogJob, type DialogOutcome } from '../../../widget/dialog/App.js';
 import '../../../widget/dialog/dialog.css';
 import { send, type JobView, type Request } from '../../lib/messages.js';
 
@@ -15,18 +15,26 @@ const lang = pickLang(params.get('lang'));
 document.documentElement.lang = lang;
 const sendMessage = (message: Request) => browser.runtime.sendMessage(message);
 
-async function call<T>(message: Request): Promise<T> {
-  const reply = await send<T>(sendMessage, message);
+/** The passkey popup waits for the officer: as long as a request lives. */
+const CEREMONY_TIMEOUT_MS = 5 * 60 * 1000;
+
+async function call<T>(message: Request, timeoutMs?: number): Promise<T> {
+  const reply = await send<T>(sendMessage, message, timeoutMs);
   if (!reply.ok) throw new DialogError(reply.code, reply.message || t(lang, 'widget.unreachable'), reply.details ?? {});
   return reply.value;
 }
 
-const api: Omit<DialogApi, 'medium'> = {
+// Passkeys (issue 11): this dialog runs in the extension's origin, which is not RoamSign's WebAuthn
+// RP, so the worker runs the ceremony in a RoamSign-origin popup (`assert`).
+const api: DialogJob['api'] = {
   // The documents carry the digest of exactly the fields this dialog shows; the worker checks it is the job's.
   create: (body) => call({ type: 'rs:api', jobId, op: 'create', documents: body.documents }),
   resend: (requestId) => call({ type: 'rs:api', jobId, op: 'resend', requestId }),
   complete: (requestId, pin, otp) => call({ type: 'rs:api', jobId, op: 'complete', requestId, pin, otp }),
   cancel: (requestId) => call({ type: 'rs:api', jobId, op: 'cancel', requestId }),
+  passkeyOffer: (requestId) => call({ type: 'rs:api', jobId, op: 'passkeyOffer', requestId }),
+  completePasskey: (requestId, pin, credential) => call({ type: 'rs:api', jobId, op: 'completePasskey', requestId, pin, credential }),
+  assert: (requestId, options) => call({ type: 'rs:api', jobId, op: 'passkeyAssert', requestId, options }, CEREMONY_TIMEOUT_MS),
 };
 
 async function main() {

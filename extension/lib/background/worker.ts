@@ -42,6 +42,11 @@ export interface WorkerDeps {
   deviceToken: { read(): Promise<string | null>; write(token: string): Promise<void> };
   now(): number;
   randomId(): string;
+  /**
+   * Issue 11: opens `url` (RoamSign's passkey ceremony page) in a popup window and resolves with the
+   * assertion it hands back in its fragment, or null when the officer closes it.
+   */
+  runCeremony?(url: string): Promise<unknown>;
 }
 
 const JOB_LIFETIME_MS = 20 * 60 * 1000;
@@ -182,6 +187,17 @@ export function createWorker(deps: WorkerDeps) {
         if (message.op === 'cancel') return call('POST', `/signing-requests/${id}/cancel`);
         if (message.op === 'complete' && typeof message.pin === 'string' && typeof message.otp === 'string') {
           return call<CompletedSigningRequest>('POST', `/signing-requests/${id}/complete`, { pin: message.pin, otp: message.otp });
+        }
+        if (message.op === 'passkeyOffer') return call('POST', `/signing-requests/${id}/passkey`);
+        if (message.op === 'completePasskey' && typeof message.pin === 'string') {
+          return call<CompletedSigningRequest>('POST', `/signing-requests/${id}/complete-passkey`, { pin: message.pin, credential: message.credential });
+        }
+        if (message.op === 'passkeyAssert' && message.options && typeof message.options === 'object') {
+          // The ceremony needs RoamSign's origin (the RP): a RoamSign popup, options in its fragment only.
+          if (!deps.runCeremony) return fail('unsupported_request', 'no passkey ceremony here');
+          const fragment = btoa(unescape(encodeURIComponent(JSON.stringify(message.options)))).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+          const credential = await deps.runCeremony(`${job.serverUrl}/passkey/ceremony?lang=${job.lang}#o=${fragment}`);
+          return credential === null ? fail('cancelled', 'passkey ceremony closed') : { ok: true, value: credential };
         }
         return fail('bad_request', 'unknown operation');
       }

@@ -3,6 +3,7 @@
  * hold a live stream open and show each OTP push (what is being signed, the code, a countdown).
  * Framework-free: a handful of screens rebuilt with DOM calls (never innerHTML with server data).
  */
+import { browserSupportsWebAuthn, startRegistration } from '@simplewebauthn/browser';
 
 import { formatAmount } from '../../../shared/money.js';
 
@@ -207,8 +208,38 @@ function activeScreen(secret: string): void {
     }
     forget('Akaun telah dibuang dari peranti ini.');
   });
-  show(el('section', {}, status, device), pushArea, el('section', {}, remove));
+  show(el('section', {}, status, device), pushArea, passkeySection(secret), el('section', {}, remove));
   connect(secret);
+}
+
+/** Issue 11: this phone's own platform passkey, to sign with PIN + passkey instead of the OTP. */
+function passkeySection(secret: string): Node | null {
+  if (!browserSupportsWebAuthn()) return null;
+  const button = el('button', { type: 'button', id: 'passkey-add' }, 'Daftar kunci laluan telefon ini');
+  button.addEventListener('click', async () => {
+    const pin = (document.getElementById('passkey-pin') as HTMLInputElement).value.trim();
+    button.setAttribute('disabled', '');
+    try {
+      const started = await api<{ challengeId: string; options: Parameters<typeof startRegistration>[0]['optionsJSON'] }>('POST', '/mobile/passkeys/options', { pin }, secret);
+      const credential = await startRegistration({ optionsJSON: started.options });
+      await api('POST', '/mobile/passkeys', { challengeId: started.challengeId, name: '', credential }, secret);
+      (document.getElementById('passkey-pin') as HTMLInputElement).value = '';
+      say('info', 'Kunci laluan telefon ini telah didaftarkan.');
+    } catch (error) {
+      say('error', error instanceof ApiError ? error.message : 'Kunci laluan tidak dapat didaftarkan.');
+    } finally {
+      button.removeAttribute('disabled');
+    }
+  });
+  return el(
+    'section',
+    { 'aria-labelledby': 'passkey-title' },
+    el('h2', { id: 'passkey-title' }, 'Kunci laluan (passkey)'),
+    el('p', { class: 'hint' }, 'Tandatangan dengan PIN + kunci laluan telefon ini, tanpa menunggu OTP. Masukkan PIN tandatangan anda dahulu.'),
+    el('label', { for: 'passkey-pin' }, 'PIN tandatangan'),
+    el('input', { id: 'passkey-pin', type: 'password', inputmode: 'numeric', autocomplete: 'off', maxlength: '12' }),
+    button,
+  );
 }
 
 function setConnection(state: 'connecting' | 'connected' | 'offline', text: string): void {

@@ -1,0 +1,54 @@
+import { generateAuthenticationOptions, type PublicKeyCredentialRequestOptionsJSON } from '@simplewebauthn/server';
+import { RoamSignError } from '../../shared/errors.js';
+import type { Services } from '../services.js';
+import { CEREMONY_TTL_MS, randomChallenge, storeChallenge, takeChallenge } from './passkeyChallenges.js';
+import { activePasskeys, type Passkey, type PasskeySubject } from './passkeyStore.js';
+import { notifyPasskeyChange } from './managePasskeys.js';
+import { relyingPartyOf } from './relyingParty.js';
+import { verifyPasskeyAssertion } from './verifyPasskeyAssertion.js';
+
+/**
+ * A sign-in ceremony (issue 11). Without `subject` the browser offers any discoverable RoamSign
+ * passkey of a subject of `subjectType` (officers: no MyKad number typed); with it, only that
+ * subject's passkeys (an administrator's second factor after the password).
+ */
+export async function startPasskeySignIn(
+  services: Services,
+  input: { subjectType: PasskeySubject['type']; subject?: PasskeySubject },
+): Promise<{ challengeId: string; options: PublicKeyCredentialRequestOptionsJSON }> {
+  const rp = relyingPartyOf(services.config.publicUrl);
+  const keys = input.subject ? await activePasskeys(services.db, input.subject) : [];
+  const options = await generateAuthenticationOptions({
+    rpID: rp.id,
+    challenge: randomChallenge(),
+    timeout: CEREMONY_TTL_MS,
+    userVerification: 'required',
+    allowCredentials: keys.map((k) => ({ id: k.credentialId, transports: k.transports as never })),
+  });
+  const now = services.now();
+  const challengeId = await storeChallenge(
+    services.db,
+    { purpose: 'sign_in', subjectType: input.subjectType, subjectId: input.subject?.id ?? null, requestId: null, challenge: options.challenge, expiresAt: now + CEREMONY_TTL_MS },
+    now,
+  );
+  return { challengeId, options };
+}
+
+/** Verifies the sign-in assertion; returns the passkey, whose subject signs in. */
+export async function finishPasskeySignIn(services: Services, input: { challengeId: string; response: unknown; subjectType: PasskeySubject['type']; subject?: PasskeySubject }): Promise<Passkey> {
+  const { passkey } = await verifyPasskeyAssertion({
+    db: services.db,
+    audit: services.audit,
+    rp: relyingPartyOf(services.config.publicUrl),
+    response: input.response,
+    ...(input.subject ? { subject: input.subject } : {}),
+    subjectType: input.subjectType,
+    takeChallenge: async (echoed) => {
+      const taken = await takeChallenge(services.db, { id: input.challengeId, purpose: 'sign_in', echoed }, services.now());
+      if (taken.subjectType !== input.subjectType || (taken.subjectId ?? undefined) !== input.subject?.id) throw new RoamSignError('passkey_challenge_replayed');
+    },
+    onSuspended: (suspended) => notifyPasskeyChange(services, suspended, 'suspended'),
+    now: services.now,
+  });
+  return passkey;
+}
