@@ -6,6 +6,15 @@ import { activePasskeys, type Passkey, type PasskeySubject } from './passkeyStor
 import { notifyPasskeyChange } from './managePasskeys.js';
 import { relyingPartyOf } from './relyingParty.js';
 import { verifyPasskeyAssertion } from './verifyPasskeyAssertion.js';
+import { refuseSpent } from '../limits/refuseSpent.js';
+import { takeHits } from '../limits/takeHits.js';
+
+/**
+ * Anonymous sign-in ceremonies (no MyKad number typed) per source address in 15 minutes: each
+ * stores a challenge row, so a caller may not create them without bound (the sweeper drops them).
+ */
+export const ANONYMOUS_CEREMONIES_PER_ADDRESS = 30;
+const CEREMONY_WINDOW_MS = 15 * 60 * 1000;
 
 /**
  * A sign-in ceremony (issue 11). Without `subject` the browser offers any discoverable RoamSign
@@ -14,8 +23,13 @@ import { verifyPasskeyAssertion } from './verifyPasskeyAssertion.js';
  */
 export async function startPasskeySignIn(
   services: Services,
-  input: { subjectType: PasskeySubject['type']; subject?: PasskeySubject },
+  input: { subjectType: PasskeySubject['type']; subject?: PasskeySubject; address?: string | null },
 ): Promise<{ challengeId: string; options: PublicKeyCredentialRequestOptionsJSON }> {
+  if (!input.subject) {
+    const bucket = { key: `passkey-ceremony:${input.address ?? 'unknown'}`, limit: ANONYMOUS_CEREMONIES_PER_ADDRESS, windowMs: CEREMONY_WINDOW_MS };
+    const taken = await takeHits(services.db, [bucket], services.now());
+    if (!taken.ok) throw refuseSpent(taken.retryAfterMs);
+  }
   const rp = relyingPartyOf(services.config.publicUrl);
   const keys = input.subject ? await activePasskeys(services.db, input.subject) : [];
   const options = await generateAuthenticationOptions({

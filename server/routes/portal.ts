@@ -201,7 +201,7 @@ export function portalRoutes(services: Services) {
     // Passkey sign-in (issue 11): a discoverable credential in place of MyKad number + e-mailed code.
     .post(`${SIGN_IN}/passkey/options`, async (c) => {
       try {
-        return c.json(await startPasskeySignIn(services, { subjectType: 'officer' }));
+        return c.json(await startPasskeySignIn(services, { subjectType: 'officer', address: requesterOf(c).address }));
       } catch (error) {
         return jsonError(c, error);
       }

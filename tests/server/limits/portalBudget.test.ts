@@ -120,3 +120,18 @@ describe('administrator passwords', () => {
     expect((await adminSignIn(stranger())).status).toBe(200);
   });
 });
+
+describe('anonymous passkey sign-in ceremonies', () => {
+  it('one address starts at most 30 in 15 minutes (each stores a challenge); another address is not held', async () => {
+    const flood = new Caller(http.base, '203.0.113.200', { Origin: PORTAL_ORIGIN });
+    const answers: Answer[] = [];
+    for (let i = 0; i < 32; i++) answers.push(await flood.send('POST', '/portal/sign-in/passkey/options', { form: {} }));
+    expect(tally(answers)).toEqual({ 200: 30, 429: 2 });
+    expect(answers[31]!.json.error.code).toBe('rate_limited');
+    const challenges = await server.services.db.get<{ n: number }>("select count(*) as n from passkey_challenges where purpose = 'sign_in'");
+    expect(Number(challenges!.n)).toBe(30);
+    expect((await stranger().send('POST', '/portal/sign-in/passkey/options', { form: {} })).status).toBe(200);
+    server.clock.advance(15 * 60 * 1000 + 1);
+    expect((await flood.send('POST', '/portal/sign-in/passkey/options', { form: {} })).status).toBe(200);
+  });
+});
