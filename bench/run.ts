@@ -13,6 +13,7 @@ import { measureWidget } from './widgetBench.js';
 import { measureExtension } from './extensionBench.js';
 import { measureConsole, type ConsoleFigures } from './consoleBench.js';
 import { measurePasskeys } from './passkeyBench.js';
+import { measureScale, type ScaleFigures } from './scaleBench.js';
 import { fmt, heading } from './stats.js';
 
 /** Issue 13's two console figures, as goals. */
@@ -24,9 +25,23 @@ function consoleGoals(figures: ConsoleFigures[]): void {
   }
 }
 
-// `npm run bench -- console`: only the console section (seeding 100,000 officers takes a while).
+/** Issue 10's scale goal: create and complete on a seeded database within 1.2x of an empty one. */
+function scaleGoals(figures: ScaleFigures[]): void {
+  heading('Goals: scale');
+  for (const f of figures) {
+    for (const [what, ratio] of [['create', f.createRatioP50], ['complete', f.completeRatioP50]] as const) {
+      console.log(`  ${`${f.dialect}: ${what} p50 seeded / empty`.padEnd(44)} ${`x${fmt(ratio, 2)}`.padStart(10)}   goal <= x1.2   ${ratio <= 1.2 ? 'PASS' : 'MISS'}`);
+    }
+  }
+}
+
+// `npm run bench -- console` / `-- scale`: one seeded section alone (seeding takes a while).
 if (process.argv.includes('console')) {
   consoleGoals(await measureConsole());
+  process.exit(0);
+}
+if (process.argv.includes('scale')) {
+  scaleGoals(await measureScale());
   process.exit(0);
 }
 
@@ -79,5 +94,6 @@ goal('PostgreSQL 1 node / SQLite, flows/s', fmt(pgRatio, 2), '>= 0.7', pgRatio >
 note(`(complete p99: SQLite ${fmt(deployments.sqlite.completeP99Ms)} ms, PostgreSQL 1 node ${fmt(deployments.postgresOne.completeP99Ms)} ms, 2 nodes ${fmt(deployments.postgresTwo.completeP99Ms)} ms; 2 nodes ${fmt(deployments.postgresTwo.flowsPerSecond, 1)} flows/s on the same 2 cores)`);
 
 consoleGoals(await measureConsole());
+scaleGoals(await measureScale());
 
 console.log(`\nTotal bench time ${fmt((performance.now() - started) / 1000, 0)} s`);
