@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
-import type { Browser, CDPSession, Page } from 'puppeteer-core';
+import type { Browser, CDPSession, HTTPRequest, Page } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium } from './browser.js';
 import { startLiveServer, type LiveServer } from './liveServer.js';
@@ -20,6 +20,7 @@ let browser: Browser;
 let page: Page;
 let cdp: CDPSession;
 let authenticatorId: string;
+let chromiumCompletion: { url: string; body: string; headers: Record<string, string> } | null = null;
 
 beforeAll(async () => {
   server = await startLiveServer();
@@ -73,6 +74,13 @@ describe('passkeys in Chromium (CDP virtual authenticator)', () => {
   }, 60_000);
 
   it('signs through the widget with PIN + passkey; the legacy form gets a signature whose report names the passkey', async () => {
+    // Keep what the dialog sent (a real Chromium assertion): the next test tries to use it again.
+    const capture = (request: HTTPRequest) => {
+      if (/\/signing-requests\/[^/]+\/complete-passkey$/.test(request.url()) && request.method() === 'POST') {
+        chromiumCompletion = { url: request.url(), body: request.postData() ?? '', headers: request.headers() };
+      }
+    };
+    page.on('request', capture);
     const before = (await postedDocuments(server.url)).length;
     await page.goto(`${server.pageUrl}${SCREENS.igfmas.path}?widget=1`);
     const screen = await approveScreen(page, 'igfmas');
@@ -94,6 +102,40 @@ describe('passkeys in Chromium (CDP virtual authenticator)', () => {
     const report = (await res.json()) as { valid: boolean; passkey?: { credentialId: string } };
     expect(report.valid).toBe(true);
     expect(report.passkey?.credentialId).toMatch(/^[A-Za-z0-9_-]+$/);
+    page.off('request', capture);
+  }, 60_000);
+
+  it("Chromium's assertion cannot be replayed, nor moved to another request's challenge: 4xx, nothing signed", async () => {
+    expect(chromiumCompletion, 'the dialog posted its assertion').not.toBeNull();
+    const { url, body, headers } = chromiumCompletion!;
+    const send = (to: string) =>
+      fetch(to, { method: 'POST', headers: { 'Content-Type': 'application/json', Origin: headers.origin ?? server.url, 'X-RoamSign-Page-Origin': headers['x-roamsign-page-origin'] ?? server.pageUrl }, body });
+    const signatures = async () => Number((await server.services.db.get<{ n: number }>('select count(*) as n from signatures'))!.n);
+    const before = await signatures();
+
+    // The same completion again: the request is signed and its challenge used.
+    const replayed = await send(url);
+    expect(replayed.status).toBeGreaterThanOrEqual(400);
+    expect(replayed.status).toBeLessThan(500);
+    expect(['request_not_pending', 'passkey_challenge_replayed']).toContain(((await replayed.json()) as { error: { code: string } }).error.code);
+
+    // A new request for the same officer, with its own live challenge: the old assertion answers another challenge.
+    const pageHeaders = { 'Content-Type': 'application/json', Origin: server.pageUrl };
+    const created = await fetch(`${server.url}/api/v1/signing-requests`, {
+      method: 'POST',
+      headers: pageHeaders,
+      body: JSON.stringify({ nric: AMINAH.nric, system: 'igfmas', documents: [{ id: 'STH-2026-REPLAY', digest: Buffer.alloc(32, 9).toString('base64') }] }),
+    });
+    expect(created.status).toBe(201);
+    const { id } = (await created.json()) as { id: string };
+    const offered = await fetch(`${server.url}/api/v1/signing-requests/${id}/passkey`, { method: 'POST', headers: pageHeaders, body: '{}' });
+    expect(offered.status).toBe(200);
+    const moved = await send(url.replace(/signing-requests\/[^/]+\//, `signing-requests/${id}/`));
+    expect(moved.status).toBe(409);
+    expect(((await moved.json()) as { error: { code: string } }).error.code).toBe('passkey_challenge_mismatch');
+    expect(await signatures()).toBe(before);
+    const state = await fetch(`${server.url}/api/v1/signing-requests/${id}`, { headers: { Origin: server.pageUrl } });
+    expect(((await state.json()) as { status: string }).status).toBe('pending');
   }, 60_000);
 
   it('signs in to the portal with the passkey instead of an e-mailed code', async () => {
