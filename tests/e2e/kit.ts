@@ -35,7 +35,11 @@ export async function openDialog(page: Screen, timeout = 20_000): Promise<Frame>
   const frame = await handle!.contentFrame();
   if (!frame) throw new Error('RoamSign dialog frame has no content');
   // The PIN field, or the refusal the dialog shows instead (named in the failure, not a bare timeout).
-  await frame.waitForSelector('#rs-pin, #rs-error', { visible: true, timeout });
+  await frame.waitForSelector('#rs-pin, #rs-error', { visible: true, timeout }).catch(async (error: Error) => {
+    // Say what the officer would have seen, so a failure in CI can be read without a rerun.
+    const shown = await frame.evaluate(() => document.body?.innerText.replace(/\s+/g, ' ').slice(0, 400) ?? '(no body)').catch((e: Error) => `(unreadable: ${e.message})`);
+    throw new Error(`the dialog showed neither the PIN field nor a refusal within ${timeout} ms (${frame.url()}); it shows: ${shown}`, { cause: error });
+  });
   const refusal = await frame.$eval('#rs-error', (el) => el.textContent).catch(() => null);
   if (refusal && !(await frame.$('#rs-pin'))) throw new Error(`the dialog refused: ${refusal}`);
   await frame.waitForSelector('#rs-pin', { visible: true, timeout });

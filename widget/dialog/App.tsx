@@ -271,8 +271,12 @@ export function App(props: { lang: Lang; job: DialogJob; onDone(outcome: DialogO
               </p>
             )}
             <div class="actions">
+              {/* Sign and Cancel first: on a 360 px screen they share the first row, the other choices wrap below. */}
               <button type="submit" class="primary" id="rs-sign" disabled={busy || !created || expired}>
                 {t(lang, usePasskey ? 'widget.passkey' : 'widget.sign')}
+              </button>
+              <button type="button" id="rs-cancel" onClick={cancel} disabled={busy}>
+                {t(lang, 'widget.cancel')}
               </button>
               {usePasskey ? (
                 offer?.policy !== 'passkey-required' && (
@@ -292,9 +296,6 @@ export function App(props: { lang: Lang; job: DialogJob; onDone(outcome: DialogO
                   </button>
                 </>
               )}
-              <button type="button" id="rs-cancel" onClick={cancel} disabled={busy}>
-                {t(lang, 'widget.cancel')}
-              </button>
             </div>
           </form>
         )}

@@ -1,5 +1,5 @@
 import { render } from 'preact';
-import { useEffect, useRef, useState } from 'preact/hooks';
+import { useLayoutEffect, useRef, useState } from 'preact/hooks';
 import { pickLang, t, type Lang } from '../../shared/i18n/index.js';
 import { parseJobInput } from '../../shared/jobInput.js';
 import { matchesAny } from '../../shared/matchPattern.js';
@@ -37,7 +37,10 @@ function FrameHost(props: { lang: Lang }) {
   // One job at a time: set from the first sign message until its outcome is posted.
   const busy = useRef(false);
 
-  useEffect(() => {
+  // A layout effect runs inside render(), in the same task as the ping handler below: the page gets
+  // "ready" only once this listener is there, so a click straight after load is never lost
+  // (with useEffect, attached after paint, a busy machine dropped the sign job: an empty overlay).
+  useLayoutEffect(() => {
     async function start(message: SignMessage, pageOrigin: string) {
       // The page's origin comes from the browser (event.origin), never from the page's own word.
       const post = (m: FrameMessage) => window.parent.postMessage(m, pageOrigin);
