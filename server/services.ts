@@ -104,6 +104,7 @@ export async function createServices(
     outbox,
     audit,
     otpKey: deriveKey(masterKey, 'otp-mac'),
+    onRequestEnded: (nric, requestId, outcome) => pushHub.requestEnded(nric, requestId, outcome),
     policy: {
       otpTtlSeconds: config.otpTtlSeconds,
       otpMaxResends: config.otpMaxResends,

@@ -60,8 +60,13 @@ export interface PushHub extends PushChannel, DeviceEvents {
   ack(deviceId: string, pushId: string): Promise<boolean>;
   /** Open streams of a device on this node (tests and diagnostics). */
   connectionCount(deviceId: string): number;
+  /** A request left `pending`: the officer's phone blanks its OTP (best effort, never throws). */
+  requestEnded(nric: string, requestId: string, outcome: RequestOutcome): Promise<void>;
   close(): void;
 }
+
+/** How a request that was pending ended, as the phone is told (`request-ended` event). */
+export type RequestOutcome = 'signed' | 'cancelled' | 'superseded' | 'failed';
 
 /** Documents listed in one push: a 500-document batch is named by its count and total, not listed whole. */
 const PUSH_DOCUMENTS = 20;
@@ -71,7 +76,8 @@ const ACK_WAIT_MS = 1000;
 type BusEvent =
   | { type: 'push'; deviceId: string; push: OtpPush; until: number }
   | { type: 'ack'; deviceId: string; pushId: string }
-  | { type: 'deactivated'; deviceId: string; reason: 'replaced' | 'removed' };
+  | { type: 'deactivated'; deviceId: string; reason: 'replaced' | 'removed' }
+  | { type: 'ended'; deviceId: string; requestId: string; outcome: RequestOutcome };
 
 /** Takes the OTP from the composed message: the line "…: 123456" (the verification code has 4 digits). */
 export function otpFromText(text: string): string | null {
@@ -121,6 +127,10 @@ export function createPushHub(options: { db: Db; bus: ClusterBus; now: () => num
         stream.close();
       }
       streams.delete(event.deviceId);
+    } else if (event.type === 'ended') {
+      // Its OTP is dead: a reconnecting phone must not be shown it again.
+      for (const [pushId, l] of live) if (l.push.requestId === event.requestId) live.delete(pushId);
+      for (const stream of streams.get(event.deviceId) ?? []) stream.send('request-ended', { requestId: event.requestId, outcome: event.outcome });
     }
   });
 
@@ -211,6 +221,15 @@ export function createPushHub(options: { db: Db; bus: ClusterBus; now: () => num
 
     deactivated(deviceId, reason) {
       void publish({ type: 'deactivated', deviceId, reason });
+    },
+
+    async requestEnded(nric, requestId, outcome) {
+      try {
+        const active = await activeDeviceOf(db, nric);
+        if (active) await publish({ type: 'ended', deviceId: active.device.id, requestId, outcome });
+      } catch (error) {
+        options.onError?.(error as Error);
+      }
     },
 
     connectionCount(deviceId) {

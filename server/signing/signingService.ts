@@ -18,6 +18,7 @@ import type { Db, Tables } from '../db/database.js';
 import type { StoredDocument } from '../db/schema.js';
 import { composeOtpMessage } from '../notify/otpMessage.js';
 import type { Outbox } from '../notify/outbox.js';
+import type { RequestOutcome } from '../mobile/pushHub.js';
 import { generateOtp, hashOtp, OTP_LENGTH, OTP_MAX_ATTEMPTS, otpMatches } from '../otp/otp.js';
 import { allOriginsFor, isRegisteredSystem } from '../registry/systems.js';
 import { findOfficer, latestCertificate, roamingReady, type Officer } from '../registry/officers.js';
@@ -84,6 +85,8 @@ export interface SigningServiceDeps {
   rp: RelyingParty;
   /** E-mails the officer that a passkey was suspended (counter regression). */
   onPasskeySuspended?: (passkey: Passkey) => Promise<void>;
+  /** A request left `pending` (committed): GPKI Mobile blanks its OTP. Best effort, never awaited. */
+  onRequestEnded?: (nric: string, requestId: string, outcome: RequestOutcome) => Promise<void>;
   now: () => number;
   randomInt?: (max: number) => number;
 }
@@ -116,18 +119,27 @@ export function createSigningService(deps: SigningServiceDeps) {
     if (caller.origin !== null && caller.origin !== row.origin) throw new RoamSignError('origin_not_allowed');
   }
 
+  /** After the commit and not awaited: an unreachable phone never fails or slows a signature. */
+  function announceEnded(nric: string, requestId: string, outcome: RequestOutcome): void {
+    const notify = deps.onRequestEnded;
+    if (notify) void Promise.resolve().then(() => notify(nric, requestId, outcome)).catch(() => undefined);
+  }
+
   const allowedOrigins = (system: SystemId) => allOriginsFor(db, system, policy.allowedOrigins);
 
   /** Failure marks and audit of one request still in status `from`, in one transaction. */
-  async function markFailed(id: string, from: RequestRow['status'], code: string, action: string, extra: Partial<RequestRow> = {}): Promise<void> {
-    await db.transaction(async () => {
+  async function markFailed(row: { id: string; nric: string }, from: RequestRow['status'], code: string, action: string, extra: Partial<RequestRow> = {}): Promise<void> {
+    const { id } = row;
+    const changed = await db.transaction(async () => {
       const failed = await db.orm
         .update(signingRequests)
         .set({ status: 'failed', failureCode: code, ...extra })
         .where(and(eq(signingRequests.id, id), eq(signingRequests.status, from)))
         .returning({ id: signingRequests.id });
       if (failed.length) await audit.append({ actor: 'system', action, subject: id, details: { code } });
+      return failed.length > 0;
     });
+    if (changed) announceEnded(row.nric, id, 'failed');
   }
 
   /** Signing is `pending` to the outside while its lease runs (expiresAt covers it); an abandoned one is recovered on sight. */
@@ -203,7 +215,7 @@ export function createSigningService(deps: SigningServiceDeps) {
         requestId: row.id,
       });
     } catch (error) {
-      await markFailed(row.id, 'pending', 'delivery_failed', 'otp.delivery_failed', { otpHash: null });
+      await markFailed(row, 'pending', 'delivery_failed', 'otp.delivery_failed', { otpHash: null });
       throw new RoamSignError('internal', { reason: 'otp_delivery_failed' }, { cause: error });
     }
   }
@@ -327,6 +339,7 @@ export function createSigningService(deps: SigningServiceDeps) {
         details: { documents: row.documents.length, certificateSerial: cert.serial, valid, ...factor },
       });
     });
+    announceEnded(row.nric, row.id, 'signed');
     return result;
   }
 
@@ -382,12 +395,12 @@ export function createSigningService(deps: SigningServiceDeps) {
       };
       // The caller's budget, the cap on its pending requests and the insert are one transaction
       // under the officer's lock: concurrent creates, on any node, cannot slip past either.
-      await db.transaction(async () => {
+      const superseded = await db.transaction(async () => {
         await db.lock(`officer:${officer.nric}`);
         const taken = await takeHits(db, buckets, at);
         if (!taken.ok) throw refuseSpent(taken.retryAfterMs, { window: 'hour' });
         const cap = callerClass.kind === 'unknown' ? 1 : policy.pendingPerCaller;
-        await supersedePending({ db, audit }, { nric: officer.nric, callerKey, keep: cap - 1, since: at - REQUEST_LIFETIME_MS, by: id });
+        const gone = await supersedePending({ db, audit }, { nric: officer.nric, callerKey, keep: cap - 1, since: at - REQUEST_LIFETIME_MS, by: id });
         await db.orm.insert(signingRequests).values(row);
         await audit.append({
           actor: officer.nric,
@@ -395,7 +408,9 @@ export function createSigningService(deps: SigningServiceDeps) {
           subject: id,
           details: { system: input.system, origin: caller.origin, client: caller.client?.clientId ?? null, caller: callerClass.kind, documents: documents.length },
         });
+        return gone;
       });
+      for (const old of superseded) announceEnded(officer.nric, old, 'superseded');
 
       const delivered = await sendOtp(row, officer, otp, caller.lang, input.channel);
       if (delivered.channel !== row.channel || delivered.destination !== row.destination) {
@@ -442,7 +457,7 @@ export function createSigningService(deps: SigningServiceDeps) {
       const otp = generateOtp(deps.randomInt);
       const next = { ...row, otpHash: hashOtp(otpKey, id, otp), otpExpiresAt: at + policy.otpTtlSeconds * 1000, lastOtpSentAt: at, otpSends: row.otpSends + 1 };
       const { buckets } = await otpBudget(officer.nric, caller);
-      await db.transaction(async () => {
+      const superseded = await db.transaction(async () => {
         await db.lock(`officer:${officer.nric}`);
         const taken = await takeHits(db, buckets, at);
         if (!taken.ok) throw refuseSpent(taken.retryAfterMs, { window: 'hour' });
@@ -500,7 +515,10 @@ export function createSigningService(deps: SigningServiceDeps) {
           }
           await audit.append({ actor: row.nric, action: 'otp.wrong', subject: id, details: { attempts: counted.attempts } });
         });
-        if (counted.attempts >= OTP_MAX_ATTEMPTS) throw new RoamSignError('otp_attempts_exceeded');
+        if (counted.attempts >= OTP_MAX_ATTEMPTS) {
+          announceEnded(row.nric, id, 'failed');
+          throw new RoamSignError('otp_attempts_exceeded');
+        }
         throw new RoamSignError('otp_invalid', { attemptsLeft: OTP_MAX_ATTEMPTS - counted.attempts });
       }
       // A right OTP with a wrong PIN gives the OTP try back (in the PIN failure's transaction); a
@@ -552,7 +570,7 @@ export function createSigningService(deps: SigningServiceDeps) {
         return await signDocuments(row);
       } catch (error) {
         const code = error instanceof RoamSignError ? error.code : 'internal';
-        await markFailed(id, 'signing', code, 'request.failed');
+        await markFailed(row, 'signing', code, 'request.failed');
         throw error instanceof RoamSignError ? error : new RoamSignError('internal', undefined, { cause: error });
       } finally {
         stopLease();
@@ -650,7 +668,7 @@ export function createSigningService(deps: SigningServiceDeps) {
         return await signDocuments(row, { factor: 'passkey', credentialId: used.passkey.credentialId });
       } catch (error) {
         const code = error instanceof RoamSignError ? error.code : 'internal';
-        await markFailed(id, 'signing', code, 'request.failed');
+        await markFailed(row, 'signing', code, 'request.failed');
         throw error instanceof RoamSignError ? error : new RoamSignError('internal', undefined, { cause: error });
       } finally {
         stopLease();
@@ -671,6 +689,7 @@ export function createSigningService(deps: SigningServiceDeps) {
         return rows.length;
       });
       if (changed !== 1) throw new RoamSignError('request_not_pending', { status: viewStatus(await load(id)) });
+      announceEnded(row.nric, id, 'cancelled');
       return this.get(id, caller);
     },
   };

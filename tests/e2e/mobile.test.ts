@@ -114,6 +114,10 @@ describe('GPKI Mobile web app (/mobile) in Chromium', () => {
     expect(await phone.$eval('#verification-code', (el) => el.textContent)).toBe(code);
     await dialog.enter(AMINAH.pin, otp);
     expect(await dialog.waitForSuccess()).toContain('Tandatangan berjaya');
+    // The used OTP does not stay on the phone: it is blanked and said to be used.
+    await phone.waitForFunction(() => !/\d{6}/.test(document.querySelector('#otp')?.textContent ?? ''), { timeout: 10_000 });
+    expect(await phone.$eval('#countdown', (el) => el.textContent)).toContain('Telah digunakan');
+    expect(await phone.$eval('#otp', (el) => el.getAttribute('aria-label'))).not.toContain(otp);
     await page.close();
   });
 

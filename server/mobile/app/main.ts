@@ -34,6 +34,16 @@ const root = document.getElementById('app')!;
 
 let source: EventSource | null = null;
 let tick: number | undefined;
+/** The request whose OTP is on screen: only its end blanks the screen. */
+let shownRequestId: string | null = null;
+
+/** What the phone says when the request it shows ended (the `request-ended` event's outcome). */
+const ENDED_TEXT: Record<string, string> = {
+  signed: 'Telah digunakan — dokumen ditandatangani',
+  cancelled: 'Tidak lagi sah — permintaan dibatalkan',
+  superseded: 'Tidak lagi sah — diganti oleh permintaan baharu',
+  failed: 'Tidak lagi sah — permintaan gagal',
+};
 let notice: { kind: 'error' | 'info'; text: string } | null = null;
 
 type Child = Node | string | null | false | undefined;
@@ -265,6 +275,10 @@ function connect(secret: string): void {
     // The ack tells the server the OTP is on screen; without it the OTP also goes by e-mail.
     api('POST', '/mobile/ack', { pushId: push.pushId }, secret).catch(() => undefined);
   });
+  es.addEventListener('request-ended', (event) => {
+    const { requestId, outcome } = JSON.parse((event as MessageEvent<string>).data) as { requestId: string; outcome: string };
+    if (requestId === shownRequestId) blankOtp(ENDED_TEXT[outcome] ?? ENDED_TEXT['failed']!);
+  });
   es.addEventListener('deactivated', (event) => {
     const { reason } = JSON.parse((event as MessageEvent<string>).data) as { reason: string };
     forget(
@@ -287,10 +301,26 @@ function connect(secret: string): void {
   });
 }
 
+/** A used, dead or expired OTP does not stay on screen to be typed by mistake. */
+function blankOtp(reason: string): void {
+  if (tick !== undefined) window.clearInterval(tick);
+  tick = undefined;
+  shownRequestId = null;
+  document.getElementById('push')?.classList.add('expired');
+  const otp = document.getElementById('otp');
+  if (otp) {
+    otp.textContent = '— — —';
+    otp.setAttribute('aria-label', `OTP: ${reason}`);
+  }
+  const countdown = document.getElementById('countdown');
+  if (countdown) countdown.textContent = reason;
+}
+
 function showPush(push: OtpPush): void {
   const area = document.getElementById('push');
   if (!area) return;
   if (tick !== undefined) window.clearInterval(tick);
+  shownRequestId = push.requestId;
   // The OTP is what matters now: drop a leftover "registered" banner.
   if (notice?.kind === 'info') {
     notice = null;
@@ -328,18 +358,8 @@ function showPush(push: OtpPush): void {
   area.classList.remove('expired');
   const update = () => {
     const left = Math.max(0, Math.round((deadline - Date.now()) / 1000));
-    countdown.textContent = left > 0 ? `Sah selama ${Math.floor(left / 60)}:${String(left % 60).padStart(2, '0')}` : 'Tamat tempoh';
-    if (left === 0) {
-      area.classList.add('expired');
-      // A spent or expired OTP does not stay on screen to be typed by mistake.
-      const otp = document.getElementById('otp');
-      if (otp) {
-        otp.textContent = '— — —';
-        otp.setAttribute('aria-label', 'OTP tamat tempoh');
-      }
-      window.clearInterval(tick);
-      tick = undefined;
-    }
+    if (left > 0) countdown.textContent = `Sah selama ${Math.floor(left / 60)}:${String(left % 60).padStart(2, '0')}`;
+    else blankOtp('Tamat tempoh');
   };
   update();
   tick = window.setInterval(update, 1000);

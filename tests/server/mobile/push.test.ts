@@ -157,4 +157,41 @@ describe('OTP by GPKI Mobile push', () => {
     expect(second.requestId).toBe(created.id);
     expect(second.pushId).not.toBe(first.pushId);
   });
+
+  it('when the request ends (signed, cancelled) the device stream is told, so the phone blanks the used OTP', async () => {
+    const { secret, stream } = await connectedDevice();
+    server.services.pushHub.ackTimeoutMs = 4000;
+    const creating = createRequest(server, { documents: [makeDocument('STH-2026-000778', '10.00')] });
+    const push = (await stream.next('otp')).data;
+    await ack(secret, push.pushId);
+    const created = (await creating).body;
+    // Nothing ends while it is pending.
+    expect(stream.events.some((e) => e.event === 'request-ended')).toBe(false);
+    const done = await call(server, 'POST', `/api/v1/signing-requests/${created.id}/complete`, { pin: AMINAH.pin, otp: push.otp });
+    expect(done.body.status).toBe('signed');
+    expect((await stream.next('request-ended')).data).toEqual({ requestId: created.id, outcome: 'signed' });
+
+    const second = createRequest(server, { documents: [makeDocument('STH-2026-000779', '11.00')] });
+    await ack(secret, (await stream.next('otp')).data.pushId);
+    const other = (await second).body;
+    expect((await call(server, 'POST', `/api/v1/signing-requests/${other.id}/cancel`)).status).toBe(200);
+    expect((await stream.next('request-ended')).data).toEqual({ requestId: other.id, outcome: 'cancelled' });
+  });
+
+  it('three wrong OTPs end the request: the device is told it failed', async () => {
+    const { secret, stream } = await connectedDevice();
+    server.services.pushHub.ackTimeoutMs = 4000;
+    const creating = createRequest(server, { documents: [makeDocument('STH-2026-000780', '12.00')] });
+    const push = (await stream.next('otp')).data;
+    await ack(secret, push.pushId);
+    const created = (await creating).body;
+    const wrong = push.otp === '000000' ? '111111' : '000000';
+    const codes: string[] = [];
+    for (let i = 0; i < 3; i++) {
+      const res = await call(server, 'POST', `/api/v1/signing-requests/${created.id}/complete`, { pin: AMINAH.pin, otp: wrong });
+      codes.push(res.body.error.code);
+    }
+    expect(codes.at(-1)).toBe('otp_attempts_exceeded');
+    expect((await stream.next('request-ended')).data).toEqual({ requestId: created.id, outcome: 'failed' });
+  });
 });
