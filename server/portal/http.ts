@@ -172,9 +172,19 @@ export function select(label: string, name: string, options: { value: string; la
   </p>`;
 }
 
-export function errorBox(lines: string[]) {
+/** `error` as an InputOptions part, or nothing when the field has none. */
+export function errorOpt(error: string | undefined): { error?: string } {
+  return error ? { error } : {};
+}
+
+/**
+ * The summary at the top of a refused form. `targets[i]`, when given, is the id of the field line i
+ * is about: the line becomes a link to it, so the summary leads to where to correct.
+ */
+export function errorBox(lines: string[], targets: readonly (string | undefined)[] = []) {
   if (!lines.length) return '';
-  return html`<div class="error" role="alert"><p><strong>${lines[0]}</strong></p>${lines.length > 1 ? html`<ul>${lines.slice(1).map((l) => html`<li>${l}</li>`)}</ul>` : ''}</div>`;
+  const line = (l: string, i: number) => (targets[i] ? html`<a href="#${targets[i]}">${l}</a>` : l);
+  return html`<div class="error" role="alert"><p><strong>${line(lines[0]!, 0)}</strong></p>${lines.length > 1 ? html`<ul>${lines.slice(1).map((l, i) => html`<li>${line(l, i + 1)}</li>`)}</ul>` : ''}</div>`;
 }
 
 export function notice(text: string | null) {

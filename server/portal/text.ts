@@ -352,6 +352,11 @@ const PIN_VIOLATIONS: Record<PinViolation, [string, string]> = {
   birth_date: ['PIN tidak boleh tarikh lahir anda.', 'The PIN may not be your birth date.'],
 };
 
+/** One broken PIN rule in words, for the error next to the PIN field it is about. */
+export function pinViolationText(lang: Lang, violation: PinViolation): string {
+  return PIN_VIOLATIONS[violation][lang === 'en' ? 1 : 0];
+}
+
 /** The rules as shown above every PIN field: each a rule, none an error message. */
 const PIN_RULES: [string, string][] = [
   [`${PIN_MIN_LENGTH} hingga ${PIN_MAX_LENGTH} digit, digit sahaja.`, `${PIN_MIN_LENGTH} to ${PIN_MAX_LENGTH} digits, digits only.`],

@@ -21,6 +21,7 @@ import {
   csrf,
   endSession,
   errorBox,
+  errorOpt,
   field,
   formatTime,
   hidden,
@@ -146,7 +147,6 @@ export function adminRoutes(services: Services, kit: PortalKit) {
     return all.filter((a) => admin.role === 'admin' || a.code === admin.agencyCode).map((a) => ({ value: a.code, label: `${a.code} — ${a.name}` }));
   };
 
-  const opt = (error: string | undefined) => (error ? { error } : {});
   /** Which field a refused registration is about: its error sits next to it. */
   const REGISTER_FIELD: Partial<Record<RejectReason, string>> = {
     bad_nric: 'nric',
@@ -191,13 +191,13 @@ export function adminRoutes(services: Services, kit: PortalKit) {
         </section>
         <section aria-labelledby="register"><h2 id="register">${tx(lang, 'registerOfficer')}</h2><p>${tx(lang, 'registerHint')}</p>
           <form method="post" action="${ADMIN}/officers">${csrf(c)}
-            ${input(tx(lang, 'nric'), 'nric', { inputmode: 'numeric', hint: tx(lang, 'nricHint'), maxlength: 14, value: typed('nric'), ...opt(errorOf('nric')) })}
-            ${input(tx(lang, 'name'), 'name', { maxlength: 200, value: typed('name'), ...opt(errorOf('name')) })}
-            ${input(tx(lang, 'email'), 'email', { type: 'email', value: typed('email'), ...opt(errorOf('email')) })}
+            ${input(tx(lang, 'nric'), 'nric', { inputmode: 'numeric', hint: tx(lang, 'nricHint'), maxlength: 14, value: typed('nric'), ...errorOpt(errorOf('nric')) })}
+            ${input(tx(lang, 'name'), 'name', { maxlength: 200, value: typed('name'), ...errorOpt(errorOf('name')) })}
+            ${input(tx(lang, 'email'), 'email', { type: 'email', value: typed('email'), ...errorOpt(errorOf('email')) })}
             ${select(tx(lang, 'agency'), 'agency', agencyOptions(admin, allAgencies), typed('agency') || (admin.agencyCode ?? ''), 'f-agency', errorOf('agency'))}
             ${input(tx(lang, 'accountingOffice'), 'accountingOffice', { maxlength: 100, value: typed('accountingOffice') })}
             ${select(tx(lang, 'system'), 'system', SYSTEMS.map((s) => ({ value: s, label: SYSTEM_NAMES[s] })), typed('system'), 'f-system', errorOf('system'))}
-            ${input(`${tx(lang, 'phone')} ${tx(lang, 'optional')}`, 'phone', { type: 'tel', required: false, value: typed('phone'), ...opt(errorOf('phone')) })}
+            ${input(`${tx(lang, 'phone')} ${tx(lang, 'optional')}`, 'phone', { type: 'tel', required: false, value: typed('phone'), ...errorOpt(errorOf('phone')) })}
             <button type="submit">${tx(lang, 'registerOfficer')}</button>
           </form>
         </section>

@@ -9,6 +9,7 @@ import {
   csrf,
   endSession,
   errorBox,
+  errorOpt,
   field,
   formatTime,
   hidden,
@@ -38,6 +39,7 @@ import {
 } from '../portal/officerPortal.js';
 import { rememberDevice } from '../http/deviceCookie.js';
 import { requesterReader } from '../http/requester.js';
+import { refusalOf, type Refusal } from '../portal/formErrors.js';
 import { errorLines, pinRuleList, tx } from '../portal/text.js';
 import { verifyEmail } from '../portal/verification.js';
 import { removePasskey, renamePasskey } from '../passkeys/managePasskeys.js';
@@ -60,9 +62,12 @@ export function portalRoutes(services: Services) {
   const requesterOf = requesterReader(services.config);
 
   const pinRules = (c: PortalContext) => html`<section aria-labelledby="pin-rules"><h2 id="pin-rules">${tx(L(c), 'pinRulesTitle')}</h2><ul>${pinRuleList(L(c)).map((r) => html`<li>${r}</li>`)}</ul></section>`;
-  const pinFields = (c: PortalContext, first: 'pin' | 'newPin') => html`
-    ${input(tx(L(c), first), 'pin', { type: 'password', inputmode: 'numeric', autocomplete: 'new-password', pattern: '\\d{6,12}', maxlength: 12 })}
-    ${input(tx(L(c), 'pinConfirm'), 'pinConfirm', { type: 'password', inputmode: 'numeric', autocomplete: 'new-password', pattern: '\\d{6,12}', maxlength: 12 })}`;
+  // A PIN is never echoed back: only its error shows again.
+  const pinFields = (c: PortalContext, first: 'pin' | 'newPin', refusal?: Refusal) => html`
+    ${input(tx(L(c), first), 'pin', { type: 'password', inputmode: 'numeric', autocomplete: 'new-password', pattern: '\\d{6,12}', maxlength: 12, ...errorOpt(refusal?.fields.pin) })}
+    ${input(tx(L(c), 'pinConfirm'), 'pinConfirm', { type: 'password', inputmode: 'numeric', autocomplete: 'new-password', pattern: '\\d{6,12}', maxlength: 12, ...errorOpt(refusal?.fields.pinConfirm) })}`;
+  /** The summary of a refused form, each line a link to the field it is about. */
+  const summary = (refusal?: Refusal) => (refusal ? errorBox(refusal.lines, refusal.targets.map((name) => name && `f-${name}`)) : '');
 
   /** A JSON answer for the passkey scripts: the error code and its words, never a stack. */
   const jsonError = (c: PortalContext, error: unknown) => {
@@ -107,15 +112,17 @@ export function portalRoutes(services: Services) {
     );
 
   // ---- application form ----
-  const applyPage = async (c: PortalContext, state: { challengeId?: string; errors?: string[]; sent?: boolean } = {}) => {
+  const applyPage = async (c: PortalContext, state: { challengeId?: string; refusal?: Refusal; sent?: boolean } = {}) => {
     const home = await officerHome(services, nricOf(c));
-    const v = (name: string, fallback: string | null) => (c.req.method === 'POST' ? field(c, name) : '') || fallback || '';
+    // After a post (a refusal, or the code sent), the form shows what was typed, blanks included.
+    const v = (name: string, fallback: string | null) => (c.req.method === 'POST' ? field(c, name) : (fallback ?? ''));
+    const err = (name: string) => state.refusal?.fields[name];
     const lang = L(c);
     return c.html(
       page(
         c,
         tx(lang, 'apply'),
-        html`${errorBox(state.errors ?? [])}${state.sent ? notice(tx(lang, 'securityCodeSent')) : ''}
+        html`${summary(state.refusal)}${state.sent ? notice(tx(lang, 'securityCodeSent')) : ''}
           ${home.officer.emailVerifiedAt === null ? errorBox(errorLines(lang, new RoamSignError('bad_request', { reason: 'email_not_verified' }))) : ''}
           ${pinRules(c)}
           <section aria-labelledby="security">
@@ -125,51 +132,56 @@ export function portalRoutes(services: Services) {
           </section>
           <form method="post" action="/portal/apply" id="apply-form">
             ${csrf(c)} ${hidden('challengeId', state.challengeId ?? field(c, 'challengeId'))}
-            ${select(tx(lang, 'system'), 'system', SYSTEMS.map((s) => ({ value: s, label: SYSTEM_NAMES[s] })), v('system', home.officer.system))}
-            ${pinFields(c, 'pin')}
-            ${input(tx(lang, 'officeAddress'), 'officeAddress', { value: v('officeAddress', home.officer.officeAddress), autocomplete: 'street-address', maxlength: 500 })}
-            ${input(tx(lang, 'phone'), 'phone', { type: 'tel', value: v('phone', home.officer.phone), autocomplete: 'tel' })}
-            ${input(tx(lang, 'code'), 'code', { inputmode: 'numeric', autocomplete: 'one-time-code', pattern: '\\d{6}', maxlength: 6, hint: tx(lang, 'securityCheck'), value: state.sent ? '' : v('code', null) })}
-            <p><input type="checkbox" id="f-declaration" name="declaration" value="yes" required ${field(c, 'declaration') ? raw('checked') : ''} /> <label for="f-declaration" style="display:inline;font-weight:normal">${tx(lang, 'declaration')}</label></p>
+            ${select(tx(lang, 'system'), 'system', SYSTEMS.map((s) => ({ value: s, label: SYSTEM_NAMES[s] })), v('system', home.officer.system), 'f-system', err('system'))}
+            ${pinFields(c, 'pin', state.refusal)}
+            ${input(tx(lang, 'officeAddress'), 'officeAddress', { value: v('officeAddress', home.officer.officeAddress), autocomplete: 'street-address', maxlength: 500, ...errorOpt(err('officeAddress')) })}
+            ${input(tx(lang, 'phone'), 'phone', { type: 'tel', value: v('phone', home.officer.phone), autocomplete: 'tel', ...errorOpt(err('phone')) })}
+            ${input(tx(lang, 'code'), 'code', { inputmode: 'numeric', autocomplete: 'one-time-code', pattern: '\\d{6}', maxlength: 6, hint: tx(lang, 'securityCheck'), value: state.sent || err('code') ? '' : v('code', null), ...errorOpt(err('code')) })}
+            <p><input type="checkbox" id="f-declaration" name="declaration" value="yes" required ${field(c, 'declaration') ? raw('checked') : ''}
+              ${err('declaration') ? raw('aria-describedby="f-declaration-error" aria-invalid="true"') : ''} /> <label for="f-declaration" style="display:inline;font-weight:normal">${tx(lang, 'declaration')}</label>
+              ${err('declaration') ? html`<small id="f-declaration-error" class="field-error">${err('declaration')}</small>` : ''}</p>
             <button type="submit">${tx(lang, 'submit')}</button>
           </form>`,
       ),
-      state.errors?.length ? 400 : 200,
+      state.refusal ? 400 : 200,
     );
   };
 
   // ---- PIN pages ----
-  const pinPage = (c: PortalContext, state: { resetChallengeId?: string; errors?: string[] } = {}) => {
+  const pinPage = (c: PortalContext, state: { resetChallengeId?: string; refusal?: Refusal } = {}) => {
     const lang = L(c);
+    const r = state.refusal;
+    // The reset code is kept unless it is what was refused (a PIN-rule refusal does not use it up).
+    const code = r && !r.fields.code ? field(c, 'code') : '';
     return c.html(
       page(
         c,
         tx(lang, 'changePin'),
-        html`${errorBox(state.errors ?? [])}${pinRules(c)}
+        html`${summary(r)}${pinRules(c)}
           ${state.resetChallengeId
             ? html`<section aria-labelledby="reset"><h2 id="reset">${tx(lang, 'resetPin')}</h2>${notice(tx(lang, 'adminCodeSent'))}
                 <form method="post" action="/portal/pin/reset">${csrf(c)} ${hidden('challengeId', state.resetChallengeId)}
-                  ${input(tx(lang, 'code'), 'code', { inputmode: 'numeric', autocomplete: 'one-time-code', pattern: '\\d{6}', maxlength: 6 })}
-                  ${pinFields(c, 'newPin')}
+                  ${input(tx(lang, 'code'), 'code', { inputmode: 'numeric', autocomplete: 'one-time-code', pattern: '\\d{6}', maxlength: 6, value: code, ...errorOpt(r?.fields.code) })}
+                  ${pinFields(c, 'newPin', r)}
                   <button type="submit">${tx(lang, 'save')}</button></form></section>`
             : html`<section aria-labelledby="change"><h2 id="change">${tx(lang, 'changePin')}</h2>
                 <form method="post" action="/portal/pin/change">${csrf(c)}
-                  ${input(tx(lang, 'oldPin'), 'oldPin', { type: 'password', inputmode: 'numeric', autocomplete: 'current-password', maxlength: 12 })}
-                  ${pinFields(c, 'newPin')}
+                  ${input(tx(lang, 'oldPin'), 'oldPin', { type: 'password', inputmode: 'numeric', autocomplete: 'current-password', maxlength: 12, ...errorOpt(r?.fields.oldPin) })}
+                  ${pinFields(c, 'newPin', r)}
                   <button type="submit">${tx(lang, 'save')}</button></form></section>
               <section aria-labelledby="reset"><h2 id="reset">${tx(lang, 'resetPin')}</h2><p>${tx(lang, 'resetHint')}</p>
                 <form method="post" action="/portal/pin/reset/code">${csrf(c)}<button type="submit" class="secondary">${tx(lang, 'sendCode')}</button></form></section>`}`,
       ),
-      state.errors?.length ? 400 : 200,
+      r ? 400 : 200,
     );
   };
 
   /** Runs a form action; a refusal re-renders the form with the reason in words. */
-  async function orRender(c: PortalContext, action: () => Promise<Response>, render: (errors: string[]) => Response | Promise<Response>): Promise<Response> {
+  async function orRender(c: PortalContext, action: () => Promise<Response>, render: (refusal: Refusal) => Response | Promise<Response>): Promise<Response> {
     try {
       return await action();
     } catch (error) {
-      if (error instanceof RoamSignError && error.status < 500 && error.code !== 'forbidden' && error.code !== 'unauthorized') return render(errorLines(L(c), error));
+      if (error instanceof RoamSignError && error.status < 500 && error.code !== 'forbidden' && error.code !== 'unauthorized') return render(refusalOf(L(c), error));
       throw error;
     }
   }
@@ -240,7 +252,7 @@ export function portalRoutes(services: Services) {
           await renamePasskey(services, { type: 'officer', id: nricOf(c) }, c.req.param('id'), field(c, 'name'));
           return c.redirect('/portal/passkeys?ok=passkey_renamed', 303);
         },
-        (errors) => passkeysPage(c, errors),
+        (refusal) => passkeysPage(c, refusal.lines),
       ),
     )
     .post('/portal/passkeys/:id/remove', officer, async (c) => {
@@ -304,7 +316,7 @@ export function portalRoutes(services: Services) {
     })
     .get('/portal/apply', officer, (c) => applyPage(c))
     .post('/portal/apply/code', officer, (c) =>
-      orRender(c, async () => applyPage(c, { challengeId: (await startApplicationCheck(services, nricOf(c))).challengeId, sent: true }), (errors) => applyPage(c, { errors })),
+      orRender(c, async () => applyPage(c, { challengeId: (await startApplicationCheck(services, nricOf(c))).challengeId, sent: true }), (refusal) => applyPage(c, { refusal })),
     )
     .post('/portal/apply', officer, (c) =>
       orRender(
@@ -322,7 +334,7 @@ export function portalRoutes(services: Services) {
           });
           return c.redirect('/portal?ok=applied', 303);
         },
-        (errors) => applyPage(c, { errors }),
+        (refusal) => applyPage(c, { refusal }),
       ),
     )
     .get('/portal/pin', officer, (c) => pinPage(c))
@@ -333,11 +345,11 @@ export function portalRoutes(services: Services) {
           await changePin(services, nricOf(c), field(c, 'oldPin'), field(c, 'pin'), field(c, 'pinConfirm'));
           return c.redirect('/portal?ok=pin_changed', 303);
         },
-        (errors) => pinPage(c, { errors }),
+        (refusal) => pinPage(c, { refusal }),
       ),
     )
     .post('/portal/pin/reset/code', officer, (c) =>
-      orRender(c, async () => pinPage(c, { resetChallengeId: (await startPinReset(services, nricOf(c))).challengeId }), (errors) => pinPage(c, { errors })),
+      orRender(c, async () => pinPage(c, { resetChallengeId: (await startPinReset(services, nricOf(c))).challengeId }), (refusal) => pinPage(c, { refusal })),
     )
     .post('/portal/pin/reset', officer, (c) =>
       orRender(
@@ -346,7 +358,7 @@ export function portalRoutes(services: Services) {
           await completePinReset(services, nricOf(c), field(c, 'challengeId'), field(c, 'code'), field(c, 'pin'), field(c, 'pinConfirm'));
           return c.redirect('/portal?ok=pin_reset', 303);
         },
-        (errors) => pinPage(c, { resetChallengeId: field(c, 'challengeId'), errors }),
+        (refusal) => pinPage(c, { resetChallengeId: field(c, 'challengeId'), refusal }),
       ),
     )
     .get('/portal/profile', officer, (c) => profilePage(c))
@@ -357,7 +369,7 @@ export function portalRoutes(services: Services) {
           const { emailPending } = await updateProfile(services, nricOf(c), { email: field(c, 'email'), phone: field(c, 'phone'), officeAddress: field(c, 'officeAddress') });
           return c.redirect(`/portal?ok=${emailPending ? 'email_pending' : 'profile'}`, 303);
         },
-        (errors) => profilePage(c, errors),
+        (refusal) => profilePage(c, refusal),
       ),
     )
     .get('/portal/history', officer, async (c) => {
@@ -415,22 +427,25 @@ export function portalRoutes(services: Services) {
     );
   }
 
-  async function profilePage(c: PortalContext, errors: string[] = []) {
+  async function profilePage(c: PortalContext, refusal?: Refusal) {
     const lang = L(c);
     const { officer: o, pendingEmail } = await officerHome(services, nricOf(c));
+    // A refused update shows again with what was typed.
+    const v = (name: string, stored: string) => (refusal ? field(c, name) : stored);
+    const err = (name: string) => errorOpt(refusal?.fields[name]);
     return c.html(
       page(
         c,
         tx(lang, 'updateProfile'),
-        html`${errorBox(errors)}
+        html`${summary(refusal)}
           <form method="post" action="/portal/profile">${csrf(c)}
-            ${input(tx(lang, 'email'), 'email', { type: 'email', value: pendingEmail ?? o.email, autocomplete: 'email', hint: tx(lang, 'newEmailHint') })}
-            ${input(tx(lang, 'phone'), 'phone', { type: 'tel', value: o.phone ?? '', autocomplete: 'tel', required: false })}
-            ${input(tx(lang, 'officeAddress'), 'officeAddress', { value: o.officeAddress ?? '', autocomplete: 'street-address', required: false, maxlength: 500 })}
+            ${input(tx(lang, 'email'), 'email', { type: 'email', value: v('email', pendingEmail ?? o.email), autocomplete: 'email', hint: tx(lang, 'newEmailHint'), ...err('email') })}
+            ${input(tx(lang, 'phone'), 'phone', { type: 'tel', value: v('phone', o.phone ?? ''), autocomplete: 'tel', required: false, ...err('phone') })}
+            ${input(tx(lang, 'officeAddress'), 'officeAddress', { value: v('officeAddress', o.officeAddress ?? ''), autocomplete: 'street-address', required: false, maxlength: 500, ...err('officeAddress') })}
             <button type="submit">${tx(lang, 'save')}</button>
           </form>`,
       ),
-      errors.length ? 400 : 200,
+      refusal ? 400 : 200,
     );
   }
 
