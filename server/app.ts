@@ -1,3 +1,4 @@
+import { badInputFromDatabase } from './db/dataException.js';
 import { $, OpenAPIHono } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import { HTTPException } from 'hono/http-exception';
@@ -118,7 +119,8 @@ export function createApp(services: Services, options: { drain?: Drain } = {}) {
   serveOpenApi(root, config.publicUrl);
 
   app.notFound((c) => errorResponse(c, 'not_found'));
-  app.onError((error, c) => {
+  app.onError((thrown, c) => {
+    const error = badInputFromDatabase(thrown) ?? thrown;
     if (error instanceof RoamSignError) {
       if (error.code === 'internal') log.error('internal', { path: c.req.path, cause: String((error.cause as Error | undefined)?.message ?? '') });
       return errorResponse(c, error.code, error.details);

@@ -2,6 +2,7 @@ import type { Context, MiddlewareHandler } from 'hono';
 import { getCookie, setCookie, deleteCookie } from 'hono/cookie';
 import { html, raw } from 'hono/html';
 import type { HtmlEscapedString } from 'hono/utils/html';
+import { badInputFromDatabase } from '../db/dataException.js';
 import { RoamSignError } from '../../shared/errors.js';
 import type { Lang } from '../../shared/i18n/index.js';
 import { formatMalaysiaTime } from '../../shared/time.js';
@@ -259,7 +260,8 @@ export function page(c: PortalContext, title: string, body: Html, options: { adm
 
 /** Error pages of the portal: the error in words with its HTTP status (never a stack or a secret). */
 export function portalErrorHandler(admin: boolean, log: Logger) {
-  return (error: Error, c: Context) => {
+  return (thrown: Error, c: Context) => {
+    const error = badInputFromDatabase(thrown) ?? thrown;
     const ctx = c as PortalContext;
     if (!(error instanceof RoamSignError)) log.error('internal', { path: c.req.path, error: error.name, message: error.message });
     if (!ctx.get('lang')) ctx.set('lang', 'ms');

@@ -120,3 +120,17 @@ describe('system clients in the administrator portal', () => {
     expect(page.text).toContain('<html lang="en">');
   });
 });
+
+describe('a NUL byte in an id (found by the route fuzzer on PostgreSQL)', () => {
+  it('is a 4xx on every database, never a 500', async () => {
+    const { browser } = await signInNewAdmin(server);
+    for (const path of ['/portal/admin/admins/%00/reset', '/portal/admin/applications/%00/approve', '/portal/admin/officers/900101011234/passkeys/%00/revoke']) {
+      const res = await browser.post(path, {});
+      expect(res.status, path).toBeGreaterThanOrEqual(400);
+      expect(res.status, path).toBeLessThan(500);
+    }
+    const api = await server.app.request('/api/v1/signing-requests/sr_%00', { headers: { Origin: 'https://igfmas.anm.gov.my' } });
+    expect(api.status).toBeGreaterThanOrEqual(400);
+    expect(api.status).toBeLessThan(500);
+  });
+});
