@@ -20,11 +20,15 @@ export default defineBackground(() => {
       write: (entries) => browser.storage.local.set({ history: entries }),
     },
     deviceToken: {
-      read: async () => {
-        const { deviceToken } = await browser.storage.local.get('deviceToken');
-        return typeof deviceToken === 'string' ? deviceToken : null;
+      read: async (server) => {
+        const { deviceTokens } = await browser.storage.local.get('deviceTokens');
+        const token = (deviceTokens as Record<string, unknown> | undefined)?.[server];
+        return typeof token === 'string' ? token : null;
       },
-      write: (token) => browser.storage.local.set({ deviceToken: token }),
+      write: async (server, token) => {
+        const { deviceTokens } = await browser.storage.local.get('deviceTokens');
+        await browser.storage.local.set({ deviceTokens: { ...(deviceTokens as Record<string, string> | undefined), [server]: token } });
+      },
     },
     now: () => Date.now(),
     randomId: () => crypto.randomUUID(),

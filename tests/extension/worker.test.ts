@@ -19,7 +19,7 @@ function setup(preferred: 'roaming' | 'token' = 'roaming', media: ('roaming' | '
   const calls: { url: string; init: RequestInit }[] = [];
   const toTabs: { tabId: number; frameId: number; message: TabMessage }[] = [];
   let history: HistoryEntry[] = [];
-  const device = { token: null as string | null };
+  const device = { tokens: new Map<string, string>(), server: 'https://roamsign.gov.my' };
   const fetch = (async (url: string, init: RequestInit = {}) => {
     calls.push({ url, init });
     if (url.endsWith('/medium') && issue) return new Response(JSON.stringify({ nric: '900101011234', media, preferred }), { status: 200, headers: { 'X-RoamSign-Device': issue } });
@@ -30,11 +30,11 @@ function setup(preferred: 'roaming' | 'token' = 'roaming', media: ('roaming' | '
   const handle = createWorker({
     extensionId: ID,
     dialogUrl: DIALOG,
-    settings: async () => mergeSettings({ serverUrl: 'https://roamsign.gov.my' }, {}),
+    settings: async () => mergeSettings({ serverUrl: device.server }, {}),
     fetch,
     sendToTab: async (tabId, frameId, message) => void toTabs.push({ tabId, frameId, message }),
     history: { read: async () => history, write: async (entries) => void (history = entries) },
-    deviceToken: { read: async () => device.token, write: async (token) => void (device.token = token) },
+    deviceToken: { read: async (server) => device.tokens.get(server) ?? null, write: async (server, token) => void device.tokens.set(server, token) },
     now: () => Date.parse('2026-11-25T08:00:00Z'),
     randomId: () => 'job-1',
   });
@@ -57,12 +57,23 @@ describe('extension worker', () => {
     expect((w.calls[0]?.init.headers as Record<string, string> | undefined)?.['X-RoamSign-Device']).toBeUndefined();
     await w.handle({ type: 'rs:start', system: 'igfmas', job }, page);
     expect((w.calls[0]!.init.headers as Record<string, string>)['X-RoamSign-Device']).toBeUndefined();
-    expect(w.device.token).toBe(token);
+    expect(w.device.tokens.get('https://roamsign.gov.my')).toBe(token);
     await w.handle({ type: 'rs:start', system: 'igfmas', job }, page);
     expect((w.calls[1]!.init.headers as Record<string, string>)['X-RoamSign-Device']).toBe(token);
     const bad = setup('roaming', ['roaming'], 'not a token; secure');
     await bad.handle({ type: 'rs:start', system: 'igfmas', job }, page);
-    expect(bad.device.token).toBeNull();
+    expect(bad.device.tokens.get('https://roamsign.gov.my') ?? null).toBeNull();
+  });
+
+  it("never sends one server's device token to another server the options switch to", async () => {
+    const w = setup('roaming', ['roaming'], 'B'.repeat(43));
+    await w.handle({ type: 'rs:start', system: 'igfmas', job }, page);
+    w.device.server = 'https://roamsign.other.gov.my';
+    await w.handle({ type: 'rs:start', system: 'igfmas', job }, page);
+    expect(w.calls[1]!.url).toBe('https://roamsign.other.gov.my/api/v1/users/900101011234/medium');
+    expect((w.calls[1]!.init.headers as Record<string, string>)['X-RoamSign-Device']).toBeUndefined();
+    // Each server's own token from then on.
+    expect([...w.device.tokens.keys()]).toEqual(['https://roamsign.gov.my', 'https://roamsign.other.gov.my']);
   });
 
   it('opens a refusal without asking the server anything', async () => {

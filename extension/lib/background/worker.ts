@@ -38,8 +38,11 @@ export interface WorkerDeps {
   fetch: typeof fetch;
   sendToTab(tabId: number, frameId: number, message: TabMessage): Promise<unknown>;
   history: { read(): Promise<HistoryEntry[]>; write(entries: HistoryEntry[]): Promise<void> };
-  /** The device token the server gave after a signature (docs/security.md): this browser's own budget. */
-  deviceToken: { read(): Promise<string | null>; write(token: string): Promise<void> };
+  /**
+   * The device token each server gave after a signature (docs/security.md): this browser's own
+   * budget there. Kept per server origin: a token is a bearer secret, never sent to another server.
+   */
+  deviceToken: { read(server: string): Promise<string | null>; write(server: string, token: string): Promise<void> };
   now(): number;
   randomId(): string;
   /**
@@ -99,7 +102,8 @@ export function createWorker(deps: WorkerDeps) {
 
   async function api<T>(serverUrl: string, pageOrigin: string, lang: string, method: 'GET' | 'POST', path: string, body?: unknown): Promise<Reply<T>> {
     let response: Response;
-    const device = await deps.deviceToken.read();
+    const server = new URL(serverUrl).origin;
+    const device = await deps.deviceToken.read(server);
     try {
       response = await deps.fetch(`${serverUrl}/api/v1${path}`, {
         method,
@@ -116,7 +120,7 @@ export function createWorker(deps: WorkerDeps) {
       return fail('unreachable', lang === 'en' ? 'The RoamSign server cannot be reached.' : 'Pelayan RoamSign tidak dapat dihubungi.');
     }
     const issued = response.headers.get(DEVICE_TOKEN_HEADER);
-    if (issued && /^[A-Za-z0-9_-]{43}$/.test(issued) && issued !== device) await deps.deviceToken.write(issued);
+    if (issued && /^[A-Za-z0-9_-]{43}$/.test(issued) && issued !== device) await deps.deviceToken.write(server, issued);
     const answer = await readApiAnswer<T>(response);
     return answer.ok ? answer : fail(answer.code, answer.message ?? answer.code, answer.details);
   }
