@@ -1,4 +1,4 @@
-import { asc, eq } from 'drizzle-orm';
+import { and, asc, eq } from 'drizzle-orm';
 import type { ClientDeps } from './deps.js';
 
 export interface ClientView {
@@ -13,13 +13,13 @@ export interface ClientView {
 
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
 
-/** The registered clients (never their secret hashes), optionally of one system. */
-export async function listClients(deps: Pick<ClientDeps, 'db'>, options: { system?: string } = {}): Promise<ClientView[]> {
+/** The registered clients (never their secret hashes), optionally of one system or the one with an id. */
+export async function listClients(deps: Pick<ClientDeps, 'db'>, options: { system?: string; clientId?: string } = {}): Promise<ClientView[]> {
   const { clients } = deps.db.t;
   const rows = await deps.db.orm
     .select()
     .from(clients)
-    .where(options.system === undefined ? undefined : eq(clients.system, options.system))
+    .where(and(options.system === undefined ? undefined : eq(clients.system, options.system), options.clientId === undefined ? undefined : eq(clients.id, options.clientId)))
     .orderBy(asc(clients.createdAt));
   return rows.map((r) => ({
     clientId: r.id,

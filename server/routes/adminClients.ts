@@ -33,7 +33,7 @@ export function adminClientRoutes(services: Services) {
     return id;
   };
   const findClient = async (id: string): Promise<ClientView> => {
-    const client = (await listClients(services)).find((x) => x.clientId === id);
+    const [client] = await listClients(services, { clientId: id });
     if (!client) throw new RoamSignError('not_found', { clientId: id });
     return client;
   };
