@@ -296,3 +296,44 @@ describe('a page on an origin not allowed for the system', () => {
     }
   });
 });
+
+// Issue 13: on a 360 px phone-width screen, in Bahasa Malaysia (the longer labels), the dialog's
+// buttons keep their labels on one line, Sign and Cancel share a row ("Batal" never drops onto a
+// row of its own), and the document number and the requesting site read whole.
+describe('the dialog at 360 px', () => {
+  it.each(['ms', 'en'])('%s: every button is one line, and the main actions share one row', async (lang) => {
+    await open(`${SCREENS.igfmas.path}?widget=1${lang === 'en' ? '&lang=en' : ''}`);
+    await page.setViewport({ width: 360, height: 740 });
+    await page.click(SCREENS.igfmas.approve);
+    const dialog = await SignDialog.open(page);
+    await dialog.verificationCode();
+    await page.screenshot({ path: artifactPath(`dialog-360-${lang}.png`) });
+    const layout = await dialog.frame.evaluate(() => {
+      /** Text lines an element's content takes: its content height over its line height. */
+      const linesOf = (el: Element) => {
+        const style = getComputedStyle(el);
+        const lineHeight = parseFloat(style.lineHeight) || parseFloat(style.fontSize) * 1.2;
+        const chrome = parseFloat(style.paddingTop) + parseFloat(style.paddingBottom) + parseFloat(style.borderTopWidth) + parseFloat(style.borderBottomWidth);
+        return Math.round((el.getBoundingClientRect().height - chrome) / lineHeight);
+      };
+      const buttons = [...document.querySelectorAll<HTMLButtonElement>('.actions button')].filter((b) => b.offsetParent !== null);
+      return {
+        width: document.documentElement.clientWidth,
+        scrollWidth: document.documentElement.scrollWidth,
+        buttons: buttons.map((b) => ({ id: b.id, text: b.textContent, top: Math.round(b.getBoundingClientRect().top), right: b.getBoundingClientRect().right, lines: linesOf(b) })),
+        summaryLines: Object.fromEntries(['rs-doc-id', 'rs-site'].map((id) => [id, linesOf(document.getElementById(id)!)])),
+      };
+    });
+    expect(layout.buttons.map((b) => b.id)).toEqual(expect.arrayContaining(['rs-sign', 'rs-cancel']));
+    // No horizontal scrolling, no button cut off at the edge.
+    expect(layout.scrollWidth).toBeLessThanOrEqual(layout.width);
+    for (const b of layout.buttons) {
+      expect(b.lines, `${b.id} "${b.text}" wraps`).toBe(1);
+      expect(b.right, `${b.id} overflows`).toBeLessThanOrEqual(layout.width);
+    }
+    for (const [id, lines] of Object.entries(layout.summaryLines)) expect(lines, id).toBe(1);
+    const sign = layout.buttons.find((b) => b.id === 'rs-sign')!;
+    const cancel = layout.buttons.find((b) => b.id === 'rs-cancel')!;
+    expect(cancel.top, JSON.stringify(layout.buttons)).toBe(sign.top);
+  });
+});
