@@ -12,7 +12,8 @@ import { applyDueMovements, MOVEMENT_KINDS, recordMovement, type MovementKind } 
 import { runLifecycleJobs } from './lifecycle/scheduler.js';
 import { latestCertificate } from './registry/officers.js';
 import { createServices } from './services.js';
-import { createAdmin, findAdmin, actorOf, CLI_ACTOR, resendToUnverified, unverifiedOfficers, type Actor, type AdminRole } from './portal/adminPortal.js';
+import { createAdmin, findAdmin, findAdminByNric, actorOf, CLI_ACTOR, resendToUnverified, unverifiedOfficers, type Actor, type AdminRole } from './portal/adminPortal.js';
+import { sendPasswordLink } from './portal/adminAccounts.js';
 import { importOfficers } from './portal/csvImport.js';
 import fs from 'node:fs';
 import { RoamSignError } from '../shared/errors.js';
@@ -39,6 +40,9 @@ const USAGE = `Usage: npm run roamsign -- <command>   (reads the same environmen
   create-admin <nric> <name> <email> [--role admin|sap|sa|ap] [--agency <code>]
                                create an administrator (default: the national admin); prints a
                                one-time initial password, or uses ROAMSIGN_ADMIN_PASSWORD
+  reset-admin-password <nric>  e-mail an administrator a one-time link to set a new password; the
+                               old password and the administrator's sessions stop at once (recovery
+                               when no higher role can reset, e.g. the link of a new account was lost)
   import-officers <file.csv> --agency <code> [--by <adminId>]
                                register officers from the rollout template
                                (nric,name,email,agency,accounting_office,system) within one agency;
@@ -72,7 +76,7 @@ function deliveryLine(config: { sandbox: boolean; smtpUrl?: string | undefined; 
 }
 
 /** The commands that work on a data folder (the gate aside). */
-const COMMANDS = ['audit-verify', 'revoke', 'crl', 'unlock', 'movement', 'run-jobs', 'reactivate', 'create-admin', 'import-officers', 'resend-verification', 'remove-demo-data', 'create-client', 'rotate-client', 'revoke-client', 'list-clients', 'passkey-policy'];
+const COMMANDS = ['audit-verify', 'revoke', 'crl', 'unlock', 'movement', 'run-jobs', 'reactivate', 'create-admin', 'reset-admin-password', 'import-officers', 'resend-verification', 'remove-demo-data', 'create-client', 'rotate-client', 'revoke-client', 'list-clients', 'passkey-policy'];
 
 const REASONS: RevocationReason[] = ['unspecified', 'keyCompromise', 'affiliationChanged', 'superseded', 'cessationOfOperation'];
 
@@ -216,6 +220,27 @@ async function main(args: string[]): Promise<number> {
         console.log(`administrator ${created.id} created (${role})`);
         // Shown once: only its scrypt verifier is stored.
         if (!given) console.log(`initial password (shown once; you choose your own at first sign-in): ${created.password}`);
+        return 0;
+      }
+      case 'reset-admin-password': {
+        const [nric] = positional(rest);
+        const admin = nric ? await findAdminByNric(services, nric) : undefined;
+        if (!nric) {
+          console.error(USAGE);
+          return 2;
+        }
+        if (!admin) {
+          console.error(`no administrator with MyKad number ${nric}`);
+          return 1;
+        }
+        // The reset kills the old password: with no way to deliver the link, it would lock the account out.
+        if (!services.config.sandbox && !services.config.smtpUrl) {
+          console.error(`${deliveryLine(services.config)}; nothing was changed`);
+          return 1;
+        }
+        await sendPasswordLink(services, admin.id, 'cli', 'reset');
+        console.log(`a one-time link to set a new password was e-mailed to ${admin.email}`);
+        console.log(deliveryLine(services.config));
         return 0;
       }
       case 'import-officers': {

@@ -7,6 +7,13 @@ import { findAdmin, type AdminRole, type AdminRow } from './adminPortal.js';
 import { sendBilingual } from './mail.js';
 import { refuse } from './officerPortal.js';
 import { generatePassword, hashPassword, PASSWORD_MIN_LENGTH, verifyPassword } from './passwords.js';
+import { createSessionStore } from './sessions.js';
+import { classifyCaller } from '../limits/classifyCaller.js';
+import { passwordBuckets } from '../limits/callerBudgets.js';
+import { giveBackHits } from '../limits/giveBackHits.js';
+import { refuseSpent } from '../limits/refuseSpent.js';
+import { takeHits } from '../limits/takeHits.js';
+import { UNKNOWN_REQUESTER, type Requester } from '../limits/requester.js';
 
 /**
  * Administrator passwords after creation (issue 13): an administrator changes their own, must
@@ -25,16 +32,35 @@ function checkNewPassword(password: string, confirm: string): void {
   if (password !== confirm) throw refuse('password_mismatch');
 }
 
-export async function changeAdminPassword(services: Services, adminId: string, current: string, password: string, confirm: string): Promise<void> {
+/** Ends the administrator's sessions (but `keep`): whoever knew the old password is signed out too. */
+function endSessionsOf(services: Services, adminId: string, keep?: string): Promise<number> {
+  return createSessionStore(services.db, services.now).endAllOf('admin', adminId, keep);
+}
+
+/**
+ * The administrator's own change. The current password is checked against the same budget as
+ * sign-in (a hijacked session cannot guess it at will); the other sessions end.
+ */
+export async function changeAdminPassword(
+  services: Services,
+  adminId: string,
+  input: { current: string; password: string; confirm: string; session?: string; requester?: Requester },
+): Promise<void> {
+  const { current, password, confirm } = input;
   const admin = await findAdmin(services, adminId);
   if (!admin || admin.status !== 'active') throw new RoamSignError('unauthorized');
+  const caller = await classifyCaller(services.db, { requester: input.requester ?? UNKNOWN_REQUESTER, subject: `admin:${admin.nric}`, now: services.now() });
+  const taken = await takeHits(services.db, passwordBuckets(admin.nric, caller), services.now());
+  if (!taken.ok) throw refuseSpent(taken.retryAfterMs, { reason: 'too_many_failures' });
   if (!(await verifyPassword(current, admin.passwordVerifier))) throw refuse('wrong_current_password');
+  await giveBackHits(services.db, taken.ids);
   checkNewPassword(password, confirm);
   if (password === current) throw refuse('same_password');
   const { admins } = services.db.t;
   const passwordVerifier = await hashPassword(password);
   await services.db.transaction(async () => {
     await services.db.orm.update(admins).set({ passwordVerifier, mustChangePassword: 0 }).where(eq(admins.id, adminId));
+    await endSessionsOf(services, adminId, input.session);
     await services.audit.append({ actor: `admin:${adminId}`, action: 'admin.password_changed', subject: adminId, details: {} });
   });
 }
@@ -57,8 +83,13 @@ export async function sendPasswordLink(services: Services, targetId: string, act
   const now = services.now();
   const passwordVerifier = kind === 'reset' ? await hashPassword(generatePassword()) : null;
   await services.db.transaction(async () => {
+    // The newest link is the only live one: an earlier, perhaps intercepted, link dies with it.
+    await services.db.orm.update(adminPasswordLinks).set({ expiresAt: now }).where(and(eq(adminPasswordLinks.adminId, target.id), isNull(adminPasswordLinks.usedAt), gt(adminPasswordLinks.expiresAt, now)));
     await services.db.orm.insert(adminPasswordLinks).values({ tokenHash: hashToken(token), adminId: target.id, expiresAt: now + PASSWORD_LINK_TTL_MS, createdAt: now });
-    if (passwordVerifier) await services.db.orm.update(admins).set({ passwordVerifier }).where(eq(admins.id, target.id));
+    if (passwordVerifier) {
+      await services.db.orm.update(admins).set({ passwordVerifier }).where(eq(admins.id, target.id));
+      await endSessionsOf(services, target.id);
+    }
     await services.audit.append({ actor, action: kind === 'reset' ? 'admin.password_reset' : 'admin.password_link_sent', subject: target.id, details: {} });
   });
   const link = `${services.config.publicUrl}/portal/admin/password/set?token=${token}`;
@@ -99,6 +130,7 @@ export async function usePasswordLink(services: Services, token: string, passwor
       .returning({ adminId: adminPasswordLinks.adminId });
     if (used.length !== 1) return false;
     await services.db.orm.update(admins).set({ passwordVerifier, mustChangePassword: 0 }).where(eq(admins.id, admin.id));
+    await endSessionsOf(services, admin.id);
     await services.audit.append({ actor: `admin:${admin.id}`, action: 'admin.password_changed', subject: admin.id, details: { by: 'link' } });
     return true;
   });

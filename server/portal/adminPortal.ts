@@ -104,6 +104,15 @@ export async function findAdmin(services: Services, id: string): Promise<AdminRo
   return row;
 }
 
+/** The administrator with a MyKad number (dashes allowed), if any. */
+export async function findAdminByNric(services: Services, nric: string): Promise<AdminRow | undefined> {
+  const normal = normaliseNric(nric);
+  if (!normal) return undefined;
+  const { admins } = services.db.t;
+  const [row] = await services.db.orm.select().from(admins).where(eq(admins.nric, normal));
+  return row;
+}
+
 // A verifier to check against when the nric is unknown, so both answers take as long.
 let dummyVerifier: Promise<string> | null = null;
 

@@ -1,5 +1,5 @@
 import crypto from 'node:crypto';
-import { and, eq, isNull } from 'drizzle-orm';
+import { and, eq, isNull, ne } from 'drizzle-orm';
 import type { Db } from '../db/database.js';
 
 export const SESSION_COOKIE = 'rs_session';
@@ -83,12 +83,12 @@ export function createSessionStore(db: Db, now: () => number) {
       if (cookie) await end(sha256(cookie));
     },
 
-    /** Ends every session of a subject (suspension, disabling, PIN reset elsewhere). */
-    async endAllOf(subjectType: SubjectType, subjectId: string): Promise<number> {
+    /** Ends every session of a subject (suspension, disabling, a password reset), but `keep` (the one changing it). */
+    async endAllOf(subjectType: SubjectType, subjectId: string, keep?: string): Promise<number> {
       const ended = await db.orm
         .update(sessions)
         .set({ endedAt: now() })
-        .where(and(eq(sessions.subjectType, subjectType), eq(sessions.subjectId, subjectId), isNull(sessions.endedAt)))
+        .where(and(eq(sessions.subjectType, subjectType), eq(sessions.subjectId, subjectId), isNull(sessions.endedAt), keep === undefined ? undefined : ne(sessions.idHash, keep)))
         .returning({ idHash: sessions.idHash });
       return ended.length;
     },

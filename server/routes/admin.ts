@@ -42,6 +42,7 @@ import { requesterReader } from '../http/requester.js';
 import { errorLines, reasonText, tx } from '../portal/text.js';
 import type { Services } from '../services.js';
 import { consoleRoutes } from './adminConsole.js';
+import { adminClientRoutes } from './adminClients.js';
 import { adminAccounts, changeAdminPassword, mayReset, passwordLinkOwner, sendPasswordLink, usePasswordLink } from '../portal/adminAccounts.js';
 import { PASSWORD_MIN_LENGTH } from '../portal/passwords.js';
 import { labels } from '../../shared/i18n/labels.js';
@@ -352,7 +353,7 @@ export function adminRoutes(services: Services, kit: PortalKit) {
         return codePage(c, challengeId, errorLines(L(c), error.code === 'not_found' ? new RoamSignError('otp_invalid') : error));
       }
     })
-    .post(`${ADMIN}/sign-out`, signedIn, async (c) => {
+    .post(`${ADMIN}/sign-out`, session, async (c) => {
       await endSession(kit, c);
       return c.redirect(`${SIGN_IN}?ok=signed_out`, 303);
     })
@@ -407,7 +408,7 @@ export function adminRoutes(services: Services, kit: PortalKit) {
     .post(PASSWORD, session, async (c) => {
       const admin = await adminOf(c);
       try {
-        await changeAdminPassword(services, admin.id, field(c, 'current'), field(c, 'password'), field(c, 'confirm'));
+        await changeAdminPassword(services, admin.id, { current: field(c, 'current'), password: field(c, 'password'), confirm: field(c, 'confirm'), session: c.get('session')!.idHash, requester: requesterOf(c) });
       } catch (error) {
         if (error instanceof RoamSignError && error.code === 'bad_request') return passwordPage(c, admin, error);
         throw error;
@@ -500,6 +501,7 @@ export function adminRoutes(services: Services, kit: PortalKit) {
     });
 
   app.route('/', consoleRoutes(services, signedIn));
+  app.route('/', adminClientRoutes(services, signedIn));
   app.onError(portalErrorHandler(true, services.log));
   return app;
 }

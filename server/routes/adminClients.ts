@@ -1,11 +1,11 @@
-import { Hono } from 'hono';
+import { Hono, type MiddlewareHandler } from 'hono';
 import { html } from 'hono/html';
 import { RoamSignError } from '../../shared/errors.js';
 import { systemName } from '../../shared/systems.js';
 import { createClient, listClients, revokeClient, rotateClientSecret, SCOPES, type ClientView, type Scope } from '../clients/index.js';
 import { isDemoClient } from '../clients/demoClients.js';
 import { actorOf, findAdmin, type AdminRow } from '../portal/adminPortal.js';
-import { csrf, errorBox, field, formatTime, input, notice, okNotice, page, portalErrorHandler, requireSession, select, type PortalContext, type PortalEnv } from '../portal/http.js';
+import { csrf, errorBox, field, formatTime, input, notice, okNotice, page, portalErrorHandler, select, type PortalContext, type PortalEnv } from '../portal/http.js';
 import { tx } from '../portal/text.js';
 import type { Services } from '../services.js';
 
@@ -17,8 +17,7 @@ const CLIENT_ID = /^[a-z][a-z0-9-]{1,80}$/;
  * through the CLI and the portal). Systems are national, so only a national administrator manages
  * them. A secret is shown once, on the answer to the action that made it, and never stored.
  */
-export function adminClientRoutes(services: Services) {
-  const signedIn = requireSession('admin', '/portal/admin/sign-in');
+export function adminClientRoutes(services: Services, signedIn: MiddlewareHandler<PortalEnv>) {
   const L = (c: PortalContext) => c.get('lang');
   const nationalAdmin = async (c: PortalContext): Promise<AdminRow> => {
     const admin = await findAdmin(services, c.get('session')!.subjectId);

@@ -49,7 +49,6 @@ import { listPasskeys } from '../passkeys/passkeyStore.js';
 import { PASSKEY_PAGE_CSP, passkeyScript } from '../portal/passkeyScript.js';
 import type { Services } from '../services.js';
 import { adminRoutes } from './admin.js';
-import { adminClientRoutes } from './adminClients.js';
 
 const SIGN_IN = '/portal/sign-in';
 
@@ -391,8 +390,7 @@ export function portalRoutes(services: Services) {
         ),
       );
     })
-    .route('/', adminRoutes(services, kit))
-    .route('/', adminClientRoutes(services));
+    .route('/', adminRoutes(services, kit));
 
   async function passkeysPage(c: PortalContext, errors: string[] = []) {
     const lang = L(c);

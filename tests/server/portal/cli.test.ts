@@ -57,6 +57,28 @@ describe('ops CLI: administrators and officer import', () => {
     } finally {
       await server.close();
     }
+
+    // Recovery when no higher role can reset (the national administrator's link was lost): the CLI
+    // e-mails a new link, and the old password stops at once.
+    // With nowhere to deliver the link, nothing is reset (the old password would die with no way in).
+    const undeliverable = cli(first.env, ['reset-admin-password', '700101-01-0001']);
+    expect(undeliverable.code).toBe(1);
+    expect(undeliverable.out).toContain('nothing was changed');
+    const reset = cli(first.env, ['reset-admin-password', '700101-01-0001'], { ROAMSIGN_SANDBOX: '1' });
+    expect(reset.code, reset.out).toBe(0);
+    expect(reset.out).toContain('gpki@anm.gov.my');
+    expect(cli(first.env, ['reset-admin-password', '700101019999'], { ROAMSIGN_SANDBOX: '1' }).code).toBe(1);
+    const after = await startTestServer({}, { dataDir });
+    try {
+      expect((await new Browser(after).post('/portal/admin/sign-in', { nric: '700101010001', password: 'kata laluan baharu saya' }, { csrf: null })).status).toBe(401);
+      const links = (await after.services.outbox.list('gpki@anm.gov.my')).map((m) => /\/portal\/admin\/password\/set\?token=([A-Za-z0-9_-]+)/.exec(m.text)?.[1]).filter(Boolean);
+      expect(links).toHaveLength(1);
+      const token = links[0]!;
+      const set = await new Browser(after).post('/portal/admin/password/set', { token, password: 'kata laluan dipulihkan', confirm: 'kata laluan dipulihkan' }, { csrf: null });
+      expect(set.status).toBe(303);
+    } finally {
+      await after.close();
+    }
   }, CLI_TEST_TIMEOUT_MS);
 
   it('import-officers registers the file within --agency and prints the per-row report', async () => {
