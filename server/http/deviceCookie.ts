@@ -1,4 +1,5 @@
 import crypto from 'node:crypto';
+import { eq } from 'drizzle-orm';
 import type { Context } from 'hono';
 import { getCookie, setCookie } from 'hono/cookie';
 import { DEVICE_TOKEN_HEADER } from '../../shared/widgetProtocol.js';
@@ -31,7 +32,12 @@ export function deviceHashOf(c: Context): string | null {
  * (CHIPS); on a plain-http host only first-party pages (the portal) can keep it.
  */
 export async function rememberDevice(c: Context, options: { db: Db; publicUrl: string; subject: string; now: number; asHeader?: boolean }): Promise<void> {
-  const token = deviceTokenOf(c) ?? crypto.randomBytes(32).toString('base64url');
+  // Keep the browser's token only if RoamSign issued it (it is trusted for someone): a token planted
+  // in the browser by someone else (a sibling site's cookie) must not become trusted and theirs.
+  const presented = deviceTokenOf(c);
+  const { trustedDevices } = options.db.t;
+  const known = presented !== null && (await options.db.orm.select({ subject: trustedDevices.subject }).from(trustedDevices).where(eq(trustedDevices.deviceHash, hashOf(presented))).limit(1)).length > 0;
+  const token = known ? presented : crypto.randomBytes(32).toString('base64url');
   await trustDevice(options.db, hashOf(token), options.subject, options.now);
   // The extension's worker (no cookie jar of its own that the server could rely on) keeps it in its storage.
   if (options.asHeader) {

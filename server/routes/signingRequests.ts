@@ -121,6 +121,18 @@ export function signingRequestRoutes(services: Services) {
   const requesterOf = requesterReader(config);
   // Who calls, and from where (source address, device cookie): whose budget the call spends.
   const caller = (c: Context) => ({ ...callerOf(c, trusted), requester: requesterOf(c) });
+  /**
+   * A browser that signed (PIN with OTP or passkey) keeps a budget of its own for this officer
+   * (docs/security.md). Only the extension's worker reads the token from a header: a page's script
+   * must never see it.
+   */
+  const rememberSigner = async (c: Context, who: ReturnType<typeof caller>, id: string) => {
+    if (who.client || who.origin === null) return;
+    const nric = await requestOfficer(db, id);
+    if (nric === null) return;
+    const asHeader = config.extensionOrigins.includes(c.req.header('origin') ?? '');
+    await rememberDevice(c, { db, publicUrl: config.publicUrl, subject: `officer:${nric}`, now: services.now(), asHeader });
+  };
   return apiRoutes()
     .openapi(create, async (c) => c.json(await signing.create(c.req.valid('json'), caller(c)), 201))
     .openapi(read, async (c) => c.json(await signing.get(c.req.valid('param').id, caller(c)), 200))
@@ -129,11 +141,7 @@ export function signingRequestRoutes(services: Services) {
       const { id } = c.req.valid('param');
       const who = caller(c);
       const done = await signing.complete(id, c.req.valid('json'), who);
-      // A browser that signed with PIN and OTP keeps a budget of its own for this officer (docs/security.md).
-      const nric = who.client || who.origin === null ? null : await requestOfficer(db, id);
-      // Only the extension's worker reads the token from a header: a page's script must never see it.
-      const asHeader = config.extensionOrigins.includes(c.req.header('origin') ?? '');
-      if (nric !== null) await rememberDevice(c, { db, publicUrl: config.publicUrl, subject: `officer:${nric}`, now: services.now(), asHeader });
+      await rememberSigner(c, who, id);
       return c.json(done, 200);
     })
     .openapi(passkeyOffer, async (c) => c.json(await signing.passkeyOffer(c.req.valid('param').id, caller(c)), 200))
@@ -141,8 +149,7 @@ export function signingRequestRoutes(services: Services) {
       const { id } = c.req.valid('param');
       const who = caller(c);
       const done = await signing.completeWithPasskey(id, c.req.valid('json'), who);
-      const nric = who.client || who.origin === null ? null : await requestOfficer(db, id);
-      if (nric !== null) await rememberDevice(c, { db, publicUrl: config.publicUrl, subject: `officer:${nric}`, now: services.now() });
+      await rememberSigner(c, who, id);
       return c.json(done, 200);
     })
     .openapi(cancel, async (c) => c.json(await signing.cancel(c.req.valid('param').id, caller(c)), 200));

@@ -114,6 +114,22 @@ describe('the anonymous-budget attack on signing', () => {
     }
   });
 
+  it('a device token planted in the browser (never issued by RoamSign) is not adopted at the next signature', async () => {
+    const planted = crypto.randomBytes(32).toString('base64url');
+    const browser = new Caller(http.base, '198.51.100.30', { Origin: IGFMAS });
+    browser.cookies.set('rs_device', planted);
+    expect((await signFrom(browser)).status).toBe(200);
+    // A fresh token replaced it; the planted one is trusted for nobody.
+    expect(browser.cookies.get('rs_device')).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    expect(browser.cookies.get('rs_device')).not.toBe(planted);
+    const trusted = await server.services.db.all<{ device_hash: string }>('select device_hash from trusted_devices');
+    expect(trusted.map((t) => t.device_hash)).not.toContain(crypto.createHash('sha256').update(planted).digest('base64url'));
+    // The browser's own (issued) token is kept at its next signature.
+    const issued = browser.cookies.get('rs_device');
+    expect((await signFrom(browser)).status).toBe(200);
+    expect(browser.cookies.get('rs_device')).toBe(issued);
+  });
+
   it('the same officer budget covers portal sign-in codes: unknown sources get 5 messages an hour in all', async () => {
     for (let i = 0; i < 3; i++) {
       const forged = new Caller(http.base, `203.0.113.${i + 1}`, { Origin: IGFMAS });

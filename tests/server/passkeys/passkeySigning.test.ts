@@ -81,6 +81,22 @@ describe('registering a passkey', () => {
 });
 
 describe('signing with PIN + passkey', () => {
+  it("from the extension's worker: the device token comes back in the header, as after an OTP signature", async () => {
+    const EXTENSION = 'chrome-extension://apgnnmbkeccagmehfmhgimbpilbhclid';
+    await server.close();
+    server = await startTestServer({ ROAMSIGN_EXTENSION_ORIGINS: EXTENSION });
+    key = new SoftAuthenticator(RP);
+    await register(key);
+    const worker = { Origin: EXTENSION, 'X-RoamSign-Page-Origin': 'https://igfmas.anm.gov.my' };
+    const created = await call(server, 'POST', '/api/v1/signing-requests', { nric: AMINAH.nric, system: 'igfmas', documents: [{ id: 'STH-EXT-1', digest: sha256b64(documentBytes('STH-EXT-1')) }] }, worker);
+    expect(created.status).toBe(201);
+    const o = await call(server, 'POST', `/api/v1/signing-requests/${created.body.id}/passkey`, undefined, worker);
+    const done = await call(server, 'POST', `/api/v1/signing-requests/${created.body.id}/complete-passkey`, { pin: AMINAH.pin, credential: key.get(o.body.options) }, worker);
+    expect(done.status).toBe(200);
+    expect(done.headers.get('X-RoamSign-Device')).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    expect(done.headers.get('set-cookie')).toBeNull();
+  });
+
   it('signs with a challenge bound to the request; OpenSSL verifies; the credential and authenticator data are kept and audited', async () => {
     await register(key);
     const id = await newRequest();
