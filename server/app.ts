@@ -120,7 +120,9 @@ export function createApp(services: Services, options: { drain?: Drain } = {}) {
 
   app.notFound((c) => errorResponse(c, 'not_found'));
   app.onError((thrown, c) => {
-    const error = badInputFromDatabase(thrown) ?? thrown;
+    const mapped = badInputFromDatabase(thrown);
+    if (mapped) log.info('bad_value', { path: c.req.path, error: thrown.name, message: thrown.message });
+    const error = mapped ?? thrown;
     if (error instanceof RoamSignError) {
       if (error.code === 'internal') log.error('internal', { path: c.req.path, cause: String((error.cause as Error | undefined)?.message ?? '') });
       return errorResponse(c, error.code, error.details);

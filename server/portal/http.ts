@@ -261,7 +261,9 @@ export function page(c: PortalContext, title: string, body: Html, options: { adm
 /** Error pages of the portal: the error in words with its HTTP status (never a stack or a secret). */
 export function portalErrorHandler(admin: boolean, log: Logger) {
   return (thrown: Error, c: Context) => {
-    const error = badInputFromDatabase(thrown) ?? thrown;
+    const mapped = badInputFromDatabase(thrown);
+    if (mapped) log.info('bad_value', { path: c.req.path, error: thrown.name, message: thrown.message });
+    const error = mapped ?? thrown;
     const ctx = c as PortalContext;
     if (!(error instanceof RoamSignError)) log.error('internal', { path: c.req.path, error: error.name, message: error.message });
     if (!ctx.get('lang')) ctx.set('lang', 'ms');

@@ -1,6 +1,19 @@
 import { z } from 'zod';
 import { systemIdSchema } from './systemRules.js';
 
+/**
+ * Free text a person reads (titles, names, labels): trimmed, `min` to `max` characters, and no
+ * control characters. PostgreSQL refuses a NUL byte and SQLite keeps it, so it is refused here,
+ * at the boundary, the same on both; tab and line breaks stay allowed.
+ */
+export const textSchema = (min: number, max: number) =>
+  z
+    .string()
+    .trim()
+    .min(min)
+    .max(max)
+    .refine((value) => !/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/.test(value), 'control characters are not allowed');
+
 /** MyKad number: 12 digits, dashes (900101-01-1234) accepted and removed. */
 export const nricSchema = z
   .string()

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { nricSchema } from './common.js';
+import { nricSchema, textSchema } from './common.js';
 
 // GPKI Mobile (/api/v1/mobile/...): registering the one active device and its live channel.
 
@@ -10,7 +10,7 @@ export const mobileRegistrationSchema = z
     nric: nricSchema,
     phone: z.string().trim().min(7).max(20).regex(/^\+?[\d\s\-().]+$/, 'expected a phone number').meta({ description: 'the mobile number on the officer\'s profile' }),
     platform: z.enum(PLATFORMS),
-    label: z.string().trim().min(1).max(60),
+    label: textSchema(1, 60),
   })
   .meta({ id: 'MobileRegistration' });
 

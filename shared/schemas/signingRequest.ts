@@ -1,22 +1,22 @@
 import { z } from 'zod';
 import { AMOUNT_PATTERN } from '../money.js';
-import { nricSchema, sha256Base64Schema, systemSchema } from './common.js';
+import { nricSchema, sha256Base64Schema, systemSchema, textSchema } from './common.js';
 
 /** Most documents one request (and one OTP) may sign: a batch (pukal). */
 export const MAX_BATCH_DOCUMENTS = 500;
 
 export const documentSummarySchema = z.strictObject({
-  title: z.string().trim().min(1).max(200).optional(),
+  title: textSchema(1, 200).optional(),
   amount: z
     .string()
     .regex(AMOUNT_PATTERN, 'expected an amount like 12,500.00')
     .optional(),
   currency: z.string().regex(/^[A-Z]{3}$/, 'expected an ISO 4217 code like MYR').optional(),
-  payee: z.string().trim().min(1).max(200).optional(),
+  payee: textSchema(1, 200).optional(),
 });
 
 export const signingDocumentSchema = z.strictObject({
-  id: z.string().trim().min(1).max(100),
+  id: textSchema(1, 100),
   digest: sha256Base64Schema,
   summary: documentSummarySchema.optional(),
 });

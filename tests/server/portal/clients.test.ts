@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { listClients } from '../../../server/clients/listClients.js';
+import { AMINAH, call, documentBytes, sha256b64 } from '../../helpers/api.js';
 import { startTestServer, type TestServer } from '../../helpers/testServices.js';
 import { addAgency, signInNewAdmin, type Browser } from './browser.js';
 
@@ -132,5 +133,21 @@ describe('a NUL byte in an id (found by the route fuzzer on PostgreSQL)', () => 
     const api = await server.app.request('/api/v1/signing-requests/sr_%00', { headers: { Origin: 'https://igfmas.anm.gov.my' } });
     expect(api.status).toBeGreaterThanOrEqual(400);
     expect(api.status).toBeLessThan(500);
+  });
+
+  it('in a document id or title is refused at the API boundary on both databases, before anything is stored or signed', async () => {
+    const before = Number((await server.services.db.get<{ n: number }>('select count(*) as n from signing_requests'))!.n);
+    for (const document of [
+      { id: 'STH-\u0000-1', digest: sha256b64(documentBytes('x')) },
+      { id: 'STH-2', digest: sha256b64(documentBytes('x')), summary: { title: 'Bayaran\u0000' } },
+    ]) {
+      const res = await call(server, 'POST', '/api/v1/signing-requests', { nric: AMINAH.nric, system: 'igfmas', documents: [document] });
+      expect(res.status, JSON.stringify(res.body)).toBe(400);
+      expect(res.body.error.code).toBe('bad_request');
+    }
+    expect(Number((await server.services.db.get<{ n: number }>('select count(*) as n from signing_requests'))!.n)).toBe(before);
+    // A line break in a title is text, not a control character to refuse.
+    const ok = await call(server, 'POST', '/api/v1/signing-requests', { nric: AMINAH.nric, system: 'igfmas', documents: [{ id: 'STH-3', digest: sha256b64(documentBytes('x')), summary: { title: 'Bayaran\nbekalan' } }] });
+    expect(ok.status).toBe(201);
   });
 });
