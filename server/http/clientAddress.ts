@@ -55,10 +55,19 @@ export function clientAddressOf(c: Context, trustedProxies: net.BlockList): stri
     .map((hop) => hop.trim())
     .filter(Boolean);
   for (let i = hops.length - 1; i >= 0; i--) {
-    const hop = hops[i]!;
-    // A hop that is not an address (a client's junk) ends the walk: the last good hop is the source.
-    if (!net.isIP(hop)) return budgetAddress(hops[i + 1] ?? peer);
+    const hop = withoutPort(hops[i]!);
+    // What a trusted proxy appended is not an address: the source is unknown. Never fall back to
+    // the proxy's own address, whose one budget every caller behind it would then share.
+    if (!net.isIP(hop)) return null;
     if (!isTrusted(trustedProxies, hop)) return budgetAddress(hop);
   }
-  return budgetAddress(hops[0] ?? peer);
+  return budgetAddress(withoutPort(hops[0] ?? peer));
+}
+
+/** Some proxies (Azure Application Gateway) write `203.0.113.5:54321` or `[2001:db8::1]:443`. */
+function withoutPort(hop: string): string {
+  const bracketed = /^\[([^\]]+)\](?::\d+)?$/.exec(hop);
+  if (bracketed) return bracketed[1]!;
+  const v4 = /^(\d+\.\d+\.\d+\.\d+):\d+$/.exec(hop);
+  return v4 ? v4[1]! : hop;
 }

@@ -20,6 +20,9 @@ describe('the source address a budget is kept for', () => {
     ['an IPv4-mapped peer is the IPv4 address', '::ffff:127.0.0.1', '203.0.113.9', '203.0.113.9'],
     ['junk in the header ends the walk at the last good hop', '127.0.0.1', 'junk, 203.0.113.7', '203.0.113.7'],
     ['a trusted proxy with no header is the source itself', '10.0.0.5', undefined, '10.0.0.5'],
+    ['a forwarded IPv4 address with a port is the address', '127.0.0.1', '203.0.113.5:54321', '203.0.113.5'],
+    ['a forwarded bracketed IPv6 address with a port is its /64', '127.0.0.1', '[2001:db8:1:2::1]:443', '2001:db8:1:2::/64'],
+    ['junk appended by a trusted proxy is an unknown source, never the proxy itself', '127.0.0.1', '203.0.113.5, proxy-junk', 'null'],
     ['an IPv6 client counts as its /64', '2001:db8:1:2:aaaa::1', undefined, '2001:db8:1:2::/64'],
     ['an IPv6 client with "::" early', '2001:db8::7', undefined, '2001:db8:0:0::/64'],
   ])('%s', async (_name, peer, forwardedFor, expected) => {
