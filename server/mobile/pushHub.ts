@@ -68,8 +68,13 @@ export interface PushHub extends PushChannel, DeviceEvents {
 /** How a request that was pending ended, as the phone is told (`request-ended` event). */
 export type RequestOutcome = 'signed' | 'cancelled' | 'superseded' | 'failed';
 
-/** Documents listed in one push: a 500-document batch is named by its count and total, not listed whole. */
+/**
+ * Documents listed in one push: a batch is named by its count and total, not listed whole. At most
+ * 20, and at most 2,500 bytes of them: a push crosses nodes in one PostgreSQL NOTIFY (under 8,000
+ * bytes sealed, with the message text), and long titles in a multi-byte script fill that fast.
+ */
 const PUSH_DOCUMENTS = 20;
+const PUSH_DOCUMENTS_BYTES = 2500;
 /** How long an ack that reached this node before the push did may wait for it. */
 const ACK_WAIT_MS = 1000;
 
@@ -148,13 +153,14 @@ export function createPushHub(options: { db: Db; bus: ClusterBus; now: () => num
     const { signingRequests } = db.t;
     const [row] = await db.orm.select().from(signingRequests).where(eq(signingRequests.id, message.requestId));
     const all = row?.documents ?? [];
-    const documents = all.slice(0, PUSH_DOCUMENTS).map((d) => ({
-      id: d.id,
-      title: d.summary?.title ?? null,
-      amount: d.summary?.amount ?? null,
-      currency: d.summary?.amount ? (d.summary.currency ?? 'MYR') : null,
-      payee: d.summary?.payee ?? null,
-    }));
+    const documents: OtpPush['documents'] = [];
+    let bytes = 0;
+    for (const d of all.slice(0, PUSH_DOCUMENTS)) {
+      const listed = { id: d.id, title: d.summary?.title ?? null, amount: d.summary?.amount ?? null, currency: d.summary?.amount ? (d.summary.currency ?? 'MYR') : null, payee: d.summary?.payee ?? null };
+      bytes += Buffer.byteLength(JSON.stringify(listed));
+      if (bytes > PUSH_DOCUMENTS_BYTES) break;
+      documents.push(listed);
+    }
     const total = all.length > 1 ? (batchTotal(all.map((d) => d.summary)) ?? null) : null;
     return {
       pushId: `push_${crypto.randomBytes(12).toString('base64url')}`,

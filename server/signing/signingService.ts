@@ -73,6 +73,9 @@ export interface SigningPolicy {
   testSigningDelayMs?: number;
 }
 
+/** What telling the phone about an ended request needs of it. */
+type EndedRequest = Pick<RequestRow, 'id' | 'nric' | 'channel'>;
+
 export interface SigningServiceDeps {
   db: Db;
   vault: Vault;
@@ -119,16 +122,20 @@ export function createSigningService(deps: SigningServiceDeps) {
     if (caller.origin !== null && caller.origin !== row.origin) throw new RoamSignError('origin_not_allowed');
   }
 
-  /** After the commit and not awaited: an unreachable phone never fails or slows a signature. */
-  function announceEnded(nric: string, requestId: string, outcome: RequestOutcome): void {
+  /**
+   * Tells GPKI Mobile that a request it showed has ended, after the commit and not awaited (an
+   * unreachable phone never fails or slows a signature). Only a request whose OTP went by push was
+   * ever on a phone: an e-mailed one costs nothing here.
+   */
+  function announceEnded(row: EndedRequest, outcome: RequestOutcome): void {
     const notify = deps.onRequestEnded;
-    if (notify) void Promise.resolve().then(() => notify(nric, requestId, outcome)).catch(() => undefined);
+    if (notify && row.channel === 'push') void Promise.resolve().then(() => notify(row.nric, row.id, outcome)).catch(() => undefined);
   }
 
   const allowedOrigins = (system: SystemId) => allOriginsFor(db, system, policy.allowedOrigins);
 
   /** Failure marks and audit of one request still in status `from`, in one transaction. */
-  async function markFailed(row: { id: string; nric: string }, from: RequestRow['status'], code: string, action: string, extra: Partial<RequestRow> = {}): Promise<void> {
+  async function markFailed(row: EndedRequest, from: RequestRow['status'], code: string, action: string, extra: Partial<RequestRow> = {}): Promise<void> {
     const { id } = row;
     const changed = await db.transaction(async () => {
       const failed = await db.orm
@@ -139,7 +146,7 @@ export function createSigningService(deps: SigningServiceDeps) {
       if (failed.length) await audit.append({ actor: 'system', action, subject: id, details: { code } });
       return failed.length > 0;
     });
-    if (changed) announceEnded(row.nric, id, 'failed');
+    if (changed) announceEnded(row, 'failed');
   }
 
   /** Signing is `pending` to the outside while its lease runs (expiresAt covers it); an abandoned one is recovered on sight. */
@@ -339,7 +346,7 @@ export function createSigningService(deps: SigningServiceDeps) {
         details: { documents: row.documents.length, certificateSerial: cert.serial, valid, ...factor },
       });
     });
-    announceEnded(row.nric, row.id, 'signed');
+    announceEnded(row, 'signed');
     return result;
   }
 
@@ -410,7 +417,7 @@ export function createSigningService(deps: SigningServiceDeps) {
         });
         return gone;
       });
-      for (const old of superseded) announceEnded(officer.nric, old, 'superseded');
+      for (const old of superseded) announceEnded({ ...old, nric: officer.nric }, 'superseded');
 
       const delivered = await sendOtp(row, officer, otp, caller.lang, input.channel);
       if (delivered.channel !== row.channel || delivered.destination !== row.destination) {
@@ -516,7 +523,7 @@ export function createSigningService(deps: SigningServiceDeps) {
           await audit.append({ actor: row.nric, action: 'otp.wrong', subject: id, details: { attempts: counted.attempts } });
         });
         if (counted.attempts >= OTP_MAX_ATTEMPTS) {
-          announceEnded(row.nric, id, 'failed');
+          announceEnded(row, 'failed');
           throw new RoamSignError('otp_attempts_exceeded');
         }
         throw new RoamSignError('otp_invalid', { attemptsLeft: OTP_MAX_ATTEMPTS - counted.attempts });
@@ -689,7 +696,7 @@ export function createSigningService(deps: SigningServiceDeps) {
         return rows.length;
       });
       if (changed !== 1) throw new RoamSignError('request_not_pending', { status: viewStatus(await load(id)) });
-      announceEnded(row.nric, id, 'cancelled');
+      announceEnded(row, 'cancelled');
       return this.get(id, caller);
     },
   };

@@ -11,7 +11,7 @@ import type { Db } from '../db/database.js';
 export async function supersedePending(
   deps: { db: Db; audit: AuditLog },
   input: { nric: string; callerKey: string; keep: number; since: number; by: string },
-): Promise<string[]> {
+): Promise<{ id: string; channel: 'push' | 'email' }[]> {
   const { db, audit } = deps;
   const { signingRequests } = db.t;
   const live = await db.orm
@@ -32,7 +32,7 @@ export async function supersedePending(
     .update(signingRequests)
     .set({ status: 'cancelled', failureCode: 'superseded', otpHash: null })
     .where(and(inArray(signingRequests.id, older), eq(signingRequests.status, 'pending')))
-    .returning({ id: signingRequests.id });
+    .returning({ id: signingRequests.id, channel: signingRequests.channel });
   for (const row of gone) await audit.append({ actor: 'system', action: 'request.superseded', subject: row.id, details: { by: input.by } });
-  return gone.map((row) => row.id);
+  return gone;
 }

@@ -41,6 +41,23 @@ describe('OTP by GPKI Mobile push', () => {
     expect(otpFromText('no code here 4821')).toBeNull();
   });
 
+  it('a batch of long documents still reaches the phone (one NOTIFY on PostgreSQL): listed as far as fits, counted whole', async () => {
+    const { secret, stream } = await connectedDevice();
+    server.services.pushHub.ackTimeoutMs = 4000;
+    const long = (i: number) => ({
+      ...makeDocument(`STH-${String(i).padStart(3, '0')}-${'x'.repeat(90)}`),
+      summary: { title: 'Bayaran bekalan '.repeat(12).slice(0, 200), amount: '1,000.00', currency: 'MYR', payee: 'Syarikat Pembekal Alat Tulis '.repeat(7).slice(0, 200) },
+    });
+    const creating = createRequest(server, { documents: Array.from({ length: 20 }, (_, i) => long(i)) });
+    const push = (await stream.next('otp')).data;
+    expect((await ack(secret, push.pushId)).status).toBe(200);
+    const created = await creating;
+    expect(created.body.channel).toBe('push');
+    expect(push.documentCount).toBe(20);
+    expect(push.documents.length).toBeGreaterThan(0);
+    expect(push.documents.length).toBeLessThan(20);
+  });
+
   it('an officer with an active connected device gets the OTP on it, with what is being signed; the ack means no e-mail', async () => {
     const { secret, stream } = await connectedDevice();
     server.services.pushHub.ackTimeoutMs = 4000;
