@@ -1,10 +1,11 @@
 import { and, eq } from 'drizzle-orm';
 import { RoamSignError } from '../../shared/errors.js';
+import { PASSKEY_POLICY_VALUES } from '../../shared/schemas/passkey.js';
 import type { AuditLog } from '../audit/auditLog.js';
 import type { Db } from '../db/database.js';
 
 /** Which second factor signs: the OTP only, the OTP or a passkey (default), or a passkey only. */
-export const PASSKEY_POLICIES = ['otp', 'otp-or-passkey', 'passkey-required'] as const;
+export const PASSKEY_POLICIES = PASSKEY_POLICY_VALUES;
 export type PasskeyPolicy = (typeof PASSKEY_POLICIES)[number];
 export const DEFAULT_PASSKEY_POLICY: PasskeyPolicy = 'otp-or-passkey';
 export type PolicyScope = 'system' | 'agency';

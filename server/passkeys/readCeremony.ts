@@ -8,10 +8,12 @@ import type { RelyingParty } from './relyingParty.js';
 // each way a ceremony can be wrong has its own stable error code (issue 11, "Bad input").
 
 const b64url = z.string().min(1).max(65_536).regex(/^[A-Za-z0-9_-]+={0,2}$/);
+/** A credential id: WebAuthn L3 §7.1 refuses ids over 1,023 bytes (1,364 base64url characters). */
+const credentialId = b64url.max(1364);
 
 export const assertionSchema = z.object({
-  id: b64url,
-  rawId: b64url,
+  id: credentialId,
+  rawId: credentialId,
   type: z.literal('public-key'),
   response: z.object({ clientDataJSON: b64url, authenticatorData: b64url, signature: b64url, userHandle: b64url.optional() }),
   clientExtensionResults: z.record(z.string(), z.unknown()).default({}),
@@ -19,8 +21,8 @@ export const assertionSchema = z.object({
 });
 
 export const attestationSchema = z.object({
-  id: b64url,
-  rawId: b64url,
+  id: credentialId,
+  rawId: credentialId,
   type: z.literal('public-key'),
   response: z.object({
     clientDataJSON: b64url,

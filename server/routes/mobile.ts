@@ -19,6 +19,7 @@ import {
   mobilePasskeyStartedSchema,
 } from '../../shared/schemas/mobile.js';
 import { finishOfficerPasskeyRegistration, startOfficerPasskeyRegistration } from '../passkeys/officerPasskeys.js';
+import { PASSKEY_NAME_MAX } from '../passkeys/registerPasskey.js';
 import { createDeviceRegistry, deviceBySecret, deviceDestination, type DeviceRow } from '../mobile/devices.js';
 import { mobileAssets } from '../mobile/bundle.js';
 import { MOBILE_CSP, mobileIcon, mobileManifest, mobilePage, mobileServiceWorker } from '../mobile/page.js';
@@ -158,7 +159,7 @@ export function mobileApiRoutes(services: Services, hub: PushHub) {
     .openapi(passkeyFinish, async (c) => {
       const row = await device(c);
       const body = c.req.valid('json');
-      const passkey = await finishOfficerPasskeyRegistration(services, row.nric, { challengeId: body.challengeId, response: body.credential, name: body.name || `GPKI Mobile (${row.label})` });
+      const passkey = await finishOfficerPasskeyRegistration(services, row.nric, { challengeId: body.challengeId, response: body.credential, name: body.name || `GPKI Mobile (${row.label})`.slice(0, PASSKEY_NAME_MAX).trimEnd() });
       return c.json({ credentialId: passkey.credentialId, name: passkey.name }, 201);
     })
     .openapi(ack, async (c) => {

@@ -21,7 +21,8 @@ export function createCeremonyRunner(browser: WxtBrowser) {
         resolve(value);
       };
       const onUpdated = (id: number, change: { url?: string }) => {
-        const match = id === tabId && change.url ? RESULT.exec(change.url) : null;
+        // Only RoamSign's own page may hand back an answer: another extension steering the tab elsewhere cannot.
+        const match = id === tabId && change.url && new URL(change.url).origin === new URL(url).origin ? RESULT.exec(change.url) : null;
         if (!match) return;
         let credential: unknown = null;
         try {

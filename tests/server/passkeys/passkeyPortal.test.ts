@@ -180,6 +180,29 @@ describe('GPKI Mobile: the phone\'s platform passkey', () => {
     expect(added.status, JSON.stringify(added.body)).toBe(201);
     expect(added.body.name).toBe('GPKI Mobile (Telefon ujian)');
   });
+
+  it('a device label of the longest allowed length still names the passkey (cut to the passkey name limit)', async () => {
+    const label = 'Telefon bimbit pejabat Jabatan Akauntan Negara Putrajaya 01';
+    expect(label.length).toBeGreaterThan(46);
+    const { secret } = await registerDevice(server, { label });
+    const auth = { Authorization: `Bearer ${secret}` };
+    const started = await call(server, 'POST', '/api/v1/mobile/passkeys/options', { pin: AMINAH.pin }, auth);
+    const added = await call(server, 'POST', '/api/v1/mobile/passkeys', { challengeId: started.body.challengeId, credential: key.create(started.body.options) }, auth);
+    expect(added.status, JSON.stringify(added.body)).toBe(201);
+    expect(added.body.name).toBe(`GPKI Mobile (${label}`.slice(0, 60).trimEnd());
+  });
+
+  it('a credential id longer than WebAuthn allows is malformed, not stored', async () => {
+    const { secret } = await registerDevice(server);
+    const auth = { Authorization: `Bearer ${secret}` };
+    const started = await call(server, 'POST', '/api/v1/mobile/passkeys/options', { pin: AMINAH.pin }, auth);
+    const credential = key.create(started.body.options) as { id: string; rawId: string };
+    const long = 'A'.repeat(3000);
+    const res = await call(server, 'POST', '/api/v1/mobile/passkeys', { challengeId: started.body.challengeId, credential: { ...credential, id: long, rawId: long } }, auth);
+    expect(res.status).toBeGreaterThanOrEqual(400);
+    expect(res.status).toBeLessThan(500);
+    expect((await server.services.db.all('select credential_id from passkeys')).length).toBe(0);
+  });
 });
 
 describe('the ops CLI', () => {
