@@ -46,6 +46,12 @@ export async function openDialog(page: Screen, timeout = 20_000): Promise<Frame>
   return frame;
 }
 
+/** The dialog's error line once it says something: the form holds that line empty until an error, so its presence proves nothing. */
+export async function errorText(frame: Frame, timeout = 15_000): Promise<string> {
+  await frame.waitForFunction(() => (document.querySelector('#rs-error')?.textContent ?? '').trim().length > 0, { timeout });
+  return frame.$eval('#rs-error', (el) => el.textContent!.trim());
+}
+
 /** The verification code once the signing request exists (the dialog shows it). */
 export async function verificationCode(frame: Frame, timeout = 10_000): Promise<string> {
   await frame.waitForFunction(() => /^\d{4}$/.test(document.querySelector('#rs-verification-code')?.textContent ?? ''), { timeout });

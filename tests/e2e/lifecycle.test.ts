@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAdmin } from '../../server/portal/adminPortal.js';
 import { mailText, startSmtpCapture, type CapturedMail, type SmtpCapture } from '../helpers/smtpCapture.js';
 import { artifactPath, launchChromium } from './browser.js';
-import { DIALOG_FRAME, waitForWidget } from './kit.js';
+import { DIALOG_FRAME, errorText, waitForWidget } from './kit.js';
 import { startLiveServer, type LiveServer } from './liveServer.js';
 import { digestOfShownDocument, postedDocuments } from './pages/legacyScreens.js';
 import { SignDialog } from './pages/signDialog.js';
@@ -294,8 +294,7 @@ describe('the life of an officer, in Chromium', () => {
     });
     await screen.click('#btnSah');
     const refusal = await dialogFrame(screen);
-    await refusal.waitForFunction(() => (document.querySelector('#rs-error')?.textContent ?? '').trim().length > 0, { timeout: 10_000 });
-    const refusalText = await text(refusal, '#rs-error');
+    const refusalText = await errorText(refusal, 10_000);
     expect(refusalText).toMatch(/tidak dibenarkan|forbidden/i);
     await screen.screenshot({ path: artifactPath('lifecycle-8-refused.png') });
     // The dialog offers only to close; closing hands the page the error code.

@@ -1,7 +1,7 @@
 import type { Browser, Frame, Page } from 'puppeteer-core';
 import { expect } from 'vitest';
 import { canonicalDocumentBytes } from '../../../shared/document.js';
-import { completeSignature, DIALOG_FRAME, openDialog, type Screen } from '../kit.js';
+import { completeSignature, DIALOG_FRAME, errorText, openDialog, type Screen } from '../kit.js';
 import type { LiveServer } from '../liveServer.js';
 import type { LegacyPost, LegacyServer } from './legacyServer.js';
 import { LEGACY_HOST, ONE, ROWS } from './screens.js';
@@ -220,8 +220,7 @@ export async function noOfficerIsRefused(h: Harness): Promise<void> {
   await page.click('#baris1 .lulus');
   const handle = await page.waitForSelector(DIALOG_FRAME, { visible: true, timeout: 15_000 });
   const dialog = (await handle!.contentFrame())!;
-  await dialog.waitForSelector('#rs-error', { timeout: 15_000 });
-  expect(await dialog.$eval('#rs-error', (el) => el.textContent)).toContain('ID pengguna (No. MyKad) tidak dijumpai');
+  expect(await errorText(dialog)).toContain('ID pengguna (No. MyKad) tidak dijumpai');
   expect(await dialog.$('#rs-pin')).toBeNull();
   await dialog.click('.actions button');
   await page.waitForFunction((sel) => !document.querySelector(sel) || getComputedStyle(document.querySelector(sel)!).display === 'none', { timeout: 15_000 }, DIALOG_FRAME);
@@ -237,8 +236,7 @@ export async function containerDecides(h: Harness, withContainer: boolean): Prom
   await page.click('#baris2 .lulus');
   if (!withContainer) {
     const dialog = (await (await page.waitForSelector(DIALOG_FRAME, { visible: true }))!.contentFrame())!;
-    await dialog.waitForSelector('#rs-error');
-    expect(await dialog.$eval('#rs-error', (el) => el.textContent)).toContain('lebih daripada satu dokumen');
+    expect(await errorText(dialog)).toContain('lebih daripada satu dokumen');
     await dialog.click('.actions button');
     expect(h.legacy.posted.length).toBe(before);
   } else {

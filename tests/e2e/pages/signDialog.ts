@@ -1,5 +1,5 @@
 import type { Frame } from 'puppeteer-core';
-import { openDialog, readOtp, verificationCode, type Screen } from '../kit.js';
+import { errorText, openDialog, readOtp, verificationCode, type Screen } from '../kit.js';
 
 /** The signing dialog, as an officer sees and uses it. */
 export class SignDialog {
@@ -26,9 +26,8 @@ export class SignDialog {
   }
 
   /** The error line once it says something. */
-  async error(): Promise<string> {
-    await this.frame.waitForFunction(() => (document.querySelector('#rs-error')?.textContent ?? '').trim().length > 0);
-    return this.frame.$eval('#rs-error', (el) => el.textContent!.trim());
+  error(): Promise<string> {
+    return errorText(this.frame);
   }
 
   async waitForSuccess(): Promise<string> {
