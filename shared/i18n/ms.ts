@@ -59,6 +59,8 @@ export const ms = {
   'widget.close': 'Tutup',
   'widget.resend': 'Hantar semula kod',
   'widget.resendIn': 'Hantar semula dalam {seconds} s',
+  'widget.retry': 'Dapatkan kod baharu',
+  'widget.otpAttemptsRetry': 'Terlalu banyak cubaan OTP yang salah, jadi permintaan ini telah ditamatkan dan tiada apa yang ditandatangani. Tekan "Dapatkan kod baharu" untuk kod OTP dan kod pengesahan yang baharu.',
   'widget.resent': 'Kod OTP baharu telah dihantar.',
   'widget.signing': 'Menandatangani…',
   'widget.verifying': 'Mengesahkan tandatangan…',

@@ -39,10 +39,27 @@ afterAll(async () => {
   await server?.stop();
 });
 
-async function latestCode(to: string): Promise<string> {
-  const res = await fetch(`${server.url}/api/v1/dev/outbox?to=${to}`);
+async function latestCode(to: string, on: LiveServer = server): Promise<string> {
+  const res = await fetch(`${on.url}/api/v1/dev/outbox?to=${to}`);
   const messages = (await res.json()) as { otp: string | null }[];
   return messages.find((m) => m.otp)!.otp!;
+}
+
+/** Signs Aminah in to the portal with an e-mailed code. */
+async function signIn(on: LiveServer): Promise<void> {
+  await page.goto(`${on.url}/portal/sign-in`);
+  await page.type('#f-nric', AMINAH.nric);
+  await Promise.all([page.waitForNavigation(), page.click('button[type="submit"]')]);
+  await page.type('#f-code', await latestCode(AMINAH.nric, on));
+  await Promise.all([page.waitForNavigation(), page.click('button[type="submit"]')]);
+}
+
+/** Adds a passkey on the portal's passkeys page (signed in), on the page's virtual authenticator. */
+async function addPasskey(on: LiveServer): Promise<void> {
+  await page.goto(`${on.url}/portal/passkeys`);
+  await page.type('#passkey-pin', AMINAH.pin);
+  await page.type('#passkey-name', 'Chromium');
+  await Promise.all([page.waitForNavigation(), page.click('#passkey-add')]);
 }
 
 async function axeViolations(): Promise<string[]> {
@@ -55,18 +72,11 @@ async function axeViolations(): Promise<string[]> {
 
 describe('passkeys in Chromium (CDP virtual authenticator)', () => {
   it('registers a passkey in the portal after the PIN', async () => {
-    await page.goto(`${server.url}/portal/sign-in`);
-    await page.type('#f-nric', AMINAH.nric);
-    await Promise.all([page.waitForNavigation(), page.click('button[type="submit"]')]);
-    await page.type('#f-code', await latestCode(AMINAH.nric));
-    await Promise.all([page.waitForNavigation(), page.click('button[type="submit"]')]);
+    await signIn(server);
     expect(new URL(page.url()).pathname).toBe('/portal');
 
-    await page.goto(`${server.url}/portal/passkeys`);
+    await addPasskey(server);
     expect(await axeViolations()).toEqual([]);
-    await page.type('#passkey-pin', AMINAH.pin);
-    await page.type('#passkey-name', 'Chromium');
-    await Promise.all([page.waitForNavigation(), page.click('#passkey-add')]);
     expect(page.url()).toContain('ok=passkey_added');
     expect(await page.$$eval('#passkeys tbody tr[data-status="active"]', (rows) => rows.length)).toBe(1);
     const { credentials } = (await cdp.send('WebAuthn.getCredentials', { authenticatorId })) as { credentials: { rpId: string; isResidentCredential: boolean }[] };
@@ -171,5 +181,37 @@ describe('passkeys in Chromium (CDP virtual authenticator)', () => {
     const rows = await server.services.db.all<{ name: string; status: string }>('select name, status from passkeys order by created_at');
     expect(rows.length).toBe(before + 1);
     expect(rows.at(-1)).toEqual({ name: 'GPKI Mobile (Telefon ujian)', status: 'active' });
+  }, 60_000);
+});
+
+describe('a passkey signing that outlives its request', () => {
+  let short: LiveServer;
+  beforeAll(async () => {
+    short = await startLiveServer({ ROAMSIGN_OTP_TTL_SECONDS: '6', ROAMSIGN_OTP_RESEND_COOLDOWN_SECONDS: '0' });
+  }, 60_000);
+  afterAll(async () => short?.stop());
+
+  it('is not stuck in passkey mode: "Hantar semula kod" gives the request new time and a new challenge, and the passkey signs', async () => {
+    await signIn(short);
+    await addPasskey(short);
+    expect(page.url()).toContain('ok=passkey_added');
+
+    const before = (await postedDocuments(short.url)).length;
+    await page.goto(`${short.pageUrl}${SCREENS.igfmas.path}?widget=1`);
+    const screen = await approveScreen(page, 'igfmas');
+    await screen.click(SCREENS.igfmas.approve);
+    const dialog = await SignDialog.open(screen);
+    await dialog.frame.waitForSelector('#rs-use-otp');
+    await dialog.frame.type('#rs-pin', AMINAH.pin);
+    await dialog.frame.waitForFunction(() => document.querySelector('#rs-countdown')?.textContent?.includes('tamat tempoh'), { timeout: 15_000 });
+    expect(await dialog.frame.$eval('#rs-sign', (el) => (el as HTMLButtonElement).disabled)).toBe(true);
+    await dialog.frame.click('#rs-resend');
+    await dialog.frame.waitForFunction(() => !(document.querySelector('#rs-sign') as HTMLButtonElement).disabled);
+    // Still PIN + passkey: the officer never had to switch to the OTP to go on.
+    expect(await dialog.frame.$('#rs-otp')).toBeNull();
+    await dialog.frame.click('#rs-sign');
+    expect(await dialog.waitForSuccess()).toContain('Tandatangan berjaya');
+    await screen.waitForSelector('#mesejBerjaya', { timeout: 15_000 });
+    expect((await postedDocuments(short.url)).length).toBe(before + 1);
   }, 60_000);
 });

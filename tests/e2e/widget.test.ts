@@ -98,6 +98,36 @@ describe('the dialog', () => {
     await page.waitForSelector('#mesejBerjaya', { timeout: 15_000 });
   });
 
+  it('three wrong OTPs end the request with nothing posted; "Dapatkan kod baharu" opens a new one that signs', async () => {
+    const before = (await postedDocuments(server.url)).length;
+    await open('/demo/igfmas/document/STH-2026-000124?widget=1');
+    await page.click('#btnSah');
+    const dialog = await SignDialog.open(page);
+    const otp = await dialog.otpFromOutbox(server.url, AMINAH.nric);
+    const wrong = otp === '000000' ? '111111' : '000000';
+    const errorSays = (text: string) => dialog.frame.waitForFunction((want) => document.querySelector('#rs-error')?.textContent?.includes(want), {}, text);
+    await dialog.enter(AMINAH.pin, wrong);
+    await errorSays('Baki cubaan: 2');
+    await dialog.enter(AMINAH.pin, wrong);
+    await errorSays('Baki cubaan: 1');
+    await dialog.frame.$eval('#rs-otp', (el) => ((el as HTMLInputElement).value = ''));
+    await dialog.frame.type('#rs-otp', wrong);
+    await dialog.frame.click('#rs-sign');
+    await dialog.frame.waitForSelector('#rs-retry', { visible: true });
+    expect(await dialog.error()).toContain('Dapatkan kod baharu');
+    // Focus lands on the way forward, so Enter starts over.
+    expect(await dialog.frame.evaluate(() => document.activeElement?.id)).toBe('rs-retry');
+    expect((await postedDocuments(server.url)).length).toBe(before);
+
+    await page.keyboard.press('Enter');
+    await dialog.frame.waitForSelector('#rs-pin', { visible: true });
+    const fresh = await dialog.otpFromOutbox(server.url, AMINAH.nric);
+    await dialog.enter(AMINAH.pin, fresh);
+    await dialog.waitForSuccess();
+    await page.waitForSelector('#mesejBerjaya', { timeout: 15_000 });
+    expect((await postedDocuments(server.url)).length).toBe(before + 1);
+  });
+
   it('cancel closes the dialog, returns focus, leaves the page as it was and posts nothing', async () => {
     const before = (await postedDocuments(server.url)).length;
     await open('/demo/igfmas/document/STH-2026-000125?widget=1');

@@ -54,6 +54,7 @@ export function App(props: { lang: Lang; job: DialogJob; onDone(outcome: DialogO
   const pinRef = useRef<HTMLInputElement>(null);
   const otpRef = useRef<HTMLInputElement>(null);
   const dialogRef = useRef<HTMLDivElement>(null);
+  const fatalRef = useRef<HTMLButtonElement>(null);
 
   const { input } = job;
   // The fields the page read are shown, and exactly they are hashed, here in the dialog's own origin.
@@ -69,20 +70,45 @@ export function App(props: { lang: Lang; job: DialogJob; onDone(outcome: DialogO
     setError(err.message);
   }
 
+  /** Opens a signing request for the shown documents (again, after too many wrong OTPs ended the last one). */
+  function start(nric: string): void {
+    job.api
+      .create({ nric, system: job.system, documents })
+      .then(async (made) => {
+        setCreated(made);
+        await refreshOffer(made.id);
+      })
+      .catch(fail);
+  }
+
+  // The form (and the focused field) is gone once the dialog fails: focus the way forward, so Enter or Escape still work.
+  useEffect(() => {
+    if (phase === 'fatal') fatalRef.current?.focus();
+  }, [phase]);
+
   useEffect(() => {
     if (input.kind === 'refused') {
       fail(new DialogError(input.problem, t(lang, `client.${input.problem}`, { detail: input.detail ?? '' })));
       return;
     }
     pinRef.current?.focus();
-    job.api
-      .create({ nric: input.nric, system: job.system, documents })
-      .then(async (made) => {
-        setCreated(made);
-        await refreshOffer(made.id);
-      })
-      .catch(fail);
+    start(input.nric);
   }, [job]);
+
+  /** Too many wrong OTPs failed the request: a new one, with a new OTP and verification code, for the same documents. */
+  function retry(): void {
+    if (input.kind === 'refused') return;
+    setCreated(null);
+    setOffer(null);
+    setUsePasskey(false);
+    setPin('');
+    setOtp('');
+    setError(null);
+    setInfo(null);
+    setPhase('entry');
+    setTimeout(() => pinRef.current?.focus(), 0);
+    start(input.nric);
+  }
 
   /** A fresh passkey challenge (each is single use); none left: the OTP, unless policy requires a passkey. */
   async function refreshOffer(id: string): Promise<void> {
@@ -142,7 +168,8 @@ export function App(props: { lang: Lang; job: DialogJob; onDone(outcome: DialogO
     } catch (e) {
       const err = e as DialogError;
       const left = typeof err.details.attemptsLeft === 'number' ? ` ${t(lang, 'widget.attemptsLeft', { count: err.details.attemptsLeft })}` : '';
-      setError(err.message + left);
+      // The dialog can start over itself: say so, instead of "close and press approve again".
+      setError(err.code === 'otp_attempts_exceeded' ? t(lang, 'widget.otpAttemptsRetry') : err.message + left);
       if (FATAL_CODES.includes(err.code)) {
         setPhase('fatal');
         setErrorCode(err.code);
@@ -168,7 +195,9 @@ export function App(props: { lang: Lang; job: DialogJob; onDone(outcome: DialogO
       setOtp('');
       setError(null);
       setInfo(t(lang, 'widget.resent'));
-      otpRef.current?.focus();
+      // In passkey mode the request's new lifetime needs a new challenge too.
+      if (usePasskey) await refreshOffer(next.id);
+      (usePasskey ? pinRef : otpRef).current?.focus();
     } catch (e) {
       setError((e as DialogError).message);
     }
@@ -213,7 +242,12 @@ export function App(props: { lang: Lang; job: DialogJob; onDone(outcome: DialogO
           <div>
             <p class="error" role="alert" id="rs-error">{error}</p>
             <div class="actions">
-              <button type="button" onClick={closeWithError} autoFocus>
+              {errorCode === 'otp_attempts_exceeded' && (
+                <button type="button" class="primary" id="rs-retry" onClick={retry} ref={fatalRef}>
+                  {t(lang, 'widget.retry')}
+                </button>
+              )}
+              <button type="button" onClick={closeWithError} ref={errorCode === 'otp_attempts_exceeded' ? undefined : fatalRef}>
                 {t(lang, 'widget.close')}
               </button>
             </div>
@@ -279,11 +313,19 @@ export function App(props: { lang: Lang; job: DialogJob; onDone(outcome: DialogO
                 {t(lang, 'widget.cancel')}
               </button>
               {usePasskey ? (
-                offer?.policy !== 'passkey-required' && (
-                  <button type="button" id="rs-use-otp" onClick={() => setUsePasskey(false)} disabled={busy}>
-                    {t(lang, 'widget.useOtp')}
-                  </button>
-                )
+                <>
+                  {offer?.policy !== 'passkey-required' && (
+                    <button type="button" id="rs-use-otp" onClick={() => setUsePasskey(false)} disabled={busy}>
+                      {t(lang, 'widget.useOtp')}
+                    </button>
+                  )}
+                  {/* The request ran out of time while the officer chose the passkey: a new lifetime, without leaving passkey mode. */}
+                  {expired && (
+                    <button type="button" id="rs-resend" onClick={resend} disabled={busy}>
+                      {t(lang, 'widget.resend')}
+                    </button>
+                  )}
+                </>
               ) : (
                 <>
                   {offer?.options && (
