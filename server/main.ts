@@ -1,6 +1,7 @@
 import type { AddressInfo } from 'node:net';
 import { createApp } from './app.js';
 import { createDrain } from './http/drain.js';
+import { holdDataFolder } from './db/dataFolderLock.js';
 import { restrictNewFiles } from './dataFolder.js';
 import { DEMO_OFFICERS } from './demo/demoData.js';
 import { demoDataRefusal, holdsDemoOfficers } from './demo/demoPresence.js';
@@ -35,6 +36,9 @@ async function orStop<T>(stage: 'data' | 'listen', step: () => Promise<T>): Prom
 
 restrictNewFiles();
 const config = readConfig();
+// On SQLite this process is the folder's only server (recovery below relies on it); the OS releases the lock at exit.
+// Kept in a variable for the process's life: a collected handle would close, and drop the lock.
+const releaseDataFolder = config.databaseUrl === undefined ? await orStop('data', async () => holdDataFolder(config.dataDir)) : () => undefined;
 const services = await orStop('data', () => createServices(config));
 // A sandbox folder reused with the sandbox off would keep the demo officers and their public PINs.
 if (!config.sandbox && (await holdsDemoOfficers(services.db))) {
@@ -109,6 +113,7 @@ async function shutdown() {
   if (unfinished > 0) console.error(`stopping with ${unfinished} request(s) unfinished after ${DRAIN_MS / 1000} s`);
   await Promise.all([lifecycle.idle(), sweeper.idle()]);
   await services.close();
+  releaseDataFolder();
   process.exit(0);
 }
 process.on('SIGINT', () => void shutdown());

@@ -13,6 +13,7 @@ export function startupProblem(error: unknown, config: Pick<Config, 'dataDir' | 
     if (code === 'EADDRNOTAVAIL') return `${prefix} ${config.host} is not an address of this machine; set HOST (e.g. 127.0.0.1 or 0.0.0.0)`;
     return null;
   }
+  if (code === 'ROAMSIGN_DATA_FOLDER_IN_USE') return `${prefix} another RoamSign server is running on the data folder ${config.dataDir}; stop it, or set ROAMSIGN_DATA_DIR to another folder (several servers share data only through ROAMSIGN_DATABASE_URL)`;
   if (code === 'ENOTDIR' || code === 'EEXIST') return `${prefix} the data folder ${config.dataDir} is not a folder (a file is in the way); set ROAMSIGN_DATA_DIR to a folder`;
   if (code === 'EACCES' || code === 'EPERM' || code === 'EROFS') return `${prefix} the data folder ${config.dataDir} is not writable by this user; fix its permissions or set ROAMSIGN_DATA_DIR to a writable folder`;
   return null;

@@ -1,4 +1,4 @@
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
@@ -40,6 +40,46 @@ describe('start-up failures are one clear line naming the setting', () => {
       blocker.close();
     }
   }, CLI_TEST_TIMEOUT_MS);
+
+  it('a second server on the same SQLite data folder (its start-up recovery would fail the first one\'s signatures)', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'roamsign-startup-'));
+    const env = { ...process.env, ROAMSIGN_DATABASE_URL: '', ROAMSIGN_SANDBOX: '1', ROAMSIGN_LOG_LEVEL: 'silent', ROAMSIGN_DATA_DIR: dir, PORT: '0', HOST: '127.0.0.1' };
+    /** A server that stays up: resolves with its URL once it listens. */
+    const serve = () => {
+      // Node itself (not the tsx wrapper), so that SIGKILL ends the very process that holds the lock.
+      const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+      const url = new Promise<string>((resolve, reject) => {
+        let out = '';
+        child.stdout.on('data', (chunk: Buffer) => {
+          out += chunk.toString();
+          const match = /listening on (http:\/\/\S+)/.exec(out);
+          if (match) resolve(match[1]!);
+        });
+        child.on('exit', (code) => reject(new Error(`server exited (${code}): ${out}`)));
+      });
+      return { child, url };
+    };
+    const first = serve();
+    let second: ReturnType<typeof serve> | undefined;
+    try {
+      const url = await first.url;
+      const run = start({ ROAMSIGN_DATA_DIR: dir, PORT: '0' });
+      expect(run.code).toBe(1);
+      expect(run.out.trim()).toBe(
+        `RoamSign cannot start: another RoamSign server is running on the data folder ${dir}; stop it, or set ROAMSIGN_DATA_DIR to another folder (several servers share data only through ROAMSIGN_DATABASE_URL)`,
+      );
+      // The first server never noticed.
+      expect((await fetch(`${url}/ca.pem`)).status).toBe(200);
+      // Killed outright, it leaves no lock behind: the next start serves.
+      first.child.kill('SIGKILL');
+      await new Promise((resolve) => first.child.once('exit', resolve));
+      second = serve();
+      expect((await fetch(`${await second.url}/ca.pem`)).status).toBe(200);
+    } finally {
+      first.child.kill('SIGKILL');
+      second?.child.kill('SIGKILL');
+    }
+  }, CLI_TEST_TIMEOUT_MS * 2);
 
   it('a folder this user may not write (the errno a non-root user gets)', () => {
     // Root writes anywhere, so the real refusal cannot be produced here; the mapping is checked as is.
