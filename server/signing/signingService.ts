@@ -361,8 +361,10 @@ export function createSigningService(deps: SigningServiceDeps) {
         throw new RoamSignError('origin_not_allowed', { system: input.system });
       }
       await checkOfficerCanSign(officer);
-      // Policy `passkey-required` and no passkey: no OTP could sign, so none is sent.
-      if ((await effectivePolicy(db, { system: input.system, agencyCode: officer.agencyCode })) === 'passkey-required' && !(await activePasskeys(db, { type: 'officer', id: officer.nric })).length) {
+      // Policy `passkey-required`: no OTP could sign, so none is sent (an unusable code in the inbox
+      // only misleads); without a passkey there is no way to sign at all.
+      const passkeyOnly = (await effectivePolicy(db, { system: input.system, agencyCode: officer.agencyCode })) === 'passkey-required';
+      if (passkeyOnly && !(await activePasskeys(db, { type: 'officer', id: officer.nric })).length) {
         throw new RoamSignError('passkey_required', { reason: 'no_passkey' });
       }
 
@@ -388,11 +390,11 @@ export function createSigningService(deps: SigningServiceDeps) {
         verificationCode: verificationCode({ nric: officer.nric, system: input.system, origin: caller.origin, documents }),
         status: 'pending',
         failureCode: null,
-        otpHash: hashOtp(otpKey, id, otp),
+        otpHash: passkeyOnly ? null : hashOtp(otpKey, id, otp),
         consumedOtpHash: null,
         otpExpiresAt: at + policy.otpTtlSeconds * 1000,
         otpAttempts: 0,
-        otpSends: 1,
+        otpSends: passkeyOnly ? 0 : 1,
         lastOtpSentAt: at,
         createdAt: at,
         signedAt: null,
@@ -418,6 +420,7 @@ export function createSigningService(deps: SigningServiceDeps) {
         return gone;
       });
       for (const old of superseded) announceEnded({ ...old, nric: officer.nric }, 'superseded');
+      if (passkeyOnly) return created(row);
 
       const delivered = await sendOtp(row, officer, otp, caller.lang, input.channel);
       if (delivered.channel !== row.channel || delivered.destination !== row.destination) {
@@ -460,9 +463,11 @@ export function createSigningService(deps: SigningServiceDeps) {
       const officer = await findOfficer(db, row.nric);
       if (!officer) throw new RoamSignError('user_not_found');
       await checkOfficerCanSign(officer);
+      // Passkey only: the request gets its time again, and nothing is sent.
+      const passkeyOnly = (await effectivePolicy(db, { system: row.system, agencyCode: officer.agencyCode })) === 'passkey-required';
 
       const otp = generateOtp(deps.randomInt);
-      const next = { ...row, otpHash: hashOtp(otpKey, id, otp), otpExpiresAt: at + policy.otpTtlSeconds * 1000, lastOtpSentAt: at, otpSends: row.otpSends + 1 };
+      const next = { ...row, otpHash: passkeyOnly ? null : hashOtp(otpKey, id, otp), otpExpiresAt: at + policy.otpTtlSeconds * 1000, lastOtpSentAt: at, otpSends: row.otpSends + 1 };
       const { buckets } = await otpBudget(officer.nric, caller);
       const superseded = await db.transaction(async () => {
         await db.lock(`officer:${officer.nric}`);
@@ -475,9 +480,9 @@ export function createSigningService(deps: SigningServiceDeps) {
           .where(and(eq(signingRequests.id, id), eq(signingRequests.status, 'pending'), eq(signingRequests.otpSends, row.otpSends)))
           .returning({ id: signingRequests.id });
         if (changed.length !== 1) throw new RoamSignError('rate_limited', { reason: 'concurrent_resend' });
-        await audit.append({ actor: officer.nric, action: 'otp.resent', subject: id, details: { sends: next.otpSends } });
+        await audit.append({ actor: officer.nric, action: passkeyOnly ? 'request.renewed' : 'otp.resent', subject: id, details: { sends: next.otpSends } });
       });
-      await sendOtp(next, officer, otp, caller.lang, row.channel);
+      if (!passkeyOnly) await sendOtp(next, officer, otp, caller.lang, row.channel);
       return created(next);
     },
 

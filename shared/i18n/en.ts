@@ -61,6 +61,7 @@ export const en: Messages = {
   'widget.resendIn': 'New code in {seconds} s',
   'widget.retry': 'Get a new code',
   'widget.otpAttemptsRetry': 'Too many wrong OTP tries, so this request was ended and nothing was signed. Press "Get a new code" for a new OTP and verification code.',
+  'widget.renewed': 'You have more time. Enter your PIN and confirm with your passkey.',
   'widget.resent': 'A new OTP has been sent.',
   'widget.signing': 'Signing…',
   'widget.verifying': 'Verifying the signature…',

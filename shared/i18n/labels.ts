@@ -147,6 +147,7 @@ const AUDIT_ACTION: Record<string, Pair> = {
   'request.cancelled': ['Permintaan tandatangan dibatalkan', 'Signing request cancelled'],
   'request.created': ['Permintaan tandatangan dibuat', 'Signing request created'],
   'request.interrupted': ['Permintaan tandatangan terganggu', 'Signing request interrupted'],
+  'request.renewed': ['Masa permintaan tandatangan dilanjutkan (kunci laluan sahaja)', 'Signing request given more time (passkey only)'],
   'request.signed': ['Dokumen ditandatangani', 'Document signed'],
   'request.superseded': ['Permintaan tandatangan diganti', 'Signing request replaced'],
   'token.issued': ['Token akses sistem dikeluarkan', 'System access token issued'],

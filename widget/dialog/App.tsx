@@ -194,7 +194,8 @@ export function App(props: { lang: Lang; job: DialogJob; onDone(outcome: DialogO
       setCreated(next);
       setOtp('');
       setError(null);
-      setInfo(t(lang, 'widget.resent'));
+      // Passkey only: no code was sent, the request just has its time again.
+      setInfo(t(lang, offer?.policy === 'passkey-required' ? 'widget.renewed' : 'widget.resent'));
       // In passkey mode the request's new lifetime needs a new challenge too.
       if (usePasskey) await refreshOffer(next.id);
       (usePasskey ? pinRef : otpRef).current?.focus();

@@ -236,8 +236,9 @@ describe('the passkey policy', () => {
     await register(key);
     await setPasskeyPolicy(server.services, { scope: 'system', scopeId: 'igfmas', policy: 'passkey-required', actor: 'test' });
     const id = await newRequest();
-    const otp = await latestOtp(server, id);
-    const refused = await call(server, 'POST', `/api/v1/signing-requests/${id}/complete`, { pin: AMINAH.pin, otp });
+    // No OTP is sent where none could sign: any code is refused for the policy, not for being wrong.
+    await expect(latestOtp(server, id)).rejects.toThrow(/no OTP in the outbox/);
+    const refused = await call(server, 'POST', `/api/v1/signing-requests/${id}/complete`, { pin: AMINAH.pin, otp: '123456' });
     expect(refused.status).toBe(403);
     expect(refused.body.error.code).toBe('passkey_required');
     expect((await offer(id)).policy).toBe('passkey-required');
@@ -251,6 +252,24 @@ describe('the passkey policy', () => {
     expect(res.status).toBe(403);
     expect(res.body.error.code).toBe('passkey_not_allowed');
     expect(await auditActions('agency:1009')).toContain('passkey.policy_set');
+  });
+
+  it('passkey-required: the request sends no OTP; "send a new code" renews its time without sending one; the passkey signs', async () => {
+    await register(key);
+    await setPasskeyPolicy(server.services, { scope: 'system', scopeId: 'igfmas', policy: 'passkey-required', actor: 'test' });
+    const mailsBefore = (await server.services.outbox.list(AMINAH.nric, 500)).length;
+    const id = await newRequest();
+    const first = await server.services.db.get<{ otp_expires_at: number; otp_hash: string | null }>('select otp_expires_at, otp_hash from signing_requests where id = ?', id);
+    expect(first?.otp_hash).toBeNull();
+    server.clock.advance(200_000);
+    const renewed = await call(server, 'POST', `/api/v1/signing-requests/${id}/otp`);
+    expect(renewed.status, JSON.stringify(renewed.body)).toBe(200);
+    expect(Date.parse(renewed.body.expiresAt)).toBeGreaterThan(Number(first!.otp_expires_at));
+    expect((await server.services.outbox.list(AMINAH.nric, 500)).length).toBe(mailsBefore);
+    expect(await auditActions(id)).toEqual(['request.created', 'request.renewed']);
+    const o = await offer(id);
+    const signed = await completePasskey(id, key.get(o.options!));
+    expect(signed.status, JSON.stringify(signed.body)).toBe(200);
   });
 
   it('passkey-required without a passkey refuses to create the request (no OTP is sent)', async () => {
