@@ -62,6 +62,7 @@ export const en: Messages = {
   'widget.retry': 'Get a new code',
   'widget.otpAttemptsRetry': 'Too many wrong OTP tries, so this request was ended and nothing was signed. Press "Get a new code" for a new OTP and verification code.',
   'widget.renewed': 'You have more time. Enter your PIN and confirm with your passkey.',
+  'widget.notEnrolled': 'The MyKad number on this screen is not enrolled with RoamSign, so no signature can be made. Nothing was sent. Enrol in the RoamSign portal, or call your agency administrator.',
   'widget.resent': 'A new OTP has been sent.',
   'widget.signing': 'Signing…',
   'widget.verifying': 'Verifying the signature…',

@@ -62,6 +62,7 @@ export const ms = {
   'widget.retry': 'Dapatkan kod baharu',
   'widget.otpAttemptsRetry': 'Terlalu banyak cubaan OTP yang salah, jadi permintaan ini telah ditamatkan dan tiada apa yang ditandatangani. Tekan "Dapatkan kod baharu" untuk kod OTP dan kod pengesahan yang baharu.',
   'widget.renewed': 'Masa telah ditambah. Masukkan PIN dan sahkan dengan kunci laluan anda.',
+  'widget.notEnrolled': 'No. MyKad pada skrin ini belum berdaftar dengan RoamSign, jadi tandatangan tidak dapat dibuat. Tiada apa-apa dihantar. Daftar di portal RoamSign, atau hubungi pentadbir agensi anda.',
   'widget.resent': 'Kod OTP baharu telah dihantar.',
   'widget.signing': 'Menandatangani…',
   'widget.verifying': 'Mengesahkan tandatangan…',

@@ -1,6 +1,7 @@
 import type { Browser } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium } from './browser.js';
+import { DIALOG_FRAME, errorText } from './kit.js';
 import { containerDecides, enterKeySigns, fetchAndXhrSign, framesetSignsAndDimsTheTab, HOST_RULES, lateFormSigns, noOfficerIsRefused, openPage, pageConfirmComesFirst, ready, rowsSignTheClickedRow, unreachableFailsClosed, type Harness } from './legacy/legacyCases.js';
 import { startLegacyServer, type LegacyServer } from './legacy/legacyServer.js';
 import { startLiveServer, type LiveServer } from './liveServer.js';
@@ -41,6 +42,19 @@ describe('odd legacy screens with the widget', { timeout: 90_000 }, () => {
   it('fetch (JSON) and XMLHttpRequest (URL-encoded) approvals carry the signature', () => fetchAndXhrSign(h));
   it("the page's confirm(): cancelled, nothing is signed or posted; accepted, it signs", () => pageConfirmComesFirst(h));
   it('no officer on the screen: refused with the reason, nothing posted', () => noOfficerIsRefused(h));
+  it('an officer RoamSign does not know: the dialog says so and what to do (never a click that does nothing), nothing posted', async () => {
+    const page = await openPage(h, '/rows', { officer: '880808088888' });
+    await ready(h, page);
+    const before = h.legacy.posted.length;
+    await page.click('#baris1 .lulus');
+    const dialog = (await (await page.waitForSelector(DIALOG_FRAME, { visible: true, timeout: 15_000 }))!.contentFrame())!;
+    expect(await errorText(dialog)).toContain('belum berdaftar dengan RoamSign');
+    expect(await dialog.$('#rs-pin')).toBeNull();
+    await page.keyboard.press('Escape');
+    await page.waitForFunction((sel) => !document.querySelector(sel) || getComputedStyle(document.querySelector(sel)!).display === 'none', { timeout: 15_000 }, DIALOG_FRAME);
+    expect(h.legacy.posted.length).toBe(before);
+    await page.close();
+  });
   it('a container with two documents is refused, never the first match', () => containerDecides(h, false));
   it('data-container="tr" signs the clicked row of one big form', () => containerDecides(h, true));
 

@@ -47,6 +47,7 @@ function FrameHost(props: { lang: Lang }) {
       const api = createApi({ pageOrigin, lang: props.lang });
       const job: DialogJob = { system: message.system, input: message.job, pageOrigin, api };
       busy.current = true;
+      let shown = job;
       if (message.job.kind !== 'refused') {
         try {
           if (usesTokenFlow(await api.medium(message.job.nric))) {
@@ -54,13 +55,19 @@ function FrameHost(props: { lang: Lang }) {
             return post({ type: 'roamsign:token', ticket: message.ticket });
           }
         } catch (e) {
-          busy.current = false;
           const err = e instanceof DialogError ? e : new DialogError('internal', t(props.lang, 'error.internal'));
-          return post({ type: 'roamsign:error', ticket: message.ticket, code: err.code, message: err.message });
+          // Unreachable: the page itself says so (the loader's notice). Anything else (an officer
+          // RoamSign does not know, a limit) is said in the dialog, never a click that does nothing.
+          if (err.code === 'unreachable') {
+            busy.current = false;
+            return post({ type: 'roamsign:error', ticket: message.ticket, code: err.code, message: err.message });
+          }
+          const said = err.code === 'user_not_found' ? new DialogError(err.code, t(props.lang, 'widget.notEnrolled')) : err;
+          shown = { ...job, api: { ...api, create: () => Promise.reject(said) } };
         }
       }
       post({ type: 'roamsign:open', ticket: message.ticket });
-      setCurrent({ ticket: message.ticket, job });
+      setCurrent({ ticket: message.ticket, job: shown });
     }
     function onMessage(event: MessageEvent) {
       if (event.source !== window.parent || event.origin === 'null') return;

@@ -50,7 +50,7 @@ export async function startLegacyServer(roamsignUrl: () => string): Promise<Lega
   }
 
   function page(c: Context, screen: string, body: string, script = ''): string {
-    const officer = c.req.query('anon') === '1' ? '' : OFFICER;
+    const officer = c.req.query('anon') === '1' ? '' : (c.req.query('officer') ?? OFFICER);
     return `<!DOCTYPE html><html lang="ms"><head><meta charset="utf-8"><title>${screen}</title>${script ? `<script>${script}</script>` : ''}</head>
 <body><div id="atas">Pengguna: <span id="pengguna">${officer}</span> <a href="/menu" id="menu">Menu</a></div>
 ${body}
