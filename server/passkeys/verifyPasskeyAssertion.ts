@@ -1,6 +1,6 @@
 import { verifyAuthenticationResponse } from '@simplewebauthn/server';
 import { isoBase64URL } from '@simplewebauthn/server/helpers';
-import { and, eq } from 'drizzle-orm';
+import { and, eq, lt } from 'drizzle-orm';
 import { RoamSignError } from '../../shared/errors.js';
 import type { AuditLog } from '../audit/auditLog.js';
 import type { Db } from '../db/database.js';
@@ -69,8 +69,19 @@ export async function verifyPasskeyAssertion(options: {
   if (!verified) throw new RoamSignError('passkey_malformed', { reason: 'signature' });
 
   const { passkeys } = db.t;
-  // WebAuthn §6.1.1: a counter that does not grow (when either is non-zero) signals a clone.
-  if ((parsed.counter > 0 || passkey.counter > 0) && parsed.counter <= passkey.counter) {
+  // WebAuthn §6.1.1: a counter that does not grow (when either is non-zero) signals a clone. The
+  // store is conditional on the counter still being below the presented one, so two assertions
+  // racing with the same counter (a clone used at the same moment) cannot both pass the check.
+  const counts = parsed.counter > 0 || passkey.counter > 0;
+  const stored =
+    counts && parsed.counter <= passkey.counter
+      ? []
+      : await db.orm
+          .update(passkeys)
+          .set({ counter: parsed.counter, lastUsedAt: now() })
+          .where(and(eq(passkeys.credentialId, passkey.credentialId), counts ? lt(passkeys.counter, parsed.counter) : undefined))
+          .returning({ id: passkeys.credentialId });
+  if (!stored.length) {
     await db.transaction(async () => {
       await db.orm
         .update(passkeys)
@@ -86,6 +97,5 @@ export async function verifyPasskeyAssertion(options: {
     await options.onSuspended?.(passkey).catch(() => undefined); // the suspension stands even if the mail fails
     throw new RoamSignError('passkey_counter_regression');
   }
-  await db.orm.update(passkeys).set({ counter: parsed.counter, lastUsedAt: now() }).where(eq(passkeys.credentialId, passkey.credentialId));
   return { passkey, authenticatorData: Buffer.from(isoBase64URL.toBuffer(assertion.response.authenticatorData)), counter: parsed.counter };
 }

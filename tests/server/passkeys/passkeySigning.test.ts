@@ -218,6 +218,21 @@ describe('signing with PIN + passkey', () => {
   });
 });
 
+describe('a cloned passkey used at the same moment as the original', () => {
+  it('cannot sign twice with one counter: at most one signs, and the credential is suspended', async () => {
+    await register(key);
+    const a = await newRequest('STH-2026-000011');
+    const b = await newRequest('STH-2026-000012');
+    const [offerA, offerB] = [await offer(a), await offer(b)];
+    // Both assertions carry the same counter, as an authenticator and its clone would.
+    const [ra, rb] = await Promise.all([completePasskey(a, key.get(offerA.options!, { counter: 7 })), completePasskey(b, key.get(offerB.options!, { counter: 7 }))]);
+    expect([ra.status, rb.status].filter((s) => s === 200).length).toBeLessThanOrEqual(1);
+    expect([ra.body.error?.code, rb.body.error?.code]).toContain('passkey_counter_regression');
+    const row = await server.services.db.get<{ status: string; counter: number }>('select status, counter from passkeys');
+    expect(row).toEqual({ status: 'suspended', counter: 7 });
+  });
+});
+
 describe('old challenges', () => {
   it('are swept an hour after they expire', async () => {
     await startOfficerPasskeyRegistration(server.services, AMINAH.nric, AMINAH.pin);
