@@ -44,7 +44,14 @@ export async function launchWithExtension(extraArgs: string[] = []): Promise<Bro
 /** The extension's service worker, to read and write its storage as the options page would. */
 export async function extensionWorker(browser: Browser): Promise<WebWorker> {
   const target = await browser.waitForTarget((t) => t.type() === 'service_worker' && t.url().startsWith(EXTENSION_ORIGIN), { timeout: 15_000 });
-  return (await target.worker())!;
+  const worker = (await target.worker())!;
+  // Found right at start-up, the worker may run before Chromium has bound its extension APIs
+  // (`chrome` without `storage`): wait for them, as the extension's own code does by running later.
+  await worker.evaluate(async () => {
+    const g = globalThis as unknown as { chrome?: { storage?: unknown } };
+    for (let i = 0; i < 100 && !g.chrome?.storage; i++) await new Promise((r) => setTimeout(r, 100));
+  });
+  return worker;
 }
 
 export async function setLocalSettings(browser: Browser, settings: Record<string, unknown>): Promise<void> {
