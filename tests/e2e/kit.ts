@@ -32,23 +32,13 @@ export async function waitForWidget(screen: Screen, timeout = 10_000): Promise<v
 /** The dialog's frame once the dialog is open (visible). */
 export async function openDialog(page: Screen, timeout = 20_000): Promise<Frame> {
   const handle = await page.waitForSelector(`${DIALOG_FRAME}`, { visible: true, timeout });
-  let frame = await handle!.contentFrame();
+  const frame = await handle!.contentFrame();
   if (!frame) throw new Error('RoamSign dialog frame has no content');
-  const shown = (f: Frame, ms: number) => f.waitForSelector('#rs-pin, #rs-error', { visible: true, timeout: ms });
   // The PIN field, or the refusal the dialog shows instead (named in the failure, not a bare timeout).
-  await shown(frame, timeout).catch(async (error: Error) => {
-    // A cross-site frame nested in a page's iframe (SPEKS) can be handed to puppeteer before its
-    // process swap settles, and that Frame object never gets a context: ask the frame tree once more.
-    const below = (f: Frame): Frame[] => f.childFrames().flatMap((c) => [c, ...below(c)]);
-    const tree = 'frames' in page ? page.frames() : below(page);
-    const again = tree.find((f) => f !== frame && !f.detached && /\/widget\/frame|\/dialog\.html\?job=/.test(f.url()));
-    if (again && (await shown(again, 5_000).then(() => true, () => false))) {
-      frame = again;
-      return;
-    }
+  await frame.waitForSelector('#rs-pin, #rs-error', { visible: true, timeout }).catch(async (error: Error) => {
     // Say what the officer would have seen, so a failure in CI can be read without a rerun.
-    const seen = await frame!.evaluate(() => document.body?.innerText.replace(/\s+/g, ' ').slice(0, 400) ?? '(no body)').catch((e: Error) => `(unreadable: ${e.message})`);
-    throw new Error(`the dialog showed neither the PIN field nor a refusal within ${timeout} ms (${frame!.url()}); it shows: ${seen}`, { cause: error });
+    const seen = await frame.evaluate(() => document.body?.innerText.replace(/\s+/g, ' ').slice(0, 400) ?? '(no body)').catch((e: Error) => `(unreadable: ${e.message})`);
+    throw new Error(`the dialog showed neither the PIN field nor a refusal within ${timeout} ms (${frame.url()}); it shows: ${seen}`, { cause: error });
   });
   const refusal = await frame.$eval('#rs-error', (el) => el.textContent).catch(() => null);
   if (refusal && !(await frame.$('#rs-pin'))) throw new Error(`the dialog refused: ${refusal}`);
