@@ -1,5 +1,5 @@
 import crypto from 'node:crypto';
-import { and, desc, eq, isNull, or, sql } from 'drizzle-orm';
+import { and, asc, count, desc, eq, isNull, or, sql } from 'drizzle-orm';
 import { RoamSignError } from '../../shared/errors.js';
 import { SYSTEMS } from '../../shared/systems.js';
 import type { RevocationReason } from '../ca/certificateAuthority.js';
@@ -305,16 +305,39 @@ export async function listOfficers(services: Services, actor: Actor): Promise<Of
     .limit(500);
 }
 
-export async function listApplications(services: Services, actor: Actor, status: Application['status'] = 'pending', limit = 500): Promise<(Application & { name: string; agencyCode: string })[]> {
+/** Applications in the actor's scope; `oldestFirst` for a queue (who has waited longest comes first). */
+export async function listApplications(
+  services: Services,
+  actor: Actor,
+  status: Application['status'] = 'pending',
+  limit = 500,
+  oldestFirst = false,
+): Promise<(Application & { name: string; agencyCode: string })[]> {
   const { applications, officers } = services.db.t;
   const rows = await services.db.orm
     .select({ app: applications, name: officers.name, agencyCode: officers.agencyCode })
     .from(applications)
     .innerJoin(officers, eq(officers.nric, applications.nric))
-    .where(actor.agencyCode === null ? eq(applications.status, status) : and(eq(applications.status, status), eq(officers.agencyCode, actor.agencyCode)))
-    .orderBy(desc(applications.createdAt))
+    .where(applicationsInScope(services, actor, status))
+    .orderBy(oldestFirst ? asc(applications.createdAt) : desc(applications.createdAt))
     .limit(limit);
   return rows.map((r) => ({ ...r.app, name: r.name, agencyCode: r.agencyCode }));
+}
+
+/** How many applications of this status the actor's scope holds. */
+export async function countApplications(services: Services, actor: Actor, status: Application['status'] = 'pending'): Promise<number> {
+  const { applications, officers } = services.db.t;
+  const [row] = await services.db.orm
+    .select({ n: count() })
+    .from(applications)
+    .innerJoin(officers, eq(officers.nric, applications.nric))
+    .where(applicationsInScope(services, actor, status));
+  return Number(row?.n ?? 0);
+}
+
+function applicationsInScope(services: Services, actor: Actor, status: Application['status']) {
+  const { applications, officers } = services.db.t;
+  return actor.agencyCode === null ? eq(applications.status, status) : and(eq(applications.status, status), eq(officers.agencyCode, actor.agencyCode));
 }
 
 // ---- decisions -------------------------------------------------------------------------------

@@ -101,6 +101,7 @@ const M = {
   reason: ['Sebab', 'Reason'],
   applications: ['Permohonan menunggu kelulusan', 'Applications waiting for approval'],
   noApplications: ['Tiada permohonan menunggu.', 'No applications waiting.'],
+  applicationsShown: ['{total} permohonan menunggu. Di bawah ialah {shown} yang paling lama menunggu; yang lain muncul apabila ini diputuskan.', '{total} applications are waiting. Below are the {shown} that have waited longest; the rest appear as these are decided.'],
   approve: ['Lulus', 'Approve'],
   reject: ['Tolak', 'Reject'],
   rejectReason: ['Sebab penolakan', 'Reason for rejection'],

@@ -9,6 +9,7 @@ import {
   completeAdminSignIn,
   createAdmin,
   findAdmin,
+  countApplications,
   listApplications,
   registerOfficer,
   startAdminSignIn,
@@ -163,7 +164,8 @@ export function adminRoutes(services: Services, kit: PortalKit) {
     const lang = L(c);
     const admin = await adminOf(c);
     const scope = actorOf(admin);
-    const apps = await listApplications(services, scope, 'pending', 20);
+    // A queue: the 20 that have waited longest, and how many wait in all (none is hidden for good).
+    const [apps, waiting] = await Promise.all([listApplications(services, scope, 'pending', 20, true), countApplications(services, scope, 'pending')]);
     const allAgencies = await allAgenciesOf();
     const accounts = await adminAccounts(services, admin);
     const agencyName = (code: string | null) => (code === null ? '—' : `${allAgencies.find((a) => a.code === code)?.name ?? code} (${code})`);
@@ -182,6 +184,7 @@ export function adminRoutes(services: Services, kit: PortalKit) {
           <li><a href="${ADMIN}/passkey-policy">${tx(lang, 'passkeyPolicy')}</a></li><li><a href="${ADMIN}/passkeys">${tx(lang, 'passkeys')}</a></li>
         </ul></nav>
         <section aria-labelledby="applications"><h2 id="applications">${tx(lang, 'applications')}</h2>
+          ${waiting > apps.length ? html`<p id="applications-shown">${tx(lang, 'applicationsShown', { shown: apps.length, total: waiting })}</p>` : ''}
           ${apps.length
             ? html`<table><thead><tr><th scope="col">${tx(lang, 'nric')}</th><th scope="col">${tx(lang, 'name')}</th><th scope="col">${tx(lang, 'agency')}</th><th scope="col">${tx(lang, 'system')}</th><th scope="col">${tx(lang, 'date')}</th><th scope="col">${tx(lang, 'actions')}</th></tr></thead><tbody>
                 ${apps.map(

@@ -219,6 +219,33 @@ describe('applications open in full', () => {
   });
 });
 
+describe('the dashboard\'s applications are a queue', () => {
+  it('shows the 20 that have waited longest, oldest first, and says how many wait in all', async () => {
+    const { applications } = server.services.db.t;
+    const at = server.services.now();
+    // 22 applications by seeded officers, one a minute (data set-up: the flow that makes one is tested above).
+    await server.services.db.orm.insert(applications).values(
+      Array.from({ length: 22 }, (_, i) => ({
+        id: `app_queue_${String(i).padStart(2, '0')}`,
+        nric: `7000000000${String(10 + i)}`,
+        system: 'igfmas',
+        officeAddress: 'JANM Perlis',
+        phone: '0123456789',
+        pinVerifier: 'x',
+        declaredAt: at - (22 - i) * 60_000,
+        status: 'pending' as const,
+        createdAt: at - (22 - i) * 60_000,
+      })),
+    );
+    const waiting = await server.services.db.all<{ id: string }>("select id from applications where status = 'pending' order by created_at, id");
+    expect(waiting.length).toBeGreaterThan(20);
+    const dash = await admin.get('/portal/admin');
+    const shown = [...dash.text.matchAll(/data-application="([^"]+)"/g)].map((m) => m[1]!);
+    expect(shown).toEqual(waiting.slice(0, 20).map((r) => r.id));
+    expect(dash.text).toContain(`${waiting.length} permohonan menunggu. Di bawah ialah 20 yang paling lama menunggu`);
+  });
+});
+
 describe('registration keeps what was typed', () => {
   it('a refused registration shows every typed value again, the error next to its field', async () => {
     const res = await admin.post('/portal/admin/officers', { nric: '900101011299', name: 'Siti Aishah', email: 'bukan-emel', agency: '1009', accountingOffice: 'JANM Kedah', system: 'speks', phone: '0123456789' });
