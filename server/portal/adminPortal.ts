@@ -5,6 +5,7 @@ import { SYSTEMS } from '../../shared/systems.js';
 import type { RevocationReason } from '../ca/certificateAuthority.js';
 import type { Tables } from '../db/database.js';
 import { passwordBuckets } from '../limits/callerBudgets.js';
+import { activePasskeys } from '../passkeys/passkeyStore.js';
 import { classifyCaller } from '../limits/classifyCaller.js';
 import { giveBackHits } from '../limits/giveBackHits.js';
 import { refuseSpent } from '../limits/refuseSpent.js';
@@ -124,7 +125,8 @@ let dummyVerifier: Promise<string> | null = null;
  * while unknown sources share theirs), for any MyKad number typed, so the answer tells nobody
  * whether an administrator exists. A right password gives its try back.
  */
-export async function startAdminSignIn(services: Services, nric: string, password: string, requester: Requester = UNKNOWN_REQUESTER): Promise<{ challengeId: string }> {
+/** The password step; `passkey`: the administrator has a live passkey, so the code page may offer it. */
+export async function startAdminSignIn(services: Services, nric: string, password: string, requester: Requester = UNKNOWN_REQUESTER): Promise<{ challengeId: string; passkey: boolean }> {
   const { db } = services;
   const { admins } = db.t;
   const typed = nric.replace(/-/g, '');
@@ -142,7 +144,7 @@ export async function startAdminSignIn(services: Services, nric: string, passwor
   await giveBackHits(db, taken.ids);
   const { id, code } = await services.challenges.create('admin_sign_in', admin.id, CODE_TTL_MS, {});
   await sendCode(services, { nric: admin.nric, email: admin.email }, code, { ms: 'log masuk pentadbir', en: 'administrator sign-in' });
-  return { challengeId: id };
+  return { challengeId: id, passkey: (await activePasskeys(db, { type: 'admin', id: admin.id })).length > 0 };
 }
 
 export async function completeAdminSignIn(services: Services, challengeId: string, code: string): Promise<AdminRow> {

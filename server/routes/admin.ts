@@ -99,20 +99,22 @@ export function adminRoutes(services: Services, kit: PortalKit) {
         </form>`,
       errors.length ? 401 : 200,
     );
-  const codePage = (c: PortalContext, challengeId: string, errors: string[] = []) => {
-    // Issue 11: the second factor may be the administrator's passkey instead of the code.
-    c.header('Content-Security-Policy', PASSKEY_PAGE_CSP);
+  /** `passkey`: offer the administrator's passkey (issue 11) in place of the code, only if there is one. */
+  const codePage = (c: PortalContext, challengeId: string, passkey: boolean, errors: string[] = []) => {
+    if (passkey) c.header('Content-Security-Policy', PASSKEY_PAGE_CSP);
     return view(
       c,
       tx(L(c), 'signIn'),
       html`${errors.length ? errorBox(errors) : notice(tx(L(c), 'adminCodeSent'))}
-        <form method="post" action="${SIGN_IN}/code">${hidden('challengeId', challengeId)}
+        <form method="post" action="${SIGN_IN}/code">${hidden('challengeId', challengeId)}${passkey ? hidden('passkey', '1') : ''}
           ${input(tx(L(c), 'code'), 'code', { inputmode: 'numeric', autocomplete: 'one-time-code', pattern: '\\d{6}', maxlength: 6 })}
           <button type="submit">${tx(L(c), 'signIn')}</button>
         </form>
-        <section aria-labelledby="passkey-sign-in"><h2 id="passkey-sign-in">${tx(L(c), 'or')} ${tx(L(c), 'signInWithPasskey')}</h2>
+        ${passkey
+          ? html`<section aria-labelledby="passkey-sign-in"><h2 id="passkey-sign-in">${tx(L(c), 'or')} ${tx(L(c), 'signInWithPasskey')}</h2>
           <button type="button" data-passkey="sign-in" data-endpoint="${SIGN_IN}/passkey" data-pending="${challengeId}" data-failed="${tx(L(c), 'passkeyFailed')}">${tx(L(c), 'signInWithPasskey')}</button>
-          <p id="passkey-status" role="status" aria-live="polite"></p></section><script src="/portal/passkeys.js" defer></script>`,
+          <p id="passkey-status" role="status" aria-live="polite"></p></section><script src="/portal/passkeys.js" defer></script>`
+          : ''}`,
       errors.length ? 401 : 200,
     );
   };
@@ -298,8 +300,8 @@ export function adminRoutes(services: Services, kit: PortalKit) {
     .get(SIGN_IN, (c) => signInPage(c))
     .post(SIGN_IN, async (c) => {
       try {
-        const { challengeId } = await startAdminSignIn(services, field(c, 'nric'), field(c, 'password'), requesterOf(c));
-        return codePage(c, challengeId);
+        const { challengeId, passkey } = await startAdminSignIn(services, field(c, 'nric'), field(c, 'password'), requesterOf(c));
+        return codePage(c, challengeId, passkey);
       } catch (error) {
         if (error instanceof RoamSignError && error.code === 'unauthorized') return signInPage(c, errorLines(L(c), error));
         throw error;
@@ -353,7 +355,8 @@ export function adminRoutes(services: Services, kit: PortalKit) {
         return c.redirect(ADMIN, 303);
       } catch (error) {
         if (!(error instanceof RoamSignError) || error.status >= 500) throw error;
-        return codePage(c, challengeId, errorLines(L(c), error.code === 'not_found' ? new RoamSignError('otp_invalid') : error));
+        // Whether to offer the passkey again only shapes the page (the passkey route checks for itself).
+        return codePage(c, challengeId, field(c, 'passkey') === '1', errorLines(L(c), error.code === 'not_found' ? new RoamSignError('otp_invalid') : error));
       }
     })
     .post(`${ADMIN}/sign-out`, session, async (c) => {
