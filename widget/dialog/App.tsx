@@ -26,6 +26,8 @@ export interface DialogJob {
       /** Where the dialog is not in RoamSign's origin (the extension): who runs the ceremony instead. */
       assert?(requestId: string, options: NonNullable<PasskeyOffer['options']>): Promise<unknown>;
     };
+  /** Refused before the dialog could open (the medium look-up): shown at once, nothing is created. */
+  failure?: DialogError;
 }
 
 export type DialogOutcome =
@@ -38,9 +40,19 @@ type Phase = 'entry' | 'signing' | 'verifying' | 'success' | 'fatal';
 const SUCCESS_PAUSE_MS = 900;
 const FATAL_CODES: WidgetErrorCode[] = ['pin_locked', 'otp_attempts_exceeded', 'request_not_pending', 'certificate_revoked', 'forbidden', 'origin_not_allowed', 'passkey_required'];
 
-/** The PIN + OTP dialog for one job (remount it, with a new key, for the next job). */
-export function App(props: { lang: Lang; job: DialogJob; onDone(outcome: DialogOutcome): void }) {
-  const { lang, job, onDone } = props;
+type DialogProps = { lang: Lang; job: DialogJob; onDone(outcome: DialogOutcome): void };
+
+/**
+ * The PIN + OTP dialog for one job (remount it, with a new key, for the next job). After three
+ * wrong OTPs "Get a new code" remounts it too: a new request, nothing of the failed one left over.
+ */
+export function App(props: DialogProps) {
+  const [round, setRound] = useState(0);
+  return <SignDialog key={round} {...props} onRetry={() => setRound((r) => r + 1)} />;
+}
+
+function SignDialog(props: DialogProps & { onRetry(): void }) {
+  const { lang, job, onDone, onRetry } = props;
   const [created, setCreated] = useState<CreatedSigningRequest | null>(null);
   const [phase, setPhase] = useState<Phase>('entry');
   const [error, setError] = useState<string | null>(null);
@@ -70,45 +82,29 @@ export function App(props: { lang: Lang; job: DialogJob; onDone(outcome: DialogO
     setError(err.message);
   }
 
-  /** Opens a signing request for the shown documents (again, after too many wrong OTPs ended the last one). */
-  function start(nric: string): void {
-    job.api
-      .create({ nric, system: job.system, documents })
-      .then(async (made) => {
-        setCreated(made);
-        await refreshOffer(made.id);
-      })
-      .catch(fail);
-  }
-
   // The form (and the focused field) is gone once the dialog fails: focus the way forward, so Enter or Escape still work.
   useEffect(() => {
     if (phase === 'fatal') fatalRef.current?.focus();
   }, [phase]);
 
   useEffect(() => {
+    if (job.failure) {
+      fail(job.failure);
+      return;
+    }
     if (input.kind === 'refused') {
       fail(new DialogError(input.problem, t(lang, `client.${input.problem}`, { detail: input.detail ?? '' })));
       return;
     }
     pinRef.current?.focus();
-    start(input.nric);
+    job.api
+      .create({ nric: input.nric, system: job.system, documents })
+      .then(async (made) => {
+        setCreated(made);
+        await refreshOffer(made.id);
+      })
+      .catch(fail);
   }, [job]);
-
-  /** Too many wrong OTPs failed the request: a new one, with a new OTP and verification code, for the same documents. */
-  function retry(): void {
-    if (input.kind === 'refused') return;
-    setCreated(null);
-    setOffer(null);
-    setUsePasskey(false);
-    setPin('');
-    setOtp('');
-    setError(null);
-    setInfo(null);
-    setPhase('entry');
-    setTimeout(() => pinRef.current?.focus(), 0);
-    start(input.nric);
-  }
 
   /** A fresh passkey challenge (each is single use); none left: the OTP, unless policy requires a passkey. */
   async function refreshOffer(id: string): Promise<void> {
@@ -244,7 +240,7 @@ export function App(props: { lang: Lang; job: DialogJob; onDone(outcome: DialogO
             <p class="error" role="alert" id="rs-error">{error}</p>
             <div class="actions">
               {errorCode === 'otp_attempts_exceeded' && (
-                <button type="button" class="primary" id="rs-retry" onClick={retry} ref={fatalRef}>
+                <button type="button" class="primary" id="rs-retry" onClick={onRetry} ref={fatalRef}>
                   {t(lang, 'widget.retry')}
                 </button>
               )}

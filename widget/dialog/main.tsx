@@ -63,7 +63,7 @@ function FrameHost(props: { lang: Lang }) {
             return post({ type: 'roamsign:error', ticket: message.ticket, code: err.code, message: err.message });
           }
           const said = err.code === 'user_not_found' ? new DialogError(err.code, t(props.lang, 'widget.notEnrolled')) : err;
-          shown = { ...job, api: { ...api, create: () => Promise.reject(said) } };
+          shown = { ...job, failure: said };
         }
       }
       post({ type: 'roamsign:open', ticket: message.ticket });
