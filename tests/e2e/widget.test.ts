@@ -10,6 +10,7 @@ import { completeSignature, DIALOG_FRAME, waitForWidget } from './kit.js';
 import { startLiveServer, type LiveServer } from './liveServer.js';
 import { approveScreen, digestOfShownDocument, postedDocuments, SCREENS } from './pages/legacyScreens.js';
 import { SignDialog } from './pages/signDialog.js';
+import { wrongOtp } from '../helpers/api.js';
 
 const AMINAH = { nric: '900101011234', pin: '123456' };
 const require = createRequire(import.meta.url);
@@ -108,7 +109,7 @@ describe('the dialog', () => {
     await page.click('#btnSah');
     const dialog = await SignDialog.open(page);
     const otp = await dialog.otpFromOutbox(server.url, AMINAH.nric);
-    const wrong = otp === '000000' ? '111111' : '000000';
+    const wrong = wrongOtp(otp);
     const errorSays = (text: string) => dialog.frame.waitForFunction((want) => document.querySelector('#rs-error')?.textContent?.includes(want), {}, text);
     await dialog.enter(AMINAH.pin, wrong);
     await errorSays('Baki cubaan: 2');

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { AMINAH, call, createRequest, latestOtp, makeDocument } from '../../helpers/api.js';
+import { AMINAH, call, createRequest, latestOtp, makeDocument, wrongOtp } from '../../helpers/api.js';
 import { startTestServer, type TestServer } from '../../helpers/testServices.js';
 import { otpFromText } from '../../../server/mobile/pushHub.js';
 import { openEvents, registerDevice, type EventStream } from './helpers.js';
@@ -27,6 +27,16 @@ async function connectedDevice() {
 }
 
 const ack = (secret: string, pushId: string) => call(server, 'POST', '/api/v1/mobile/ack', { pushId }, { Authorization: `Bearer ${secret}` });
+
+/** A connected phone, and a signing request whose OTP it received and acknowledged. */
+async function requestOnDevice(documentId: string, amount: string) {
+  const { secret, stream } = await connectedDevice();
+  server.services.pushHub.ackTimeoutMs = 4000;
+  const creating = createRequest(server, { documents: [makeDocument(documentId, amount)] });
+  const push = (await stream.next('otp')).data;
+  await ack(secret, push.pushId);
+  return { secret, stream, push, created: (await creating).body };
+}
 
 /** OTP messages that went to Aminah's mailbox. */
 async function otpEmails(): Promise<{ requestId: string; otp: string }[]> {
@@ -176,12 +186,7 @@ describe('OTP by GPKI Mobile push', () => {
   });
 
   it('when the request ends (signed, cancelled) the device stream is told, so the phone blanks the used OTP', async () => {
-    const { secret, stream } = await connectedDevice();
-    server.services.pushHub.ackTimeoutMs = 4000;
-    const creating = createRequest(server, { documents: [makeDocument('STH-2026-000778', '10.00')] });
-    const push = (await stream.next('otp')).data;
-    await ack(secret, push.pushId);
-    const created = (await creating).body;
+    const { secret, stream, push, created } = await requestOnDevice('STH-2026-000778', '10.00');
     // Nothing ends while it is pending.
     expect(stream.events.some((e) => e.event === 'request-ended')).toBe(false);
     const done = await call(server, 'POST', `/api/v1/signing-requests/${created.id}/complete`, { pin: AMINAH.pin, otp: push.otp });
@@ -196,13 +201,8 @@ describe('OTP by GPKI Mobile push', () => {
   });
 
   it('three wrong OTPs end the request: the device is told it failed', async () => {
-    const { secret, stream } = await connectedDevice();
-    server.services.pushHub.ackTimeoutMs = 4000;
-    const creating = createRequest(server, { documents: [makeDocument('STH-2026-000780', '12.00')] });
-    const push = (await stream.next('otp')).data;
-    await ack(secret, push.pushId);
-    const created = (await creating).body;
-    const wrong = push.otp === '000000' ? '111111' : '000000';
+    const { stream, push, created } = await requestOnDevice('STH-2026-000780', '12.00');
+    const wrong = wrongOtp(push.otp);
     const codes: string[] = [];
     for (let i = 0; i < 3; i++) {
       const res = await call(server, 'POST', `/api/v1/signing-requests/${created.id}/complete`, { pin: AMINAH.pin, otp: wrong });
