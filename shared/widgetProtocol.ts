@@ -65,11 +65,24 @@ export const PAGE_ORIGIN_HEADER = 'X-RoamSign-Page-Origin';
  */
 export const DEVICE_TOKEN_HEADER = 'X-RoamSign-Device';
 
-/** The form fields a signature adds to the legacy post (hidden inputs, or body fields of fetch/XHR). */
+/**
+ * The form fields a signature adds to the legacy post (hidden inputs, or body fields of fetch/XHR).
+ * No name is ever posted twice (a gate refuses repeated fields: two parsers may pick different copies):
+ * - one document: `roamsign_request_id`, `roamsign_document_id`, `roamsign_signature`,
+ *   `roamsign_certificate_serial` (the shape since issue 8);
+ * - a batch of n >= 2 documents under one request (kelulusan pukal, issue 18): `roamsign_request_id`,
+ *   `roamsign_certificate_serial` and `roamsign_count` = n once, then for i = 1..n in the dialog's
+ *   order `roamsign_document_id_<i>` and `roamsign_signature_<i>`.
+ */
 export function signatureFields(result: { requestId: string; signatures: DocumentSignature[] }): [string, string][] {
   const out: [string, string][] = [['roamsign_request_id', result.requestId]];
-  for (const s of result.signatures) {
-    out.push(['roamsign_document_id', s.documentId], ['roamsign_signature', s.signature], ['roamsign_certificate_serial', s.certificateSerial]);
+  const [only, ...more] = result.signatures;
+  if (only && more.length === 0) {
+    out.push(['roamsign_document_id', only.documentId], ['roamsign_signature', only.signature], ['roamsign_certificate_serial', only.certificateSerial]);
+    return out;
   }
+  if (!only) return out;
+  out.push(['roamsign_certificate_serial', only.certificateSerial], ['roamsign_count', String(result.signatures.length)]);
+  result.signatures.forEach((s, i) => out.push([`roamsign_document_id_${i + 1}`, s.documentId], [`roamsign_signature_${i + 1}`, s.signature]));
   return out;
 }
