@@ -1,7 +1,8 @@
 import { defineConfig } from 'drizzle-kit';
 
+// SQLite (the embedded default): the tables of server/db/tables.ts, built with the SQLite column kit.
 export default defineConfig({
   dialect: 'sqlite',
-  schema: ['./server/db/schema.ts', './server/db/enrolmentSchema.ts', './server/db/clusterSchema.ts', './server/db/clientsSchema.ts', './server/db/limitsSchema.ts', './server/db/passkeySchema.ts'],
+  schema: ['./server/db/sqliteSchema.ts'],
   out: './server/db/migrations',
 });

@@ -1,6 +1,6 @@
 import { defineConfig } from 'drizzle-kit';
 
-// PostgreSQL (ROAMSIGN_DATABASE_URL=postgres://…): the same tables as drizzle.config.ts's SQLite schema.
+// PostgreSQL (ROAMSIGN_DATABASE_URL=postgres://…): the same tables (server/db/tables.ts), built with the PostgreSQL column kit.
 export default defineConfig({
   dialect: 'postgresql',
   schema: ['./server/db/pgSchema.ts'],

@@ -1,16 +1,24 @@
-import { integer, sqliteTable, text } from 'drizzle-orm/sqlite-core';
+import type { ColumnKit } from './columnKit.js';
 
-// Coordination between server processes (issue 10). Times are Unix milliseconds.
+// Coordination between server processes (issue 10). Times are Unix milliseconds (`ms`).
+// Declared once for both dialects (columnKit.ts builds them; tables.ts gathers every area).
 
-/** Settings every node must agree on (for now: the check value of the shared master key). */
-export const clusterSettings = sqliteTable('cluster_settings', {
-  name: text('name').primaryKey(),
-  value: text('value').notNull(),
-});
+/** Cluster settings and leases. */
+export function clusterTables(k: ColumnKit) {
+  const { table, text, ms } = k;
 
-/** A named lease: the one node (holder) that may run a cluster-wide job until `expiresAt`. */
-export const leases = sqliteTable('leases', {
-  name: text('name').primaryKey(),
-  holder: text('holder').notNull(),
-  expiresAt: integer('expires_at').notNull(),
-});
+  /** Settings every node must agree on (for now: the check value of the shared master key). */
+  const clusterSettings = table('cluster_settings', {
+    name: text('name').primaryKey(),
+    value: text('value').notNull(),
+  });
+
+  /** A named lease: the one node (holder) that may run a cluster-wide job until `expiresAt`. */
+  const leases = table('leases', {
+    name: text('name').primaryKey(),
+    holder: text('holder').notNull(),
+    expiresAt: ms('expires_at').notNull(),
+  });
+
+  return { clusterSettings, leases };
+}

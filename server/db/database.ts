@@ -11,17 +11,13 @@ import { migrate as migratePg } from 'drizzle-orm/node-postgres/migrator';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import { drizzle as drizzleSqliteProxy } from 'drizzle-orm/sqlite-proxy';
 import pg from 'pg';
-import * as pgTables from './pgSchema.js';
-import * as sqliteCore from './schema.js';
-import * as sqliteClients from './clientsSchema.js';
-import * as sqliteCluster from './clusterSchema.js';
-import * as sqliteEnrolment from './enrolmentSchema.js';
-import * as sqliteLimits from './limitsSchema.js';
-import * as sqlitePasskeys from './passkeySchema.js';
+import * as pgSchema from './pgSchema.js';
+import * as sqliteSchema from './sqliteSchema.js';
+import type { Tables } from './tables.js';
 
 export type Dialect = 'sqlite' | 'postgres';
-/** The tables, typed as PostgreSQL's; on SQLite the same names hold the SQLite twins (pgSchema.ts). */
-export type Tables = typeof pgTables;
+/** The tables, typed as PostgreSQL's; on SQLite the same names hold the SQLite tables (tables.ts: one declaration, two builds). */
+export type { Tables };
 /** The drizzle query builder every module uses; on SQLite it runs over the SQLite tables. */
 export type Orm = PgDatabase<PgQueryResultHKT, Tables>;
 export type Row = Record<string, unknown>;
@@ -72,8 +68,10 @@ interface TxContext {
 const here = path.dirname(fileURLToPath(import.meta.url));
 const SQLITE_MIGRATIONS = path.join(here, 'migrations');
 const PG_MIGRATIONS = path.join(here, 'migrations-pg');
-/** The SQLite tables under the same names as pgSchema.ts's (tests/server/db/schemaParity.test.ts checks they agree). */
-export const sqliteTables = { ...sqliteCore, ...sqliteEnrolment, ...sqliteCluster, ...sqliteClients, ...sqliteLimits, ...sqlitePasskeys } as unknown as Tables;
+/** The PostgreSQL tables (typed: a table missing from pgSchema.ts's exports does not compile). */
+export const pgTables: Tables = pgSchema;
+/** The SQLite tables under the same names (typed as PostgreSQL's: columnKit.ts says why that holds). */
+export const sqliteTables: Tables = sqliteSchema;
 
 /** `postgres://…` selects PostgreSQL; anything else is a SQLite file path. */
 export function dialectOf(location: string): Dialect {
