@@ -1,5 +1,5 @@
 import crypto from 'node:crypto';
-import { seedScale } from '../scripts/seedScale.js';
+import { seedScale } from '../server/ops/seedScale.js';
 import { createAdmin } from '../server/portal/adminPortal.js';
 import { DEFAULT_PG_ADMIN_URL, createDatabase, dropTestDatabases, runPrefix } from '../tests/helpers/testDatabase.js';
 import { startTestServer } from '../tests/helpers/testServices.js';

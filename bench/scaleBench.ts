@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { openDb, type Db } from '../server/db/database.js';
-import { seedScale } from '../scripts/seedScale.js';
+import { seedScale } from '../server/ops/seedScale.js';
 import { createDatabase, DEFAULT_PG_ADMIN_URL, dropTestDatabases, runPrefix } from '../tests/helpers/testDatabase.js';
 import { startServer } from './serverProcess.js';
 import { createClient, flow } from './signingBench.js';

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import type { Browser, Page } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { seedScale } from '../../scripts/seedScale.js';
+import { seedScale } from '../../server/ops/seedScale.js';
 import { createAdmin, CLI_ACTOR, registerOfficer } from '../../server/portal/adminPortal.js';
 import { applyForCertificate, startApplicationCheck } from '../../server/portal/officerPortal.js';
 import { verifyEmail } from '../../server/portal/verification.js';

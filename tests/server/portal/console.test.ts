@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CLI_ACTOR, registerOfficer } from '../../../server/portal/adminPortal.js';
 import { importOfficers } from '../../../server/portal/csvImport.js';
-import { seedScale } from '../../../scripts/seedScale.js';
+import { seedScale } from '../../../server/ops/seedScale.js';
 import { AMINAH, RAJESH, WEIMING } from '../../helpers/api.js';
 import { startTestServer, type TestServer } from '../../helpers/testServices.js';
 import { addAgency, Browser, hiddenField, signInNewAdmin } from './browser.js';

@@ -1,23 +1,39 @@
 /**
  * Fills a RoamSign database with national-scale data (issue 10 "Scale", issue 13's console at
  * 100,000 officers): officers, and signed signing requests with one signature each, spread over the
- * past year, over 20 agencies with the spread of statuses the console filters by. Inserts in large batches inside transactions; the rows are plausible but not signed by
- * anyone (their CMS is filler bytes): they exist to make indexes and query plans face real sizes.
+ * past year, over 20 agencies with the spread of statuses the console filters by. Inserts in large
+ * batches inside transactions; the rows are plausible but not signed by anyone (their CMS is filler
+ * bytes): they exist to make indexes and query plans face real sizes.
  *
- *   npx tsx scripts/seedScale.ts --officers 100000 --signatures 1000000 [--database postgres://…]
- *
- * Without --database it uses the SQLite file of ROAMSIGN_DATA_DIR (default ./data). The data folder
- * must have been started once (schema, demo agency 1009). Officer MyKad numbers start with 70….
+ * The operator runs it as `npm run roamsign -- seed-scale --officers N --signatures M` (server/cli/commands/seedScale.ts);
+ * the console tests and the benchmarks call it directly. The database must have been started once
+ * (schema, demo agency 1009). Officer MyKad numbers start with 70….
  */
 import crypto from 'node:crypto';
-import path from 'node:path';
-import { parseArgs } from 'node:util';
-import { openDb, type Db } from '../server/db/database.js';
+import type { Db } from '../db/database.js';
 
 const BATCH = 1000;
 const YEAR_MS = 365 * 24 * 60 * 60 * 1000;
 
-export async function seedScale(db: Db, options: { officers: number; signatures: number; agencies?: number; now?: number; log?: (line: string) => void }): Promise<void> {
+/** How far a seed has come: `done` of `total` rows of the officers, then of the signatures. */
+export interface SeedProgress {
+  phase: 'officers' | 'signatures';
+  done: number;
+  total: number;
+}
+
+export interface SeedOptions {
+  officers: number;
+  signatures: number;
+  /** Agencies the officers spread over (default 20; the first is the demo agency 1009). */
+  agencies?: number;
+  now?: number;
+  /** Called after every batch. */
+  onProgress?: (progress: SeedProgress) => void;
+}
+
+/** Seeds `officers` officers and `signatures` signed requests (one signature each). */
+export async function seedScale(db: Db, options: SeedOptions): Promise<void> {
   const { agencies, officers, signingRequests, signatures } = db.t;
   // The console's filters face a national spread: agencies, unverified e-mails, locked PINs,
   // token holders, retirements and import batches (issue 13).
@@ -30,9 +46,8 @@ export async function seedScale(db: Db, options: { officers: number; signatures:
       .onConflictDoNothing();
   }
   const now = options.now ?? Date.now();
-  const log = options.log ?? (() => undefined);
+  const progress = options.onProgress ?? (() => undefined);
   const nricOf = (i: number) => `70${String(i).padStart(10, '0')}`;
-  const started = performance.now();
 
   for (let from = 0; from < options.officers; from += BATCH) {
     const rows = Array.from({ length: Math.min(BATCH, options.officers - from) }, (_, k) => {
@@ -55,7 +70,7 @@ export async function seedScale(db: Db, options: { officers: number; signatures:
       };
     });
     await db.transaction(() => db.orm.insert(officers).values(rows).onConflictDoNothing());
-    if ((from / BATCH) % 20 === 0) log(`officers ${from + rows.length}/${options.officers}`);
+    progress({ phase: 'officers', done: from + rows.length, total: options.officers });
   }
 
   const filler = crypto.randomBytes(2300);
@@ -94,17 +109,6 @@ export async function seedScale(db: Db, options: { officers: number; signatures:
         .values(requests.map((r) => ({ requestId: r.id, documentId: r.documents[0]!.id, digest: r.documents[0]!.digest, cms: filler, certificateSerial: 'scale', createdAt: r.signedAt })))
         .onConflictDoNothing();
     });
-    if ((from / BATCH) % 50 === 0) log(`signatures ${from + count}/${options.signatures} (${((performance.now() - started) / 1000).toFixed(0)} s)`);
-  }
-  log(`seeded ${options.officers} officers and ${options.signatures} signatures in ${((performance.now() - started) / 1000).toFixed(0)} s`);
-}
-
-if (import.meta.url === `file://${process.argv[1]}`) {
-  const { values } = parseArgs({ options: { officers: { type: 'string', default: '100000' }, signatures: { type: 'string', default: '1000000' }, database: { type: 'string' } } });
-  const db = await openDb(values.database ?? path.join(process.env.ROAMSIGN_DATA_DIR ?? './data', 'roamsign.db'));
-  try {
-    await seedScale(db, { officers: Number(values.officers), signatures: Number(values.signatures), log: (l) => console.log(l) });
-  } finally {
-    await db.close();
+    progress({ phase: 'signatures', done: from + count, total: options.signatures });
   }
 }

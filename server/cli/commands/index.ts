@@ -1,0 +1,45 @@
+import type { Command } from '../command.js';
+import { auditVerify } from './auditVerify.js';
+import { createAdmin } from './createAdmin.js';
+import { createClient } from './createClient.js';
+import { crl } from './crl.js';
+import { gate } from './gate.js';
+import { importOfficers } from './importOfficers.js';
+import { listClients } from './listClients.js';
+import { migrateToPostgres } from './migrateToPostgres.js';
+import { movement } from './movement.js';
+import { passkeyPolicy } from './passkeyPolicy.js';
+import { reactivate } from './reactivate.js';
+import { removeDemoData } from './removeDemoData.js';
+import { resendVerification } from './resendVerification.js';
+import { resetAdminPassword } from './resetAdminPassword.js';
+import { revoke } from './revoke.js';
+import { revokeClient } from './revokeClient.js';
+import { rotateClient } from './rotateClient.js';
+import { runJobs } from './runJobs.js';
+import { seedScale } from './seedScale.js';
+import { unlock } from './unlock.js';
+
+/** Every command of `npm run roamsign`, in the order `help` lists them. */
+export const COMMANDS: readonly Command[] = [
+  auditVerify,
+  revoke,
+  crl,
+  unlock,
+  movement,
+  runJobs,
+  reactivate,
+  createAdmin,
+  resetAdminPassword,
+  importOfficers,
+  resendVerification,
+  removeDemoData,
+  createClient,
+  rotateClient,
+  revokeClient,
+  listClients,
+  passkeyPolicy,
+  gate,
+  migrateToPostgres,
+  seedScale,
+];

@@ -1,0 +1,23 @@
+import { runLifecycleJobs } from '../../lifecycle/scheduler.js';
+import { defineCommand, UsageError } from '../command.js';
+import { withServices } from '../withServices.js';
+
+export const runJobs = defineCommand({
+  name: 'run-jobs',
+  args: ['[inactivityDays]'],
+  options: {},
+  description:
+    'apply due movements and suspend officers inactive for more than inactivityDays (default ROAMSIGN_INACTIVITY_DAYS, 90) days; safe to run any number of times',
+  parse: ([days]) => {
+    if (days === undefined) return { inactivityDays: undefined };
+    const inactivityDays = Number(days);
+    if (!(Number.isInteger(inactivityDays) && inactivityDays > 0)) throw new UsageError(`inactivityDays ${JSON.stringify(days)} is not a whole number of days above 0`);
+    return { inactivityDays };
+  },
+  run: ({ inactivityDays }) =>
+    withServices(async (services) => {
+      const run = await runLifecycleJobs(services, { inactivityDays: inactivityDays ?? services.config.inactivityDays });
+      console.log(`movements applied: ${run.movementsApplied.length}, officers suspended: ${run.suspended.length}, accounts closed: ${run.closed.length}`);
+      return 0;
+    }),
+});
