@@ -2,11 +2,11 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 
-const entry = path.join(path.dirname(fileURLToPath(import.meta.url)), 'app', 'main.ts');
+const entry = path.join(path.dirname(fileURLToPath(import.meta.url)), 'app', 'main.tsx');
 
 let cached: Promise<string> | undefined;
 
-/** The GPKI Mobile app script, built once per process in memory (like the widget bundles). */
+/** The GPKI Mobile app script (Preact), built once per process in memory (like the widget bundles). */
 export function mobileAssets(): Promise<{ app: string }> {
   cached ??= build({
     entryPoints: [entry],
@@ -14,6 +14,8 @@ export function mobileAssets(): Promise<{ app: string }> {
     minify: true,
     format: 'iife',
     target: ['es2020'],
+    jsx: 'automatic',
+    jsxImportSource: 'preact',
     legalComments: 'none',
     write: false,
     logLevel: 'silent',

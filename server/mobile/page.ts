@@ -1,10 +1,11 @@
 /**
  * The GPKI Mobile web app shell: one static page (so the service worker can cache it), its
- * manifest, icon and service worker. Everything dynamic is done by /mobile/app.js.
+ * manifest, icon and service worker. Everything dynamic is done by /mobile/app.js (app/main.tsx,
+ * Preact), which also sets the page's language (Bahasa Malaysia first, English one switch away).
  */
 
 /** Files the service worker keeps for offline start; bump the version when the shell changes. */
-export const SHELL_CACHE = 'gpki-mobile-v1';
+export const SHELL_CACHE = 'gpki-mobile-v2';
 export const SHELL_FILES = ['/mobile', '/mobile/app.js', '/mobile/manifest.webmanifest', '/mobile/icon.svg'];
 
 /** CSP of the page: only our own script, API and worker. */
@@ -65,11 +66,14 @@ export function mobilePage(): string {
   ul.docs { padding-left: 1.1rem; margin: .3rem 0; }
   ul.docs li { margin: .2rem 0; }
   .amount { font-weight: 700; }
+  .otp-label { text-align: center; margin: 1rem 0 0; }
+  .lang { text-align: right; margin: 0 0 .5rem; }
+  button.link { width: auto; margin: 0; padding: .4rem .2rem; background: none; color: var(--blue); text-decoration: underline; font-weight: 600; }
   [hidden] { display: none !important; }
 </style>
 </head>
 <body>
-<header><h1>GPKI Mobile</h1><p>Terima OTP tandatangan RoamSign</p></header>
+<header><h1>GPKI Mobile</h1><p id="tagline">Terima OTP tandatangan RoamSign</p></header>
 <main id="app" aria-live="polite"><p>Memuatkan…</p></main>
 <noscript><p>Aplikasi ini memerlukan JavaScript.</p></noscript>
 <script src="/mobile/app.js" defer></script>

@@ -36,8 +36,10 @@ export const seedScale = defineCommand({
     const db = await openDb(config.databaseUrl ?? path.join(config.dataDir, DB_FILE));
     try {
       const { agencies, systems } = db.t;
-      const ready = (await db.orm.select({ code: agencies.code }).from(agencies).where(eq(agencies.code, DEMO_AGENCY.code))).length > 0 && (await db.orm.select({ id: systems.id }).from(systems).where(eq(systems.id, 'igfmas'))).length > 0;
-      if (!ready) {
+      // The seeded officers belong to the demo agency (among others) and sign for iGFMAS: both must be there.
+      const agency = await db.orm.select({ code: agencies.code }).from(agencies).where(eq(agencies.code, DEMO_AGENCY.code));
+      const system = await db.orm.select({ id: systems.id }).from(systems).where(eq(systems.id, 'igfmas'));
+      if (!agency.length || !system.length) {
         console.error(`no demo agency ${DEMO_AGENCY.code} or system igfmas in this database: start the server on it once in sandbox mode (npm start), then seed; nothing was changed`);
         return 1;
       }
