@@ -1,5 +1,5 @@
 import crypto from 'node:crypto';
-import { assembleSignedData, prepareDocument, prepareSigner } from './signDetached.js';
+import { assembleSignedData, prepareDocument, prepareSigner, type CmsProfile } from './signDetached.js';
 
 export interface CmsBatch {
   /** The DER of each document's signed attributes: what the vault signs. */
@@ -12,6 +12,7 @@ export interface CmsBatch {
 interface Template {
   tbs: Buffer;
   tbsDigestAt: number;
+  /** -1 in the PAdES profile: there is no signing time to patch. */
   tbsTimeAt: number;
   cms: Buffer;
   cmsDigestAt: number;
@@ -41,10 +42,10 @@ function utcTime(date: Date): Buffer | null {
   );
 }
 
-function buildTemplate(certificateDer: Uint8Array, signatureLength: number): Template | null {
+function buildTemplate(certificateDer: Uint8Array, signatureLength: number, profile: CmsProfile): Template | null {
   const digest = crypto.randomBytes(32);
   const signature = crypto.randomBytes(signatureLength);
-  const setup = prepareSigner(certificateDer, PLACEHOLDER_TIME);
+  const setup = prepareSigner(certificateDer, profile === 'cades' ? PLACEHOLDER_TIME : null);
   const prepared = prepareDocument(setup, digest);
   const tbs = Buffer.from(prepared.toBeSigned);
   const cms = assembleSignedData(setup, prepared, signature);
@@ -52,25 +53,31 @@ function buildTemplate(certificateDer: Uint8Array, signatureLength: number): Tem
   const template = {
     tbs,
     tbsDigestAt: uniqueOffset(tbs, digest),
-    tbsTimeAt: uniqueOffset(tbs, time),
+    tbsTimeAt: profile === 'cades' ? uniqueOffset(tbs, time) : -1,
     cms,
     cmsDigestAt: uniqueOffset(cms, digest),
-    cmsTimeAt: uniqueOffset(cms, time),
+    cmsTimeAt: profile === 'cades' ? uniqueOffset(cms, time) : -1,
     cmsSignatureAt: uniqueOffset(cms, signature),
     signatureLength,
   };
-  return Object.values(template).every((v) => typeof v !== 'number' || v >= 0) ? template : null;
+  const timeFound = profile === 'pades' || (template.tbsTimeAt >= 0 && template.cmsTimeAt >= 0);
+  return timeFound && [template.tbsDigestAt, template.cmsDigestAt, template.cmsSignatureAt].every((v) => v >= 0) ? template : null;
 }
 
-/** The template for a certificate, built once with the ASN.1 library (null when it cannot be patched safely). */
-function templateFor(certificateDer: Uint8Array): Template | null {
-  const key = crypto.createHash('sha256').update(certificateDer).digest('hex');
+/** The template for a certificate and profile, built once with the ASN.1 library (null when it cannot be patched safely). */
+function templateFor(certificateDer: Uint8Array, profile: CmsProfile): Template | null {
+  const key = `${profile}:${crypto.createHash('sha256').update(certificateDer).digest('hex')}`;
   if (!templates.has(key)) {
     if (templates.size >= MAX_TEMPLATES) templates.clear();
     const modulusBits = new crypto.X509Certificate(certificateDer).publicKey.asymmetricKeyDetails?.modulusLength;
-    templates.set(key, modulusBits ? buildTemplate(certificateDer, modulusBits / 8) : null);
+    templates.set(key, modulusBits ? buildTemplate(certificateDer, modulusBits / 8, profile) : null);
   }
   return templates.get(key) ?? null;
+}
+
+/** The signing time's patch, when the profile has one. */
+function timePatch(at: number, time: Buffer): [number, Uint8Array][] {
+  return at >= 0 ? [[at, time]] : [];
 }
 
 function patched(template: Buffer, patches: [offset: number, bytes: Uint8Array][]): Buffer {
@@ -88,13 +95,16 @@ function patched(template: Buffer, patches: [offset: number, bytes: Uint8Array][
  * the template with those replaced: byte-identical to what the library builds (a unit test checks
  * this) at a fraction of the cost. When a value is not unique in the template's DER, or the time
  * does not fit UTCTime, every document goes through the library.
+ *
+ * `profile` 'pades' leaves the signingTime attribute out (ETSI EN 319 142-1: the time of a PDF
+ * signature is its /M entry), so only the digest and the signature differ from the template.
  */
-export function createCmsBatch(certificateDer: Uint8Array, signingTime: Date, digests: Uint8Array[]): CmsBatch {
+export function createCmsBatch(certificateDer: Uint8Array, signingTime: Date, digests: Uint8Array[], profile: CmsProfile = 'cades'): CmsBatch {
   if (digests.length === 0) return { toBeSigned: [], assemble: () => [] };
-  const template = templateFor(certificateDer);
-  const time = utcTime(signingTime);
-  if (!template || !time) {
-    const setup = prepareSigner(certificateDer, signingTime);
+  const template = templateFor(certificateDer, profile);
+  const time = utcTime(signingTime) ?? Buffer.alloc(0);
+  if (!template || (profile === 'cades' && time.length === 0)) {
+    const setup = prepareSigner(certificateDer, profile === 'cades' ? signingTime : null);
     const prepared = digests.map((digest) => prepareDocument(setup, digest));
     return {
       toBeSigned: prepared.map((p) => p.toBeSigned),
@@ -102,11 +112,11 @@ export function createCmsBatch(certificateDer: Uint8Array, signingTime: Date, di
     };
   }
   return {
-    toBeSigned: digests.map((digest) => patched(template.tbs, [[template.tbsDigestAt, digest], [template.tbsTimeAt, time]])),
+    toBeSigned: digests.map((digest) => patched(template.tbs, [[template.tbsDigestAt, digest], ...timePatch(template.tbsTimeAt, time)])),
     assemble(signatures) {
       return signatures.map((signature, i) => {
         if (signature.length !== template.signatureLength) throw new Error('signature length differs from the certificate key size');
-        return patched(template.cms, [[template.cmsDigestAt, digests[i]!], [template.cmsTimeAt, time], [template.cmsSignatureAt, signature]]);
+        return patched(template.cms, [[template.cmsDigestAt, digests[i]!], ...timePatch(template.cmsTimeAt, time), [template.cmsSignatureAt, signature]]);
       });
     },
   };

@@ -32,8 +32,18 @@ export interface PreparedSignature {
   toBeSigned: Uint8Array;
 }
 
-/** Everything that is the same for each document signed by one certificate at one time. */
-export function prepareSigner(certificateDer: Uint8Array, signingTime: Date): SignerSetup {
+/**
+ * Which signed attributes a signature carries. `cades`: CAdES-BES as API.md gives it, with
+ * signingTime. `pades`: the PAdES baseline profile (ETSI EN 319 142-1 §6.3, table 1), where the
+ * signing-time attribute shall not be present (the claimed time is the signature dictionary's /M).
+ */
+export type CmsProfile = 'cades' | 'pades';
+
+/**
+ * Everything that is the same for each document signed by one certificate at one time. A null
+ * signing time is the PAdES profile: no signingTime attribute at all.
+ */
+export function prepareSigner(certificateDer: Uint8Array, signingTime: Date | null): SignerSetup {
   const certificate = AsnConvert.parse(certificateDer, Certificate);
   // RFC 5035 §3: signingCertificateV2 binds the signature to this exact certificate (CAdES-BES).
   const essCertId = new EssCertIdV2({
@@ -48,8 +58,8 @@ export function prepareSigner(certificateDer: Uint8Array, signingTime: Date): Si
     commonAttributes: [
       // RFC 5652 §11.1: contentType
       new Attribute({ attrType: OID.contentType, attrValues: [new asn1js.ObjectIdentifier({ value: OID.data }).toBER()] }),
-      // RFC 5652 §11.3: signingTime
-      new Attribute({ attrType: OID.signingTime, attrValues: [AsnConvert.serialize(new Time({ utcTime: signingTime }))] }),
+      // RFC 5652 §11.3: signingTime (CAdES only; PAdES forbids it)
+      ...(signingTime ? [new Attribute({ attrType: OID.signingTime, attrValues: [AsnConvert.serialize(new Time({ utcTime: signingTime }))] })] : []),
       new Attribute({
         attrType: OID.signingCertificateV2,
         attrValues: [AsnConvert.serialize(new SigningCertificateV2({ certs: new EssCertIdV2List([essCertId]) }))],

@@ -67,6 +67,24 @@ describe('CMS batch signing', () => {
     }
   });
 
+  it('the PAdES profile has no signingTime attribute and is byte-identical to the library (ETSI EN 319 142-1)', async () => {
+    const { certDer, privateKey } = await fixture();
+    const batch = createCmsBatch(certDer, SIGNING_TIME, digests, 'pades');
+    const signatures = batch.toBeSigned.map((tbs) => new Uint8Array(crypto.sign('sha256', tbs, privateKey)));
+    const fast = batch.assemble(signatures);
+    const setup = prepareSigner(certDer, null);
+    digests.forEach((digest, i) => {
+      const prepared = prepareDocument(setup, digest);
+      expect(fast[i]!.equals(assembleSignedData(setup, prepared, signatures[i]!))).toBe(true);
+      const parsed = parseDetachedCms(fast[i]!);
+      expect(parsed.signingTime).toBeNull();
+      expect(parsed.messageDigest!.equals(digest)).toBe(true);
+      expect(parsed.signingCertificateHash).not.toBeNull();
+    });
+    // The CAdES profile of the same certificate still carries its signing time.
+    expect(parseDetachedCms(createCmsBatch(certDer, SIGNING_TIME, [digests[0]!]).assemble([signatures[0]!])[0]!).signingTime!.toISOString()).toBe(SIGNING_TIME.toISOString());
+  });
+
   it('refuses a signature whose length does not fit the key', async () => {
     const { certDer } = await fixture();
     const batch = createCmsBatch(certDer, SIGNING_TIME, [digests[0]!]);
