@@ -42,6 +42,9 @@ export async function makeVoucherPdf(options: { kind: VoucherKind; number: strin
   last.drawText(`JUMLAH / TOTAL: RM ${total.toFixed(2)}`, { x: 50, y: 250, size: 11, font: StandardFonts.HelveticaBold });
   if (options.signatureFields) {
     const form = pdf.getOrCreateForm();
+    // A text field a later approver may fill in (form filling after a signature is allowed).
+    last.drawText('Catatan / Remarks', { x: 50, y: 232, size: 9 });
+    last.drawField(form.createTextField('Catatan'), { x: 150, y: 226, width: 300, height: 16 });
     APPROVER_FIELDS.forEach((name, i) => {
       const x = 40 + i * 180;
       last.drawText(name.replace('_', ' '), { x, y: 215, size: 9, font: StandardFonts.HelveticaBold });
