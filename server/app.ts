@@ -19,6 +19,8 @@ import { apiReferenceRoutes } from './docs/apiReference.js';
 import { apiRoutes } from './routes/apiRoute.js';
 import { serveOpenApi } from './routes/openapi.js';
 import { oauthRoutes } from './routes/oauth.js';
+import { pdfReportRoutes } from './routes/pdfReport.js';
+import { pdfCallers, pdfRoutes } from './routes/pdfs.js';
 import { pkiRoutes } from './routes/pki.js';
 import { portalRoutes } from './routes/portal.js';
 import { signingRequestRoutes } from './routes/signingRequests.js';
@@ -29,8 +31,12 @@ import { widgetRoutes } from './routes/widget.js';
 import type { Services } from './services.js';
 import { PAGE_ORIGIN_HEADER } from '../shared/widgetProtocol.js';
 
-/** The portal reads and limits its own forms (2 MiB, for CSV imports), so it can answer in its pages. */
-const bodyLimitOf = (path: string) => (path.startsWith('/portal/') ? null : MAX_BODY_BYTES);
+/**
+ * The portal reads and limits its own forms (2 MiB, for CSV imports), so it can answer in its
+ * pages. A PDF upload (POST /api/v1/pdfs, /api/v1/pdfs/verify) may be as large as the PDF limit.
+ */
+const bodyLimitOf = (pdfMaxBytes: number) => (path: string) =>
+  path.startsWith('/portal/') ? null : path === '/api/v1/pdfs' || path === '/api/v1/pdfs/verify' ? pdfMaxBytes : MAX_BODY_BYTES;
 
 function errorResponse(c: Context, code: ErrorCode, details?: Record<string, unknown>) {
   const body: ErrorBody = { error: { code, message: t(langOf(c), `error.${code}`), ...(details ? { details } : {}) } };
@@ -72,13 +78,16 @@ export function createApp(services: Services, options: { drain?: Drain } = {}) {
       return next();
     })
     .use('/signing-requests', signingCallers)
-    .use('/signing-requests/*', signingCallers),
+    .use('/signing-requests/*', signingCallers)
+    .use('/pdfs', pdfCallers(signingCallers))
+    .use('/pdfs/*', pdfCallers(signingCallers)),
   )
     .route('/', healthRoutes({ db: services.db, draining: () => drain.draining }))
     .route('/', userRoutes(services))
     .route('/', signingRequestRoutes(services))
     .route('/', approvalRoutes(services))
     .route('/', verifyRoutes(services))
+    .route('/', pdfRoutes(services))
     .route('/', mobileApiRoutes(services, services.pushHub))
     // Sandbox only at run time; always in the type, so the testers' typed client can read the outbox.
     .route('/', config.sandbox ? devApiRoutes(services) : (apiRoutes() as unknown as ReturnType<typeof devApiRoutes>));
@@ -95,10 +104,11 @@ export function createApp(services: Services, options: { drain?: Drain } = {}) {
     .use('*', drain.middleware)
     .use('*', closeAfterRefusedBody)
     // Every body is read within its limit, counted as it streams, before any route runs.
-    .use('*', limitBodies(bodyLimitOf))
+    .use('*', limitBodies(bodyLimitOf(config.pdf.maxBytes)))
     .route('/api/v1', api)
     .route('/', oauthRoutes(services))
     .route('/', pkiRoutes(services))
+    .route('/', pdfReportRoutes(services))
     .route('/', apiReferenceRoutes())
     .route('/', widgetRoutes(services))
     .route('/', mobilePageRoutes())

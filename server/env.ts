@@ -120,6 +120,12 @@ export const envSchema = z.object({
   ROAMSIGN_PKCS11_SLOT_LABEL: z.string().min(1).optional(),
   /** The token's user PIN (required with ROAMSIGN_VAULT=pkcs11); never logged. */
   ROAMSIGN_PKCS11_PIN: z.string().min(1, 'must not be empty').optional(),
+  // PDF signing (issue 25): the largest PDF accepted, and the PAdES level written (B-T and above
+  // need a time-stamp authority, and the CA certificates that validation trusts for its tokens).
+  ROAMSIGN_PDF_MAX_BYTES: z.coerce.number().int().min(1024).max(512 * 1024 * 1024).default(50 * 1024 * 1024),
+  ROAMSIGN_PDF_LEVEL: z.enum(['B-B', 'B-T', 'B-LT', 'B-LTA'], { message: 'must be B-B, B-T, B-LT or B-LTA' }).default('B-B'),
+  ROAMSIGN_PDF_TSA_URL: z.string().url().optional(),
+  ROAMSIGN_PDF_TSA_TRUST_FILE: z.string().min(1).optional(),
 });
 
 export type VaultConfig =
@@ -153,6 +159,17 @@ export interface Config {
   /** Sandbox only (refused otherwise): milliseconds each signature is held after its OTP is consumed. */
   testSigningDelayMs: number;
   vault: VaultConfig;
+  pdf: PdfConfig;
+}
+
+/** PDF signing (issue 25). */
+export interface PdfConfig {
+  maxBytes: number;
+  level: 'B-B' | 'B-T' | 'B-LT' | 'B-LTA';
+  /** RFC 3161 time-stamp authority for B-T and above. */
+  tsaUrl: string | undefined;
+  /** PEM file of the certificates trusted to issue time-stamp tokens (read by services.ts). */
+  tsaTrustFile: string | undefined;
 }
 
 /** Parses the environment; throws an Error listing every bad variable. */
@@ -170,6 +187,9 @@ export function parseConfig(env: Record<string, string | undefined>, options: { 
   }
   if (e.ROAMSIGN_VAULT === 'pkcs11' && !e.ROAMSIGN_PKCS11_PIN) {
     throw new Error('Invalid configuration:\n  ROAMSIGN_PKCS11_PIN: required with ROAMSIGN_VAULT=pkcs11 (the token\'s user PIN)');
+  }
+  if (e.ROAMSIGN_PDF_LEVEL !== 'B-B' && !e.ROAMSIGN_PDF_TSA_URL) {
+    throw new Error(`Invalid configuration:\n  ROAMSIGN_PDF_LEVEL: ${e.ROAMSIGN_PDF_LEVEL} needs ROAMSIGN_PDF_TSA_URL (a time-stamp authority)`);
   }
   if (e.ROAMSIGN_TEST_SIGNING_DELAY_MS > 0 && !e.ROAMSIGN_SANDBOX) {
     throw new Error('Invalid configuration:\n  ROAMSIGN_TEST_SIGNING_DELAY_MS: a test hook, honoured in sandbox mode only');
@@ -204,5 +224,6 @@ export function parseConfig(env: Record<string, string | undefined>, options: { 
     trustedProxies: e.ROAMSIGN_TRUSTED_PROXIES,
     testSigningDelayMs: e.ROAMSIGN_TEST_SIGNING_DELAY_MS,
     vault,
+    pdf: { maxBytes: e.ROAMSIGN_PDF_MAX_BYTES, level: e.ROAMSIGN_PDF_LEVEL, tsaUrl: e.ROAMSIGN_PDF_TSA_URL, tsaTrustFile: e.ROAMSIGN_PDF_TSA_TRUST_FILE },
   };
 }

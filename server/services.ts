@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import { createAuditLog, type AuditLog } from './audit/auditLog.js';
 import { CertificateAuthority } from './ca/certificateAuthority.js';
 import { prepareDataFolder } from './dataFolder.js';
@@ -23,6 +24,9 @@ import { createPkcs11Vault } from './vault/pkcs11Vault.js';
 import { createSoftVault } from './vault/softVault.js';
 import type { Vault } from './vault/vault.js';
 
+import type { TimeStampSupplier } from './pdf/inputs.js';
+import { httpTimeStampSupplier } from './pdf/timeStampClient.js';
+import { padesProfiles, type PdfDeps } from './pdfs/index.js';
 export interface Services {
   config: Config;
   db: Db;
@@ -44,13 +48,30 @@ export interface Services {
   now: () => number;
   /** True when this start created the demo data. */
   seededDemo: boolean;
+  /** PDF signing (issue 25): what the PDF verbs (server/pdfs) need. */
+  pdfs: PdfDeps;
   close(): Promise<void>;
+}
+
+/** The DER of each certificate in a PEM file (time-stamp authorities trusted for PDF reports). */
+function readPemCertificates(file: string): Uint8Array[] {
+  const pem = fs.readFileSync(file, 'utf8');
+  return [...pem.matchAll(/-----BEGIN CERTIFICATE-----([\s\S]*?)-----END CERTIFICATE-----/g)].map((m) => Buffer.from(m[1]!.replace(/\s+/g, ''), 'base64'));
 }
 
 /** Builds every service over the data folder: database, vault, CA, audit, outbox, signing. */
 export async function createServices(
   config: Config,
-  options: { now?: () => number; logSink?: LogSink; push?: PushChannel; pushAckTimeoutMs?: number; mailer?: Mailer; seedDemo?: boolean } = {},
+  options: {
+    now?: () => number;
+    logSink?: LogSink;
+    push?: PushChannel;
+    pushAckTimeoutMs?: number;
+    mailer?: Mailer;
+    seedDemo?: boolean;
+    /** A time-stamp authority for PDF signatures in place of ROAMSIGN_PDF_TSA_URL (tests, the bench), with the certificates trusted for it. */
+    pdfTimeStamp?: { supplier: TimeStampSupplier; trusted: Uint8Array[] };
+  } = {},
 ): Promise<Services> {
   const now = options.now ?? Date.now;
   const log = createLogger({ level: config.logLevel, ...(options.logSink ? { sink: options.logSink } : {}) });
@@ -120,8 +141,19 @@ export async function createServices(
     rp: relyingPartyOf(config.publicUrl),
     // Late-bound: the mail needs the finished Services.
     onPasskeySuspended: (passkey) => notifyPasskeyChange(services, passkey, 'suspended'),
+    documentProfiles: (documents) => padesProfiles(db, documents),
     now,
   });
+  const pdfs: PdfDeps = {
+    db,
+    ca,
+    now,
+    publicUrl: config.publicUrl,
+    level: config.pdf.level,
+    trustedTimeStampAuthorities: options.pdfTimeStamp?.trusted ?? (config.pdf.tsaTrustFile ? readPemCertificates(config.pdf.tsaTrustFile) : []),
+    allowedOrigins: config.allowedOrigins,
+    ...(options.pdfTimeStamp ? { timeStamp: options.pdfTimeStamp.supplier } : config.pdf.tsaUrl ? { timeStamp: httpTimeStampSupplier({ url: config.pdf.tsaUrl }) } : {}),
+  };
   const notices = createNotices({ db, mailer, sandbox: config.sandbox, now });
   const challenges = createChallenges({ db, key: deriveKey(masterKey, 'challenge-mac'), now, perHour: config.codesPerHour });
   masterKey.fill(0);
@@ -141,6 +173,7 @@ export async function createServices(
     log,
     now,
     seededDemo,
+    pdfs,
     async close() {
       checkpointer?.stop();
       pushHub.close();

@@ -121,3 +121,27 @@ export function createCmsBatch(certificateDer: Uint8Array, signingTime: Date, di
     },
   };
 }
+
+/**
+ * One batch whose documents may differ in profile (a PDF's PAdES CMS beside a screen's CAdES
+ * one): each profile signs through its own template, in the documents' order. No profiles, or a
+ * short list, means CAdES for the rest.
+ */
+export function createProfiledCmsBatch(certificateDer: Uint8Array, signingTime: Date, digests: Uint8Array[], profiles: readonly CmsProfile[]): CmsBatch {
+  const profileOf = (i: number): CmsProfile => profiles[i] ?? 'cades';
+  if (digests.every((_, i) => profileOf(i) === profileOf(0))) return createCmsBatch(certificateDer, signingTime, digests, profileOf(0));
+  const groups = (['cades', 'pades'] as const).map((profile) => {
+    const indexes = digests.flatMap((_, i) => (profileOf(i) === profile ? [i] : []));
+    return { indexes, batch: createCmsBatch(certificateDer, signingTime, indexes.map((i) => digests[i]!), profile) };
+  });
+  const toBeSigned: Uint8Array[] = new Array(digests.length);
+  for (const { indexes, batch } of groups) indexes.forEach((i, k) => (toBeSigned[i] = batch.toBeSigned[k]!));
+  return {
+    toBeSigned,
+    assemble(signatures) {
+      const out: Buffer[] = new Array(digests.length);
+      for (const { indexes, batch } of groups) batch.assemble(indexes.map((i) => signatures[i]!)).forEach((cms, k) => (out[indexes[k]!] = cms));
+      return out;
+    },
+  };
+}

@@ -8,5 +8,5 @@ export const {
   agencies, systems, officers, certificates, vaultKeys, caState, signingRequests, signatures,
   auditLog, outbox, admins, adminPasswordLinks, sessions, challenges, emailVerifications,
   applications, movements, devices, clusterSettings, leases, clients, accessTokens, approvals,
-  limitHits, trustedDevices, passkeys, passkeyChallenges, passkeyPolicies, signingPasskeys,
+  limitHits, trustedDevices, passkeys, passkeyChallenges, passkeyPolicies, signingPasskeys, pdfDocuments,
 } = defineTables(sqliteColumns);

@@ -4,6 +4,7 @@ import type { ColumnKit } from './columnKit.js';
 import { enrolmentTables } from './enrolmentSchema.js';
 import { limitsTables } from './limitsSchema.js';
 import { passkeyTables } from './passkeySchema.js';
+import { pdfTables } from './pdfSchema.js';
 import { coreTables } from './schema.js';
 
 /**
@@ -20,6 +21,7 @@ export function defineTables(k: ColumnKit) {
     ...clientsTables(k, core),
     ...limitsTables(k),
     ...passkeyTables(k),
+    ...pdfTables(k),
   };
 }
 

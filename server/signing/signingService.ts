@@ -13,7 +13,8 @@ import type {
 import type { SystemId } from '../../shared/systems.js';
 import type { AuditLog } from '../audit/auditLog.js';
 import type { CertificateAuthority } from '../ca/certificateAuthority.js';
-import { createCmsBatch } from '../cms/batchSigner.js';
+import { createProfiledCmsBatch } from '../cms/batchSigner.js';
+import type { CmsProfile } from '../cms/signDetached.js';
 import type { Db, Tables } from '../db/database.js';
 import type { StoredDocument } from '../db/schema.js';
 import { composeOtpMessage } from '../notify/otpMessage.js';
@@ -88,6 +89,8 @@ export interface SigningServiceDeps {
   rp: RelyingParty;
   /** E-mails the officer that a passkey was suspended (counter regression). */
   onPasskeySuspended?: (passkey: Passkey) => Promise<void>;
+  /** PDF signing (issue 25): the CMS profile of each document (PAdES for a PDF RoamSign prepared); CAdES when absent. */
+  documentProfiles?: (documents: { id: string; digest: string }[]) => Promise<CmsProfile[]>;
   /** A request left `pending` (committed): GPKI Mobile blanks its OTP. Best effort, never awaited. */
   onRequestEnded?: (nric: string, requestId: string, outcome: RequestOutcome) => Promise<void>;
   now: () => number;
@@ -294,7 +297,8 @@ export function createSigningService(deps: SigningServiceDeps) {
     if (!cert || cert.revokedAt !== null) throw new RoamSignError('certificate_revoked');
     const signedAt = new Date(now());
     const digests = row.documents.map((d) => Buffer.from(d.digest, 'base64'));
-    const batch = createCmsBatch(cert.der, signedAt, digests);
+    const profiles = (await deps.documentProfiles?.(row.documents)) ?? [];
+    const batch = createProfiledCmsBatch(cert.der, signedAt, digests, profiles);
     const rawSignatures = await vault.sign(cert.keyRef, batch.toBeSigned);
     const cmsList = batch.assemble(rawSignatures);
 
