@@ -13,6 +13,7 @@ import { measureWidget } from './widgetBench.js';
 import { measureExtension } from './extensionBench.js';
 import { measureConsole, type ConsoleFigures } from './consoleBench.js';
 import { measurePasskeys } from './passkeyBench.js';
+import { measurePdf } from './pdfBench.js';
 import { measureScale, type ScaleFigures } from './scaleBench.js';
 import { fmt, heading } from './stats.js';
 
@@ -35,9 +36,13 @@ function scaleGoals(figures: ScaleFigures[]): void {
   }
 }
 
-// `npm run bench -- console` / `-- scale`: one seeded section alone (seeding takes a while).
+// `npm run bench -- console` / `-- scale` / `-- pdf`: one section alone (seeding takes a while).
 if (process.argv.includes('console')) {
   consoleGoals(await measureConsole());
+  process.exit(0);
+}
+if (process.argv.includes('pdf')) {
+  await measurePdf();
   process.exit(0);
 }
 if (process.argv.includes('scale')) {
@@ -57,6 +62,7 @@ const widget = await measureWidget();
 const extension = await measureExtension();
 await measurePasskeys();
 const gate = await measureGate();
+const pdf = await measurePdf();
 const deployments = await measureDeployments();
 
 // ---- goals: ratios to the crypto floor / raw sign rate, and the latency of complete ----
@@ -88,6 +94,12 @@ goal('dialog frame.js gzipped', `${fmt(widget.frameGzipBytes / 1024, 2)} KB`, '<
 
 goal('gate: added p99, pass-through, 1 client', `${fmt(gate.addedP99Ms, 2)} ms`, '<= 2 ms', gate.addedP99Ms <= 2);
 note(`(requests/s through the gate ${fmt(gate.gateRps, 0)} vs direct ${fmt(gate.directRps, 0)}, 16 clients; an approval adds ${fmt(gate.approvalAddedP50Ms, 1)} ms p50, ${fmt(gate.approvalAddedP99Ms, 1)} ms p99: RoamSign's verification and record)`);
+
+// Issue 25: a 20-page voucher signs well inside the time a complete takes to feel instant; one
+// 50 MB PDF costs a bounded multiple of itself (server/pdfs/pdfSlots.ts runs two at a time).
+goal('PDF: sign a 20-page voucher, p95', `${fmt(pdf.signP95Ms)} ms`, '<= 250 ms', pdf.signP95Ms <= 250);
+goal('PDF: 50 MB PDF, peak RSS / PDF size', `x${fmt(pdf.bigPeakExtraBytes / pdf.bigBytes, 2)}`, '<= x4', pdf.bigPeakExtraBytes <= 4 * pdf.bigBytes);
+note(`(20-page voucher p50 ${fmt(pdf.signP50Ms, 1)} ms; validation report of 3 signatures p50 ${fmt(pdf.verifyP50Ms, 0)} ms; 50 MB PDF signed in ${fmt(pdf.bigSignMs, 0)} ms)`);
 
 const pgRatio = deployments.postgresOne.flowsPerSecond / deployments.sqlite.flowsPerSecond;
 goal('PostgreSQL 1 node / SQLite, flows/s', fmt(pgRatio, 2), '>= 0.7', pgRatio >= 0.7);

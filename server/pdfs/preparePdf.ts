@@ -8,6 +8,7 @@ import { findOfficer, latestCertificate, roamingReady } from '../registry/office
 import { checkCaller } from './checkCaller.js';
 import { PREPARED_LIFETIME_MS, type PdfCaller, type PdfDeps } from './deps.js';
 import { forgetExpired, pdfView } from './pdfRows.js';
+import { inPdfSlot } from './pdfSlots.js';
 
 /**
  * Prepares the revision an officer will sign (issue 25, "what you see is what you sign"): the
@@ -32,20 +33,22 @@ export async function preparePdf(
 
   const id = `pdf_${crypto.randomBytes(16).toString('base64url')}`;
   const at = now();
-  const prepared = await preparePdfSignature({
-    pdf: input.pdf,
-    kind: 'signature',
-    signingTime: new Date(at),
-    ...(input.placement ? { placement: input.placement } : {}),
-    stamp: {
-      heading: 'Tandatangan digital / Digital signature',
+  const prepared = await inPdfSlot(() =>
+    preparePdfSignature({
+      pdf: input.pdf,
+      kind: 'signature',
+      signingTime: new Date(at),
+      ...(input.placement ? { placement: input.placement } : {}),
+      stamp: {
+        heading: 'Tandatangan digital / Digital signature',
+        name: officer.name,
+        lines: [agency?.name ?? officer.agencyCode, `${formatMalaysiaTime('ms', at, { seconds: true })} (MYT)`, `Rujukan / Ref: ${id}`],
+        link: `${deps.publicUrl}/pdf/v/${id}`,
+      },
       name: officer.name,
-      lines: [agency?.name ?? officer.agencyCode, `${formatMalaysiaTime('ms', at, { seconds: true })} (MYT)`, `Rujukan / Ref: ${id}`],
-      link: `${deps.publicUrl}/pdf/v/${id}`,
-    },
-    name: officer.name,
-    ...(input.title ? { reason: input.title } : {}),
-  });
+      ...(input.title ? { reason: input.title } : {}),
+    }),
+  );
   if (!prepared.ok) throw new RoamSignError('bad_request', { reason: prepared.reason, message: prepared.message });
 
   await forgetExpired(db, at);

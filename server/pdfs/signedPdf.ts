@@ -8,6 +8,7 @@ import { finishSignature } from '../pdf/finishSignature.js';
 import { checkCaller } from './checkCaller.js';
 import { SIGNED_LIFETIME_MS, type PdfCaller, type PdfDeps } from './deps.js';
 import { loadPdf, storeSigned, type PdfRow } from './pdfRows.js';
+import { inPdfSlot } from './pdfSlots.js';
 
 /** The certificates inside a time-stamp token (its TSA's), for the /DSS. */
 function tokenCertificates(cms: Buffer): Buffer[] {
@@ -82,5 +83,5 @@ export async function signedPdf(deps: PdfDeps, id: string, caller: PdfCaller): P
   const row = await loadPdf(deps.db, id);
   await checkCaller(deps, row.system, caller);
   if (row.status === 'signed' && row.signed) return row.signed;
-  return finish(deps, row);
+  return inPdfSlot(() => finish(deps, row));
 }

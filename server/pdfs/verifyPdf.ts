@@ -4,6 +4,7 @@ import { PdfFormatError, validatePdf } from '../pdf/validatePdf.js';
 import { verifySignature } from '../signing/verifySignature.js';
 import type { PdfDeps } from './deps.js';
 import { loadPdf } from './pdfRows.js';
+import { inPdfSlot } from './pdfSlots.js';
 
 /**
  * The validation report of a PDF's signatures (issue 25 §3), from the same CMS verifier as
@@ -12,12 +13,14 @@ import { loadPdf } from './pdfRows.js';
 export async function verifyPdf(deps: Pick<PdfDeps, 'db' | 'ca' | 'now' | 'trustedTimeStampAuthorities'>, pdf: Uint8Array): Promise<PdfValidationReport> {
   const { db, ca, now } = deps;
   try {
-    return await validatePdf({
-      pdf,
-      verifyCms: (signature, digest) => verifySignature({ db, ca, signature, digest, now }),
-      trustedTimeStampAuthorities: deps.trustedTimeStampAuthorities,
-      now,
-    });
+    return await inPdfSlot(() =>
+      validatePdf({
+        pdf,
+        verifyCms: (signature, digest) => verifySignature({ db, ca, signature, digest, now }),
+        trustedTimeStampAuthorities: deps.trustedTimeStampAuthorities,
+        now,
+      }),
+    );
   } catch (error) {
     if (error instanceof PdfFormatError) throw new RoamSignError('bad_request', { reason: 'not_pdf', message: error.message });
     throw error;
