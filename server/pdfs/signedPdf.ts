@@ -35,7 +35,7 @@ async function finish(deps: PdfDeps, row: PdfRow): Promise<Buffer> {
     .select({ cms: signatures.cms, serial: signatures.certificateSerial })
     .from(signatures)
     .innerJoin(signingRequests, eq(signingRequests.id, signatures.requestId))
-    .where(and(eq(signatures.documentId, row.id), eq(signatures.digest, row.digest), eq(signingRequests.status, 'signed'), eq(signingRequests.nric, row.nric)))
+    .where(and(eq(signatures.documentId, row.id), eq(signatures.digest, row.digest), eq(signingRequests.status, 'signed'), eq(signingRequests.nric, row.nric), eq(signingRequests.system, row.system)))
     .orderBy(asc(signatures.id))
     .limit(1);
   if (!signature) throw new RoamSignError('request_not_pending', { status: 'prepared', reason: 'not_signed_yet' });

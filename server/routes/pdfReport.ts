@@ -32,7 +32,6 @@ const T = {
   none: { ms: 'Tiada', en: 'None' },
   notFound: { ms: 'Tiada PDF bertandatangan dengan rujukan ini.', en: 'No signed PDF has this reference.' },
   switchLang: { ms: 'English', en: 'Bahasa Malaysia' },
-  print: { ms: 'Cetak', en: 'Print' },
 } satisfies Record<string, Text>;
 
 const INDICATIONS: Record<PdfSignatureReport['indication'], Text> = {
@@ -60,7 +59,8 @@ function page(lang: Lang, id: string, body: ReturnType<typeof html>) {
   @page { size: A4; margin: 15mm; }
   body { font: 11pt/1.4 system-ui, sans-serif; color: #111; max-width: 180mm; margin: 1rem auto; padding: 0 1rem; }
   h1 { font-size: 16pt; margin: 0 0 .25rem; }
-  h2 { font-size: 12pt; margin: 1.2rem 0 .4rem; }
+  h2 { font-size: 12pt; margin: 1.2rem 0 .4rem; break-after: avoid; }
+  section { break-inside: avoid; page-break-inside: avoid; }
   .meta, nav { color: #333; font-size: 10pt; }
   nav { display: flex; gap: 1rem; justify-content: flex-end; }
   table { width: 100%; border-collapse: collapse; margin-bottom: .5rem; page-break-inside: avoid; }
@@ -72,7 +72,7 @@ function page(lang: Lang, id: string, body: ReturnType<typeof html>) {
 </style>
 </head>
 <body>
-<nav><a href="?lang=${other}" lang="${other}">${T.switchLang[lang]}</a> <a href="#" onclick="window.print();return false">${t(T.print)}</a></nav>
+<nav><a href="?lang=${other}" lang="${other}">${T.switchLang[lang]}</a></nav>
 <main>
 <h1>${t(T.title)}</h1>
 <p class="meta">${t(T.reference)}: <code>${id}</code></p>
@@ -86,7 +86,7 @@ function signatureTable(lang: Lang, s: PdfSignatureReport, n: number) {
   const t = (text: Text) => text[lang];
   const time = (iso: string | null) => (iso ? `${formatMalaysiaTime(lang, Date.parse(iso), { seconds: true })} (${lang === 'en' ? 'Malaysia time' : 'waktu Malaysia'})` : t(T.none));
   const cls = s.indication === 'TOTAL_PASSED' ? 'ok' : s.indication === 'TOTAL_FAILED' ? 'bad' : 'warn';
-  return html`<h2>${n}. ${s.kind === 'signature' ? t(T.signature) : t(T.timestamp)}</h2>
+  return html`<section><h2>${n}. ${s.kind === 'signature' ? t(T.signature) : t(T.timestamp)}</h2>
 <table>
 <tr><th scope="row">${t(T.indication)}</th><td class="${cls}">${t(INDICATIONS[s.indication])} (${s.indication})</td></tr>
 <tr><th scope="row">${t(T.subIndication)}</th><td>${s.subIndication ?? t(T.none)}</td></tr>
@@ -97,7 +97,7 @@ function signatureTable(lang: Lang, s: PdfSignatureReport, n: number) {
 <tr><th scope="row">${t(T.level)}</th><td>${s.level ?? '—'}</td></tr>
 <tr><th scope="row">${t(T.changes)}</th><td>${t(CHANGES[s.changesAfter])}${s.changesAfter === 'other' ? html`<ul>${s.changes.map((c) => html`<li>${c}</li>`)}</ul>` : ''}</td></tr>
 <tr><th scope="row">${t(T.certificate)}</th><td>${s.certificateSerial ?? '—'}${s.certificateStatus ? ` (${s.certificateStatus})` : ''}</td></tr>
-</table>`;
+</table></section>`;
 }
 
 /** The report as a page: a summary line, then one table per signature, in signing order. */
