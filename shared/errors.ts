@@ -49,6 +49,11 @@ export const CLIENT_ERROR_CODES = [
   'ambiguous_document',
   'field_missing',
   'unsupported_request',
+  // Issue 18: the clicked control, and batch approval.
+  'unknown_control',
+  'nothing_selected',
+  'hidden_selected',
+  'too_many_documents',
 ] as const;
 
 export type ClientErrorCode = (typeof CLIENT_ERROR_CODES)[number];

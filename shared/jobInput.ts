@@ -1,4 +1,5 @@
-import type { JobInput, PageDocument, ReadProblem, SignDocument } from './widgetProtocol.js';
+import { MAX_BATCH_DOCUMENTS } from './batchLimit.js';
+import { READ_PROBLEMS, type JobInput, type PageDocument, type ReadProblem, type SignDocument } from './widgetProtocol.js';
 
 // What a page (or a content script) asks the dialog to sign, checked where it crosses into the
 // dialog's or the worker's hands (web-eid's habit: distrust every boundary). The server checks
@@ -6,7 +7,6 @@ import type { JobInput, PageDocument, ReadProblem, SignDocument } from './widget
 
 const MAX_FIELDS = 100;
 const MAX_VALUE = 10_000;
-const PROBLEMS: readonly ReadProblem[] = ['no_officer', 'no_document', 'ambiguous_document', 'field_missing', 'unsupported_request'];
 
 const isRecordOfStrings = (v: unknown, max: number): v is Record<string, string> =>
   typeof v === 'object' && v !== null && !Array.isArray(v) && Object.keys(v).length <= MAX_FIELDS && Object.entries(v).every(([k, s]) => /^[^\s=]{1,64}$/.test(k) && typeof s === 'string' && s.length <= max);
@@ -24,20 +24,24 @@ function parsePageDocument(v: unknown): PageDocument | null {
 }
 
 const isSignDocuments = (v: unknown): v is SignDocument[] =>
-  Array.isArray(v) && v.length > 0 && v.length <= 500 && v.every((d) => d && typeof d === 'object' && typeof (d as SignDocument).id === 'string' && typeof (d as SignDocument).digest === 'string');
+  Array.isArray(v) && v.length > 0 && v.length <= MAX_BATCH_DOCUMENTS && v.every((d) => d && typeof d === 'object' && typeof (d as SignDocument).id === 'string' && typeof (d as SignDocument).digest === 'string');
 
 /** The job if it is well formed, else null (and nothing is shown or signed). */
 export function parseJobInput(v: unknown): JobInput | null {
   const j = v as { kind?: unknown; nric?: unknown; document?: unknown; documents?: unknown; problem?: unknown; detail?: unknown } | null;
   if (!j || typeof j !== 'object') return null;
   if (j.kind === 'refused') {
-    if (!PROBLEMS.includes(j.problem as ReadProblem)) return null;
+    if (!READ_PROBLEMS.includes(j.problem as ReadProblem)) return null;
     return { kind: 'refused', problem: j.problem as ReadProblem, ...(typeof j.detail === 'string' ? { detail: j.detail.slice(0, 100) } : {}) };
   }
   if (typeof j.nric !== 'string' || !/^\d{12}$/.test(j.nric)) return null;
   if (j.kind === 'page') {
     const document = parsePageDocument(j.document);
     return document && { kind: 'page', nric: j.nric, document };
+  }
+  if (j.kind === 'pages' && Array.isArray(j.documents) && j.documents.length > 1 && j.documents.length <= MAX_BATCH_DOCUMENTS) {
+    const documents = j.documents.map(parsePageDocument);
+    return documents.every((d): d is PageDocument => d !== null) ? { kind: 'pages', nric: j.nric, documents } : null;
   }
   if (j.kind === 'digests' && isSignDocuments(j.documents)) return { kind: 'digests', nric: j.nric, documents: j.documents };
   return null;

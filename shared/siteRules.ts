@@ -25,6 +25,20 @@ export interface ScreenRule {
   payeeField?: string;
   /** What the dialog calls the document. */
   title?: string;
+  /**
+   * Batch approval (kelulusan pukal, issue 18): the approve control signs every selected row.
+   * `rows`: CSS selector of one document's row, looked up in the control's container (the rule's
+   * `container`, else the control's form, else the page); `selected`: CSS selector that marks a
+   * row as chosen, matched by the row itself or by something inside it (a ticked box). The fields
+   * are read inside each selected row.
+   */
+  batch?: BatchRule;
+}
+
+/** Which rows a batch approve control signs (ScreenRule.batch). */
+export interface BatchRule {
+  rows: string;
+  selected: string;
 }
 
 /** A legacy system: its names, the browser origins that may ask for its signatures, and its screens. */

@@ -28,11 +28,29 @@ export interface PageDocument {
 }
 
 /** Why nothing can be signed for a click: the dialog says it, and nothing is posted. */
-export type ReadProblem = Extract<ClientErrorCode, 'no_officer' | 'no_document' | 'ambiguous_document' | 'field_missing' | 'unsupported_request'>;
+export type ReadProblem = Extract<
+  ClientErrorCode,
+  'no_officer' | 'no_document' | 'ambiguous_document' | 'field_missing' | 'unsupported_request' | 'unknown_control' | 'nothing_selected' | 'hidden_selected' | 'too_many_documents'
+>;
+
+/** Every problem a page may report (shared/jobInput.ts accepts no other). */
+export const READ_PROBLEMS: readonly ReadProblem[] = [
+  'no_officer',
+  'no_document',
+  'ambiguous_document',
+  'field_missing',
+  'unsupported_request',
+  'unknown_control',
+  'nothing_selected',
+  'hidden_selected',
+  'too_many_documents',
+];
 
 /** What the dialog is asked to do. */
 export type JobInput =
   | { kind: 'page'; nric: string; document: PageDocument }
+  /** Batch approval (kelulusan pukal): every selected row, in the page's order, under one request. */
+  | { kind: 'pages'; nric: string; documents: PageDocument[] }
   | { kind: 'digests'; nric: string; documents: SignDocument[] }
   | { kind: 'refused'; problem: ReadProblem; detail?: string };
 

@@ -1,8 +1,7 @@
 import type { DocumentSignature } from '../shared/schemas/signingRequest.js';
 import type { ScreenRule } from '../shared/siteRules.js';
-import { signatureFields, type FrameMessage, type JobInput, type LoaderMessage, type SignDocument, type WidgetErrorCode } from '../shared/widgetProtocol.js';
+import type { FrameMessage, JobInput, LoaderMessage, SignDocument, WidgetErrorCode } from '../shared/widgetProtocol.js';
 import type { PageHelpers } from './page.js';
-import { canCarry } from './requestBody.js';
 import { guardSubmissions } from './submitGuard.js';
 
 // The only RoamSign code every approve screen runs. It holds an approval's submission, has the
@@ -29,7 +28,6 @@ const ANSWER_TIMEOUT_MS = 20_000;
   const en = (data.lang ?? document.documentElement.lang).slice(0, 2) === 'en';
   const system = data.system ?? '';
   const err = (m: string) => console.error(m);
-  if (!/^[a-z][a-z0-9-]{1,31}$/.test(system)) err('RoamSign: data-system: not a system id');
 
   let values: Record<string, unknown> = { ...data };
   let helpers: PageHelpers | null = null;
@@ -41,7 +39,7 @@ const ANSWER_TIMEOUT_MS = 20_000;
   frame.src = `${server}/widget/frame?system=${system}&lang=${en ? 'en' : 'ms'}`;
   frame.title = en ? 'RoamSign signing' : 'Tandatangan RoamSign';
   frame.allow = 'otp-credentials; publickey-credentials-get'; // issue 11: WebAuthn in the RoamSign-origin frame
-  frame.style.cssText = 'position:fixed;inset:0;width:100%;height:100%;border:0;margin:0;padding:0;z-index:2147483647;background:transparent;display:none';
+  frame.style.display = 'none'; // styled by the helpers (tabDimmer.ts frameStyle) before it is ever shown
 
   let ready: Promise<unknown> | null = null;
   let known = false;
@@ -68,7 +66,8 @@ const ANSWER_TIMEOUT_MS = 20_000;
       page.src = `${server}/widget/page.js`;
       page.addEventListener('roamsign:helpers', (e) => {
         helpers = (e as CustomEvent<PageHelpers>).detail;
-        helpers.listenForDim(window);
+        helpers.listenForDim(window, frame);
+        helpers.guardOpener(window, guard);
         configure({});
         framed();
       });
@@ -145,28 +144,29 @@ const ANSWER_TIMEOUT_MS = 20_000;
   }
 
   let busy = false;
-  guardSubmissions(window, {
+  const guard = guardSubmissions(window, {
     // Until the rules are known, every submission waits for them.
-    claims: (control, form) => (known && helpers ? !!helpers.findApproval(rules(), control, form) : !!(control || form)),
-    async sign(control, form, carry) {
+    claims: (s) => (known && helpers ? !!helpers.findApproval(rules(), s) : !!(s.activation || s.form)),
+    async sign(s, carry) {
       if (busy) return 'stop';
       busy = true;
       try {
         await prepare();
-        const found = helpers!.findApproval(rules(), control, form);
+        const found = helpers!.findApproval(rules(), s);
         if (!found) return 'pass';
-        const result = await request(carry ? helpers!.readJob(found.control, found.screen) : { kind: 'refused', problem: 'unsupported_request' });
+        const result = await request(!carry() ? { kind: 'refused', problem: 'unsupported_request' } : 'unknown' in found ? { kind: 'refused', problem: 'unknown_control' } : helpers!.readJob(found.control, found.screen));
         if (result === 'token') return 'pass';
         emit('signed', result);
-        return signatureFields(result);
+        return helpers!.signatureFields(result);
       } catch (e) {
-        failed((e as RoamSignWidgetError).code ? (e as RoamSignWidgetError) : fault('script_error', String(e)), control);
+        failed((e as RoamSignWidgetError).code ? (e as RoamSignWidgetError) : fault('script_error', String(e)), s.submitter ?? s.activation);
         return 'stop';
       } finally {
         busy = false;
       }
     },
-    canCarry,
+    post: (snapshot, extra, submit) => helpers!.postSnapshot(snapshot, extra, submit),
+    canCarry: (body) => helpers!.canCarry(body),
     withFields: (body, extra) => helpers!.withFields(body, extra),
   });
 
@@ -174,14 +174,14 @@ const ANSWER_TIMEOUT_MS = 20_000;
     /** WebAuthn-style: the page asks, the officer proves, signatures come back. */
     async sign(options: { nric: string; system?: string; documents: SignDocument[] }): Promise<SignResult> {
       const result = await request({ kind: 'digests', nric: options.nric.replace(/\D/g, ''), documents: options.documents }, options.system).catch((e: RoamSignWidgetError) => {
-        emit(e.code === 'cancelled' ? 'cancelled' : 'error', { code: e.code, message: e.message });
+        failed(e, null);
         throw e;
       });
       if (result === 'token') throw fault('medium_token', 'medium_token');
       emit('signed', result);
       return result;
     },
-    /** Sets rule values as the data-* attributes do: buttons, officer, container, fields, labels, idField, amountField, payeeField, title. */
+    /** Sets rule values as the data-* attributes do: buttons, officer, container, fields, labels, idField, amountField, payeeField, title, batch. */
     configure,
   };
 

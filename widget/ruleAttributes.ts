@@ -1,6 +1,6 @@
 import type { ScreenRule } from '../shared/siteRules.js';
 
-/** The rule keys the widget's data-* attributes and RoamSign.configure() set (data-id-field -> idField …). */
+/** The rule keys the widget's data-* attributes and RoamSign.configure() set (data-id-field -> idField, data-batch -> batch …). */
 const KEYS = {
   buttons: 'selector',
   officer: 'selector',
@@ -11,6 +11,8 @@ const KEYS = {
   amountField: 'field',
   payeeField: 'field',
   title: 'text',
+  // data-batch='{"rows": "tr.dok", "selected": "input[name=pilih]:checked"}' (kelulusan pukal)
+  batch: 'selectors',
 } as const;
 
 const attributeName = (key: string) => `data-${key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
@@ -22,6 +24,7 @@ const attributeName = (key: string) => `data-${key.replace(/[A-Z]/g, (c) => `-${
 export function ruleFromAttributes(values: Record<string, unknown>, doc: Document, report: (message: string) => void): Partial<ScreenRule> {
   const rule: Record<string, unknown> = {};
   const bad = (key: string, why: string) => report(`RoamSign: ${attributeName(key)} (${key}): ${why}`);
+  if (!/^[a-z][a-z0-9-]{1,31}$/.test(String(values.system ?? ''))) bad('system', 'not a system id');
   const selectorProblem = (s: string) => {
     try {
       doc.querySelector(s);
@@ -46,7 +49,12 @@ export function ruleFromAttributes(values: Record<string, unknown>, doc: Documen
         bad(key, 'expected an object of strings');
         continue;
       }
-      const problem = kind === 'selectors' ? Object.values(value as Record<string, string>).map(selectorProblem).find(Boolean) : null;
+      const problem =
+        key === 'batch' && Object.keys(value).sort().join() !== 'rows,selected'
+          ? 'expected {"rows": "…", "selected": "…"}'
+          : kind === 'selectors'
+            ? Object.values(value as Record<string, string>).map(selectorProblem).find(Boolean)
+            : null;
       if (problem) {
         bad(key, problem);
         continue;
@@ -70,6 +78,6 @@ export function ruleFromAttributes(values: Record<string, unknown>, doc: Documen
   }
   // Own fields make a screen of the page's own: the built-in screen's labels, title and field roles
   // name other fields and are not inherited.
-  if (fields) for (const key of ['labels', 'title', 'idField', 'amountField', 'payeeField']) if (!(key in rule)) rule[key] = undefined;
+  if (fields) for (const key of ['labels', 'title', 'idField', 'amountField', 'payeeField', 'batch']) if (!(key in rule)) rule[key] = undefined;
   return rule as Partial<ScreenRule>;
 }

@@ -57,8 +57,15 @@ export function dimTab(self: Window, on: boolean): void {
   visit(self.top ?? self);
 }
 
-/** Answers another frame's request to dim this page (only frames of the same tab may ask). */
-export function listenForDim(self: Window): void {
+/** How a dialog frame covers its page (the widget's and the extension's). */
+export const DIALOG_FRAME_STYLE = 'position:fixed;inset:0;width:100%;height:100%;border:0;margin:0;padding:0;z-index:2147483647;background:transparent';
+
+/**
+ * Answers another frame's request to dim this page (only frames of the same tab may ask); styles
+ * this page's dialog frame, if it has one (hidden until the dialog opens).
+ */
+export function listenForDim(self: Window, dialog?: HTMLIFrameElement): void {
+  if (dialog) dialog.style.cssText = `${DIALOG_FRAME_STYLE};display:${dialog.style.display || 'none'}`;
   self.addEventListener('message', (e) => {
     const m = e.data as { type?: unknown; on?: unknown } | null;
     const from = e.source as Window | null;

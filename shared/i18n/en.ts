@@ -83,6 +83,8 @@ export const en: Messages = {
   'widget.nothingPosted': 'Nothing was sent.',
   'widget.fields': 'Fields being signed',
   'widget.documentType': 'Type',
+  'widget.documents': 'Documents being signed ({count})',
+  'widget.total': 'Total',
   'client.cancelled': 'Signing was cancelled. Nothing was sent.',
   'client.unreachable': 'The RoamSign server cannot be reached. Nothing was sent. Check the network connection and try again; if it goes on, call the ICT help desk.',
   'client.medium_token': 'This officer signs with a token.',
@@ -94,4 +96,8 @@ export const en: Messages = {
   'client.ambiguous_document': 'The area you clicked holds more than one document. Nothing was signed. Ask the system administrator to set a "container" for this screen.',
   'client.field_missing': "The document field {detail} was not found where you clicked. Nothing was signed. Ask the system administrator to check this screen's rule.",
   'client.unsupported_request': 'The way this page sends approvals cannot carry a signature. Nothing was sent. Call the system administrator.',
+  'client.unknown_control': 'RoamSign cannot tell for certain which approve button was pressed (this screen has several). Nothing was signed or sent. Press the approve button of the document again; if this repeats, call the system administrator.',
+  'client.nothing_selected': 'No document is selected. Tick the documents to approve, then press the button again. Nothing was signed or sent.',
+  'client.hidden_selected': 'These selected documents are not shown on the screen (on another page, or hidden): {detail}. Only documents you can see are signed. Show them or untick them, then try again. Nothing was signed or sent.',
+  'client.too_many_documents': '{detail} documents are selected; one batch approval covers at most 500. Nothing was signed or sent. Select fewer, then try again.',
 };

@@ -83,6 +83,8 @@ export const ms = {
   'widget.nothingPosted': 'Tiada apa-apa dihantar.',
   'widget.fields': 'Medan yang ditandatangani',
   'widget.documentType': 'Jenis',
+  'widget.documents': 'Dokumen yang ditandatangani ({count})',
+  'widget.total': 'Jumlah',
   'client.cancelled': 'Tandatangan dibatalkan. Tiada apa-apa dihantar.',
   'client.unreachable': 'Pelayan RoamSign tidak dapat dihubungi. Tiada apa-apa dihantar. Semak sambungan rangkaian dan cuba lagi; jika berterusan, hubungi meja bantuan ICT.',
   'client.medium_token': 'Pegawai ini menandatangani dengan token.',
@@ -94,6 +96,10 @@ export const ms = {
   'client.ambiguous_document': 'Bahagian yang diklik mengandungi lebih daripada satu dokumen. Tandatangan tidak dibuat. Hubungi pentadbir sistem untuk menetapkan "container" bagi skrin ini.',
   'client.field_missing': 'Medan dokumen {detail} tidak dijumpai di bahagian yang diklik. Tandatangan tidak dibuat. Hubungi pentadbir sistem untuk menyemak peraturan skrin.',
   'client.unsupported_request': 'Cara halaman ini menghantar kelulusan tidak dapat membawa tandatangan. Tiada apa-apa dihantar. Hubungi pentadbir sistem.',
+  'client.unknown_control': 'RoamSign tidak dapat memastikan butang lulus mana yang ditekan (skrin ini mempunyai beberapa). Tiada apa-apa ditandatangani atau dihantar. Tekan butang lulus dokumen itu sekali lagi; jika berulang, hubungi pentadbir sistem.',
+  'client.nothing_selected': 'Tiada dokumen dipilih. Tandakan dokumen yang hendak diluluskan, kemudian tekan butang itu sekali lagi. Tiada apa-apa ditandatangani atau dihantar.',
+  'client.hidden_selected': 'Dokumen terpilih ini tidak dipaparkan pada skrin (di halaman lain atau tersembunyi): {detail}. Hanya dokumen yang kelihatan ditandatangani. Paparkan atau nyahtanda dokumen itu, kemudian cuba lagi. Tiada apa-apa ditandatangani atau dihantar.',
+  'client.too_many_documents': '{detail} dokumen dipilih; satu kelulusan pukal boleh meliputi paling banyak 500 dokumen. Tiada apa-apa ditandatangani atau dihantar. Pilih kurang, kemudian cuba lagi.',
 } as const;
 
 export type MessageKey = keyof typeof ms;

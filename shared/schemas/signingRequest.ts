@@ -1,9 +1,9 @@
 import { z } from 'zod';
+import { MAX_BATCH_DOCUMENTS } from '../batchLimit.js';
 import { AMOUNT_PATTERN } from '../money.js';
 import { nricSchema, sha256Base64Schema, systemSchema, textSchema } from './common.js';
 
-/** Most documents one request (and one OTP) may sign: a batch (pukal). */
-export const MAX_BATCH_DOCUMENTS = 500;
+export { MAX_BATCH_DOCUMENTS };
 
 export const documentSummarySchema = z.strictObject({
   title: textSchema(1, 200).optional(),

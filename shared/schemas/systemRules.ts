@@ -30,6 +30,7 @@ export const screenRuleSchema = z
     amountField: fieldNameSchema.optional(),
     payeeField: fieldNameSchema.optional(),
     title: z.string().trim().min(1).max(100).optional(),
+    batch: z.strictObject({ rows: selector, selected: selector }).optional(),
   })
   .superRefine((rule, ctx) => {
     for (const key of ['idField', 'amountField', 'payeeField'] as const) {

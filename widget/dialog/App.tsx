@@ -70,8 +70,9 @@ function SignDialog(props: DialogProps & { onRetry(): void }) {
 
   const { input } = job;
   // The fields the page read are shown, and exactly they are hashed, here in the dialog's own origin.
-  const shown = useMemo(() => (input.kind === 'page' ? showDocument(input.document) : null), [input]);
-  const documents = shown ? [shown.document] : input.kind === 'digests' ? input.documents : [];
+  // A batch (kelulusan pukal) shows every document, each with all its fields.
+  const shown = useMemo(() => (input.kind === 'page' ? [showDocument(input.document)] : input.kind === 'pages' ? input.documents.map(showDocument) : null), [input]);
+  const documents = shown ? shown.map((d) => d.document) : input.kind === 'digests' ? input.documents : [];
 
   const expiresIn = useCountdown(created ? Date.parse(created.expiresAt) : null);
   const resendIn = useCountdown(created ? Date.parse(created.resendAvailableAt) : null);
@@ -224,120 +225,128 @@ function SignDialog(props: DialogProps & { onRetry(): void }) {
   const busy = phase === 'signing' || phase === 'verifying';
   const expired = created !== null && expiresIn === 0;
 
+  // The actions sit below the scrolling body, always in view (issue 23: on SPEKS' 560 px frame
+  // they fell below the fold); the Sign button reaches its form by the form attribute.
+  const actions =
+    phase === 'success' ? null : phase === 'fatal' ? (
+      <>
+        {errorCode === 'otp_attempts_exceeded' && (
+          <button type="button" class="primary" id="rs-retry" onClick={onRetry} ref={fatalRef}>
+            {t(lang, 'widget.retry')}
+          </button>
+        )}
+        <button type="button" onClick={closeWithError} ref={errorCode === 'otp_attempts_exceeded' ? undefined : fatalRef}>
+          {t(lang, 'widget.close')}
+        </button>
+      </>
+    ) : (
+      <>
+        {/* Sign and Cancel first: on a 360 px screen they share the first row, the other choices wrap below. */}
+        <button type="submit" form="rs-form" class="primary" id="rs-sign" disabled={busy || !created || expired}>
+          {t(lang, usePasskey ? 'widget.passkey' : 'widget.sign')}
+        </button>
+        <button type="button" id="rs-cancel" onClick={cancel} disabled={busy}>
+          {t(lang, 'widget.cancel')}
+        </button>
+        {usePasskey ? (
+          <>
+            {offer?.policy !== 'passkey-required' && (
+              <button type="button" id="rs-use-otp" onClick={() => setUsePasskey(false)} disabled={busy}>
+                {t(lang, 'widget.useOtp')}
+              </button>
+            )}
+            {/* The request ran out of time while the officer chose the passkey: a new lifetime, without leaving passkey mode. */}
+            {expired && (
+              <button type="button" id="rs-resend" onClick={resend} disabled={busy}>
+                {t(lang, 'widget.resend')}
+              </button>
+            )}
+          </>
+        ) : (
+          <>
+            {offer?.options && (
+              <button type="button" id="rs-use-passkey" onClick={() => setUsePasskey(true)} disabled={busy}>
+                {t(lang, 'widget.usePasskey')}
+              </button>
+            )}
+            <button type="button" id="rs-resend" onClick={resend} disabled={busy || !created || resendIn > 0}>
+              {resendIn > 0 ? t(lang, 'widget.resendIn', { seconds: resendIn }) : t(lang, 'widget.resend')}
+            </button>
+          </>
+        )}
+      </>
+    );
+
   return (
     <div class="backdrop">
       <div class="dialog" role="dialog" aria-modal="true" aria-labelledby="rs-title" aria-describedby="rs-sent" ref={dialogRef} onKeyDown={onKeyDown}>
         <h1 id="rs-title">{t(lang, input.kind === 'refused' ? 'widget.refused' : 'widget.title')}</h1>
-        {input.kind !== 'refused' && <Summary lang={lang} documents={documents} shown={shown?.rows ?? null} pageOrigin={job.pageOrigin} verificationCode={created?.verificationCode ?? null} />}
+        <div class="body">
+          {input.kind !== 'refused' && <Summary lang={lang} documents={documents} shown={shown?.map((d) => d.rows) ?? null} pageOrigin={job.pageOrigin} verificationCode={created?.verificationCode ?? null} />}
 
-        {phase === 'success' ? (
-          <div class="success" role="status" id="rs-success">
-            <p class="big">✓ {t(lang, 'widget.success')}</p>
-            <p>{t(lang, 'widget.successDetail')}</p>
-          </div>
-        ) : phase === 'fatal' ? (
-          <div>
+          {phase === 'success' ? (
+            <div class="success" role="status" id="rs-success">
+              <p class="big">✓ {t(lang, 'widget.success')}</p>
+              <p>{t(lang, 'widget.successDetail')}</p>
+            </div>
+          ) : phase === 'fatal' ? (
             <p class="error" role="alert" id="rs-error">{error}</p>
-            <div class="actions">
-              {errorCode === 'otp_attempts_exceeded' && (
-                <button type="button" class="primary" id="rs-retry" onClick={onRetry} ref={fatalRef}>
-                  {t(lang, 'widget.retry')}
-                </button>
+          ) : (
+            <form id="rs-form" onSubmit={submit} noValidate>
+              <p id="rs-sent" aria-live="polite">
+                {!created
+                  ? t(lang, 'widget.preparing')
+                  : usePasskey
+                    ? t(lang, 'widget.passkeyHint')
+                    : t(lang, created.channel === 'push' ? 'widget.sentTo.push' : 'widget.sentTo.email', { destination: created.destination })}
+              </p>
+              {created && (
+                <p class="countdown" role="timer" aria-live="off" id="rs-countdown">
+                  {expired ? t(lang, 'widget.expired') : `${t(lang, 'widget.countdown')} ${formatClock(expiresIn)}`}
+                </p>
               )}
-              <button type="button" onClick={closeWithError} ref={errorCode === 'otp_attempts_exceeded' ? undefined : fatalRef}>
-                {t(lang, 'widget.close')}
-              </button>
-            </div>
-          </div>
-        ) : (
-          <form onSubmit={submit} noValidate>
-            <p id="rs-sent" aria-live="polite">
-              {!created
-                ? t(lang, 'widget.preparing')
-                : usePasskey
-                  ? t(lang, 'widget.passkeyHint')
-                  : t(lang, created.channel === 'push' ? 'widget.sentTo.push' : 'widget.sentTo.email', { destination: created.destination })}
-            </p>
-            {created && (
-              <p class="countdown" role="timer" aria-live="off" id="rs-countdown">
-                {expired ? t(lang, 'widget.expired') : `${t(lang, 'widget.countdown')} ${formatClock(expiresIn)}`}
-              </p>
-            )}
-            <label for="rs-pin">{t(lang, 'widget.pin')}</label>
-            <input
-              id="rs-pin"
-              ref={pinRef}
-              type="password"
-              inputMode="numeric"
-              autoComplete="off"
-              maxLength={12}
-              value={pin}
-              disabled={busy}
-              onInput={(e) => setPin((e.currentTarget as HTMLInputElement).value.replace(/\D/g, ''))}
-              aria-invalid={error !== null && error.length > 0 ? 'true' : 'false'}
-              aria-describedby="rs-error"
-            />
-            {!usePasskey && (
-              <>
-                <label for="rs-otp">{t(lang, 'widget.otp')}</label>
-                <input
-                  id="rs-otp"
-                  ref={otpRef}
-                  type="text"
-                  inputMode="numeric"
-                  autoComplete="one-time-code"
-                  maxLength={6}
-                  value={otp}
-                  disabled={busy}
-                  onInput={(e) => setOtp((e.currentTarget as HTMLInputElement).value.replace(/\D/g, ''))}
-                  aria-describedby="rs-error"
-                />
-              </>
-            )}
-            <p class="error" role="alert" id="rs-error">{error ?? ''}</p>
-            {info && <p class="info" role="status">{info}</p>}
-            {busy && (
-              <p class="info" role="status" id="rs-progress">
-                {t(lang, phase === 'signing' ? 'widget.signing' : 'widget.verifying')}
-              </p>
-            )}
-            <div class="actions">
-              {/* Sign and Cancel first: on a 360 px screen they share the first row, the other choices wrap below. */}
-              <button type="submit" class="primary" id="rs-sign" disabled={busy || !created || expired}>
-                {t(lang, usePasskey ? 'widget.passkey' : 'widget.sign')}
-              </button>
-              <button type="button" id="rs-cancel" onClick={cancel} disabled={busy}>
-                {t(lang, 'widget.cancel')}
-              </button>
-              {usePasskey ? (
+              <label for="rs-pin">{t(lang, 'widget.pin')}</label>
+              <input
+                id="rs-pin"
+                ref={pinRef}
+                type="password"
+                inputMode="numeric"
+                autoComplete="off"
+                maxLength={12}
+                value={pin}
+                disabled={busy}
+                onInput={(e) => setPin((e.currentTarget as HTMLInputElement).value.replace(/\D/g, ''))}
+                aria-invalid={error !== null && error.length > 0 ? 'true' : 'false'}
+                aria-describedby="rs-error"
+              />
+              {!usePasskey && (
                 <>
-                  {offer?.policy !== 'passkey-required' && (
-                    <button type="button" id="rs-use-otp" onClick={() => setUsePasskey(false)} disabled={busy}>
-                      {t(lang, 'widget.useOtp')}
-                    </button>
-                  )}
-                  {/* The request ran out of time while the officer chose the passkey: a new lifetime, without leaving passkey mode. */}
-                  {expired && (
-                    <button type="button" id="rs-resend" onClick={resend} disabled={busy}>
-                      {t(lang, 'widget.resend')}
-                    </button>
-                  )}
-                </>
-              ) : (
-                <>
-                  {offer?.options && (
-                    <button type="button" id="rs-use-passkey" onClick={() => setUsePasskey(true)} disabled={busy}>
-                      {t(lang, 'widget.usePasskey')}
-                    </button>
-                  )}
-                  <button type="button" id="rs-resend" onClick={resend} disabled={busy || !created || resendIn > 0}>
-                    {resendIn > 0 ? t(lang, 'widget.resendIn', { seconds: resendIn }) : t(lang, 'widget.resend')}
-                  </button>
+                  <label for="rs-otp">{t(lang, 'widget.otp')}</label>
+                  <input
+                    id="rs-otp"
+                    ref={otpRef}
+                    type="text"
+                    inputMode="numeric"
+                    autoComplete="one-time-code"
+                    maxLength={6}
+                    value={otp}
+                    disabled={busy}
+                    onInput={(e) => setOtp((e.currentTarget as HTMLInputElement).value.replace(/\D/g, ''))}
+                    aria-describedby="rs-error"
+                  />
                 </>
               )}
-            </div>
-          </form>
-        )}
+              <p class="error" role="alert" id="rs-error">{error ?? ''}</p>
+              {info && <p class="info" role="status">{info}</p>}
+              {busy && (
+                <p class="info" role="status" id="rs-progress">
+                  {t(lang, phase === 'signing' ? 'widget.signing' : 'widget.verifying')}
+                </p>
+              )}
+            </form>
+          )}
+        </div>
+        {actions && <div class="actions">{actions}</div>}
       </div>
     </div>
   );

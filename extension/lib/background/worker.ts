@@ -63,15 +63,16 @@ const fail = (code: Extract<Reply<never>, { ok: false }>['code'], message: strin
 });
 
 /**
- * The documents a job may sign. For a document read from the page, the dialog sends the digest of
- * the fields it shows; it must be exactly the digest of the job's fields.
+ * The documents a job may sign. For documents read from the page (one, or a batch), the dialog
+ * sends the digests of the fields it shows; they must be exactly the digests of the job's fields,
+ * in the job's order.
  */
 function documentsToSign(input: JobInput, fromDialog: unknown): SignDocument[] | null {
   if (input.kind === 'digests') return input.documents;
   if (input.kind === 'refused') return null;
-  const expected = showDocument(input.document).document;
-  const sent = Array.isArray(fromDialog) && fromDialog.length === 1 ? (fromDialog[0] as Partial<SignDocument>) : null;
-  return sent && sent.digest === expected.digest && sent.id === expected.id ? [expected] : null;
+  const expected = (input.kind === 'page' ? [input.document] : input.documents).map((d) => showDocument(d).document);
+  const sent = Array.isArray(fromDialog) && fromDialog.length === expected.length ? (fromDialog as Partial<SignDocument>[]) : null;
+  return sent && expected.every((d, i) => sent[i]?.digest === d.digest && sent[i]?.id === d.id) ? expected : null;
 }
 
 /**

@@ -5,7 +5,7 @@ import type { DialogOutcome } from '../../../widget/dialog/App.js';
 import { findApproval, readJob, readOfficer } from '../../../widget/pageDocument.js';
 import { showNotice } from '../../../widget/pageNotice.js';
 import type { SignOutcome } from '../../../widget/submitGuard.js';
-import { dimTab, listenForDim } from '../../../widget/tabDimmer.js';
+import { DIALOG_FRAME_STYLE, dimTab, listenForDim } from '../../../widget/tabDimmer.js';
 import { matchSystem } from '../matchSystem.js';
 import { send, type Request, type TabMessage } from '../messages.js';
 import type { EffectiveSettings } from '../settings.js';
@@ -63,7 +63,7 @@ export async function startContentScript(win: Window, deps: ContentDeps): Promis
     const frame = doc.createElement('iframe');
     frame.src = `${dialogUrl}?job=${encodeURIComponent(jobId)}&lang=${dialogLang}`;
     frame.title = dialogLang === 'en' ? 'RoamSign signing' : 'Tandatangan RoamSign';
-    frame.style.cssText = 'position:fixed;inset:0;width:100%;height:100%;border:0;margin:0;padding:0;z-index:2147483647;background:transparent;display:block';
+    frame.style.cssText = `${DIALOG_FRAME_STYLE};display:block`;
     (doc.body ?? doc.documentElement).appendChild(frame);
     frame.focus();
     dimTab(win, true);
@@ -88,13 +88,18 @@ export async function startContentScript(win: Window, deps: ContentDeps): Promis
     });
   }
 
-  async function sign(control: Element, carry: boolean): Promise<SignOutcome> {
+  async function sign(control: Element, hold: HoldDetail): Promise<SignOutcome> {
     if (busy) return 'stop';
     busy = true;
     try {
-      const approval = findApproval(screens, control, null);
-      if (!approval) return 'pass';
-      const job: JobInput = carry ? readJob(approval.control, approval.screen) : { kind: 'refused', problem: 'unsupported_request' };
+      const approval = hold.unknown ? null : findApproval(screens, { form: null, submitter: null, activation: control, data: null });
+      if (!approval && !hold.unknown) return 'pass';
+      const job: JobInput =
+        hold.carry !== true
+          ? { kind: 'refused', problem: 'unsupported_request' }
+          : !approval || !('control' in approval)
+            ? { kind: 'refused', problem: 'unknown_control' }
+            : readJob(approval.control, approval.screen);
       const started = await send<{ token: true } | { jobId: string; lang: string; dialogUrl: string }>(deps.sendMessage, { type: 'rs:start', system: system.id, job });
       if (!started.ok) {
         emit('error', { code: started.code, message: started.message });
@@ -130,7 +135,7 @@ export async function startContentScript(win: Window, deps: ContentDeps): Promis
       } catch {
         return;
       }
-      void sign(event.target as Element, hold.carry === true).then((outcome) =>
+      void sign(event.target as Element, hold).then((outcome) =>
         doc.dispatchEvent(new CustomEvent(RELEASE_EVENT, { detail: JSON.stringify({ id: hold.id, outcome }) })),
       );
     },
@@ -138,7 +143,7 @@ export async function startContentScript(win: Window, deps: ContentDeps): Promis
   );
   const config: GuardConfig = { buttons: screens.map((s) => s.buttons) };
   const tell = () => doc.dispatchEvent(new CustomEvent(CONFIG_EVENT, { detail: JSON.stringify(config) }));
-  win.addEventListener(HELLO_EVENT, tell);
+  doc.addEventListener(HELLO_EVENT, tell);
   tell();
   return true;
 }

@@ -12,8 +12,12 @@ export interface GuardConfig {
   buttons: string[];
 }
 
-/** Main -> isolated, dispatched on the approve control: sign this submission. */
+/**
+ * Main -> isolated, dispatched on the approve control: sign this submission. `unknown`: the
+ * submission's control cannot be known for certain (dispatched on its form): refuse and say so.
+ */
 export interface HoldDetail {
   id: number;
   carry: boolean;
+  unknown?: boolean;
 }

@@ -1,4 +1,6 @@
+import { postSnapshot } from '../../../widget/formSnapshot.js';
 import { findApproval } from '../../../widget/pageDocument.js';
+import { guardOpener } from '../../../widget/popupGuard.js';
 import { canCarry, withFields } from '../../../widget/requestBody.js';
 import { guardSubmissions, type SignOutcome } from '../../../widget/submitGuard.js';
 import { CONFIG_EVENT, HELLO_EVENT, HOLD_EVENT, RELEASE_EVENT, type GuardConfig, type HoldDetail } from './guardEvents.js';
@@ -16,7 +18,10 @@ export function startMainWorldGuard(win: Window & typeof globalThis): void {
 
   doc.addEventListener(CONFIG_EVENT, (e) => {
     try {
+      const first = approve === null;
       approve = (JSON.parse(String((e as CustomEvent).detail)) as GuardConfig).buttons.map((buttons) => ({ buttons }));
+      // A confirmation popup's submissions of its opener's form are signed here, in the popup: only where a rule matches.
+      if (first) guardOpener(win, guard);
     } catch {
       // not ours
     }
@@ -31,16 +36,19 @@ export function startMainWorldGuard(win: Window & typeof globalThis): void {
     }
   });
 
-  guardSubmissions(win, {
-    claims: (control, form) => approve !== null && findApproval(approve, control, form) !== null,
-    sign: (control, form, carry) =>
+  const guard = guardSubmissions(win, {
+    claims: (s) => approve !== null && findApproval(approve, s) !== null,
+    sign: (s, carry) =>
       new Promise<SignOutcome>((resolve) => {
-        const found = approve && findApproval(approve, control, form);
+        const found = approve && findApproval(approve, s);
         if (!found) return resolve('pass');
         const id = ++next;
         waiting.set(id, resolve);
-        found.control.dispatchEvent(new CustomEvent(HOLD_EVENT, { bubbles: true, composed: true, detail: JSON.stringify({ id, carry } satisfies HoldDetail) }));
+        // The control this world determined is the one the content script reads (or, unknown, the form it refuses for).
+        const on = 'control' in found ? found.control : (s.form ?? doc.documentElement);
+        on.dispatchEvent(new CustomEvent(HOLD_EVENT, { bubbles: true, composed: true, detail: JSON.stringify({ id, carry: carry(), ...('unknown' in found && { unknown: true }) } satisfies HoldDetail) }));
       }),
+    post: postSnapshot,
     canCarry,
     withFields,
   });
