@@ -12,7 +12,8 @@ import { approveScreen, digestOfShownDocument, postedDocuments, SCREENS } from '
 import { passkeyThroughPopup } from './extensionPasskeyCase.js';
 import { containerDecides, enterKeySigns, fetchAndXhrSign, framesetSignsAndDimsTheTab, HOST_RULES, lateFormSigns, noOfficerIsRefused, openPage, pageConfirmComesFirst, ready, rowsSignTheClickedRow, unreachableFailsClosed, type Harness } from './legacy/legacyCases.js';
 import { startLegacyServer, type LegacyServer } from './legacy/legacyServer.js';
-import { LEGACY_HOST, SCREEN_RULES } from './legacy/screens.js';
+import { LEGACY_HOST, MODULE_HOST, ROW_SCREEN_RULES, SCREEN_RULES } from './legacy/screens.js';
+import { batchSignsTheTickedRows, jsfKeepsItsActionField, oracleSignsTheCurrentRecord, otherOriginFrameSigns, popupSigns, strutsPostsWhatWasSubmitted, unknownControlIsRefused, webformsSignsEachRow } from './legacy/rowCases.js';
 import type { SystemDefinition } from '../../shared/siteRules.js';
 
 const AMINAH = { nric: '900101011234', pin: '123456' };
@@ -238,7 +239,10 @@ function legacySystem(origin: string): SystemDefinition {
     id: 'speks',
     names: { ms: 'Skrin ujian', en: 'Test screens' },
     allowedOrigins: [origin],
-    screens: Object.entries(SCREEN_RULES).map(([name, rule]) => ({ ...rule, matches: [`http://${LEGACY_HOST}/${name}*`], ...(name === 'bigform' ? { container: 'tr' } : {}) })),
+    screens: [
+      ...Object.entries(SCREEN_RULES).map(([name, rule]) => ({ ...rule, matches: [`http://${LEGACY_HOST}/${name}*`], ...(name === 'bigform' ? { container: 'tr' } : {}) })),
+      ...Object.entries(ROW_SCREEN_RULES).map(([name, rule]) => ({ ...rule, matches: [name === 'modul' ? `http://${MODULE_HOST}/luar/modul*` : `http://${LEGACY_HOST}/${name}*`] })),
+    ],
   };
 }
 
@@ -248,7 +252,7 @@ describe('odd legacy screens with the extension (plain http, not localhost)', { 
   let h: Harness;
   beforeAll(async () => {
     legacy = await startLegacyServer(() => intranet.url);
-    intranet = await startLiveServer({ ROAMSIGN_ALLOWED_ORIGINS: legacy.origin, ROAMSIGN_EXTENSION_ORIGINS: EXTENSION_ORIGIN }, { host: 'roamsign.intranet.test' });
+    intranet = await startLiveServer({ ROAMSIGN_ALLOWED_ORIGINS: `${legacy.origin},${legacy.otherOrigin}`, ROAMSIGN_EXTENSION_ORIGINS: EXTENSION_ORIGIN }, { host: 'roamsign.intranet.test' });
     await setLocalSettings(browser, { serverUrl: intranet.url, systems: [legacySystem(legacy.origin)] });
     h = { mode: 'extension', browser, server: intranet, legacy };
   });
@@ -267,6 +271,21 @@ describe('odd legacy screens with the extension (plain http, not localhost)', { 
   it("the page's confirm(): cancelled, nothing is signed or posted; accepted, it signs", () => pageConfirmComesFirst(h));
   it('no officer on the screen: refused with the reason, nothing posted', () => noOfficerIsRefused(h));
   it('the rule\'s container signs the clicked row of one big form', () => containerDecides(h, true));
+
+  // Issue 18: never the wrong row, never a lost action.
+  it('WebForms GridView (text-only rows, LinkButtons, one page-wide form): each row signs its own order; the page\'s own postbacks pass', () => webformsSignsEachRow(h), 180_000);
+  it('the same with a confirm() first', () => webformsSignsEachRow(h, { confirm: '1' }), 180_000);
+  it('a GridView ButtonField (one target, the row in the argument)', () => webformsSignsEachRow(h, { buttonfield: '1' }), 180_000);
+  it('keyboard activation (Enter on a focused LinkButton)', () => webformsSignsEachRow(h, {}, true), 180_000);
+  it('a submission with several approve controls and no activation is refused, never the first row', () => unknownControlIsRefused(h));
+  it('JSF commandLink: the post keeps the input jsfcljs added and removed around submit()', () => jsfKeepsItsActionField(h), 180_000);
+  it('JSF commandLink by keyboard', () => jsfKeepsItsActionField(h, true), 180_000);
+  it('Struts DispatchAction: the post is the form as submitted (method=lulus), not as reset after', () => strutsPostsWhatWasSubmitted(h), 180_000);
+  it('Oracle-Forms-like block: the toolbar signs the current record', () => oracleSignsTheCurrentRecord(h), 180_000);
+  it('kelulusan pukal: the ticked rows under one PIN + OTP; nothing ticked or a hidden tick is refused', () => batchSignsTheTickedRows(h), 180_000);
+  it('a confirmation popup posting its own form', () => popupSigns(h, 'own'), 180_000);
+  it("a confirmation popup submitting its opener's form, then closing", () => popupSigns(h, 'opener'), 180_000);
+  it('a module of another origin in an iframe', () => otherOriginFrameSigns(h), 180_000);
 
   it('the server down: said in the page, nothing posted', async () => {
     await setLocalSettings(browser, { serverUrl: 'http://roamsign.intranet.test:9', systems: [legacySystem(legacy.origin)] });

@@ -4,6 +4,7 @@ import { launchChromium } from './browser.js';
 import { DIALOG_FRAME, errorText } from './kit.js';
 import { containerDecides, enterKeySigns, fetchAndXhrSign, framesetSignsAndDimsTheTab, HOST_RULES, lateFormSigns, noOfficerIsRefused, openPage, pageConfirmComesFirst, ready, rowsSignTheClickedRow, unreachableFailsClosed, type Harness } from './legacy/legacyCases.js';
 import { startLegacyServer, type LegacyServer } from './legacy/legacyServer.js';
+import { batchSignsTheTickedRows, jsfKeepsItsActionField, oracleSignsTheCurrentRecord, otherOriginFrameSigns, popupSigns, strutsPostsWhatWasSubmitted, unknownControlIsRefused, webformsSignsEachRow } from './legacy/rowCases.js';
 import { startLiveServer, type LiveServer } from './liveServer.js';
 
 // Issue 8 with the widget: odd legacy screens on a plain-http intranet host (not localhost), the
@@ -17,7 +18,7 @@ let h: Harness;
 
 beforeAll(async () => {
   legacy = await startLegacyServer(() => server.url);
-  server = await startLiveServer({ ROAMSIGN_ALLOWED_ORIGINS: legacy.origin }, { host: 'roamsign.intranet.test' });
+  server = await startLiveServer({ ROAMSIGN_ALLOWED_ORIGINS: `${legacy.origin},${legacy.otherOrigin}` }, { host: 'roamsign.intranet.test' });
   browser = await launchChromium([HOST_RULES]);
   h = { mode: 'widget', browser, server, legacy };
 });
@@ -101,4 +102,21 @@ describe('odd legacy screens with the widget', { timeout: 90_000 }, () => {
     expect(errors.find((e) => e.includes('data-fields'))).toContain('RoamSign: data-fields (fields)');
     await page.close();
   });
+});
+
+// Issue 18: never the wrong row, never a lost action.
+describe('never the wrong row, never a lost action, with the widget', { timeout: 180_000 }, () => {
+  it('WebForms GridView (text-only rows, LinkButtons, one page-wide form): each row signs its own order; the page\'s own postbacks pass', () => webformsSignsEachRow(h));
+  it('the same with a confirm() first', () => webformsSignsEachRow(h, { confirm: '1' }));
+  it('a GridView ButtonField (one target, the row in the argument)', () => webformsSignsEachRow(h, { buttonfield: '1' }));
+  it('keyboard activation (Enter on a focused LinkButton)', () => webformsSignsEachRow(h, {}, true));
+  it('a submission with several approve controls and no activation is refused, never the first row', () => unknownControlIsRefused(h));
+  it('JSF commandLink: the post keeps the input jsfcljs added and removed around submit()', () => jsfKeepsItsActionField(h));
+  it('JSF commandLink by keyboard', () => jsfKeepsItsActionField(h, true));
+  it('Struts DispatchAction: the post is the form as submitted (method=lulus), not as reset after', () => strutsPostsWhatWasSubmitted(h));
+  it('Oracle-Forms-like block: the toolbar signs the current record', () => oracleSignsTheCurrentRecord(h));
+  it('kelulusan pukal: the ticked rows under one PIN + OTP; nothing ticked or a hidden tick is refused', () => batchSignsTheTickedRows(h));
+  it('a confirmation popup posting its own form', () => popupSigns(h, 'own'));
+  it("a confirmation popup submitting its opener's form, then closing", () => popupSigns(h, 'opener'));
+  it('a module of another origin in an iframe', () => otherOriginFrameSigns(h));
 });

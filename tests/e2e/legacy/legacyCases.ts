@@ -4,7 +4,7 @@ import { canonicalDocumentBytes } from '../../../shared/document.js';
 import { completeSignature, DIALOG_FRAME, errorText, openDialog, type Screen } from '../kit.js';
 import type { LiveServer } from '../liveServer.js';
 import type { LegacyPost, LegacyServer } from './legacyServer.js';
-import { LEGACY_HOST, ONE, ROWS } from './screens.js';
+import { LEGACY_HOST, MODULE_HOST, ONE, ROWS } from './screens.js';
 
 // Every issue-8 case, written once and run with the widget and with the extension. Each asserts
 // what the legacy system received: exactly the clicked document, with a roamsign_signature that
@@ -14,7 +14,7 @@ export const AMINAH = { nric: '900101011234', pin: '123456' };
 const SIGNED_FIELDS = ['noBaucer', 'penerima', 'amaun'] as const;
 
 /** Chromium resolves the legacy (and any RoamSign) test host to 127.0.0.1: plain http, not localhost. */
-export const HOST_RULES = `--host-resolver-rules=MAP ${LEGACY_HOST} 127.0.0.1, MAP roamsign.intranet.test 127.0.0.1`;
+export const HOST_RULES = `--host-resolver-rules=MAP ${LEGACY_HOST} 127.0.0.1, MAP ${MODULE_HOST} 127.0.0.1, MAP roamsign.intranet.test 127.0.0.1`;
 
 export interface Harness {
   mode: 'widget' | 'extension';
@@ -35,14 +35,30 @@ export async function openPage(h: Harness, path: string, query: Record<string, s
   return page;
 }
 
-/** Waits until RoamSign is ready on the screen (widget loaded and its frame answered, or the extension's guard configured). */
+/**
+ * Waits until RoamSign is ready on the screen: the widget's helpers have styled its dialog frame, or
+ * the extension's content script answers the main-world guard's hello with the screen's
+ * approve controls (it does once its settings matched this page). Conditions, never time.
+ */
 export async function ready(h: Harness, screen: Screen): Promise<void> {
   if (h.mode === 'widget') {
     await screen.waitForFunction(() => 'RoamSign' in window);
-    await screen.waitForSelector('iframe[src*="/widget/frame"]');
+    await screen.waitForFunction(() => (document.querySelector('iframe[src*="/widget/frame"]') as HTMLElement | null)?.style.position === 'fixed');
+    return;
   }
-  // The extension's scripts run at document_start; its settings arrive a moment later.
-  await new Promise((resolve) => setTimeout(resolve, h.mode === 'extension' ? 300 : 100));
+  await screen.waitForFunction(
+    () =>
+      new Promise<boolean>((resolve) => {
+        const done = () => resolve(true);
+        document.addEventListener('roamsign:guard-config', done, { once: true });
+        document.dispatchEvent(new CustomEvent('roamsign:guard-hello'));
+        setTimeout(() => {
+          document.removeEventListener('roamsign:guard-config', done);
+          resolve(false);
+        }, 250);
+      }),
+    { polling: 300, timeout: 15_000 },
+  );
 }
 
 /** POST /api/v1/verify over the canonical bytes recomputed from what the legacy system received. */
@@ -68,11 +84,12 @@ export async function expectSignedPost(h: Harness, screen: string, doc: { noBauc
 }
 
 /** PIN + OTP in the dialog (the OTP read from the sandbox outbox, from Node at 127.0.0.1). */
-async function sign(h: Harness, screen: Screen) {
+export async function sign(h: Harness, screen: Screen) {
   await completeSignature(screen, { server: h.server.pageUrl, nric: AMINAH.nric, pin: AMINAH.pin });
 }
 
-async function waitForPosts(h: Harness, count: number) {
+/** Until the legacy system has received `count` posts in all (or 15 s have passed: the caller's expectation then fails). */
+export async function waitForPosts(h: Harness, count: number): Promise<void> {
   for (let i = 0; i < 150 && h.legacy.posted.length < count; i++) await new Promise((r) => setTimeout(r, 100));
 }
 
