@@ -3,6 +3,7 @@ import path from 'node:path';
 import type { Browser, Page } from 'puppeteer-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { builtInSystem } from '../../shared/builtInSystems.js';
+import { formatMalaysiaTime } from '../../shared/time.js';
 import type { BuiltInSystemId } from '../../shared/systems.js';
 import { artifactPath, launchChromium } from './browser.js';
 import { buildExtension, EXTENSION_ID, EXTENSION_ORIGIN, extensionWorker, launchWithExtension, setLocalSettings } from './extensionBrowser.js';
@@ -176,6 +177,11 @@ describe('the extension', () => {
     await page.waitForFunction(() => document.querySelector('#server-status')?.textContent?.includes('boleh dihubungi'));
     expect(await page.$$eval('#history li', (items) => items.length)).toBeGreaterThan(0);
     expect(await page.$eval('#history', (el) => el.textContent)).toContain('STH-2026-000123');
+    // Issue 23: Malaysian time in the one format, whatever the browser's zone.
+    const worker = await extensionWorker(browser);
+    const stored = await worker.evaluate(() => (globalThis as unknown as { chrome: { storage: { local: { get(k: string): Promise<{ history: { signedAt: string }[] }> } } } }).chrome.storage.local.get('history'));
+    const first = await page.$eval('#history li', (el) => el.textContent ?? '');
+    expect(first).toContain(formatMalaysiaTime('ms', Date.parse(stored.history[0]!.signedAt)));
   });
 });
 

@@ -7,6 +7,7 @@ import { send, type HistoryEntry, type Reply, type Request } from '../../lib/mes
 import { loadSettings, type Settings } from '../../lib/settings.js';
 import { usableSettings } from '../../lib/settingsSchema.js';
 import { STRINGS } from '../../lib/strings.js';
+import { formatMalaysiaTime } from '../../../shared/time.js';
 
 const sendMessage = (m: Request) => browser.runtime.sendMessage(m);
 
@@ -44,7 +45,7 @@ function Popup({ settings }: { settings: Settings }) {
         <ul id="history">
           {history.map((h) => (
             <li key={`${h.requestId}-${h.documentId}`}>
-              {h.documentId} — {new Date(h.signedAt).toLocaleString('ms-MY')} — <code>{h.requestId}</code>
+              {h.documentId} — {formatMalaysiaTime(settings.lang, Date.parse(h.signedAt))} — <code>{h.requestId}</code>
             </li>
           ))}
         </ul>
