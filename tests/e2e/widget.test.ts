@@ -372,3 +372,35 @@ describe('the dialog at 360 px', () => {
     expect(cancel.top, JSON.stringify(layout.buttons)).toBe(sign.top);
   });
 });
+
+// Issue 23 item 8: on SPEKS the dialog opens inside the page's own 560 px iframe, and its Sign /
+// Cancel buttons sat below the fold. At the common office screen sizes, on every demo screen, the
+// dialog's actions are wholly in view (in the top-level viewport, not covered) without scrolling.
+describe('the dialog at office screen sizes', () => {
+  const sizes = [
+    { width: 1366, height: 768 },
+    { width: 1024, height: 768 },
+  ];
+  for (const system of Object.keys(SCREENS) as BuiltInSystemId[]) {
+    it.each(sizes)(`${system} at %o: Tandatangan and Batal are in view`, async (size) => {
+      page = await browser.newPage();
+      await page.setViewport(size);
+      await page.goto(`${server.pageUrl}${SCREENS[system].path}?widget=1`);
+      const screen = await approveScreen(page, system);
+      await screen.click(SCREENS[system].approve);
+      const dialog = await SignDialog.open(screen);
+      await dialog.verificationCode();
+      await page.screenshot({ path: artifactPath(`dialog-${system}-${size.width}x${size.height}.png`) });
+      for (const id of ['rs-sign', 'rs-cancel', 'rs-pin', 'rs-otp']) {
+        const el = (await dialog.frame.$(`#${id}`))!;
+        expect(await el.isIntersectingViewport({ threshold: 1 }), `#${id} wholly in the viewport`).toBe(true);
+        // Nothing of the dialog lies over it (hit-testing its centre finds it).
+        expect(await el.evaluate((b) => {
+          const r = b.getBoundingClientRect();
+          return document.elementFromPoint(r.x + r.width / 2, r.y + r.height / 2) === b;
+        })).toBe(true);
+      }
+      await dialog.frame.click('#rs-cancel');
+    });
+  }
+});

@@ -225,8 +225,8 @@ function SignDialog(props: DialogProps & { onRetry(): void }) {
   const busy = phase === 'signing' || phase === 'verifying';
   const expired = created !== null && expiresIn === 0;
 
-  // The actions sit below the scrolling body, always in view (issue 23: on SPEKS' 560 px frame
-  // they fell below the fold); the Sign button reaches its form by the form attribute.
+  // What is signed scrolls; the PIN and OTP fields and the actions below it stay in view (issue 23:
+  // on SPEKS' 560 px frame they fell below the fold). The Sign button reaches its form by the form attribute.
   const actions =
     phase === 'success' ? null : phase === 'fatal' ? (
       <>
@@ -255,24 +255,13 @@ function SignDialog(props: DialogProps & { onRetry(): void }) {
                 {t(lang, 'widget.useOtp')}
               </button>
             )}
-            {/* The request ran out of time while the officer chose the passkey: a new lifetime, without leaving passkey mode. */}
-            {expired && (
-              <button type="button" id="rs-resend" onClick={resend} disabled={busy}>
-                {t(lang, 'widget.resend')}
-              </button>
-            )}
           </>
         ) : (
-          <>
-            {offer?.options && (
-              <button type="button" id="rs-use-passkey" onClick={() => setUsePasskey(true)} disabled={busy}>
-                {t(lang, 'widget.usePasskey')}
-              </button>
-            )}
-            <button type="button" id="rs-resend" onClick={resend} disabled={busy || !created || resendIn > 0}>
-              {resendIn > 0 ? t(lang, 'widget.resendIn', { seconds: resendIn }) : t(lang, 'widget.resend')}
+          offer?.options && (
+            <button type="button" id="rs-use-passkey" onClick={() => setUsePasskey(true)} disabled={busy}>
+              {t(lang, 'widget.usePasskey')}
             </button>
-          </>
+          )
         )}
       </>
     );
@@ -281,46 +270,47 @@ function SignDialog(props: DialogProps & { onRetry(): void }) {
     <div class="backdrop">
       <div class="dialog" role="dialog" aria-modal="true" aria-labelledby="rs-title" aria-describedby="rs-sent" ref={dialogRef} onKeyDown={onKeyDown}>
         <h1 id="rs-title">{t(lang, input.kind === 'refused' ? 'widget.refused' : 'widget.title')}</h1>
-        <div class="body">
-          {input.kind !== 'refused' && <Summary lang={lang} documents={documents} shown={shown?.map((d) => d.rows) ?? null} pageOrigin={job.pageOrigin} verificationCode={created?.verificationCode ?? null} />}
-
-          {phase === 'success' ? (
-            <div class="success" role="status" id="rs-success">
-              <p class="big">✓ {t(lang, 'widget.success')}</p>
-              <p>{t(lang, 'widget.successDetail')}</p>
-            </div>
-          ) : phase === 'fatal' ? (
-            <p class="error" role="alert" id="rs-error">{error}</p>
-          ) : (
-            <form id="rs-form" onSubmit={submit} noValidate>
-              <p id="rs-sent" aria-live="polite">
-                {!created
-                  ? t(lang, 'widget.preparing')
-                  : usePasskey
-                    ? t(lang, 'widget.passkeyHint')
-                    : t(lang, created.channel === 'push' ? 'widget.sentTo.push' : 'widget.sentTo.email', { destination: created.destination })}
-              </p>
-              {created && (
-                <p class="countdown" role="timer" aria-live="off" id="rs-countdown">
-                  {expired ? t(lang, 'widget.expired') : `${t(lang, 'widget.countdown')} ${formatClock(expiresIn)}`}
-                </p>
-              )}
-              <label for="rs-pin">{t(lang, 'widget.pin')}</label>
-              <input
-                id="rs-pin"
-                ref={pinRef}
-                type="password"
-                inputMode="numeric"
-                autoComplete="off"
-                maxLength={12}
-                value={pin}
-                disabled={busy}
-                onInput={(e) => setPin((e.currentTarget as HTMLInputElement).value.replace(/\D/g, ''))}
-                aria-invalid={error !== null && error.length > 0 ? 'true' : 'false'}
-                aria-describedby="rs-error"
-              />
+        {input.kind !== 'refused' && (
+          <div class="body">
+            <Summary lang={lang} documents={documents} shown={shown?.map((d) => d.rows) ?? null} pageOrigin={job.pageOrigin} verificationCode={created?.verificationCode ?? null} />
+          </div>
+        )}
+        {phase === 'success' ? (
+          <div class="success" role="status" id="rs-success">
+            <p class="big">✓ {t(lang, 'widget.success')}</p>
+            <p>{t(lang, 'widget.successDetail')}</p>
+          </div>
+        ) : phase === 'fatal' ? (
+          <p class="error" role="alert" id="rs-error">{error}</p>
+        ) : (
+          <form id="rs-form" onSubmit={submit} noValidate>
+            <p id="rs-sent" aria-live="polite">
+              {!created
+                ? t(lang, 'widget.preparing')
+                : usePasskey
+                  ? t(lang, 'widget.passkeyHint')
+                  : t(lang, created.channel === 'push' ? 'widget.sentTo.push' : 'widget.sentTo.email', { destination: created.destination })}
+            </p>
+            {/* PIN and OTP side by side where the dialog is wide enough: the form stays low, so what is signed has room above it. */}
+            <div class="pair">
+              <div>
+                <label for="rs-pin">{t(lang, 'widget.pin')}</label>
+                <input
+                  id="rs-pin"
+                  ref={pinRef}
+                  type="password"
+                  inputMode="numeric"
+                  autoComplete="off"
+                  maxLength={12}
+                  value={pin}
+                  disabled={busy}
+                  onInput={(e) => setPin((e.currentTarget as HTMLInputElement).value.replace(/\D/g, ''))}
+                  aria-invalid={error !== null && error.length > 0 ? 'true' : 'false'}
+                  aria-describedby="rs-error"
+                />
+              </div>
               {!usePasskey && (
-                <>
+                <div>
                   <label for="rs-otp">{t(lang, 'widget.otp')}</label>
                   <input
                     id="rs-otp"
@@ -334,18 +324,31 @@ function SignDialog(props: DialogProps & { onRetry(): void }) {
                     onInput={(e) => setOtp((e.currentTarget as HTMLInputElement).value.replace(/\D/g, ''))}
                     aria-describedby="rs-error"
                   />
-                </>
+                </div>
               )}
-              <p class="error" role="alert" id="rs-error">{error ?? ''}</p>
-              {info && <p class="info" role="status">{info}</p>}
-              {busy && (
-                <p class="info" role="status" id="rs-progress">
-                  {t(lang, phase === 'signing' ? 'widget.signing' : 'widget.verifying')}
+            </div>
+            {created && (
+              <div class="otpline">
+                <p class="countdown" role="timer" aria-live="off" id="rs-countdown">
+                  {expired ? t(lang, 'widget.expired') : `${t(lang, 'widget.countdown')} ${formatClock(expiresIn)}`}
                 </p>
-              )}
-            </form>
-          )}
-        </div>
+                {/* A new code (OTP), or in passkey mode a new lifetime for a request that ran out of time. */}
+                {(!usePasskey || expired) && (
+                  <button type="button" class="link" id="rs-resend" onClick={resend} disabled={busy || (!usePasskey && resendIn > 0)}>
+                    {!usePasskey && resendIn > 0 ? t(lang, 'widget.resendIn', { seconds: resendIn }) : t(lang, 'widget.resend')}
+                  </button>
+                )}
+              </div>
+            )}
+            <p class="error" role="alert" id="rs-error">{error ?? ''}</p>
+            {info && <p class="info" role="status">{info}</p>}
+            {busy && (
+              <p class="info" role="status" id="rs-progress">
+                {t(lang, phase === 'signing' ? 'widget.signing' : 'widget.verifying')}
+              </p>
+            )}
+          </form>
+        )}
         {actions && <div class="actions">{actions}</div>}
       </div>
     </div>

@@ -1,6 +1,7 @@
 import type { Frame, Page } from 'puppeteer-core';
 import { expect } from 'vitest';
 import { canonicalDocumentBytes } from '../../../shared/document.js';
+import { artifactPath } from '../browser.js';
 import { DIALOG_FRAME, errorText, openDialog, type Screen } from '../kit.js';
 import { AMINAH, openPage, ready, sign, waitForPosts, type Harness } from './legacyCases.js';
 import type { LegacyPost } from './legacyServer.js';
@@ -211,6 +212,7 @@ export async function batchSignsTheTickedRows(h: Harness): Promise<void> {
   await page.click('#btnLulusPukal');
   const chosen = [ORDERS[0]!, ORDERS[2]!];
   const dialog = await openDialog(page);
+  await page.screenshot({ path: artifactPath(`dialog-batch-${h.mode}.png`) });
   expect(await dialog.$eval('#rs-doc-id', (el) => el.textContent)).toBe('2 dokumen, jumlah RM 11,810.50');
   expect(await dialog.$eval('#rs-total', (el) => el.textContent)).toBe('RM 11,810.50');
   const listed = await dialog.$$eval('#rs-docs li', (items) =>
