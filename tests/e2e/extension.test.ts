@@ -11,11 +11,9 @@ import { completeSignature, DIALOG_FRAME } from './kit.js';
 import { startLiveServer, type LiveServer } from './liveServer.js';
 import { approveScreen, digestOfShownDocument, postedDocuments, SCREENS } from './pages/legacyScreens.js';
 import { passkeyThroughPopup } from './extensionPasskeyCase.js';
-import { containerDecides, enterKeySigns, fetchAndXhrSign, framesetSignsAndDimsTheTab, HOST_RULES, lateFormSigns, noOfficerIsRefused, openPage, pageConfirmComesFirst, ready, rowsSignTheClickedRow, unreachableFailsClosed, type Harness } from './legacy/legacyCases.js';
+import { containerDecides, enterKeySigns, legacySystem, fetchAndXhrSign, framesetSignsAndDimsTheTab, HOST_RULES, lateFormSigns, noOfficerIsRefused, openPage, pageConfirmComesFirst, ready, rowsSignTheClickedRow, unreachableFailsClosed, type Harness } from './legacy/legacyCases.js';
 import { startLegacyServer, type LegacyServer } from './legacy/legacyServer.js';
-import { LEGACY_HOST, MODULE_HOST, ROW_SCREEN_RULES, SCREEN_RULES } from './legacy/screens.js';
 import { batchSignsTheTickedRows, jsfKeepsItsActionField, oracleSignsTheCurrentRecord, otherOriginFrameSigns, popupSigns, strutsPostsWhatWasSubmitted, unknownControlIsRefused, webformsSignsEachRow } from './legacy/rowCases.js';
-import type { SystemDefinition } from '../../shared/siteRules.js';
 
 const AMINAH = { nric: '900101011234', pin: '123456' };
 /** Chromium on Linux reads enterprise policy from here; the test writes one for the extension's ID. */
@@ -238,19 +236,6 @@ describe('without the extension', () => {
     }
   });
 });
-
-/** The odd legacy screens as one system (id "speks": the server still needs a registered id; once systems are server data it gets its own). */
-function legacySystem(origin: string): SystemDefinition {
-  return {
-    id: 'speks',
-    names: { ms: 'Skrin ujian', en: 'Test screens' },
-    allowedOrigins: [origin],
-    screens: [
-      ...Object.entries(SCREEN_RULES).map(([name, rule]) => ({ ...rule, matches: [`http://${LEGACY_HOST}/${name}*`], ...(name === 'bigform' ? { container: 'tr' } : {}) })),
-      ...Object.entries(ROW_SCREEN_RULES).map(([name, rule]) => ({ ...rule, matches: [name === 'modul' ? `http://${MODULE_HOST}/luar/modul*` : `http://${LEGACY_HOST}/${name}*`] })),
-    ],
-  };
-}
 
 describe('odd legacy screens with the extension (plain http, not localhost)', { timeout: 90_000 }, () => {
   let intranet: LiveServer;

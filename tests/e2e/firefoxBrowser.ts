@@ -29,7 +29,7 @@ export async function launchFirefoxWithExtension(managed: Record<string, unknown
     env: { ...process.env, HOME: home, MOZ_CRASHREPORTER_DISABLE: '1' },
     extraPrefsFirefox: {
       'extensions.webextensions.uuids': JSON.stringify({ [GECKO_ID]: FIREFOX_EXTENSION_UUID }),
-      'network.dns.localDomains': 'legacy.intranet.test,roamsign.intranet.test',
+      'network.dns.localDomains': 'legacy.intranet.test,modul.intranet.test,roamsign.intranet.test',
     },
   });
   await browser.installExtension(FIREFOX_EXTENSION_DIR);

@@ -4,7 +4,8 @@ import { canonicalDocumentBytes } from '../../../shared/document.js';
 import { completeSignature, DIALOG_FRAME, errorText, openDialog, type Screen } from '../kit.js';
 import type { LiveServer } from '../liveServer.js';
 import type { LegacyPost, LegacyServer } from './legacyServer.js';
-import { LEGACY_HOST, MODULE_HOST, ONE, ROWS } from './screens.js';
+import type { SystemDefinition } from '../../../shared/siteRules.js';
+import { LEGACY_HOST, MODULE_HOST, ONE, ROW_SCREEN_RULES, ROWS, SCREEN_RULES } from './screens.js';
 
 // Every issue-8 case, written once and run with the widget and with the extension. Each asserts
 // what the legacy system received: exactly the clicked document, with a roamsign_signature that
@@ -282,3 +283,17 @@ export async function unreachableFailsClosed(h: Harness, page: Page): Promise<vo
   expect(await page.evaluate(() => document.activeElement?.className)).toBe('lulus');
   expect(h.legacy.posted.length).toBe(before);
 }
+
+/** The odd legacy screens as one system (id "speks": the server still needs a registered id; once systems are server data it gets its own). */
+export function legacySystem(origin: string): SystemDefinition {
+  return {
+    id: 'speks',
+    names: { ms: 'Skrin ujian', en: 'Test screens' },
+    allowedOrigins: [origin],
+    screens: [
+      ...Object.entries(SCREEN_RULES).map(([name, rule]) => ({ ...rule, matches: [`http://${LEGACY_HOST}/${name}*`], ...(name === 'bigform' ? { container: 'tr' } : {}) })),
+      ...Object.entries(ROW_SCREEN_RULES).map(([name, rule]) => ({ ...rule, matches: [name === 'modul' ? `http://${MODULE_HOST}/luar/modul*` : `http://${LEGACY_HOST}/${name}*`] })),
+    ],
+  };
+}
+
