@@ -57,6 +57,8 @@ describe('settings', () => {
     [{ systems: [{ ...johor, screens: [{ ...johor.screens[0]!, fields: { 'a=b': '#x' } }] }] }, 'systems.0.screens.0.fields'],
     [{ systems: [{ ...johor, screens: [{ ...johor.screens[0]!, matches: ['http://speks.johor.gov.my:8080/*'] }] }] }, 'a pattern has no port'],
     [{ systems: [{ ...johor, screens: [{ ...johor.screens[0]!, matches: ['ftp://speks.johor.gov.my/*'] }] }] }, 'scheme "ftp"'],
+    [{ systems: [{ ...johor, screens: [{ ...johor.screens[0]!, batch: { rows: 'tr.dok' } }] }] }, 'systems.0.screens.0.batch.selected'],
+    [{ systems: [{ ...johor, screens: [{ ...johor.screens[0]!, batch: { rows: 'tr.dok', selected: ' ', extra: 'x' } }] }] }, 'systems.0.screens.0.batch'],
     [{ extra: 1 }, 'settings'],
   ])('rejects %j naming %s', (input, field) => {
     const result = validateSettings(input);
@@ -67,6 +69,9 @@ describe('settings', () => {
   it('accepts a full valid set, and every built-in system passes the same schema', () => {
     expect(validateSettings({ serverUrl: 'https://roamsign.anm.gov.my', lang: 'ms', systems: [johor] })).toMatchObject({ ok: true });
     expect(validateSettings({ systems: BUILT_IN_SYSTEMS })).toMatchObject({ ok: true });
+    // Kelulusan pukal: the row container and the "selected" test.
+    const batch = { ...johor.screens[0]!, batch: { rows: 'tr.dok', selected: 'input[name=pilih]:checked' } };
+    expect(validateSettings({ systems: [{ ...johor, screens: [batch] }] })).toMatchObject({ ok: true });
   });
 });
 

@@ -135,6 +135,19 @@ describe('extension worker', () => {
     expect(await w.handle({ type: 'rs:api', jobId: 'job-1', op: 'complete', requestId: '../../admin', pin: '1', otp: '1' }, dialog)).toMatchObject({ ok: false, code: 'bad_request' });
   });
 
+  it('a batch (kelulusan pukal) creates only with every document of the job, each its own digest, in the job\'s order', async () => {
+    const second = { fields: { noDokumen: 'STH-2', amaun: '1,000.00' }, idField: 'noDokumen', amountField: 'amaun' };
+    const batch = { kind: 'pages', nric: '900101011234', documents: [pageDocument, second] };
+    const both = [shown, showDocument(second).document];
+    const w = setup();
+    await w.handle({ type: 'rs:start', system: 'igfmas', job: batch }, page);
+    for (const wrong of [[both[0]], [both[1], both[0]], [both[0], { ...both[1]!, digest: shown.digest }], [...both, shown]]) {
+      expect(await w.handle({ type: 'rs:api', jobId: 'job-1', op: 'create', documents: wrong }, dialog)).toMatchObject({ ok: false, code: 'bad_request' });
+    }
+    await w.handle({ type: 'rs:api', jobId: 'job-1', op: 'create', documents: both }, dialog);
+    expect(JSON.parse(w.calls[1]!.init.body as string)).toEqual({ nric: '900101011234', system: 'igfmas', documents: both });
+  });
+
   it('hands the outcome to the page frame that asked, records it, and forgets the job', async () => {
     const w = setup();
     await w.handle({ type: 'rs:start', system: 'igfmas', job }, page);

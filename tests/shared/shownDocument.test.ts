@@ -41,6 +41,13 @@ describe('a job crossing into the dialog or the worker', () => {
   it('is taken when well formed', () => {
     expect(parseJobInput(job)).toEqual(job);
     expect(parseJobInput({ kind: 'refused', problem: 'no_officer' })).toEqual({ kind: 'refused', problem: 'no_officer' });
+    expect(parseJobInput({ kind: 'refused', problem: 'hidden_selected', detail: 'BV-4' })).toEqual({ kind: 'refused', problem: 'hidden_selected', detail: 'BV-4' });
+  });
+
+  it('takes a batch of 2 to 500 documents, each checked like one', () => {
+    const batch = { kind: 'pages', nric: '900101011234', documents: [page, { ...page, fields: { ...page.fields, noBaucer: 'BV-2' } }] };
+    expect(parseJobInput(batch)).toEqual(batch);
+    expect(parseJobInput({ ...batch, documents: Array.from({ length: 500 }, () => page) })).not.toBeNull();
   });
 
   it.each([
@@ -53,6 +60,9 @@ describe('a job crossing into the dialog or the worker', () => {
     ['a huge value', { ...job, document: { ...page, fields: { ...page.fields, tarikh: 'x'.repeat(10_001) } } }],
     ['an unknown refusal', { kind: 'refused', problem: 'because' }],
     ['digests that are not a list', { kind: 'digests', nric: '900101011234', documents: 'x' }],
+    ['a batch of one (that is a page)', { kind: 'pages', nric: '900101011234', documents: [page] }],
+    ['a batch over 500', { kind: 'pages', nric: '900101011234', documents: Array.from({ length: 501 }, () => page) }],
+    ['a batch with one bad document', { kind: 'pages', nric: '900101011234', documents: [page, { ...page, idField: 'x' }] }],
   ])('is refused with %s', (_name, input) => {
     expect(parseJobInput(input)).toBeNull();
   });
