@@ -11,7 +11,7 @@ import { completeSignature, DIALOG_FRAME } from './kit.js';
 import { startLiveServer, type LiveServer } from './liveServer.js';
 import { approveScreen, digestOfShownDocument, postedDocuments, SCREENS } from './pages/legacyScreens.js';
 import { passkeyThroughPopup } from './extensionPasskeyCase.js';
-import { containerDecides, enterKeySigns, legacySystem, fetchAndXhrSign, framesetSignsAndDimsTheTab, HOST_RULES, lateFormSigns, noOfficerIsRefused, openPage, pageConfirmComesFirst, ready, rowsSignTheClickedRow, unreachableFailsClosed, type Harness } from './legacy/legacyCases.js';
+import { containerDecides, enterKeySigns, guardReady, legacySystem, fetchAndXhrSign, framesetSignsAndDimsTheTab, HOST_RULES, lateFormSigns, noOfficerIsRefused, openPage, pageConfirmComesFirst, ready, rowsSignTheClickedRow, unreachableFailsClosed, type Harness } from './legacy/legacyCases.js';
 import { startLegacyServer, type LegacyServer } from './legacy/legacyServer.js';
 import { batchSignsTheTickedRows, jsfKeepsItsActionField, oracleSignsTheCurrentRecord, otherOriginFrameSigns, popupSigns, strutsPostsWhatWasSubmitted, unknownControlIsRefused, webformsSignsEachRow } from './legacy/rowCases.js';
 
@@ -56,8 +56,7 @@ async function signOn(on: LiveServer, url: string, system: BuiltInSystemId, brow
   await open(url, browserToUse);
   const screen = await approveScreen(page, system, false);
   const digest = await digestOfShownDocument(screen, system);
-  // The content script runs at document_idle: give it that moment before the officer's click.
-  await new Promise((resolve) => setTimeout(resolve, 300));
+  await guardReady(screen);
   await screen.click(SCREENS[system].approve);
   await screen.waitForSelector(DIALOG_FRAME, { visible: true });
   await page.screenshot({ path: artifactPath(`extension-dialog-${system}.png`) });
@@ -85,7 +84,7 @@ describe.each(Object.keys(SCREENS) as BuiltInSystemId[])('plain %s screen (no sc
 describe('the extension', () => {
   it('frames its dialog from the extension origin (the session\'s dynamic id), out of the page scripts\' reach', async () => {
     await open(`${server.pageUrl}${SCREENS.igfmas.path}`);
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    await guardReady(page);
     await page.click('#btnPeraku2');
     await page.waitForSelector(DIALOG_FRAME, { visible: true });
     const src = await page.$eval(DIALOG_FRAME, (el) => (el as HTMLIFrameElement).src);
@@ -103,7 +102,7 @@ describe('the extension', () => {
   it("a token officer's click passes through untouched", async () => {
     const before = (await postedDocuments(server.url)).length;
     await open(`${server.pageUrl}${SCREENS.igfmas.path}?user=750303039999`);
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    await guardReady(page);
     await Promise.all([page.waitForNavigation(), page.click('#btnSah')]);
     const posted = await postedDocuments(server.url);
     expect(posted.length).toBe(before + 1);

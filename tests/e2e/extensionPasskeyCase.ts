@@ -4,6 +4,7 @@ import { removePasskey } from '../../server/passkeys/managePasskeys.js';
 import { finishOfficerPasskeyRegistration, startOfficerPasskeyRegistration } from '../../server/passkeys/officerPasskeys.js';
 import { SoftAuthenticator } from '../helpers/softAuthenticator.js';
 import { DIALOG_FRAME } from './kit.js';
+import { guardReady } from './legacy/legacyCases.js';
 import type { LiveServer } from './liveServer.js';
 import { approveScreen, digestOfShownDocument, postedDocuments, SCREENS } from './pages/legacyScreens.js';
 
@@ -27,7 +28,7 @@ export async function passkeyThroughPopup(server: LiveServer, browser: Browser):
     await page.goto(`${server.pageUrl}${SCREENS.igfmas.path}`);
     const screen = await approveScreen(page, 'igfmas', false);
     const digest = await digestOfShownDocument(screen, 'igfmas');
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    await guardReady(screen);
     await screen.click(SCREENS.igfmas.approve);
     const frame = (await (await screen.waitForSelector(DIALOG_FRAME, { visible: true }))!.contentFrame())!;
     await frame.waitForSelector('#rs-use-otp', { timeout: 15_000 });

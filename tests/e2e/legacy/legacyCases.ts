@@ -47,6 +47,11 @@ export async function ready(h: Harness, screen: Screen): Promise<void> {
     await screen.waitForFunction(() => (document.querySelector('iframe[src*="/widget/frame"]') as HTMLElement | null)?.style.position === 'fixed');
     return;
   }
+  await guardReady(screen);
+}
+
+/** The extension's content script has answered the main-world guard's hello on this screen: its rule matched and the guard knows the approve controls. */
+export async function guardReady(screen: Screen): Promise<void> {
   await screen.waitForFunction(
     () =>
       new Promise<boolean>((resolve) => {
