@@ -1,7 +1,6 @@
 import type { Frame, Page } from 'puppeteer-core';
 import { expect } from 'vitest';
 import { canonicalDocumentBytes } from '../../../shared/document.js';
-import { artifactPath } from '../browser.js';
 import { DIALOG_FRAME, errorText, openDialog, type Screen } from '../kit.js';
 import { AMINAH, openPage, ready, sign, waitForPosts, type Harness } from './legacyCases.js';
 import type { LegacyPost } from './legacyServer.js';
@@ -13,6 +12,21 @@ import { gridRowId, MORE_ORDERS, ORDERS } from './screens.js';
 // legacy system must receive the page's own action fields as the page sent them.
 
 type Order = (typeof ORDERS)[number];
+
+/**
+ * A step in the dialog's frame, bounded: puppeteer's $eval / click in a frame wait for its
+ * context with no deadline of their own, so a frame that lost it would hang the test until
+ * vitest's timeout, naming nothing. This names the step instead.
+ */
+async function step<T>(what: string, run: Promise<T>, ms = 20_000): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const late = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`${what}: no answer from the dialog's frame within ${ms} ms`)), ms)));
+  try {
+    return await Promise.race([run, late]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
 const ALL = [...ORDERS, ...MORE_ORDERS];
 
 /** POST /api/v1/verify over the canonical bytes of `fields`. */
@@ -46,9 +60,8 @@ async function signedPost(h: Harness, screen: string, order: Order, before: numb
 /** The dialog shows `order` (number, amount, payee), and the officer signs it with PIN + OTP. */
 async function signShown(h: Harness, screen: Screen, order: Order): Promise<void> {
   const dialog = await openDialog(screen);
-  expect(await dialog.$eval('#rs-doc-id', (el) => el.textContent)).toBe(order.noPesanan);
-  expect(await dialog.$eval('#rs-fields dd[data-field="amaun"]', (el) => el.textContent)).toBe(order.amaun);
-  expect(await dialog.$eval('#rs-fields dd[data-field="pembekal"]', (el) => el.textContent)).toBe(order.pembekal);
+  const shown = await step('the shown document', dialog.$eval('#rs-doc-id', (el) => [el.textContent, ...['amaun', 'pembekal'].map((name) => document.querySelector(`#rs-fields dd[data-field="${name}"]`)?.textContent)]));
+  expect(shown).toEqual([order.noPesanan, order.amaun, order.pembekal]);
   await sign(h, screen);
 }
 
@@ -58,8 +71,8 @@ async function expectRefusal(h: Harness, screen: Screen, says: string, before: n
   const dialog = (await handle!.contentFrame())!;
   const text = await errorText(dialog);
   expect(text).toContain(says);
-  expect(await dialog.$('#rs-pin')).toBeNull();
-  await dialog.click('.actions button');
+  expect(await step('the PIN field', dialog.$('#rs-pin'))).toBeNull();
+  await step('Close', dialog.click('.actions button'));
   await screen.waitForFunction((sel) => !document.querySelector(sel) || getComputedStyle(document.querySelector(sel)!).display === 'none', { timeout: 15_000 }, DIALOG_FRAME);
   expect(h.legacy.posted.length).toBe(before);
   return text;
@@ -212,11 +225,10 @@ export async function batchSignsTheTickedRows(h: Harness): Promise<void> {
   await page.click('#btnLulusPukal');
   const chosen = [ORDERS[0]!, ORDERS[2]!];
   const dialog = await openDialog(page);
-  await page.screenshot({ path: artifactPath(`dialog-batch-${h.mode}.png`) });
-  expect(await dialog.$eval('#rs-doc-id', (el) => el.textContent)).toBe('2 dokumen, jumlah RM 11,810.50');
-  expect(await dialog.$eval('#rs-total', (el) => el.textContent)).toBe('RM 11,810.50');
-  const listed = await dialog.$$eval('#rs-docs li', (items) =>
-    items.map((li) => [...li.querySelectorAll('dt')].map((dt) => `${dt.textContent}=${dt.nextElementSibling?.textContent}`)),
+  expect(await step('the batch summary', dialog.$eval('#rs-doc-id', (el) => [el.textContent, document.querySelector('#rs-total')?.textContent]))).toEqual(['2 dokumen, jumlah RM 11,810.50', 'RM 11,810.50']);
+  const listed = await step(
+    'the batch list',
+    dialog.$$eval('#rs-docs li', (items) => items.map((li) => [...li.querySelectorAll('dt')].map((dt) => `${dt.textContent}=${dt.nextElementSibling?.textContent}`))),
   );
   // Each document lists every signed field, amount and payee first.
   expect(listed).toEqual(chosen.map((o) => [`Amaun (RM)=${o.amaun}`, `Pembekal=${o.pembekal}`, `No. Pesanan=${o.noPesanan}`, `Tarikh=${o.tarikh}`]));
