@@ -39,7 +39,7 @@ const ANSWER_TIMEOUT_MS = 20_000;
   frame.src = `${server}/widget/frame?system=${system}&lang=${en ? 'en' : 'ms'}`;
   frame.title = en ? 'RoamSign signing' : 'Tandatangan RoamSign';
   frame.allow = 'otp-credentials; publickey-credentials-get'; // issue 11: WebAuthn in the RoamSign-origin frame
-  frame.style.display = 'none'; // styled by the helpers (tabDimmer.ts frameStyle) before it is ever shown
+  frame.style.display = 'none'; // the helpers give it DIALOG_FRAME_STYLE (tabDimmer.ts) before it is ever shown
 
   let ready: Promise<unknown> | null = null;
   let known = false;

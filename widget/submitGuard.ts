@@ -59,6 +59,10 @@ export interface Guard {
  */
 const ACTIVATION_MS = 2000;
 
+/**
+ * Installs the guard in `win` (capture listeners for the officer's activations, the submit event,
+ * HTMLFormElement.prototype.submit, fetch, XMLHttpRequest, links); returns what ./popupGuard.ts uses.
+ */
 export function guardSubmissions(win: Win, hooks: GuardHooks): Guard {
   let last: Element | null = null;
   let since = 0;
