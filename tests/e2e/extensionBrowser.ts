@@ -46,11 +46,17 @@ export async function extensionWorker(browser: Browser): Promise<WebWorker> {
   const target = await browser.waitForTarget((t) => t.type() === 'service_worker' && t.url().startsWith(EXTENSION_ORIGIN), { timeout: 15_000 });
   const worker = (await target.worker())!;
   // Found right at start-up, the worker may run before Chromium has bound its extension APIs
-  // (`chrome` without `storage`): wait for them, as the extension's own code does by running later.
-  await worker.evaluate(async () => {
-    const g = globalThis as unknown as { chrome?: { storage?: unknown } };
-    for (let i = 0; i < 100 && !g.chrome?.storage; i++) await new Promise((r) => setTimeout(r, 100));
-  });
+  // (`chrome` without `storage`), or even its timers: ask from here until they are there, with a
+  // deadline that names what it waited for.
+  const deadline = Date.now() + 15_000;
+  for (;;) {
+    const ready = await worker
+      .evaluate(() => Boolean((globalThis as unknown as { chrome?: { storage?: { local?: unknown } } }).chrome?.storage?.local))
+      .catch(() => false);
+    if (ready) break;
+    if (Date.now() > deadline) throw new Error("the extension's service worker never had chrome.storage.local");
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
   return worker;
 }
 

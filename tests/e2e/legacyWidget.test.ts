@@ -51,6 +51,8 @@ describe('odd legacy screens with the widget', { timeout: 90_000 }, () => {
     const dialog = (await (await page.waitForSelector(DIALOG_FRAME, { visible: true, timeout: 15_000 }))!.contentFrame())!;
     expect(await errorText(dialog)).toContain('belum berdaftar dengan RoamSign');
     expect(await dialog.$('#rs-pin')).toBeNull();
+    // The dialog focuses its way forward once it fails; the officer's Escape goes there.
+    await dialog.waitForFunction(() => document.hasFocus() && document.activeElement !== document.body, { timeout: 15_000 });
     await page.keyboard.press('Escape');
     await page.waitForFunction((sel) => !document.querySelector(sel) || getComputedStyle(document.querySelector(sel)!).display === 'none', { timeout: 15_000 }, DIALOG_FRAME);
     expect(h.legacy.posted.length).toBe(before);

@@ -83,8 +83,8 @@ describe('GPKI Mobile in English, one switch away', () => {
     await phone.click('#register-submit');
     await phone.waitForSelector('#code-form');
     expect(await text('#code-form h2')).toBe('Enter the security code');
-    // The keyboard goes on in the code field.
-    expect(await phone.evaluate(() => document.activeElement?.id)).toBe('code');
+    // The keyboard goes on in the code field (focused once the form has rendered).
+    await phone.waitForFunction(() => document.activeElement?.id === 'code', { timeout: 10_000 });
 
     // The server's own refusal comes in English too (Accept-Language: en).
     await phone.keyboard.type('000000');

@@ -118,8 +118,11 @@ describe('POST /api/v1/pdfs: a signing request whose document is a PDF', () => {
     await approve(AMINAH, prepared.body.document);
     const signed = (await download(prepared.body.id)).bytes;
     const tampered = Buffer.from(signed);
-    const at = tampered.indexOf('RM ');
-    tampered[at + 3] = tampered[at + 3] === 0x31 ? 0x32 : 0x31;
+    // One hex digit of the voucher's title ("KERAJAAN ...", drawn as a hex string): a byte the
+    // signature covers, changed without touching the PDF's structure.
+    const at = tampered.indexOf('<4B4552414A41414E');
+    expect(at).toBeGreaterThan(0);
+    tampered[at + 2] = tampered[at + 2] === 0x42 ? 0x43 : 0x42;
     const report = await sendPdf('/api/v1/pdfs/verify', tampered);
     expect(report.status).toBe(200);
     expect(report.body.signatures[0]).toMatchObject({ indication: 'TOTAL_FAILED', subIndication: 'HASH_FAILURE' });
