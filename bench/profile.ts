@@ -21,6 +21,7 @@ import { latestCertificate } from '../server/registry/officers.js';
 import { createServices } from '../server/services.js';
 import { verifySignature } from '../server/signing/verifySignature.js';
 import { fmt, heading, line, mean, runWorkers } from './stats.js';
+import { countStatements, statementKind } from './countStatements.js';
 
 const NRIC = '900101011234';
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'roamsign-profile-'));
@@ -28,6 +29,7 @@ const services = await createServices(
   parseConfig({ ROAMSIGN_SANDBOX: '1', ROAMSIGN_DATA_DIR: dataDir, ROAMSIGN_LOG_LEVEL: 'silent', ROAMSIGN_OTP_SENDS_PER_HOUR: '1000000' }),
 );
 const app = createApp(services);
+const statements = countStatements(services.db.sqlite!);
 
 // The signing service calls vault.verifyPin / vault.sign through this same object: wrap them.
 const spent = { pin: 0, sign: 0 };
@@ -59,20 +61,26 @@ const post = (url: string, body: unknown) =>
 
 async function profileFlows(documents: number, flows: number) {
   const rows: { create: number; outbox: number; complete: number; pin: number; sign: number; bytes: number }[] = [];
+  const perStep = { create: new Map<string, number>(), complete: new Map<string, number>() };
+  const add = (into: Map<string, number>, from: Map<string, number>) => from.forEach((n, k) => into.set(k, (into.get(k) ?? 0) + n));
   for (let i = 0; i < flows; i++) {
     const docs = digests(documents).map((d, j) => ({ id: `P-${i}-${j}`, digest: d.toString('base64') }));
+    statements.take();
     const t0 = performance.now();
     const created = (await (await post('/api/v1/signing-requests', { nric: NRIC, system: 'igfmas', documents: docs })).json()) as { id: string };
     const t1 = performance.now();
+    if (i > 0) add(perStep.create, statements.take());
     const outbox = (await (await app.request(`/api/v1/dev/outbox?to=${NRIC}`)).json()) as { otp: string; requestId: string }[];
     const otp = outbox.find((m) => m.requestId === created.id)!.otp;
     const t2 = performance.now();
     spent.pin = 0;
     spent.sign = 0;
+    statements.take();
     const res = await post(`/api/v1/signing-requests/${created.id}/complete`, { pin: '123456', otp });
     const text = await res.text();
     const t3 = performance.now();
     if (res.status !== 200) throw new Error(text);
+    if (i > 0) add(perStep.complete, statements.take());
     if (i > 0) rows.push({ create: t1 - t0, outbox: t2 - t1, complete: t3 - t2, pin: spent.pin, sign: spent.sign, bytes: text.length });
   }
   const m = (k: keyof (typeof rows)[number]) => mean(rows.map((r) => r[k]));
@@ -83,6 +91,14 @@ async function profileFlows(documents: number, flows: number) {
   line('  vault.sign (key unwrap + RSA, libuv pool)', fmt(m('sign'), 2), 'ms');
   line('  everything else (event loop: CMS, verify, SQLite, audit, JSON)', fmt(m('complete') - m('pin') - m('sign'), 2), 'ms');
   line('  response body', fmt(m('bytes') / 1024, 1), 'KiB');
+  // SQL statements per flow step (deterministic: a cut shows as a smaller number).
+  for (const [step, counts] of Object.entries(perStep)) {
+    const kinds = new Map<string, number>();
+    counts.forEach((n, text) => kinds.set(statementKind(text), (kinds.get(statementKind(text)) ?? 0) + n));
+    const total = [...counts.values()].reduce((a, b) => a + b, 0) / rows.length;
+    line(`SQL statements per ${step}`, fmt(total, 1), 'stmts');
+    [...kinds].sort((a, b) => b[1] - a[1]).forEach(([kind, n]) => line(`  ${kind}`, fmt(n / rows.length, 1), 'stmts'));
+  }
 
   // The CMS build and the verification step alone, with the officer's real certificate.
   const cert = (await latestCertificate(services.db, NRIC))!;
@@ -192,5 +208,8 @@ try {
   await services.close();
   fs.rmSync(dataDir, { recursive: true, force: true });
 }
-await profileServer('20 clients, 1 document each', 20, 1);
-await profileServer('2 clients, batches of 100 documents', 2, 100);
+// `npx tsx bench/profile.ts statements`: the in-process part alone (SQL counts and timings).
+if (!process.argv.includes('statements')) {
+  await profileServer('20 clients, 1 document each', 20, 1);
+  await profileServer('2 clients, batches of 100 documents', 2, 100);
+}
