@@ -168,7 +168,12 @@ export async function preparePdfSignature(options: {
     return refusal('not_pdf', error instanceof Error ? error.message : 'not a PDF');
   }
   if (pdf.isEncrypted) return refusal('encrypted', 'the PDF is encrypted');
-  const blocker = pdf.canSaveIncrementally();
+  let blocker = pdf.canSaveIncrementally();
+  // A file the library reads as linearized ("Fast Web View") or had to repair takes no incremental
+  // update. With no signature in it nothing is lost by writing it out whole with this revision: the
+  // officer is shown, and signs, the bytes of that file, and later approvers append to it.
+  const rewrite = (blocker === 'linearized' || blocker === 'brute-force-recovery') && !hasSignatures(pdf);
+  if (rewrite) blocker = null;
   if (blocker) return refusal('not_incremental', `the PDF cannot take an incremental update (${blocker})`);
   const pages = pdf.getPages();
   if (pages.length === 0) return refusal('no_pages', 'the PDF has no pages');
@@ -256,12 +261,18 @@ export async function preparePdfSignature(options: {
   }
   acroFormDict(pdf).set('SigFlags', PdfNumber.of(SIG_FLAGS));
 
-  const bytes = await pdf.save({ incremental: true });
-  if (Buffer.from(bytes.buffer, bytes.byteOffset, options.pdf.byteLength).compare(Buffer.from(options.pdf)) !== 0) {
+  const bytes = await pdf.save({ incremental: !rewrite });
+  if (!rewrite && Buffer.from(bytes.buffer, bytes.byteOffset, options.pdf.byteLength).compare(Buffer.from(options.pdf)) !== 0) {
     // The library rewrote earlier bytes: that would break every earlier signature.
     return refusal('not_incremental', 'the PDF could not be updated without rewriting it');
   }
   return { ok: true, prepared: locatePlaceholder(bytes, fieldName, capacity) };
+}
+
+/** Whether any signature field of the PDF holds a value (a signature or a document time-stamp). */
+function hasSignatures(pdf: PDF): boolean {
+  const form = pdf.getForm();
+  return form !== null && form.getSignatureFields().some((field) => field.getDict().has('V'));
 }
 
 /** Finds this revision's placeholders (the last ones in the file), writes the real /ByteRange and hashes it. */

@@ -75,3 +75,25 @@ export function qpdfCheck(pdf: Uint8Array): { ok: boolean; output: string } {
   const output = `${run.stdout ?? ''}${run.stderr ?? ''}`;
   return { ok: run.status === 0 && /No syntax or stream encoding errors found/.test(output), output };
 }
+
+/** qpdf --linearize: the "Fast Web View" file many report generators write. */
+export function qpdfLinearize(pdf: Uint8Array): Buffer {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'roamsign-qpdf-'));
+  const [input, output] = [path.join(dir, 'in.pdf'), path.join(dir, 'out.pdf')];
+  fs.writeFileSync(input, pdf);
+  const run = spawnSync('qpdf', ['--linearize', input, output], { encoding: 'utf8' });
+  if (run.status !== 0) throw new Error(`qpdf --linearize: ${run.stderr}`);
+  const linearized = fs.readFileSync(output);
+  fs.rmSync(dir, { recursive: true, force: true });
+  return linearized;
+}
+
+/** qpdf --check-linearization: whether the file is linearized, without errors. */
+export function isLinearized(pdf: Uint8Array): boolean {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'roamsign-qpdf-'));
+  const file = path.join(dir, 'doc.pdf');
+  fs.writeFileSync(file, pdf);
+  const run = spawnSync('qpdf', ['--check-linearization', file], { encoding: 'utf8' });
+  fs.rmSync(dir, { recursive: true, force: true });
+  return run.status === 0 && /no linearization errors/.test(run.stdout ?? '');
+}

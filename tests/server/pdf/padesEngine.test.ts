@@ -11,7 +11,7 @@ import type { StampText } from '../../../server/pdf/stampAppearance.js';
 import { AMINAH, WEIMING } from '../../helpers/api.js';
 import { openssl, tempFiles } from '../../helpers/openssl.js';
 import { addRoamingOfficer, SITI } from '../../helpers/officers.js';
-import { nssTrusting, pdfsig, pdfsigDump, qpdfCheck } from '../../helpers/pdfsig.js';
+import { isLinearized, nssTrusting, pdfsig, pdfsigDump, qpdfCheck, qpdfLinearize } from '../../helpers/pdfsig.js';
 import { startTestServer, type TestServer } from '../../helpers/testServices.js';
 import { startTestTsa, type TestTsa } from '../../helpers/testTsa.js';
 import { APPROVER_FIELDS, makeVoucherPdf } from '../../helpers/voucherPdf.js';
@@ -86,6 +86,33 @@ describe('PAdES signatures on a voucher PDF', () => {
     expect(printed.output).not.toMatch(/signingTime/);
     expect(printed.output).toMatch(/id-smime-aa-signingCertificateV2/);
     expect(printed.output).toMatch(/messageDigest/);
+  });
+
+  it('a linearized ("Fast Web View") voucher signs, and so does a second approver over it', async () => {
+    const linearized = qpdfLinearize(await makeVoucherPdf({ kind: 'baucar-bayaran', number: 'BB-2026-000124', pages: 2, signatureFields: true }));
+    expect(isLinearized(linearized)).toBe(true);
+    const first = await signAs(AMINAH.nric, linearized, { placement: { field: APPROVER_FIELDS[0]! } });
+    expect(qpdfCheck(first.pdf).ok).toBe(true);
+    expect(pdfsig(first.pdf, nss).signatures[0]).toMatchObject({ field: APPROVER_FIELDS[0], signatureValid: true, certificateTrusted: true });
+    const second = await signAs(WEIMING.nric, first.pdf, { placement: { field: APPROVER_FIELDS[1]! } });
+    expect(pdfsig(second.pdf, nss).signatures.slice(0, 2).map((s) => [s.field, s.signatureValid])).toEqual([[APPROVER_FIELDS[0], true], [APPROVER_FIELDS[1], true]]);
+  });
+
+  it('a file whose cross-reference table is broken: repaired and written out once when unsigned, refused when it holds a signature', async () => {
+    const breakXref = (pdf: Uint8Array) => {
+      const text = Buffer.from(pdf).toString('latin1');
+      const at = text.lastIndexOf('startxref') + 'startxref'.length;
+      const offset = /\s*(\d+)/.exec(text.slice(at))!;
+      return Buffer.from(text.slice(0, at) + `\n${'1'.padStart(offset[1]!.length, '0')}` + text.slice(at + offset[0].length), 'latin1');
+    };
+    const broken = breakXref(await makeVoucherPdf({ kind: 'baucar-bayaran', number: 'BB-2026-000125', pages: 1, signatureFields: true }));
+    const signed = await signAs(AMINAH.nric, broken, { placement: { field: APPROVER_FIELDS[0]! } });
+    expect(qpdfCheck(signed.pdf).ok).toBe(true);
+    expect(pdfsig(signed.pdf, nss).signatures[0]).toMatchObject({ field: APPROVER_FIELDS[0], signatureValid: true, certificateTrusted: true });
+
+    // Repairing a signed file would move the bytes its signature covers: refused, with the reason.
+    const refused = await preparePdfSignature({ pdf: breakXref(signed.pdf), kind: 'signature', signingTime: new Date(), placement: { field: APPROVER_FIELDS[1]! } });
+    expect(refused).toMatchObject({ ok: false, reason: 'not_incremental' });
   });
 
   it('one flipped byte inside a signed range makes pdfsig report a failure', async () => {
