@@ -12,6 +12,7 @@ import { startLifecycleScheduler } from './lifecycle/scheduler.js';
 import { createServices } from './services.js';
 import { startupProblem } from './startupProblem.js';
 import { recoverRequests } from './signing/recoverRequests.js';
+import { warmUp } from './warmUp.js';
 
 function readConfig(): Config {
   try {
@@ -80,6 +81,10 @@ function startupLines(info: AddressInfo): string[] {
   }
   return lines;
 }
+
+// Issue 22: what the first requests would otherwise pay for (bundles, crypto, routes), before listening.
+const warmed = await warmUp(app, services.vault);
+services.log.info('startup.warm', { ms: warmed.ms, failed: warmed.steps.filter((s) => !s.ok).map((s) => s.name) });
 
 const server = await orStop('listen', async () => {
   try {
