@@ -36,15 +36,18 @@ function killGroup(child: ChildProcess, signal: NodeJS.Signals): void {
  * `dataDir` (and `port`) it starts again on an existing folder, a restart; that folder is kept.
  */
 export async function startServer(
-  options: { env?: Record<string, string>; nodeArgs?: string[]; dataDir?: string; port?: number } = {},
+  options: { env?: Record<string, string>; nodeArgs?: string[]; dataDir?: string; port?: number; compiled?: string } = {},
 ): Promise<ServerProcess> {
   const ownFolder = options.dataDir === undefined;
   const dataDir = options.dataDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'roamsign-bench-'));
   const port = options.port ?? (await freePort());
   const baseUrl = `http://127.0.0.1:${port}`;
-  const [command, args] = options.nodeArgs
-    ? [process.execPath, [...options.nodeArgs, '--import', 'tsx', 'server/main.ts']]
-    : [path.join(ROOT, 'node_modules/.bin/tsx'), ['server/main.ts']];
+  // `compiled`: the folder `npm run build:server` wrote; node runs its JavaScript, as `npm run start:prod` does.
+  const [command, args] = options.compiled
+    ? [process.execPath, [...(options.nodeArgs ?? []), path.join(options.compiled, 'server/main.js')]]
+    : options.nodeArgs
+      ? [process.execPath, [...options.nodeArgs, '--import', 'tsx', 'server/main.ts']]
+      : [path.join(ROOT, 'node_modules/.bin/tsx'), ['server/main.ts']];
   const child = spawn(command, args, {
     cwd: ROOT,
     detached: true, // own process group, so stop() reaches tsx's node grandchild too

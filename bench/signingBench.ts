@@ -23,7 +23,7 @@ export interface SigningFigures {
 }
 
 /** Phase timings of one flow, for the breakdown lines. */
-interface FlowTiming {
+export interface FlowTiming {
   createMs: number;
   outboxMs: number;
   completeMs: number;
