@@ -18,7 +18,7 @@ import { createOutbox, type Outbox, type PushChannel } from './notify/outbox.js'
 import { ensureSystems } from './registry/systems.js';
 import { notifyPasskeyChange } from './passkeys/managePasskeys.js';
 import { relyingPartyOf } from './passkeys/relyingParty.js';
-import { createSigningService, type SigningService } from './signing/signingService.js';
+import type { SigningDeps } from './signing/deps.js';
 import { deriveKey, loadOrCreateMasterKey } from './vault/masterKey.js';
 import { createPkcs11Vault } from './vault/pkcs11Vault.js';
 import { createSoftVault } from './vault/softVault.js';
@@ -34,7 +34,8 @@ export interface Services {
   ca: CertificateAuthority;
   audit: AuditLog;
   outbox: Outbox;
-  signing: SigningService;
+  /** What the signing verbs (server/signing/*) need. */
+  signing: SigningDeps;
   /** E-mail that is not a signing OTP (verification links, sign-in codes, approvals). */
   notices: Notices;
   /** E-mailed one-time codes for sign-in, PIN reset and device registration. */
@@ -118,7 +119,7 @@ export async function createServices(
   });
   // options.push replaces the hub as the outbox's push channel (outbox tests); the hub still serves /mobile.
   const outbox = createOutbox({ db, mailer, push: options.push ?? pushHub, sandbox: config.sandbox, now });
-  const signing = createSigningService({
+  const signing: SigningDeps = {
     db,
     vault,
     ca,
@@ -143,7 +144,7 @@ export async function createServices(
     onPasskeySuspended: (passkey) => notifyPasskeyChange(services, passkey, 'suspended'),
     documentProfiles: (documents) => padesProfiles(db, documents),
     now,
-  });
+  };
   const pdfs: PdfDeps = {
     db,
     ca,

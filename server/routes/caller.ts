@@ -3,7 +3,7 @@ import { RoamSignError } from '../../shared/errors.js';
 import { pickLang, type Lang } from '../../shared/i18n/index.js';
 import { PAGE_ORIGIN_HEADER } from '../../shared/widgetProtocol.js';
 import type { SystemClient } from '../clients/findAccessToken.js';
-import type { Caller } from '../signing/signingService.js';
+import type { Caller } from '../signing/deps.js';
 
 export function langOf(c: Context): Lang {
   return pickLang(c.req.header('accept-language'));

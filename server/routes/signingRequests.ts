@@ -12,7 +12,14 @@ import type { Context } from 'hono';
 import { rememberDevice } from '../http/deviceCookie.js';
 import { requesterReader } from '../http/requester.js';
 import type { Services } from '../services.js';
+import { cancelRequest } from '../signing/cancelRequest.js';
+import { completeWithOtp } from '../signing/completeWithOtp.js';
+import { completeWithPasskey } from '../signing/completeWithPasskey.js';
+import { createSigningRequest } from '../signing/createSigningRequest.js';
+import { getSigningRequest } from '../signing/getSigningRequest.js';
+import { offerPasskey } from '../signing/offerPasskey.js';
 import { requestOfficer } from '../signing/requestOfficer.js';
+import { resendOtp } from '../signing/resendOtp.js';
 import { apiRoutes, errorAnswers, jsonAnswer, jsonBody, SECURITY } from './apiRoute.js';
 import { callerOf, trustedReporters } from './caller.js';
 
@@ -84,7 +91,7 @@ const passkeyOffer = createRoute({
   request: { params },
   responses: { 200: jsonAnswer(passkeyOfferSchema, 'policy and request options (null: offer the OTP)'), ...errorAnswers('bad_request', 'unauthorized', 'forbidden', 'not_found', 'request_not_pending') },
 });
-const completeWithPasskey = createRoute({
+const passkeyComplete = createRoute({
   method: 'post',
   path: '/signing-requests/{id}/complete-passkey',
   tags,
@@ -134,23 +141,23 @@ export function signingRequestRoutes(services: Services) {
     await rememberDevice(c, { db, publicUrl: config.publicUrl, subject: `officer:${nric}`, now: services.now(), asHeader });
   };
   return apiRoutes()
-    .openapi(create, async (c) => c.json(await signing.create(c.req.valid('json'), caller(c)), 201))
-    .openapi(read, async (c) => c.json(await signing.get(c.req.valid('param').id, caller(c)), 200))
-    .openapi(resend, async (c) => c.json(await signing.resendOtp(c.req.valid('param').id, caller(c)), 200))
+    .openapi(create, async (c) => c.json(await createSigningRequest(signing, c.req.valid('json'), caller(c)), 201))
+    .openapi(read, async (c) => c.json(await getSigningRequest(signing, c.req.valid('param').id, caller(c)), 200))
+    .openapi(resend, async (c) => c.json(await resendOtp(signing, c.req.valid('param').id, caller(c)), 200))
     .openapi(complete, async (c) => {
       const { id } = c.req.valid('param');
       const who = caller(c);
-      const done = await signing.complete(id, c.req.valid('json'), who);
+      const done = await completeWithOtp(signing, id, c.req.valid('json'), who);
       await rememberSigner(c, who, id);
       return c.json(done, 200);
     })
-    .openapi(passkeyOffer, async (c) => c.json(await signing.passkeyOffer(c.req.valid('param').id, caller(c)), 200))
-    .openapi(completeWithPasskey, async (c) => {
+    .openapi(passkeyOffer, async (c) => c.json(await offerPasskey(signing, c.req.valid('param').id, caller(c)), 200))
+    .openapi(passkeyComplete, async (c) => {
       const { id } = c.req.valid('param');
       const who = caller(c);
-      const done = await signing.completeWithPasskey(id, c.req.valid('json'), who);
+      const done = await completeWithPasskey(signing, id, c.req.valid('json'), who);
       await rememberSigner(c, who, id);
       return c.json(done, 200);
     })
-    .openapi(cancel, async (c) => c.json(await signing.cancel(c.req.valid('param').id, caller(c)), 200));
+    .openapi(cancel, async (c) => c.json(await cancelRequest(signing, c.req.valid('param').id, caller(c)), 200));
 }
