@@ -11,7 +11,7 @@ import { startSweeper } from './cluster/sweeper.js';
 import { startLifecycleScheduler } from './lifecycle/scheduler.js';
 import { createServices } from './services.js';
 import { startupProblem } from './startupProblem.js';
-import { recoverRequests } from './signing/recoverRequests.js';
+import { recoverRequests } from './cluster/recoverRequests.js';
 import { warmUp } from './warmUp.js';
 
 function readConfig(): Config {

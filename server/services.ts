@@ -119,6 +119,7 @@ export async function createServices(
   });
   // options.push replaces the hub as the outbox's push channel (outbox tests); the hub still serves /mobile.
   const outbox = createOutbox({ db, mailer, push: options.push ?? pushHub, sandbox: config.sandbox, now });
+  const notices = createNotices({ db, mailer, sandbox: config.sandbox, now });
   const signing: SigningDeps = {
     db,
     vault,
@@ -140,8 +141,7 @@ export async function createServices(
       testSigningDelayMs: config.sandbox ? config.testSigningDelayMs : 0,
     },
     rp: relyingPartyOf(config.publicUrl),
-    // Late-bound: the mail needs the finished Services.
-    onPasskeySuspended: (passkey) => notifyPasskeyChange(services, passkey, 'suspended'),
+    onPasskeySuspended: (passkey) => notifyPasskeyChange({ db, notices }, passkey, 'suspended'),
     documentProfiles: (documents) => padesProfiles(db, documents),
     now,
   };
@@ -155,7 +155,6 @@ export async function createServices(
     allowedOrigins: config.allowedOrigins,
     ...(options.pdfTimeStamp ? { timeStamp: options.pdfTimeStamp.supplier } : config.pdf.tsaUrl ? { timeStamp: httpTimeStampSupplier({ url: config.pdf.tsaUrl }) } : {}),
   };
-  const notices = createNotices({ db, mailer, sandbox: config.sandbox, now });
   const challenges = createChallenges({ db, key: deriveKey(masterKey, 'challenge-mac'), now, perHour: config.codesPerHour });
   masterKey.fill(0);
   const services: Services = {

@@ -4,7 +4,7 @@ import type { Db } from '../db/database.js';
 import { sweepHits } from '../limits/sweepHits.js';
 import { sweepPasskeyChallenges } from '../passkeys/sweepPasskeyChallenges.js';
 import type { Logger } from '../log.js';
-import { recoverRequests } from '../signing/recoverRequests.js';
+import { recoverRequests } from './recoverRequests.js';
 import { acquireLease, releaseLease } from './lease.js';
 
 /** The frequent job: abandoned signatures recovered within seconds of their lease running out. */

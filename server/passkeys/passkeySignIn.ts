@@ -1,6 +1,6 @@
 import { generateAuthenticationOptions, type PublicKeyCredentialRequestOptionsJSON } from '@simplewebauthn/server';
 import { RoamSignError } from '../../shared/errors.js';
-import type { Services } from '../services.js';
+import type { PasskeyDeps } from './deps.js';
 import { CEREMONY_TTL_MS, randomChallenge, storeChallenge, takeChallenge } from './passkeyChallenges.js';
 import { activePasskeys, type Passkey, type PasskeySubject } from './passkeyStore.js';
 import { notifyPasskeyChange } from './managePasskeys.js';
@@ -22,16 +22,16 @@ const CEREMONY_WINDOW_MS = 15 * 60 * 1000;
  * subject's passkeys (an administrator's second factor after the password).
  */
 export async function startPasskeySignIn(
-  services: Services,
+  deps: PasskeyDeps,
   input: { subjectType: PasskeySubject['type']; subject?: PasskeySubject; address?: string | null },
 ): Promise<{ challengeId: string; options: PublicKeyCredentialRequestOptionsJSON }> {
   if (!input.subject) {
     const bucket = { key: `passkey-ceremony:${input.address ?? 'unknown'}`, limit: ANONYMOUS_CEREMONIES_PER_ADDRESS, windowMs: CEREMONY_WINDOW_MS };
-    const taken = await takeHits(services.db, [bucket], services.now());
+    const taken = await takeHits(deps.db, [bucket], deps.now());
     if (!taken.ok) throw refuseSpent(taken.retryAfterMs);
   }
-  const rp = relyingPartyOf(services.config.publicUrl);
-  const keys = input.subject ? await activePasskeys(services.db, input.subject) : [];
+  const rp = relyingPartyOf(deps.config.publicUrl);
+  const keys = input.subject ? await activePasskeys(deps.db, input.subject) : [];
   const options = await generateAuthenticationOptions({
     rpID: rp.id,
     challenge: randomChallenge(),
@@ -39,9 +39,9 @@ export async function startPasskeySignIn(
     userVerification: 'required',
     allowCredentials: keys.map((k) => ({ id: k.credentialId, transports: k.transports as never })),
   });
-  const now = services.now();
+  const now = deps.now();
   const challengeId = await storeChallenge(
-    services.db,
+    deps.db,
     { purpose: 'sign_in', subjectType: input.subjectType, subjectId: input.subject?.id ?? null, requestId: null, challenge: options.challenge, expiresAt: now + CEREMONY_TTL_MS },
     now,
   );
@@ -49,20 +49,20 @@ export async function startPasskeySignIn(
 }
 
 /** Verifies the sign-in assertion; returns the passkey, whose subject signs in. */
-export async function finishPasskeySignIn(services: Services, input: { challengeId: string; response: unknown; subjectType: PasskeySubject['type']; subject?: PasskeySubject }): Promise<Passkey> {
+export async function finishPasskeySignIn(deps: PasskeyDeps, input: { challengeId: string; response: unknown; subjectType: PasskeySubject['type']; subject?: PasskeySubject }): Promise<Passkey> {
   const { passkey } = await verifyPasskeyAssertion({
-    db: services.db,
-    audit: services.audit,
-    rp: relyingPartyOf(services.config.publicUrl),
+    db: deps.db,
+    audit: deps.audit,
+    rp: relyingPartyOf(deps.config.publicUrl),
     response: input.response,
     ...(input.subject ? { subject: input.subject } : {}),
     subjectType: input.subjectType,
     takeChallenge: async (echoed) => {
-      const taken = await takeChallenge(services.db, { id: input.challengeId, purpose: 'sign_in', echoed }, services.now());
+      const taken = await takeChallenge(deps.db, { id: input.challengeId, purpose: 'sign_in', echoed }, deps.now());
       if (taken.subjectType !== input.subjectType || (taken.subjectId ?? undefined) !== input.subject?.id) throw new RoamSignError('passkey_challenge_replayed');
     },
-    onSuspended: (suspended) => notifyPasskeyChange(services, suspended, 'suspended'),
-    now: services.now,
+    onSuspended: (suspended) => notifyPasskeyChange(deps, suspended, 'suspended'),
+    now: deps.now,
   });
   return passkey;
 }

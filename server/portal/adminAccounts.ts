@@ -2,9 +2,9 @@ import crypto from 'node:crypto';
 import { and, eq, gt, isNull } from 'drizzle-orm';
 import { RoamSignError } from '../../shared/errors.js';
 import { formatMalaysiaTime } from '../../shared/time.js';
-import type { Services } from '../services.js';
+import type { PortalDeps } from './deps.js';
 import { findAdmin, type AdminRole, type AdminRow } from './adminPortal.js';
-import { sendBilingual } from './mail.js';
+import { sendBilingual } from '../notify/sendBilingual.js';
 import { refuse } from './officerPortal.js';
 import { generatePassword, hashPassword, PASSWORD_MIN_LENGTH, verifyPassword } from './passwords.js';
 import { createSessionStore } from './sessions.js';
@@ -33,8 +33,8 @@ function checkNewPassword(password: string, confirm: string): void {
 }
 
 /** Ends the administrator's sessions (but `keep`): whoever knew the old password is signed out too. */
-function endSessionsOf(services: Services, adminId: string, keep?: string): Promise<number> {
-  return createSessionStore(services.db, services.now).endAllOf('admin', adminId, keep);
+function endSessionsOf(deps: PortalDeps, adminId: string, keep?: string): Promise<number> {
+  return createSessionStore(deps.db, deps.now).endAllOf('admin', adminId, keep);
 }
 
 /**
@@ -42,26 +42,26 @@ function endSessionsOf(services: Services, adminId: string, keep?: string): Prom
  * sign-in (a hijacked session cannot guess it at will); the other sessions end.
  */
 export async function changeAdminPassword(
-  services: Services,
+  deps: PortalDeps,
   adminId: string,
   input: { current: string; password: string; confirm: string; session?: string; requester?: Requester },
 ): Promise<void> {
   const { current, password, confirm } = input;
-  const admin = await findAdmin(services, adminId);
+  const admin = await findAdmin(deps, adminId);
   if (!admin || admin.status !== 'active') throw new RoamSignError('unauthorized');
-  const caller = await classifyCaller(services.db, { requester: input.requester ?? UNKNOWN_REQUESTER, subject: `admin:${admin.nric}`, now: services.now() });
-  const taken = await takeHits(services.db, passwordBuckets(admin.nric, caller), services.now());
+  const caller = await classifyCaller(deps.db, { requester: input.requester ?? UNKNOWN_REQUESTER, subject: `admin:${admin.nric}`, now: deps.now() });
+  const taken = await takeHits(deps.db, passwordBuckets(admin.nric, caller), deps.now());
   if (!taken.ok) throw refuseSpent(taken.retryAfterMs, { reason: 'too_many_failures' });
   if (!(await verifyPassword(current, admin.passwordVerifier))) throw refuse('wrong_current_password');
-  await giveBackHits(services.db, taken.ids);
+  await giveBackHits(deps.db, taken.ids);
   checkNewPassword(password, confirm);
   if (password === current) throw refuse('same_password');
-  const { admins } = services.db.t;
+  const { admins } = deps.db.t;
   const passwordVerifier = await hashPassword(password);
-  await services.db.transaction(async () => {
-    await services.db.orm.update(admins).set({ passwordVerifier, mustChangePassword: 0 }).where(eq(admins.id, adminId));
-    await endSessionsOf(services, adminId, input.session);
-    await services.audit.append({ actor: `admin:${adminId}`, action: 'admin.password_changed', subject: adminId, details: {} });
+  await deps.db.transaction(async () => {
+    await deps.db.orm.update(admins).set({ passwordVerifier, mustChangePassword: 0 }).where(eq(admins.id, adminId));
+    await endSessionsOf(deps, adminId, input.session);
+    await deps.audit.append({ actor: `admin:${adminId}`, action: 'admin.password_changed', subject: adminId, details: {} });
   });
 }
 
@@ -75,27 +75,27 @@ export function mayReset(by: AdminRow, target: AdminRow): boolean {
  * E-mails a one-time link to set the password (24 hours). A reset also replaces the old password
  * with an unknown one at once: whoever knew it can no longer sign in.
  */
-export async function sendPasswordLink(services: Services, targetId: string, actor: string, kind: 'new' | 'reset'): Promise<void> {
-  const target = await findAdmin(services, targetId);
+export async function sendPasswordLink(deps: PortalDeps, targetId: string, actor: string, kind: 'new' | 'reset'): Promise<void> {
+  const target = await findAdmin(deps, targetId);
   if (!target) throw new RoamSignError('not_found');
-  const { adminPasswordLinks, admins } = services.db.t;
+  const { adminPasswordLinks, admins } = deps.db.t;
   const token = crypto.randomBytes(32).toString('base64url');
-  const now = services.now();
+  const now = deps.now();
   const passwordVerifier = kind === 'reset' ? await hashPassword(generatePassword()) : null;
-  await services.db.transaction(async () => {
+  await deps.db.transaction(async () => {
     // The newest link is the only live one: an earlier, perhaps intercepted, link dies with it.
-    await services.db.orm.update(adminPasswordLinks).set({ expiresAt: now }).where(and(eq(adminPasswordLinks.adminId, target.id), isNull(adminPasswordLinks.usedAt), gt(adminPasswordLinks.expiresAt, now)));
-    await services.db.orm.insert(adminPasswordLinks).values({ tokenHash: hashToken(token), adminId: target.id, expiresAt: now + PASSWORD_LINK_TTL_MS, createdAt: now });
+    await deps.db.orm.update(adminPasswordLinks).set({ expiresAt: now }).where(and(eq(adminPasswordLinks.adminId, target.id), isNull(adminPasswordLinks.usedAt), gt(adminPasswordLinks.expiresAt, now)));
+    await deps.db.orm.insert(adminPasswordLinks).values({ tokenHash: hashToken(token), adminId: target.id, expiresAt: now + PASSWORD_LINK_TTL_MS, createdAt: now });
     if (passwordVerifier) {
-      await services.db.orm.update(admins).set({ passwordVerifier }).where(eq(admins.id, target.id));
-      await endSessionsOf(services, target.id);
+      await deps.db.orm.update(admins).set({ passwordVerifier }).where(eq(admins.id, target.id));
+      await endSessionsOf(deps, target.id);
     }
-    await services.audit.append({ actor, action: kind === 'reset' ? 'admin.password_reset' : 'admin.password_link_sent', subject: target.id, details: {} });
+    await deps.audit.append({ actor, action: kind === 'reset' ? 'admin.password_reset' : 'admin.password_link_sent', subject: target.id, details: {} });
   });
-  const link = `${services.config.publicUrl}/portal/admin/password/set?token=${token}`;
+  const link = `${deps.config.publicUrl}/portal/admin/password/set?token=${token}`;
   const until = now + PASSWORD_LINK_TTL_MS;
   await sendBilingual(
-    services,
+    deps,
     { nric: target.nric, email: target.email },
     kind === 'new' ? { ms: 'Tetapkan kata laluan pentadbir RoamSign anda', en: 'Set your RoamSign administrator password' } : { ms: 'Set semula kata laluan pentadbir RoamSign', en: 'Reset your RoamSign administrator password' },
     {
@@ -106,32 +106,32 @@ export async function sendPasswordLink(services: Services, targetId: string, act
 }
 
 /** The administrator a live link belongs to (the set-password page shows their name). */
-export async function passwordLinkOwner(services: Services, token: string): Promise<AdminRow> {
-  const { adminPasswordLinks } = services.db.t;
-  const [link] = await services.db.orm
+export async function passwordLinkOwner(deps: PortalDeps, token: string): Promise<AdminRow> {
+  const { adminPasswordLinks } = deps.db.t;
+  const [link] = await deps.db.orm
     .select()
     .from(adminPasswordLinks)
-    .where(and(eq(adminPasswordLinks.tokenHash, hashToken(token)), isNull(adminPasswordLinks.usedAt), gt(adminPasswordLinks.expiresAt, services.now())));
-  const admin = link ? await findAdmin(services, link.adminId) : undefined;
+    .where(and(eq(adminPasswordLinks.tokenHash, hashToken(token)), isNull(adminPasswordLinks.usedAt), gt(adminPasswordLinks.expiresAt, deps.now())));
+  const admin = link ? await findAdmin(deps, link.adminId) : undefined;
   if (!admin || admin.status !== 'active') throw refuse('link_unknown');
   return admin;
 }
 
-export async function usePasswordLink(services: Services, token: string, password: string, confirm: string): Promise<AdminRow> {
-  const admin = await passwordLinkOwner(services, token);
+export async function usePasswordLink(deps: PortalDeps, token: string, password: string, confirm: string): Promise<AdminRow> {
+  const admin = await passwordLinkOwner(deps, token);
   checkNewPassword(password, confirm);
-  const { adminPasswordLinks, admins } = services.db.t;
+  const { adminPasswordLinks, admins } = deps.db.t;
   const passwordVerifier = await hashPassword(password);
-  const won = await services.db.transaction(async () => {
-    const used = await services.db.orm
+  const won = await deps.db.transaction(async () => {
+    const used = await deps.db.orm
       .update(adminPasswordLinks)
-      .set({ usedAt: services.now() })
+      .set({ usedAt: deps.now() })
       .where(and(eq(adminPasswordLinks.tokenHash, hashToken(token)), isNull(adminPasswordLinks.usedAt)))
       .returning({ adminId: adminPasswordLinks.adminId });
     if (used.length !== 1) return false;
-    await services.db.orm.update(admins).set({ passwordVerifier, mustChangePassword: 0 }).where(eq(admins.id, admin.id));
-    await endSessionsOf(services, admin.id);
-    await services.audit.append({ actor: `admin:${admin.id}`, action: 'admin.password_changed', subject: admin.id, details: { by: 'link' } });
+    await deps.db.orm.update(admins).set({ passwordVerifier, mustChangePassword: 0 }).where(eq(admins.id, admin.id));
+    await endSessionsOf(deps, admin.id);
+    await deps.audit.append({ actor: `admin:${admin.id}`, action: 'admin.password_changed', subject: admin.id, details: { by: 'link' } });
     return true;
   });
   if (!won) throw refuse('link_used');
@@ -139,9 +139,9 @@ export async function usePasswordLink(services: Services, token: string, passwor
 }
 
 /** Administrators `by` may see in the accounts list: all nationally, else their agency's. */
-export async function adminAccounts(services: Services, by: AdminRow): Promise<AdminRow[]> {
-  const { admins } = services.db.t;
-  return services.db.orm
+export async function adminAccounts(deps: PortalDeps, by: AdminRow): Promise<AdminRow[]> {
+  const { admins } = deps.db.t;
+  return deps.db.orm
     .select()
     .from(admins)
     .where(by.role === 'admin' ? undefined : eq(admins.agencyCode, by.agencyCode ?? ''))

@@ -12,8 +12,9 @@ import { refuseSpent } from '../limits/refuseSpent.js';
 import { UNKNOWN_REQUESTER, type Requester } from '../limits/requester.js';
 import { takeHits } from '../limits/takeHits.js';
 import { findOfficer, type Officer } from '../registry/officers.js';
-import type { Services } from '../services.js';
-import { CODE_TTL_MS, sendBilingual, sendCode } from './mail.js';
+import type { PortalDeps } from './deps.js';
+import { sendBilingual } from '../notify/sendBilingual.js';
+import { CODE_TTL_MS, sendCode } from './mail.js';
 import { EMAIL_RE, normalisePhone, PHONE_RE, refuse, type Application } from './officerPortal.js';
 import { generatePassword, hashPassword, PASSWORD_MIN_LENGTH, verifyPassword } from './passwords.js';
 import { issueVerification } from './verification.js';
@@ -42,8 +43,8 @@ export function assertScope(actor: Actor, agencyCode: string): void {
 }
 
 /** The officer, if the actor may act on them (404 when unknown, 403 when outside the scope). */
-export async function officerInScope(services: Services, actor: Actor, nric: string): Promise<Officer> {
-  const officer = await findOfficer(services.db, nric);
+export async function officerInScope(deps: PortalDeps, actor: Actor, nric: string): Promise<Officer> {
+  const officer = await findOfficer(deps.db, nric);
   if (!officer) throw new RoamSignError('user_not_found');
   assertScope(actor, officer.agencyCode);
   return officer;
@@ -74,8 +75,8 @@ export interface NewAdmin {
 }
 
 /** Creates an administrator; returns the password (generated when none was given) to show once. */
-export async function createAdmin(services: Services, input: NewAdmin, actor: string): Promise<{ id: string; password: string }> {
-  const { db } = services;
+export async function createAdmin(deps: PortalDeps, input: NewAdmin, actor: string): Promise<{ id: string; password: string }> {
+  const { db } = deps;
   const { admins, agencies } = db.t;
   const nric = normaliseNric(input.nric);
   if (!nric) throw refuse('bad_nric');
@@ -92,25 +93,25 @@ export async function createAdmin(services: Services, input: NewAdmin, actor: st
   await db.transaction(async () => {
     await db.orm
       .insert(admins)
-      .values({ id, nric, name: input.name.trim(), email, role: input.role, agencyCode: input.agencyCode, passwordVerifier, createdAt: services.now(), mustChangePassword: input.mustChangePassword ? 1 : 0 })
+      .values({ id, nric, name: input.name.trim(), email, role: input.role, agencyCode: input.agencyCode, passwordVerifier, createdAt: deps.now(), mustChangePassword: input.mustChangePassword ? 1 : 0 })
       .onConflictDoNothing();
-    await services.audit.append({ actor, action: 'admin.created', subject: id, details: { nric, role: input.role, agencyCode: input.agencyCode } });
+    await deps.audit.append({ actor, action: 'admin.created', subject: id, details: { nric, role: input.role, agencyCode: input.agencyCode } });
   });
   return { id, password };
 }
 
-export async function findAdmin(services: Services, id: string): Promise<AdminRow | undefined> {
-  const { admins } = services.db.t;
-  const [row] = await services.db.orm.select().from(admins).where(eq(admins.id, id));
+export async function findAdmin(deps: Pick<PortalDeps, 'db'>, id: string): Promise<AdminRow | undefined> {
+  const { admins } = deps.db.t;
+  const [row] = await deps.db.orm.select().from(admins).where(eq(admins.id, id));
   return row;
 }
 
 /** The administrator with a MyKad number (dashes allowed), if any. */
-export async function findAdminByNric(services: Services, nric: string): Promise<AdminRow | undefined> {
+export async function findAdminByNric(deps: Pick<PortalDeps, 'db'>, nric: string): Promise<AdminRow | undefined> {
   const normal = normaliseNric(nric);
   if (!normal) return undefined;
-  const { admins } = services.db.t;
-  const [row] = await services.db.orm.select().from(admins).where(eq(admins.nric, normal));
+  const { admins } = deps.db.t;
+  const [row] = await deps.db.orm.select().from(admins).where(eq(admins.nric, normal));
   return row;
 }
 
@@ -126,32 +127,32 @@ let dummyVerifier: Promise<string> | null = null;
  * whether an administrator exists. A right password gives its try back.
  */
 /** The password step; `passkey`: the administrator has a live passkey, so the code page may offer it. */
-export async function startAdminSignIn(services: Services, nric: string, password: string, requester: Requester = UNKNOWN_REQUESTER): Promise<{ challengeId: string; passkey: boolean }> {
-  const { db } = services;
+export async function startAdminSignIn(deps: PortalDeps, nric: string, password: string, requester: Requester = UNKNOWN_REQUESTER): Promise<{ challengeId: string; passkey: boolean }> {
+  const { db } = deps;
   const { admins } = db.t;
   const typed = nric.replace(/-/g, '');
   const counted = NRIC_RE.test(typed) ? typed : 'malformed';
-  const caller = await classifyCaller(db, { requester, subject: `admin:${counted}`, now: services.now() });
-  const taken = await takeHits(db, passwordBuckets(counted, caller), services.now());
+  const caller = await classifyCaller(db, { requester, subject: `admin:${counted}`, now: deps.now() });
+  const taken = await takeHits(db, passwordBuckets(counted, caller), deps.now());
   if (!taken.ok) throw refuseSpent(taken.retryAfterMs, { reason: 'too_many_failures' });
   const [admin] = await db.orm.select().from(admins).where(eq(admins.nric, typed));
   dummyVerifier ??= hashPassword(generatePassword());
   const ok = await verifyPassword(password, admin?.passwordVerifier ?? (await dummyVerifier));
   if (!admin || !ok || admin.status !== 'active') {
-    await services.audit.append({ actor: 'portal', action: 'admin.sign_in_failed', subject: admin?.id ?? null, details: {} });
+    await deps.audit.append({ actor: 'portal', action: 'admin.sign_in_failed', subject: admin?.id ?? null, details: {} });
     throw new RoamSignError('unauthorized', { reason: 'bad_credentials' });
   }
   await giveBackHits(db, taken.ids);
-  const { id, code } = await services.challenges.create('admin_sign_in', admin.id, CODE_TTL_MS, {});
-  await sendCode(services, { nric: admin.nric, email: admin.email }, code, { ms: 'log masuk pentadbir', en: 'administrator sign-in' });
+  const { id, code } = await deps.challenges.create('admin_sign_in', admin.id, CODE_TTL_MS, {});
+  await sendCode(deps, { nric: admin.nric, email: admin.email }, code, { ms: 'log masuk pentadbir', en: 'administrator sign-in' });
   return { challengeId: id, passkey: (await activePasskeys(db, { type: 'admin', id: admin.id })).length > 0 };
 }
 
-export async function completeAdminSignIn(services: Services, challengeId: string, code: string): Promise<AdminRow> {
-  const { subjectId } = await services.challenges.consume(challengeId, 'admin_sign_in', code);
-  const admin = await findAdmin(services, subjectId);
+export async function completeAdminSignIn(deps: PortalDeps, challengeId: string, code: string): Promise<AdminRow> {
+  const { subjectId } = await deps.challenges.consume(challengeId, 'admin_sign_in', code);
+  const admin = await findAdmin(deps, subjectId);
   if (!admin || admin.status !== 'active') throw new RoamSignError('forbidden');
-  await services.audit.append({ actor: `admin:${admin.id}`, action: 'portal.signed_in', subject: admin.id, details: {} });
+  await deps.audit.append({ actor: `admin:${admin.id}`, action: 'portal.signed_in', subject: admin.id, details: {} });
   return admin;
 }
 
@@ -184,8 +185,8 @@ export type RejectReason =
 export type RegisterOutcome = { status: 'created' | 'updated'; nric: string } | { status: 'rejected'; nric: string; reason: RejectReason };
 
 /** Checks a registration without changing anything; the CSV import reports the reason per row. */
-export async function checkRegistration(services: Services, actor: Actor, input: RegisterInput): Promise<RegisterOutcome & { normalised?: RegisterInput }> {
-  const { agencies } = services.db.t;
+export async function checkRegistration(deps: PortalDeps, actor: Actor, input: RegisterInput): Promise<RegisterOutcome & { normalised?: RegisterInput }> {
+  const { agencies } = deps.db.t;
   const nric = normaliseNric(input.nric);
   const raw = input.nric.trim();
   if (!nric) return { status: 'rejected', nric: raw, reason: 'bad_nric' };
@@ -197,11 +198,11 @@ export async function checkRegistration(services: Services, actor: Actor, input:
   const phone = input.phone ? normalisePhone(input.phone) : '';
   if (phone && !PHONE_RE.test(phone)) return reject('bad_phone');
   const agencyCode = input.agencyCode.trim();
-  if (!(await services.db.orm.select({ code: agencies.code }).from(agencies).where(eq(agencies.code, agencyCode))).length) return reject('unknown_agency');
+  if (!(await deps.db.orm.select({ code: agencies.code }).from(agencies).where(eq(agencies.code, agencyCode))).length) return reject('unknown_agency');
   if (actor.agencyCode !== null && actor.agencyCode !== agencyCode) return reject('agency_outside_scope');
   const system = input.system.trim().toLowerCase();
   if (!(SYSTEMS as readonly string[]).includes(system)) return reject('unknown_system');
-  const existing = await findOfficer(services.db, nric);
+  const existing = await findOfficer(deps.db, nric);
   if (existing && existing.agencyCode !== agencyCode) {
     // A transfer is a staff movement, not a registration; outside the scope it is simply forbidden.
     return reject(actor.agencyCode !== null ? 'agency_outside_scope' : 'officer_in_other_agency');
@@ -217,10 +218,10 @@ export async function checkRegistration(services: Services, actor: Actor, input:
  * Registers a new officer with the roaming medium, or adds roaming to an existing (token) officer,
  * and e-mails the verification link when the address is not verified yet (or is a new one).
  */
-export async function registerOfficer(services: Services, actor: Actor, input: RegisterInput): Promise<RegisterOutcome> {
-  const { db, now } = services;
+export async function registerOfficer(deps: PortalDeps, actor: Actor, input: RegisterInput): Promise<RegisterOutcome> {
+  const { db, now } = deps;
   const { officers } = db.t;
-  const checked = await checkRegistration(services, actor, input);
+  const checked = await checkRegistration(deps, actor, input);
   if (checked.status === 'rejected' || !checked.normalised) return checked;
   const v = checked.normalised;
   const existing = await findOfficer(db, v.nric);
@@ -230,7 +231,7 @@ export async function registerOfficer(services: Services, actor: Actor, input: R
       await db.orm
         .insert(officers)
         .values({ nric: v.nric, name: v.name, email: v.email, phone: v.phone ?? null, agencyCode: v.agencyCode, media: ['roaming'], accountingOffice: v.accountingOffice || null, system: v.system, createdAt: now(), importBatch: v.importBatch ?? null });
-      await services.audit.append({ actor: actor.label, action: 'officer.registered', subject: v.nric, details: { media: ['roaming'], agencyCode: v.agencyCode, system: v.system } });
+      await deps.audit.append({ actor: actor.label, action: 'officer.registered', subject: v.nric, details: { media: ['roaming'], agencyCode: v.agencyCode, system: v.system } });
       sendTo = v.email;
     } else {
       const media = existing.media.includes('roaming') ? existing.media : [...existing.media, 'roaming' as const];
@@ -238,20 +239,20 @@ export async function registerOfficer(services: Services, actor: Actor, input: R
         .update(officers)
         .set({ name: v.name, media, accountingOffice: v.accountingOffice || existing.accountingOffice, system: v.system, ...(v.phone ? { phone: v.phone } : {}), ...(v.importBatch ? { importBatch: v.importBatch } : {}) })
         .where(eq(officers.nric, v.nric));
-      await services.audit.append({ actor: actor.label, action: 'officer.updated', subject: v.nric, details: { media, system: v.system } });
+      await deps.audit.append({ actor: actor.label, action: 'officer.updated', subject: v.nric, details: { media, system: v.system } });
       // The registered address stays until a different one is verified.
       if (existing.emailVerifiedAt === null || v.email !== existing.email) sendTo = v.email;
     }
   });
-  if (sendTo) await issueVerification(services, v.nric, sendTo, actor.label);
+  if (sendTo) await issueVerification(deps, v.nric, sendTo, actor.label);
   return { status: checked.status, nric: v.nric };
 }
 
 /** Re-sends the verification link: to the address waiting for verification, else the registered one. */
-export async function resendVerification(services: Services, actor: Actor, nric: string): Promise<string> {
-  const officer = await officerInScope(services, actor, nric);
-  const { emailVerifications } = services.db.t;
-  const [pending] = await services.db.orm
+export async function resendVerification(deps: PortalDeps, actor: Actor, nric: string): Promise<string> {
+  const officer = await officerInScope(deps, actor, nric);
+  const { emailVerifications } = deps.db.t;
+  const [pending] = await deps.db.orm
     .select({ email: emailVerifications.email })
     .from(emailVerifications)
     .where(and(eq(emailVerifications.nric, nric), isNull(emailVerifications.usedAt)))
@@ -259,14 +260,14 @@ export async function resendVerification(services: Services, actor: Actor, nric:
     .limit(1);
   const email = pending && pending.email !== officer.email ? pending.email : officer.email;
   if (email === officer.email && officer.emailVerifiedAt !== null) throw refuse('already_verified');
-  await issueVerification(services, nric, email, actor.label);
+  await issueVerification(deps, nric, email, actor.label);
   return email;
 }
 
 /** MyKad numbers of the officers, within the actor's scope, of one import or agency whose e-mail is not verified. */
-export async function unverifiedOfficers(services: Services, actor: Actor, of: { importBatch: string } | { agencyCode: string }): Promise<string[]> {
-  const { officers } = services.db.t;
-  const rows = await services.db.orm
+export async function unverifiedOfficers(deps: PortalDeps, actor: Actor, of: { importBatch: string } | { agencyCode: string }): Promise<string[]> {
+  const { officers } = deps.db.t;
+  const rows = await deps.db.orm
     .select({ nric: officers.nric })
     .from(officers)
     .where(
@@ -280,12 +281,12 @@ export async function unverifiedOfficers(services: Services, actor: Actor, of: {
 }
 
 /** The console's bulk re-send: each officer once; those already verified are skipped, not refused. */
-export async function resendToUnverified(services: Services, actor: Actor, nrics: string[]): Promise<{ sent: number; skipped: number }> {
+export async function resendToUnverified(deps: PortalDeps, actor: Actor, nrics: string[]): Promise<{ sent: number; skipped: number }> {
   let sent = 0;
   let skipped = 0;
   for (const nric of nrics) {
     try {
-      await resendVerification(services, actor, nric);
+      await resendVerification(deps, actor, nric);
       sent++;
     } catch (error) {
       if (error instanceof RoamSignError && error.status < 500) skipped++;
@@ -297,9 +298,9 @@ export async function resendToUnverified(services: Services, actor: Actor, nrics
 
 // ---- lists -----------------------------------------------------------------------------------
 
-export async function listOfficers(services: Services, actor: Actor): Promise<Officer[]> {
-  const { officers } = services.db.t;
-  return services.db.orm
+export async function listOfficers(deps: PortalDeps, actor: Actor): Promise<Officer[]> {
+  const { officers } = deps.db.t;
+  return deps.db.orm
     .select()
     .from(officers)
     .where(actor.agencyCode === null ? undefined : eq(officers.agencyCode, actor.agencyCode))
@@ -309,46 +310,46 @@ export async function listOfficers(services: Services, actor: Actor): Promise<Of
 
 /** Applications in the actor's scope; `oldestFirst` for a queue (who has waited longest comes first). */
 export async function listApplications(
-  services: Services,
+  deps: PortalDeps,
   actor: Actor,
   status: Application['status'] = 'pending',
   limit = 500,
   oldestFirst = false,
 ): Promise<(Application & { name: string; agencyCode: string })[]> {
-  const { applications, officers } = services.db.t;
-  const rows = await services.db.orm
+  const { applications, officers } = deps.db.t;
+  const rows = await deps.db.orm
     .select({ app: applications, name: officers.name, agencyCode: officers.agencyCode })
     .from(applications)
     .innerJoin(officers, eq(officers.nric, applications.nric))
-    .where(applicationsInScope(services, actor, status))
+    .where(applicationsInScope(deps, actor, status))
     .orderBy(oldestFirst ? asc(applications.createdAt) : desc(applications.createdAt))
     .limit(limit);
   return rows.map((r) => ({ ...r.app, name: r.name, agencyCode: r.agencyCode }));
 }
 
 /** How many applications of this status the actor's scope holds. */
-export async function countApplications(services: Services, actor: Actor, status: Application['status'] = 'pending'): Promise<number> {
-  const { applications, officers } = services.db.t;
-  const [row] = await services.db.orm
+export async function countApplications(deps: PortalDeps, actor: Actor, status: Application['status'] = 'pending'): Promise<number> {
+  const { applications, officers } = deps.db.t;
+  const [row] = await deps.db.orm
     .select({ n: count() })
     .from(applications)
     .innerJoin(officers, eq(officers.nric, applications.nric))
-    .where(applicationsInScope(services, actor, status));
+    .where(applicationsInScope(deps, actor, status));
   return Number(row?.n ?? 0);
 }
 
-function applicationsInScope(services: Services, actor: Actor, status: Application['status']) {
-  const { applications, officers } = services.db.t;
+function applicationsInScope(deps: PortalDeps, actor: Actor, status: Application['status']) {
+  const { applications, officers } = deps.db.t;
   return actor.agencyCode === null ? eq(applications.status, status) : and(eq(applications.status, status), eq(officers.agencyCode, actor.agencyCode));
 }
 
 // ---- decisions -------------------------------------------------------------------------------
 
-async function pendingApplication(services: Services, actor: Actor, id: string): Promise<{ app: Application; officer: Officer }> {
-  const { applications } = services.db.t;
-  const [app] = await services.db.orm.select().from(applications).where(eq(applications.id, id));
+async function pendingApplication(deps: PortalDeps, actor: Actor, id: string): Promise<{ app: Application; officer: Officer }> {
+  const { applications } = deps.db.t;
+  const [app] = await deps.db.orm.select().from(applications).where(eq(applications.id, id));
   if (!app) throw new RoamSignError('not_found');
-  const officer = await officerInScope(services, actor, app.nric);
+  const officer = await officerInScope(deps, actor, app.nric);
   if (app.status !== 'pending') throw refuse('application_not_pending');
   return { app, officer };
 }
@@ -357,10 +358,10 @@ async function pendingApplication(services: Services, actor: Actor, id: string):
  * Approves: the application's PIN verifier becomes the officer's (the administrator never sees
  * it), roaming is added, the CA issues the certificate and the officer is e-mailed.
  */
-export async function approveApplication(services: Services, actor: Actor, id: string): Promise<{ serial: string }> {
-  const { db, now } = services;
+export async function approveApplication(deps: PortalDeps, actor: Actor, id: string): Promise<{ serial: string }> {
+  const { db, now } = deps;
   const { agencies, applications, certificates, officers } = db.t;
-  const { app, officer } = await pendingApplication(services, actor, id);
+  const { app, officer } = await pendingApplication(deps, actor, id);
   const won = await db.transaction(async () => {
     const changed = await db.orm
       .update(applications)
@@ -373,7 +374,7 @@ export async function approveApplication(services: Services, actor: Actor, id: s
       .update(officers)
       .set({ pinVerifier: app.pinVerifier, pinFailures: 0, pinLockedAt: null, media, phone: app.phone, officeAddress: app.officeAddress, system: app.system })
       .where(eq(officers.nric, app.nric));
-    await services.audit.append({ actor: actor.label, action: 'application.approved', subject: app.nric, details: { application: id } });
+    await deps.audit.append({ actor: actor.label, action: 'application.approved', subject: app.nric, details: { application: id } });
     return true;
   });
   if (!won) throw refuse('application_not_pending');
@@ -382,11 +383,11 @@ export async function approveApplication(services: Services, actor: Actor, id: s
     .select({ serial: certificates.serial })
     .from(certificates)
     .where(and(eq(certificates.nric, app.nric), isNull(certificates.revokedAt)));
-  for (const cert of live) await services.ca.revoke(cert.serial, 'superseded', actor.label);
+  for (const cert of live) await deps.ca.revoke(cert.serial, 'superseded', actor.label);
   const [agency] = await db.orm.select().from(agencies).where(eq(agencies.code, officer.agencyCode));
-  const issued = await services.ca.issueOfficerCertificate({ nric: officer.nric, name: officer.name, agencyName: agency?.name ?? officer.agencyCode });
+  const issued = await deps.ca.issueOfficerCertificate({ nric: officer.nric, name: officer.name, agencyName: agency?.name ?? officer.agencyCode });
   await sendBilingual(
-    services,
+    deps,
     { nric: officer.nric, email: officer.email },
     { ms: 'Sijil telah dikeluarkan', en: 'Your certificate has been issued' },
     {
@@ -397,11 +398,11 @@ export async function approveApplication(services: Services, actor: Actor, id: s
   return { serial: issued.serial };
 }
 
-export async function rejectApplication(services: Services, actor: Actor, id: string, reason: string): Promise<void> {
-  const { db, now } = services;
+export async function rejectApplication(deps: PortalDeps, actor: Actor, id: string, reason: string): Promise<void> {
+  const { db, now } = deps;
   const text = reason.trim();
   if (text.length < 3 || text.length > 500) throw refuse('reason_required');
-  const { app, officer } = await pendingApplication(services, actor, id);
+  const { app, officer } = await pendingApplication(deps, actor, id);
   const { applications } = db.t;
   const won = await db.transaction(async () => {
     const changed = await db.orm
@@ -410,12 +411,12 @@ export async function rejectApplication(services: Services, actor: Actor, id: st
       .where(and(eq(applications.id, id), eq(applications.status, 'pending')))
       .returning({ id: applications.id });
     if (changed.length !== 1) return false;
-    await services.audit.append({ actor: actor.label, action: 'application.rejected', subject: app.nric, details: { application: id, reason: text } });
+    await deps.audit.append({ actor: actor.label, action: 'application.rejected', subject: app.nric, details: { application: id, reason: text } });
     return true;
   });
   if (!won) throw refuse('application_not_pending');
   await sendBilingual(
-    services,
+    deps,
     { nric: officer.nric, email: officer.email },
     { ms: 'Permohonan sijil ditolak', en: 'Certificate application rejected' },
     {
@@ -430,26 +431,26 @@ export async function rejectApplication(services: Services, actor: Actor, id: st
 export const REVOCATION_REASONS: RevocationReason[] = ['unspecified', 'keyCompromise', 'affiliationChanged', 'superseded', 'cessationOfOperation'];
 
 /** Revokes the officer's live certificates with a reason; the CA reissues the CRL at once. */
-export async function revokeCertificate(services: Services, actor: Actor, nric: string, reason: string): Promise<string[]> {
-  await officerInScope(services, actor, nric);
+export async function revokeCertificate(deps: PortalDeps, actor: Actor, nric: string, reason: string): Promise<string[]> {
+  await officerInScope(deps, actor, nric);
   if (!(REVOCATION_REASONS as string[]).includes(reason)) throw refuse('bad_revocation_reason');
-  const { certificates } = services.db.t;
-  const live = await services.db.orm
+  const { certificates } = deps.db.t;
+  const live = await deps.db.orm
     .select({ serial: certificates.serial })
     .from(certificates)
     .where(and(eq(certificates.nric, nric), isNull(certificates.revokedAt)));
   if (!live.length) throw new RoamSignError('not_found', { reason: 'no_certificate' });
-  for (const cert of live) await services.ca.revoke(cert.serial, reason as RevocationReason, actor.label);
-  await services.audit.append({ actor: actor.label, action: 'officer.certificate_revoked', subject: nric, details: { serials: live.map((c) => c.serial), reason } });
+  for (const cert of live) await deps.ca.revoke(cert.serial, reason as RevocationReason, actor.label);
+  await deps.audit.append({ actor: actor.label, action: 'officer.certificate_revoked', subject: nric, details: { serials: live.map((c) => c.serial), reason } });
   return live.map((c) => c.serial);
 }
 
-export async function unlockPin(services: Services, actor: Actor, nric: string): Promise<void> {
-  await officerInScope(services, actor, nric);
-  const { officers } = services.db.t;
-  await services.db.transaction(async () => {
-    await services.db.orm.update(officers).set({ pinFailures: 0, pinLockedAt: null }).where(eq(officers.nric, nric));
-    await services.audit.append({ actor: actor.label, action: 'pin.unlocked', subject: nric, details: {} });
+export async function unlockPin(deps: PortalDeps, actor: Actor, nric: string): Promise<void> {
+  await officerInScope(deps, actor, nric);
+  const { officers } = deps.db.t;
+  await deps.db.transaction(async () => {
+    await deps.db.orm.update(officers).set({ pinFailures: 0, pinLockedAt: null }).where(eq(officers.nric, nric));
+    await deps.audit.append({ actor: actor.label, action: 'pin.unlocked', subject: nric, details: {} });
   });
 }
 
@@ -461,10 +462,10 @@ export type AuditRow = Tables['auditLog']['$inferSelect'];
  * The audit log an actor may read: entries about officers of their agency, their signing
  * requests and certificates (nationally: everything). `nric` narrows to one officer.
  */
-export async function auditFor(services: Services, actor: Actor, nric?: string, limit = 200): Promise<AuditRow[]> {
-  const { db } = services;
+export async function auditFor(deps: PortalDeps, actor: Actor, nric?: string, limit = 200): Promise<AuditRow[]> {
+  const { db } = deps;
   const { auditLog, certificates, officers, signingRequests } = db.t;
-  if (nric) await officerInScope(services, actor, nric);
+  if (nric) await officerInScope(deps, actor, nric);
   if (actor.agencyCode === null && !nric) return db.orm.select().from(auditLog).orderBy(desc(auditLog.seq)).limit(limit);
   const whose = nric
     ? sql`select ${nric}`

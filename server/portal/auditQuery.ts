@@ -1,6 +1,6 @@
 import { and, desc, eq, gte, inArray, lt, or, sql, type SQL } from 'drizzle-orm';
 import { malaysiaDayStart } from '../../shared/time.js';
-import type { Services } from '../services.js';
+import type { PortalDeps } from './deps.js';
 import { officerInScope, type Actor, type AuditRow } from './adminPortal.js';
 
 /**
@@ -39,10 +39,10 @@ export function parseAuditFilter(read: (name: string) => string | undefined): Au
   };
 }
 
-export async function queryAudit(services: Services, actor: Actor, filter: AuditFilter, limit = AUDIT_PAGE_SIZE): Promise<{ rows: AuditRow[]; older: number | null }> {
-  const { db } = services;
+export async function queryAudit(deps: PortalDeps, actor: Actor, filter: AuditFilter, limit = AUDIT_PAGE_SIZE): Promise<{ rows: AuditRow[]; older: number | null }> {
+  const { db } = deps;
   const { auditLog, certificates, officers, signingRequests } = db.t;
-  if (filter.nric) await officerInScope(services, actor, filter.nric);
+  if (filter.nric) await officerInScope(deps, actor, filter.nric);
   const parts: SQL[] = [];
   if (filter.nric || actor.agencyCode !== null) {
     const whose = filter.nric ? sql`select ${filter.nric}` : sql`select ${officers.nric} from ${officers} where ${officers.agencyCode} = ${actor.agencyCode}`;
@@ -76,20 +76,20 @@ export async function queryAudit(services: Services, actor: Actor, filter: Audit
  * Who acted, by name: `admin:<id>` is the administrator's name and role, a MyKad number the
  * officer's name; the system's own actors in words.
  */
-export async function actorNames(services: Services, actors: string[]): Promise<Map<string, string>> {
-  const { admins, officers } = services.db.t;
+export async function actorNames(deps: PortalDeps, actors: string[]): Promise<Map<string, string>> {
+  const { admins, officers } = deps.db.t;
   const names = new Map<string, string>();
   const adminIds = [...new Set(actors.filter((a) => a.startsWith('admin:')).map((a) => a.slice(6)))];
   const nrics = [...new Set(actors.filter((a) => /^\d{12}$/.test(a)))];
-  if (adminIds.length) for (const a of await services.db.orm.select({ id: admins.id, name: admins.name, role: admins.role }).from(admins).where(inArray(admins.id, adminIds))) names.set(`admin:${a.id}`, `${a.name} (${a.role.toUpperCase()})`);
-  if (nrics.length) for (const o of await services.db.orm.select({ nric: officers.nric, name: officers.name }).from(officers).where(inArray(officers.nric, nrics))) names.set(o.nric, `${o.name} (${o.nric})`);
+  if (adminIds.length) for (const a of await deps.db.orm.select({ id: admins.id, name: admins.name, role: admins.role }).from(admins).where(inArray(admins.id, adminIds))) names.set(`admin:${a.id}`, `${a.name} (${a.role.toUpperCase()})`);
+  if (nrics.length) for (const o of await deps.db.orm.select({ nric: officers.nric, name: officers.name }).from(officers).where(inArray(officers.nric, nrics))) names.set(o.nric, `${o.name} (${o.nric})`);
   return names;
 }
 
 /** Administrators an actor may filter the audit log by (their agency's, or all nationally). */
-export async function adminsInScope(services: Services, actor: Actor): Promise<{ id: string; name: string }[]> {
-  const { admins } = services.db.t;
-  return services.db.orm
+export async function adminsInScope(deps: PortalDeps, actor: Actor): Promise<{ id: string; name: string }[]> {
+  const { admins } = deps.db.t;
+  return deps.db.orm
     .select({ id: admins.id, name: admins.name })
     .from(admins)
     .where(actor.agencyCode === null ? undefined : eq(admins.agencyCode, actor.agencyCode))

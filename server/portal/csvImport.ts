@@ -1,6 +1,6 @@
 import crypto from 'node:crypto';
 import { RoamSignError } from '../../shared/errors.js';
-import type { Services } from '../services.js';
+import type { PortalDeps } from './deps.js';
 import { registerOfficer, normaliseNric, type Actor, type RejectReason } from './adminPortal.js';
 
 /** The rollout's registration template, as CSV. */
@@ -51,7 +51,7 @@ export function parseCsv(text: string): string[][] {
  * Imports officers from the template, one registration per row (the same as the form), and
  * reports each row. Used by the admin portal and `npm run roamsign -- import-officers`.
  */
-export async function importOfficers(services: Services, actor: Actor, csv: string): Promise<ImportRow[]> {
+export async function importOfficers(deps: PortalDeps, actor: Actor, csv: string): Promise<ImportRow[]> {
   const rows = parseCsv(csv);
   const header = rows.shift()?.map((h) => h.trim().toLowerCase());
   if (!header || header.join(',') !== CSV_HEADER.join(',')) {
@@ -75,10 +75,10 @@ export async function importOfficers(services: Services, actor: Actor, csv: stri
       continue;
     }
     if (key) seen.add(key);
-    const outcome = await registerOfficer(services, actor, { nric, name, email, agencyCode: agency, accountingOffice, system, importBatch });
+    const outcome = await registerOfficer(deps, actor, { nric, name, email, agencyCode: agency, accountingOffice, system, importBatch });
     report.push({ row, nric: outcome.nric, status: outcome.status, reason: outcome.status === 'rejected' ? outcome.reason : null });
   }
-  await services.audit.append({
+  await deps.audit.append({
     actor: actor.label,
     action: 'officers.imported',
     subject: null,

@@ -9,7 +9,7 @@ import { formatMalaysiaTime } from '../../shared/time.js';
 import { bufferBodyWithin } from '../http/bodyLimit.js';
 import type { Logger } from '../log.js';
 import { readForm, type FormFields } from './readForm.js';
-import type { Services } from '../services.js';
+import type { PortalDeps } from './deps.js';
 import { cookieIsSecure, createSessionStore, sameSecret, SESSION_ABSOLUTE_MS, SESSION_COOKIE, type Session, type SessionStore, type SubjectType } from './sessions.js';
 import { errorLines, tx, type TextKey } from './text.js';
 
@@ -23,18 +23,16 @@ const LANG_COOKIE = 'rs_lang';
 export const MAX_FORM_BYTES = 2 * 1024 * 1024;
 
 export interface PortalKit {
-  services: Services;
   store: SessionStore;
   origin: string;
   secure: boolean;
 }
 
-export function portalKit(services: Services): PortalKit {
+export function portalKit(deps: Pick<PortalDeps, 'db' | 'now' | 'config'>): PortalKit {
   return {
-    services,
-    store: createSessionStore(services.db, services.now),
-    origin: new URL(services.config.publicUrl).origin,
-    secure: cookieIsSecure(services.config.publicUrl),
+    store: createSessionStore(deps.db, deps.now),
+    origin: new URL(deps.config.publicUrl).origin,
+    secure: cookieIsSecure(deps.config.publicUrl),
   };
 }
 

@@ -1,31 +1,15 @@
 import { formatMalaysiaTime } from '../../shared/time.js';
-import type { Services } from '../services.js';
-
-/** One bilingual notice: Bahasa Malaysia first, English after (the officer may read either). */
-export async function sendBilingual(
-  services: Services,
-  to: { nric: string | null; email: string },
-  subject: { ms: string; en: string },
-  body: { ms: string; en: string },
-  code?: string,
-): Promise<void> {
-  await services.notices.send({
-    nric: to.nric,
-    to: to.email,
-    subject: `${subject.ms} / ${subject.en}`,
-    text: `${body.ms}\n\n---\n\n${body.en}\n\n-- RoamSign`,
-    ...(code ? { code } : {}),
-  });
-}
+import type { Notices } from '../notify/notices.js';
+import { sendBilingual } from '../notify/sendBilingual.js';
 
 /**
  * The e-mailed 6-digit security code of a sign-in, PIN reset or security check (10 minutes). The
  * subject never carries the code (a lock-screen notification shows it to anyone nearby).
  */
-export async function sendCode(services: Services, to: { nric: string | null; email: string }, code: string, purpose: { ms: string; en: string }): Promise<void> {
-  const until = services.now() + CODE_TTL_MS;
+export async function sendCode(deps: { notices: Notices; now: () => number }, to: { nric: string | null; email: string }, code: string, purpose: { ms: string; en: string }): Promise<void> {
+  const until = deps.now() + CODE_TTL_MS;
   await sendBilingual(
-    services,
+    deps,
     to,
     { ms: `Kod keselamatan ${purpose.ms} RoamSign`, en: `RoamSign ${purpose.en} security code` },
     {

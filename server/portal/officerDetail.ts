@@ -1,7 +1,7 @@
 import { desc, eq } from 'drizzle-orm';
 import { RoamSignError } from '../../shared/errors.js';
 import type { Officer } from '../registry/officers.js';
-import type { Services } from '../services.js';
+import type { PortalDeps } from './deps.js';
 import { auditFor, officerInScope, type Actor, type AuditRow } from './adminPortal.js';
 import type { Application } from './officerPortal.js';
 
@@ -36,10 +36,10 @@ export function actionsFor(detail: Pick<OfficerDetail, 'officer' | 'certificates
   };
 }
 
-export async function officerDetail(services: Services, actor: Actor, nric: string, auditLimit = 50): Promise<OfficerDetail> {
-  const { db } = services;
+export async function officerDetail(deps: PortalDeps, actor: Actor, nric: string, auditLimit = 50): Promise<OfficerDetail> {
+  const { db } = deps;
   const { agencies, applications, certificates, devices, movements } = db.t;
-  const officer = await officerInScope(services, actor, nric);
+  const officer = await officerInScope(deps, actor, nric);
   const [agency] = await db.orm.select({ name: agencies.name }).from(agencies).where(eq(agencies.code, officer.agencyCode));
   const certs = await db.orm
     .select({ serial: certificates.serial, notBefore: certificates.notBefore, notAfter: certificates.notAfter, revokedAt: certificates.revokedAt, revocationReason: certificates.revocationReason })
@@ -57,17 +57,17 @@ export async function officerDetail(services: Services, actor: Actor, nric: stri
     .where(eq(movements.nric, nric))
     .orderBy(desc(movements.effectiveAt));
   const apps = await db.orm.select().from(applications).where(eq(applications.nric, nric)).orderBy(desc(applications.createdAt)).limit(10);
-  const audit = await auditFor(services, actor, nric, auditLimit);
+  const audit = await auditFor(deps, actor, nric, auditLimit);
   return { officer, agencyName: agency?.name ?? officer.agencyCode, certificates: certs, devices: devs, movements: moves, applications: apps, audit };
 }
 
 /** One application with everything the approver needs (issue 13: no approving blind). */
-export async function applicationDetail(services: Services, actor: Actor, id: string): Promise<{ application: Application; officer: Officer; agencyName: string }> {
-  const { db } = services;
+export async function applicationDetail(deps: PortalDeps, actor: Actor, id: string): Promise<{ application: Application; officer: Officer; agencyName: string }> {
+  const { db } = deps;
   const { agencies, applications } = db.t;
   const [application] = await db.orm.select().from(applications).where(eq(applications.id, id));
   if (!application) throw new RoamSignError('not_found');
-  const officer = await officerInScope(services, actor, application.nric);
+  const officer = await officerInScope(deps, actor, application.nric);
   const [agency] = await db.orm.select({ name: agencies.name }).from(agencies).where(eq(agencies.code, officer.agencyCode));
   return { application, officer, agencyName: agency?.name ?? officer.agencyCode };
 }

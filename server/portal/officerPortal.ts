@@ -9,8 +9,8 @@ import { refuseSpent } from '../limits/refuseSpent.js';
 import { UNKNOWN_REQUESTER, type Requester } from '../limits/requester.js';
 import { takeHits } from '../limits/takeHits.js';
 import { findOfficer, latestCertificate, type Officer } from '../registry/officers.js';
-import { checkPinCounted } from '../signing/pinAttempts.js';
-import type { Services } from '../services.js';
+import { checkPinCounted } from '../pin/pinAttempts.js';
+import type { PortalDeps } from './deps.js';
 import { CODE_TTL_MS, sendCode } from './mail.js';
 import { checkPin } from './pinRules.js';
 import { issueVerification, pendingEmail } from './verification.js';
@@ -35,8 +35,8 @@ export function normalisePhone(value: string): string {
   return value.replace(/[\s-]/g, '');
 }
 
-async function officerOrThrow(services: Services, nric: string): Promise<Officer> {
-  const officer = await findOfficer(services.db, nric);
+async function officerOrThrow(deps: PortalDeps, nric: string): Promise<Officer> {
+  const officer = await findOfficer(deps.db, nric);
   if (!officer) throw new RoamSignError('user_not_found');
   return officer;
 }
@@ -50,9 +50,9 @@ async function officerOrThrow(services: Services, nric: string): Promise<Officer
  * before has its own; every other source shares the officer's small unsolicited budget, kept for
  * any MyKad number typed, registered or not, so a spent budget tells nothing either.
  */
-export async function startOfficerSignIn(services: Services, nric: string, requester: Requester = UNKNOWN_REQUESTER): Promise<{ challengeId: string }> {
-  const { db, config } = services;
-  const caller = await classifyCaller(db, { requester, subject: `officer:${nric}`, now: services.now() });
+export async function startOfficerSignIn(deps: PortalDeps, nric: string, requester: Requester = UNKNOWN_REQUESTER): Promise<{ challengeId: string }> {
+  const { db, config } = deps;
+  const caller = await classifyCaller(db, { requester, subject: `officer:${nric}`, now: deps.now() });
   const budget = messageBuckets(nric, 'sign_in', caller, {
     knownSendsPerHour: config.codesPerHour,
     unknownSendsPerHour: config.unknownSendsPerHour,
@@ -60,24 +60,24 @@ export async function startOfficerSignIn(services: Services, nric: string, reque
   });
   const officer = await findOfficer(db, nric);
   if (!officer || officer.status !== 'active' || officer.emailVerifiedAt === null) {
-    const taken = await takeHits(db, budget, services.now());
+    const taken = await takeHits(db, budget, deps.now());
     if (!taken.ok) throw refuseSpent(taken.retryAfterMs);
     return { challengeId: `ch_${crypto.randomBytes(16).toString('base64url')}` };
   }
-  const { id, code } = await services.challenges.create('officer_sign_in', nric, CODE_TTL_MS, { step: 'sign_in' }, budget);
-  await sendCode(services, { nric, email: officer.email }, code, { ms: 'log masuk', en: 'sign-in' });
+  const { id, code } = await deps.challenges.create('officer_sign_in', nric, CODE_TTL_MS, { step: 'sign_in' }, budget);
+  await sendCode(deps, { nric, email: officer.email }, code, { ms: 'log masuk', en: 'sign-in' });
   return { challengeId: id };
 }
 
 /** Step 2: the code consumes the challenge; the officer's activity clock restarts. */
-export async function completeOfficerSignIn(services: Services, challengeId: string, code: string): Promise<string> {
-  const { subjectId, payload } = await services.challenges.consume(challengeId, 'officer_sign_in', code);
+export async function completeOfficerSignIn(deps: PortalDeps, challengeId: string, code: string): Promise<string> {
+  const { subjectId, payload } = await deps.challenges.consume(challengeId, 'officer_sign_in', code);
   if (payload.step !== 'sign_in') throw new RoamSignError('not_found');
-  const officer = await officerOrThrow(services, subjectId);
+  const officer = await officerOrThrow(deps, subjectId);
   if (officer.status !== 'active') throw new RoamSignError('forbidden', { reason: `officer_${officer.status}` });
-  const { officers } = services.db.t;
-  await services.db.orm.update(officers).set({ lastActivityAt: services.now() }).where(eq(officers.nric, subjectId));
-  await services.audit.append({ actor: `officer:${subjectId}`, action: 'portal.signed_in', subject: subjectId, details: {} });
+  const { officers } = deps.db.t;
+  await deps.db.orm.update(officers).set({ lastActivityAt: deps.now() }).where(eq(officers.nric, subjectId));
+  await deps.audit.append({ actor: `officer:${subjectId}`, action: 'portal.signed_in', subject: subjectId, details: {} });
   return subjectId;
 }
 
@@ -91,17 +91,17 @@ export interface OfficerHome {
   certificate: { serial: string; notAfter: number; revoked: boolean } | null;
 }
 
-export async function officerHome(services: Services, nric: string): Promise<OfficerHome> {
-  const officer = await officerOrThrow(services, nric);
-  const { applications } = services.db.t;
-  const [application] = await services.db.orm.select().from(applications).where(eq(applications.nric, nric)).orderBy(desc(applications.createdAt)).limit(1);
-  const cert = await latestCertificate(services.db, nric);
-  const { agencies } = services.db.t;
-  const [agency] = await services.db.orm.select({ name: agencies.name }).from(agencies).where(eq(agencies.code, officer.agencyCode));
+export async function officerHome(deps: PortalDeps, nric: string): Promise<OfficerHome> {
+  const officer = await officerOrThrow(deps, nric);
+  const { applications } = deps.db.t;
+  const [application] = await deps.db.orm.select().from(applications).where(eq(applications.nric, nric)).orderBy(desc(applications.createdAt)).limit(1);
+  const cert = await latestCertificate(deps.db, nric);
+  const { agencies } = deps.db.t;
+  const [agency] = await deps.db.orm.select({ name: agencies.name }).from(agencies).where(eq(agencies.code, officer.agencyCode));
   return {
     officer,
     agencyName: agency?.name ?? officer.agencyCode,
-    pendingEmail: await pendingEmail(services, nric, officer.email),
+    pendingEmail: await pendingEmail(deps, nric, officer.email),
     application: application ?? null,
     certificate: cert ? { serial: cert.serial, notAfter: cert.notAfter, revoked: cert.revokedAt !== null } : null,
   };
@@ -110,11 +110,11 @@ export async function officerHome(services: Services, nric: string): Promise<Off
 // ---- application -----------------------------------------------------------------------------
 
 /** The application's security check: a fresh code e-mailed for this step (10 minutes). */
-export async function startApplicationCheck(services: Services, nric: string): Promise<{ challengeId: string }> {
-  const officer = await officerOrThrow(services, nric);
+export async function startApplicationCheck(deps: PortalDeps, nric: string): Promise<{ challengeId: string }> {
+  const officer = await officerOrThrow(deps, nric);
   if (officer.emailVerifiedAt === null) throw refuse('email_not_verified');
-  const { id, code } = await services.challenges.create('officer_sign_in', nric, CODE_TTL_MS, { step: 'application' });
-  await sendCode(services, { nric, email: officer.email }, code, { ms: 'permohonan sijil', en: 'certificate application' });
+  const { id, code } = await deps.challenges.create('officer_sign_in', nric, CODE_TTL_MS, { step: 'application' });
+  await sendCode(deps, { nric, email: officer.email }, code, { ms: 'permohonan sijil', en: 'certificate application' });
   return { challengeId: id };
 }
 
@@ -130,10 +130,10 @@ export interface ApplicationInput {
 }
 
 /** Applies for the roaming certificate; only the vault's PIN verifier is stored. */
-export async function applyForCertificate(services: Services, nric: string, input: ApplicationInput): Promise<Application> {
-  const { db, now } = services;
+export async function applyForCertificate(deps: PortalDeps, nric: string, input: ApplicationInput): Promise<Application> {
+  const { db, now } = deps;
   const { applications } = db.t;
-  const officer = await officerOrThrow(services, nric);
+  const officer = await officerOrThrow(deps, nric);
   if (officer.emailVerifiedAt === null) throw refuse('email_not_verified');
   if ((await db.orm.select({ id: applications.id }).from(applications).where(and(eq(applications.nric, nric), eq(applications.status, 'pending')))).length) {
     throw refuse('application_pending');
@@ -148,13 +148,13 @@ export async function applyForCertificate(services: Services, nric: string, inpu
   // The code is checked last: a typo elsewhere on the form does not burn it.
   let check: { subjectId: string; payload: Record<string, unknown> };
   try {
-    check = await services.challenges.consume(input.challengeId, 'officer_sign_in', input.code);
+    check = await deps.challenges.consume(input.challengeId, 'officer_sign_in', input.code);
   } catch (error) {
     if (error instanceof RoamSignError && error.code === 'not_found') throw new RoamSignError('otp_invalid');
     throw error;
   }
   if (check.subjectId !== nric || check.payload.step !== 'application') throw new RoamSignError('otp_invalid');
-  const pinVerifier = await services.vault.hashPin(input.pin);
+  const pinVerifier = await deps.vault.hashPin(input.pin);
   const at = now();
   const row: Application = {
     id: `app_${crypto.randomBytes(12).toString('base64url')}`,
@@ -172,7 +172,7 @@ export async function applyForCertificate(services: Services, nric: string, inpu
   };
   await db.transaction(async () => {
     await db.orm.insert(applications).values(row);
-    await services.audit.append({ actor: `officer:${nric}`, action: 'application.submitted', subject: nric, details: { application: row.id, system: row.system } });
+    await deps.audit.append({ actor: `officer:${nric}`, action: 'application.submitted', subject: nric, details: { application: row.id, system: row.system } });
   });
   return row;
 }
@@ -180,54 +180,54 @@ export async function applyForCertificate(services: Services, nric: string, inpu
 // ---- PIN change and reset --------------------------------------------------------------------
 
 /** Change PIN with the old one; a wrong old PIN counts towards the same lock-out as signing. */
-export async function changePin(services: Services, nric: string, oldPin: string, pin: string, pinConfirm: string): Promise<void> {
-  const { db } = services;
+export async function changePin(deps: PortalDeps, nric: string, oldPin: string, pin: string, pinConfirm: string): Promise<void> {
+  const { db } = deps;
   const { officers } = db.t;
-  const officer = await officerOrThrow(services, nric);
+  const officer = await officerOrThrow(deps, nric);
   if (officer.pinVerifier === null) throw refuse('no_pin');
   if (officer.pinLockedAt !== null) throw new RoamSignError('pin_locked');
   assertPinRules(nric, pin, pinConfirm);
   try {
-    await checkPinCounted(services, { nric, pin: oldPin, verifier: officer.pinVerifier, subject: nric, action: 'pin.change_failed' });
+    await checkPinCounted(deps, { nric, pin: oldPin, verifier: officer.pinVerifier, subject: nric, action: 'pin.change_failed' });
   } catch (error) {
     // The portal says only "wrong PIN" (a lock shows on the next page).
     if (error instanceof RoamSignError && error.code === 'pin_invalid') throw new RoamSignError('pin_invalid');
     throw error;
   }
-  const verifier = await services.vault.hashPin(pin);
+  const verifier = await deps.vault.hashPin(pin);
   await db.transaction(async () => {
     await db.orm.update(officers).set({ pinVerifier: verifier, pinFailures: 0 }).where(eq(officers.nric, nric));
-    await services.audit.append({ actor: `officer:${nric}`, action: 'pin.changed', subject: nric, details: {} });
+    await deps.audit.append({ actor: `officer:${nric}`, action: 'pin.changed', subject: nric, details: {} });
   });
 }
 
-export async function startPinReset(services: Services, nric: string): Promise<{ challengeId: string }> {
-  const officer = await officerOrThrow(services, nric);
+export async function startPinReset(deps: PortalDeps, nric: string): Promise<{ challengeId: string }> {
+  const officer = await officerOrThrow(deps, nric);
   if (officer.pinVerifier === null) throw refuse('no_pin');
-  const { id, code } = await services.challenges.create('pin_reset', nric, CODE_TTL_MS, {});
-  await sendCode(services, { nric, email: officer.email }, code, { ms: 'set semula PIN', en: 'PIN reset' });
+  const { id, code } = await deps.challenges.create('pin_reset', nric, CODE_TTL_MS, {});
+  await sendCode(deps, { nric, email: officer.email }, code, { ms: 'set semula PIN', en: 'PIN reset' });
   return { challengeId: id };
 }
 
 /** Forgotten PIN: the e-mailed code, then a new PIN; this also clears a PIN lock. */
-export async function completePinReset(services: Services, nric: string, challengeId: string, code: string, pin: string, pinConfirm: string): Promise<void> {
-  const { db } = services;
+export async function completePinReset(deps: PortalDeps, nric: string, challengeId: string, code: string, pin: string, pinConfirm: string): Promise<void> {
+  const { db } = deps;
   const { officers } = db.t;
-  const officer = await officerOrThrow(services, nric);
+  const officer = await officerOrThrow(deps, nric);
   if (officer.pinVerifier === null) throw refuse('no_pin');
   assertPinRules(nric, pin, pinConfirm);
   let subjectId: string;
   try {
-    subjectId = (await services.challenges.consume(challengeId, 'pin_reset', code)).subjectId;
+    subjectId = (await deps.challenges.consume(challengeId, 'pin_reset', code)).subjectId;
   } catch (error) {
     if (error instanceof RoamSignError && error.code === 'not_found') throw new RoamSignError('otp_invalid');
     throw error;
   }
   if (subjectId !== nric) throw new RoamSignError('otp_invalid');
-  const verifier = await services.vault.hashPin(pin);
+  const verifier = await deps.vault.hashPin(pin);
   await db.transaction(async () => {
     await db.orm.update(officers).set({ pinVerifier: verifier, pinFailures: 0, pinLockedAt: null }).where(eq(officers.nric, nric));
-    await services.audit.append({ actor: `officer:${nric}`, action: 'pin.reset', subject: nric, details: { wasLocked: officer.pinLockedAt !== null } });
+    await deps.audit.append({ actor: `officer:${nric}`, action: 'pin.reset', subject: nric, details: { wasLocked: officer.pinLockedAt !== null } });
   });
 }
 
@@ -240,10 +240,10 @@ export interface ProfileInput {
 }
 
 /** Phone and office address change at once; a new e-mail only after its link is used. */
-export async function updateProfile(services: Services, nric: string, input: ProfileInput): Promise<{ emailPending: boolean }> {
-  const { db } = services;
+export async function updateProfile(deps: PortalDeps, nric: string, input: ProfileInput): Promise<{ emailPending: boolean }> {
+  const { db } = deps;
   const { officers } = db.t;
-  const officer = await officerOrThrow(services, nric);
+  const officer = await officerOrThrow(deps, nric);
   const set: Partial<Pick<Officer, 'phone' | 'officeAddress'>> = {};
   if (input.phone !== undefined && input.phone.trim() !== '') {
     const phone = normalisePhone(input.phone);
@@ -260,15 +260,15 @@ export async function updateProfile(services: Services, nric: string, input: Pro
     email = input.email.trim().toLowerCase();
     if (!EMAIL_RE.test(email) || email.length > 254) throw refuse('bad_email');
     // Unchanged, or the address already waiting for its link: nothing to send.
-    if (email === officer.email || email === (await pendingEmail(services, nric, officer.email))) email = null;
+    if (email === officer.email || email === (await pendingEmail(deps, nric, officer.email))) email = null;
   }
   if (Object.keys(set).length) {
     await db.transaction(async () => {
       await db.orm.update(officers).set(set).where(eq(officers.nric, nric));
-      await services.audit.append({ actor: `officer:${nric}`, action: 'profile.updated', subject: nric, details: { fields: Object.keys(set) } });
+      await deps.audit.append({ actor: `officer:${nric}`, action: 'profile.updated', subject: nric, details: { fields: Object.keys(set) } });
     });
   }
-  if (email) await issueVerification(services, nric, email, `officer:${nric}`);
+  if (email) await issueVerification(deps, nric, email, `officer:${nric}`);
   return { emailPending: email !== null };
 }
 
@@ -285,8 +285,8 @@ export interface HistoryEntry {
 }
 
 /** The officer's own signing requests, newest first, with how many signatures each produced. */
-export async function signingHistory(services: Services, nric: string, limit = 50): Promise<HistoryEntry[]> {
-  const { db } = services;
+export async function signingHistory(deps: PortalDeps, nric: string, limit = 50): Promise<HistoryEntry[]> {
+  const { db } = deps;
   const { signatures, signingRequests } = db.t;
   const rows = await db.orm.select().from(signingRequests).where(eq(signingRequests.nric, nric)).orderBy(desc(signingRequests.createdAt)).limit(limit);
   if (!rows.length) return [];
@@ -300,7 +300,7 @@ export async function signingHistory(services: Services, nric: string, limit = 5
     id: r.id,
     system: r.system,
     // A request abandoned before its OTP was used never signs: it reads as expired, not pending.
-    status: r.status === 'pending' && r.otpExpiresAt < services.now() ? ('expired' as const) : r.status,
+    status: r.status === 'pending' && r.otpExpiresAt < deps.now() ? ('expired' as const) : r.status,
     createdAt: r.createdAt,
     signedAt: r.signedAt,
     documents: r.documents.map((d) => ({ id: d.id, ...(d.summary?.title ? { title: d.summary.title } : {}), ...(d.summary?.amount ? { amount: d.summary.amount } : {}) })),

@@ -1,6 +1,6 @@
 import { and, asc, desc, eq, gte, inArray, isNotNull, isNull, lt, lte, or, sql, type SQL } from 'drizzle-orm';
 import type { Officer } from '../registry/officers.js';
-import type { Services } from '../services.js';
+import type { PortalDeps } from './deps.js';
 import type { Actor } from './adminPortal.js';
 
 /**
@@ -62,8 +62,8 @@ export function parseOfficerQuery(read: (name: string) => string | undefined): O
 }
 
 /** The WHERE of a query within the actor's scope (shared by the page, the count, the export and bulk actions). */
-export function officerConditions(services: Services, actor: Actor, query: OfficerQuery): SQL | undefined {
-  const { officers } = services.db.t;
+export function officerConditions(deps: PortalDeps, actor: Actor, query: OfficerQuery): SQL | undefined {
+  const { officers } = deps.db.t;
   const parts: (SQL | undefined)[] = [];
   if (actor.agencyCode !== null) parts.push(eq(officers.agencyCode, actor.agencyCode));
   if (query.agency) parts.push(eq(officers.agencyCode, query.agency));
@@ -92,7 +92,7 @@ export function officerConditions(services: Services, actor: Actor, query: Offic
     else {
       // A piece of the name or the address: a scan, so the page stops at the first 51 found.
       const needle = `%${escapeLike(text)}%`;
-      const op = services.db.dialect === 'postgres' ? sql.raw('ilike') : sql.raw('like');
+      const op = deps.db.dialect === 'postgres' ? sql.raw('ilike') : sql.raw('like');
       parts.push(or(sql`${officers.name} ${op} ${needle} escape '\\'`, sql`${officers.email} like ${needle} escape '\\'`));
     }
   }
@@ -107,8 +107,8 @@ function escapeLike(text: string): string {
 /** A piece of a name or address: matched by a scan, not an index (see officerConditions). */
 const isTextSearch = (query: OfficerQuery) => !!query.q && !/^\d{1,12}$/.test(query.q.replace(/-/g, '')) && !query.q.includes('@');
 
-function orderOf(services: Services, query: OfficerQuery) {
-  const { officers } = services.db.t;
+function orderOf(deps: PortalDeps, query: OfficerQuery) {
+  const { officers } = deps.db.t;
   // A text search scans anyway: sorting its few matches beats walking the whole name index
   // (which PostgreSQL otherwise picks, fetching every row to filter it), so the order is by an
   // expression no index serves.
@@ -122,17 +122,17 @@ function orderOf(services: Services, query: OfficerQuery) {
 /** Counting stops here: past it the page says "more than 2,000" and paging goes on by "next". */
 export const COUNT_CAP = 2_000;
 
-export async function searchOfficers(services: Services, actor: Actor, query: OfficerQuery): Promise<OfficerPage> {
-  const { db } = services;
+export async function searchOfficers(deps: PortalDeps, actor: Actor, query: OfficerQuery): Promise<OfficerPage> {
+  const { db } = deps;
   const { officers } = db.t;
-  const where = officerConditions(services, actor, query);
+  const where = officerConditions(deps, actor, query);
   const page = Math.max(1, query.page ?? 1);
   // The page's MyKad numbers from the index alone (each sort index ends with nric), then its rows.
   const keys = await db.orm
     .select({ nric: officers.nric })
     .from(officers)
     .where(where)
-    .orderBy(...orderOf(services, query))
+    .orderBy(...orderOf(deps, query))
     .limit(PAGE_SIZE + 1)
     .offset((page - 1) * PAGE_SIZE);
   const more = keys.length > PAGE_SIZE;
@@ -154,16 +154,16 @@ export async function searchOfficers(services: Services, actor: Actor, query: Of
 }
 
 /** Every matching officer, in pages of `batch`, for the CSV export (never all in memory at once). */
-export async function* eachOfficer(services: Services, actor: Actor, query: OfficerQuery, batch = 2000): AsyncGenerator<Officer[]> {
-  const { db } = services;
+export async function* eachOfficer(deps: PortalDeps, actor: Actor, query: OfficerQuery, batch = 2000): AsyncGenerator<Officer[]> {
+  const { db } = deps;
   const { officers } = db.t;
-  const where = officerConditions(services, actor, query);
+  const where = officerConditions(deps, actor, query);
   for (let offset = 0; ; offset += batch) {
     const rows = await db.orm
       .select()
       .from(officers)
       .where(where)
-      .orderBy(...orderOf(services, query))
+      .orderBy(...orderOf(deps, query))
       .limit(batch)
       .offset(offset);
     if (rows.length) yield rows;

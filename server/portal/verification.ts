@@ -1,8 +1,8 @@
 import crypto from 'node:crypto';
 import { and, eq, gt, isNull } from 'drizzle-orm';
 import { RoamSignError } from '../../shared/errors.js';
-import type { Services } from '../services.js';
-import { sendBilingual } from './mail.js';
+import type { PortalDeps } from './deps.js';
+import { sendBilingual } from '../notify/sendBilingual.js';
 
 /** DESIGN.md "Enrolment": the e-mail verification link is valid 24 hours. */
 export const VERIFICATION_TTL_MS = 24 * 60 * 60 * 1000;
@@ -13,8 +13,8 @@ const sha256 = (value: string) => crypto.createHash('sha256').update(value).dige
  * Sends a verification link for `email` (the registered address, or a new one the officer asked
  * for). Older unused links of the officer stop working: only the newest link counts.
  */
-export async function issueVerification(services: Services, nric: string, email: string, actor: string): Promise<void> {
-  const { db, now } = services;
+export async function issueVerification(deps: PortalDeps, nric: string, email: string, actor: string): Promise<void> {
+  const { db, now } = deps;
   const { emailVerifications } = db.t;
   const token = crypto.randomBytes(32).toString('base64url');
   const at = now();
@@ -24,11 +24,11 @@ export async function issueVerification(services: Services, nric: string, email:
       .set({ expiresAt: at })
       .where(and(eq(emailVerifications.nric, nric), isNull(emailVerifications.usedAt), gt(emailVerifications.expiresAt, at)));
     await db.orm.insert(emailVerifications).values({ tokenHash: sha256(token), nric, email, expiresAt: at + VERIFICATION_TTL_MS, createdAt: at });
-    await services.audit.append({ actor, action: 'email.verification_sent', subject: nric, details: { email } });
+    await deps.audit.append({ actor, action: 'email.verification_sent', subject: nric, details: { email } });
   });
-  const link = `${services.config.publicUrl}/portal/verify?token=${token}`;
+  const link = `${deps.config.publicUrl}/portal/verify?token=${token}`;
   await sendBilingual(
-    services,
+    deps,
     { nric, email },
     { ms: 'Sahkan alamat e-mel anda', en: 'Verify your e-mail address' },
     {
@@ -42,8 +42,8 @@ export async function issueVerification(services: Services, nric: string, email:
  * Uses a link: single use (the update wins once), refused from the 24th hour. The address in the
  * link becomes the officer's e-mail only now, so a changed address receives no OTP before this.
  */
-export async function verifyEmail(services: Services, token: string): Promise<{ nric: string; email: string }> {
-  const { db, now } = services;
+export async function verifyEmail(deps: PortalDeps, token: string): Promise<{ nric: string; email: string }> {
+  const { db, now } = deps;
   const { emailVerifications, officers } = db.t;
   const tokenHash = sha256(token);
   return db.transaction(async () => {
@@ -59,19 +59,19 @@ export async function verifyEmail(services: Services, token: string): Promise<{ 
       .returning({ tokenHash: emailVerifications.tokenHash });
     if (won.length !== 1) throw new RoamSignError('bad_request', { reason: 'link_used' });
     await db.orm.update(officers).set({ email: row.email, emailVerifiedAt: at }).where(eq(officers.nric, row.nric));
-    await services.audit.append({ actor: `officer:${row.nric}`, action: 'email.verified', subject: row.nric, details: { email: row.email } });
+    await deps.audit.append({ actor: `officer:${row.nric}`, action: 'email.verified', subject: row.nric, details: { email: row.email } });
     return { nric: row.nric, email: row.email };
   });
 }
 
 /** The address waiting for verification, when it differs from the registered one. */
-export async function pendingEmail(services: Services, nric: string, current: string): Promise<string | null> {
-  const { db } = services;
+export async function pendingEmail(deps: PortalDeps, nric: string, current: string): Promise<string | null> {
+  const { db } = deps;
   const { emailVerifications } = db.t;
   const [row] = await db.orm
     .select({ email: emailVerifications.email })
     .from(emailVerifications)
-    .where(and(eq(emailVerifications.nric, nric), isNull(emailVerifications.usedAt), gt(emailVerifications.expiresAt, services.now())))
+    .where(and(eq(emailVerifications.nric, nric), isNull(emailVerifications.usedAt), gt(emailVerifications.expiresAt, deps.now())))
     .limit(1);
   return row && row.email !== current ? row.email : null;
 }

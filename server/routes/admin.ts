@@ -49,7 +49,7 @@ import { PASSWORD_MIN_LENGTH } from '../portal/passwords.js';
 import { labels } from '../../shared/i18n/labels.js';
 import { isPasskeyPolicy, PASSKEY_POLICIES, policySetFor, setPasskeyPolicy } from '../passkeys/passkeyPolicy.js';
 import { listPasskeys } from '../passkeys/passkeyStore.js';
-import { completeAdminPasskeySignIn, finishAdminPasskeyRegistration, startAdminPasskeyRegistration, startAdminPasskeySignIn } from '../passkeys/adminPasskeys.js';
+import { completeAdminPasskeySignIn, finishAdminPasskeyRegistration, startAdminPasskeyRegistration, startAdminPasskeySignIn } from '../portal/adminPasskeys.js';
 import { removePasskey, revokePasskey } from '../passkeys/managePasskeys.js';
 import { PASSKEY_PAGE_CSP } from '../portal/passkeyScript.js';
 

@@ -8,7 +8,7 @@ import { findOfficer } from '../registry/officers.js';
 import { answerSettled } from './answerSettled.js';
 import { checkSameOrigin } from './checkSameOrigin.js';
 import type { Caller, SigningDeps } from './deps.js';
-import { checkPinCounted, forgivePinFailures } from './pinAttempts.js';
+import { checkPinCounted, forgivePinFailures } from '../pin/pinAttempts.js';
 import { announceEnded, awaitSigned, loadSettled, signingLease } from './requestStore.js';
 import { signDocuments } from './signDocuments.js';
 

@@ -9,7 +9,7 @@ import { verifyPasskeyAssertion } from '../passkeys/verifyPasskeyAssertion.js';
 import { findOfficer } from '../registry/officers.js';
 import { checkSameOrigin } from './checkSameOrigin.js';
 import type { Caller, SigningDeps } from './deps.js';
-import { checkPinCounted, forgivePinFailures } from './pinAttempts.js';
+import { checkPinCounted, forgivePinFailures } from '../pin/pinAttempts.js';
 import { loadRequest, loadSettled, signingLease, viewStatus } from './requestStore.js';
 import { signDocuments } from './signDocuments.js';
 

@@ -6,7 +6,7 @@ import type { Tables } from '../db/database.js';
 import type { RequestOutcome } from '../mobile/pushHub.js';
 import { OTP_MAX_ATTEMPTS } from '../otp/otp.js';
 import type { SigningDeps } from './deps.js';
-import { isAbandoned, recoverRequests, SIGNING_LEASE_MS } from './recoverRequests.js';
+import { isAbandoned, recoverRequests, SIGNING_LEASE_MS } from '../cluster/recoverRequests.js';
 
 /**
  * Signing requests as stored: load (an abandoned signing settled first), fail, the signing lease,
@@ -74,7 +74,7 @@ export async function markFailed(deps: StoreDeps, row: EndedRequest, from: Reque
 }
 
 /**
- * The columns that start a completion's signing lease now (recoverRequests.ts): `signing` until
+ * The columns that start a completion's signing lease now (cluster/recoverRequests.ts): `signing` until
  * the lease runs out, and expiresAt never before it.
  */
 export function signingLease(deps: Pick<SigningDeps, 'db' | 'now'>) {

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { PIN_MAX_FAILURES } from '../../../server/signing/pinAttempts.js';
+import { PIN_MAX_FAILURES } from '../../../server/pin/pinAttempts.js';
 import { AMINAH, call, createRequest, latestOtp, makeDocument } from '../../helpers/api.js';
 import { startTestServer, type TestServer } from '../../helpers/testServices.js';
 

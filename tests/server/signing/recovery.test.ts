@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { sweepOnce } from '../../../server/cluster/sweeper.js';
-import { SIGNING_LEASE_MS } from '../../../server/signing/recoverRequests.js';
+import { SIGNING_LEASE_MS } from '../../../server/cluster/recoverRequests.js';
 import { AMINAH, call, createRequest, latestOtp } from '../../helpers/api.js';
 import { startTestServer, type TestServer } from '../../helpers/testServices.js';
 
