@@ -53,13 +53,22 @@ if (process.argv.includes('openloop')) {
   process.exit(0);
 }
 
-// `npm run bench -- console` / `-- scale` / `-- pdf`: one section alone (seeding takes a while).
+// `npm run bench -- console` / `-- scale` / `-- pdf` / `-- signing`: one section alone (seeding takes a while).
 if (process.argv.includes('console')) {
   consoleGoals(await measureConsole());
   process.exit(0);
 }
 if (process.argv.includes('pdf')) {
   await measurePdf();
+  process.exit(0);
+}
+if (process.argv.includes('signing')) {
+  // `npm run bench -- signing`: the signing server alone (create, complete, batches), with its latency goals.
+  const alone = await measureSigningServer();
+  heading('Goals: signing');
+  for (const [label, ms] of [['complete p99, 1 client', alone.oneClient.completeP99Ms], ['complete p99, 20 clients', alone.twentyClients.completeP99Ms]] as const) {
+    console.log(`  ${label.padEnd(44)} ${`${fmt(ms)} ms`.padStart(10)}   goal < 50 ms   ${ms < 50 ? 'PASS' : 'MISS'}`);
+  }
   process.exit(0);
 }
 if (process.argv.includes('scale')) {
