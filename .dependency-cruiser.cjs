@@ -6,7 +6,8 @@
  * 1. No circle, of files (type-only imports count: a reader follows them too).
  * 2. Only the composition root's callers (routes, CLI, app, main) see server/services.ts: every
  *    other module takes narrow dependencies (signing/deps.ts, portal/deps.ts, passkeys/deps.ts, …).
- * 3. Layers: a module imports only from its own layer or the layers below it. Lowest first.
+ * 3. Layers: a module imports only from its own layer or the layers below it. Lowest first;
+ *    every server module that imports anything has a layer.
  */
 
 /** server/ folders and files by layer, lowest first (a path is a folder unless it ends in .ts). */
@@ -53,6 +54,13 @@ module.exports = {
       severity: 'error',
       from: { path: '^server/', pathNot: '^server/(routes/|cli/|app\\.ts$|main\\.ts$|services\\.ts$)' },
       to: { path: '^server/services\\.ts$' },
+    },
+    {
+      name: 'every-server-module-has-a-layer',
+      comment: 'A server module outside LAYERS escapes the layer rules: add its folder or file to LAYERS (.dependency-cruiser.cjs).',
+      severity: 'error',
+      from: { path: '^server/', pathNot: pattern(LAYERS.flat()) },
+      to: {},
     },
     ...layerRules,
   ],

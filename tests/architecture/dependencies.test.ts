@@ -51,7 +51,7 @@ describe('dependencies point down only', () => {
       fs.writeFileSync(path.join(dir, file), text);
     };
 
-    it('on a circle, on a domain module that takes Services, and on an import from a lower layer to a higher one', { timeout: CRUISE_TIMEOUT_MS }, async () => {
+    it('on a circle, on a domain module that takes Services, on an import from a lower layer to a higher one, and on a module without a layer', { timeout: CRUISE_TIMEOUT_MS }, async () => {
       write('tsconfig.json', JSON.stringify({ compilerOptions: { module: 'ESNext', moduleResolution: 'Bundler', strict: true } }));
       write('server/services.ts', "export interface Services { now: () => number }\n");
       // The OTP rule (layer 3) importing a signing verb (layer 7), which imports it back.
@@ -59,6 +59,8 @@ describe('dependencies point down only', () => {
       write('server/signing/completeWithOtp.ts', "import { checkOtp } from '../otp/checkOtp.js';\nexport const completeWithOtp = () => checkOtp;\n");
       // A portal verb taking the whole Services object.
       write('server/portal/mail.ts', "import type { Services } from '../services.js';\nexport const sendCode = (services: Services) => services.now();\n");
+      // A server module no layer names.
+      write('server/stray.ts', "import { checkOtp } from './otp/checkOtp.js';\nexport const stray = checkOtp;\n");
       // Allowed: a route sees Services, a verb imports below itself.
       write('server/routes/portal.ts', "import type { Services } from '../services.js';\nimport { sendCode } from '../portal/mail.js';\nexport const route = (s: Services) => sendCode(s);\n");
 
@@ -66,6 +68,7 @@ describe('dependencies point down only', () => {
       expect(found).toContainEqual(expect.stringMatching(/^no-circular: server\/(otp\/checkOtp|signing\/completeWithOtp)\.ts -> /));
       expect(found).toContain('layer-3-imports-down: server/otp/checkOtp.ts -> server/signing/completeWithOtp.ts');
       expect(found).toContain('services-is-the-composition-root: server/portal/mail.ts -> server/services.ts');
+      expect(found).toContain('every-server-module-has-a-layer: server/stray.ts -> server/otp/checkOtp.ts');
       expect(found.filter((v) => v.includes('server/routes/'))).toEqual([]);
       expect(found.filter((v) => v.startsWith('layer-7-imports-down: server/signing/completeWithOtp.ts'))).toEqual([]);
     });
