@@ -23,7 +23,7 @@ const LAYERS = [
   ['server/approvals', 'server/pdfs'],
   ['server/services.ts'],
   ['server/routes', 'server/cli'],
-  ['server/app.ts'],
+  ['server/app.ts', 'server/warmUp.ts'],
   ['server/main.ts', 'server/cli.ts', 'server/client.ts'],
 ];
 
