@@ -1,4 +1,4 @@
-import { and, eq } from 'drizzle-orm';
+import { and, eq, or } from 'drizzle-orm';
 import { RoamSignError } from '../../shared/errors.js';
 import { PASSKEY_POLICY_VALUES } from '../../shared/schemas/passkey.js';
 import type { AuditLog } from '../audit/auditLog.js';
@@ -26,7 +26,13 @@ export async function policySetFor(db: Db, scope: PolicyScope, scopeId: string):
  * (the stronger factor), then refusing one; otherwise either factor signs.
  */
 export async function effectivePolicy(db: Db, input: { system: string; agencyCode: string }): Promise<PasskeyPolicy> {
-  const set = [await policySetFor(db, 'system', input.system), await policySetFor(db, 'agency', input.agencyCode)];
+  // Both scopes in one read: it runs in every create and complete (issue 22).
+  const { passkeyPolicies: t } = db.t;
+  const rows = await db.orm
+    .select({ policy: t.policy })
+    .from(t)
+    .where(or(and(eq(t.scope, 'system'), eq(t.scopeId, input.system)), and(eq(t.scope, 'agency'), eq(t.scopeId, input.agencyCode))));
+  const set = rows.map((r) => r.policy);
   if (set.includes('passkey-required')) return 'passkey-required';
   if (set.includes('otp')) return 'otp';
   return DEFAULT_PASSKEY_POLICY;
