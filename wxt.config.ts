@@ -17,7 +17,8 @@ export default defineConfig({
     name: 'RoamSign',
     description: 'Tandatangan digital Roaming + OTP pada skrin iGFMAS, ePerolehan dan SPEKS, tanpa token dan tanpa ejen.',
     ...(browser === 'chrome' ? { key: EXTENSION_KEY } : { browser_specific_settings: { gecko: { id: 'roamsign@anm.gov.my' } } }),
-    permissions: ['storage'],
+    // scripting: the rule recorder is injected into one tab on demand (Firefox's MV2 uses tabs.executeScript).
+    permissions: browser === 'firefox' ? ['storage'] : ['storage', 'scripting'],
     // The server address is configurable, and site rules may name any host.
     host_permissions: ['http://*/*', 'https://*/*'],
     storage: { managed_schema: 'managed_schema.json' },

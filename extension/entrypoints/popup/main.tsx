@@ -2,6 +2,7 @@ import { render } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import { browser } from 'wxt/browser';
 import { extensionUrl } from '../../lib/extensionUrl.js';
+import { injectRecorder } from '../../lib/recorder/injectRecorder.js';
 import '../../lib/pages.css';
 import { send, type HistoryEntry, type Reply, type Request } from '../../lib/messages.js';
 import { loadSettings, type Settings } from '../../lib/settings.js';
@@ -28,6 +29,14 @@ function Popup({ settings }: { settings: Settings }) {
     });
   }, []);
 
+  // The rule recorder (issue 18 part 5) on the current tab's screen.
+  async function recordThis() {
+    const [tab] = await browser.tabs.query({ active: true, currentWindow: true });
+    if (tab?.id === undefined) return;
+    await injectRecorder(browser, tab.id);
+    window.close();
+  }
+
   return (
     <main>
       <h1>{s.popupTitle}</h1>
@@ -50,6 +59,11 @@ function Popup({ settings }: { settings: Settings }) {
           ))}
         </ul>
       )}
+      <p>
+        <button type="button" id="record-this" onClick={recordThis}>
+          {s.recordThis}
+        </button>
+      </p>
       <p>
         <a href={extensionUrl('/options.html')} target="_blank">
           {s.settings}
