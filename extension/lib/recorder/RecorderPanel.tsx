@@ -118,6 +118,7 @@ function Recorder({ deps, host, close }: { deps: RecorderDeps; host: HTMLElement
   const [note, setNote] = useState<{ ok: boolean; text: string } | null>(null);
   const [tested, setTested] = useState<ControlPreview | null>(null);
   const [systemId, setSystemId] = useState(deps.systems.find((x) => x.allowedOrigins.includes(doc.location.origin))?.id ?? '');
+  const [known, setKnown] = useState(deps.systems);
   const [tick, setTick] = useState(0); // the page changed (a test click, a tick box): preview again
   const marks = useMarks();
 
@@ -252,14 +253,19 @@ function Recorder({ deps, host, close }: { deps: RecorderDeps; host: HTMLElement
       return;
     }
     await deps.writeLocal(result.value);
+    const saved = result.value.systems!.find((x) => x.id === systemId.trim())!;
+    setKnown([saved, ...known.filter((x) => x.id !== saved.id)]);
     const managed = deps.managedIds.includes(systemId.trim());
     setNote({ ok: !managed, text: managed ? s.recManaged : s.recSaved.replace('{system}', systemId.trim()) });
   }
 
   const exported = rule ? JSON.stringify(rule, null, 2) : '';
+  // For managed policy: the whole system with this screen (a system given by policy replaces one of its id whole).
+  const id = systemId.trim();
+  const withScreen = rule && id ? addScreen({}, known, id, rule, doc.location.origin) : null;
   const forPolicy = rule
     ? JSON.stringify(
-        { id: systemId.trim() || 'sistem-baharu', names: { ms: systemId.trim() || 'Sistem baharu', en: systemId.trim() || 'New system' }, allowedOrigins: [doc.location.origin], screens: [rule] },
+        withScreen?.ok ? withScreen.value.systems![0] : { id: id || 'sistem-baharu', names: { ms: id || 'Sistem baharu', en: id || 'New system' }, allowedOrigins: [doc.location.origin], screens: [rule] },
         null,
         2,
       )
@@ -387,7 +393,7 @@ function Recorder({ deps, host, close }: { deps: RecorderDeps; host: HTMLElement
               <input id="rec-system" list="rec-systems" value={systemId} onInput={(e) => setSystemId((e.currentTarget as HTMLInputElement).value)} />
             </label>
             <datalist id="rec-systems">
-              {deps.systems.map((x) => (
+              {known.map((x) => (
                 <option value={x.id}>{x.names[deps.lang]}</option>
               ))}
             </datalist>
