@@ -1,12 +1,12 @@
 import type { Browser, Page } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { matchesAny } from '../../shared/matchPattern.js';
 import type { ScreenRule, SystemDefinition } from '../../shared/siteRules.js';
 import { buildExtension, EXTENSION_ORIGIN, extensionWorker, launchWithExtension, setLocalSettings } from './extensionBrowser.js';
-import { openDialog } from './kit.js';
-import { guardReady, HOST_RULES, sign, waitForPosts, type Harness } from './legacy/legacyCases.js';
+import { HOST_RULES, type Harness } from './legacy/legacyCases.js';
 import { startLegacyServer, type LegacyServer } from './legacy/legacyServer.js';
-import { expectSignatureOf } from './legacy/rowCases.js';
-import { gridRowId, LEGACY_HOST, ORDERS } from './legacy/screens.js';
+import { batchSignsTheTickedRows, jsfKeepsItsActionField, webformsSignsEachRow } from './legacy/rowCases.js';
+import { gridRowId, LEGACY_HOST, MORE_ORDERS, ORDERS } from './legacy/screens.js';
 import { startLiveServer, type LiveServer } from './liveServer.js';
 
 // Issue 18 part 5, the rule recorder, end to end in Chromium with the built extension: on an odd
@@ -99,28 +99,8 @@ async function save(screen: Page, id: string): Promise<{ systems: SystemDefiniti
   };
 }
 
-/** With the recorded rule: the clicked row's order is shown, signed and posted, and the signature is over that order's fields only. */
-async function signsRow(path: string, link: (i: number) => string, i: number): Promise<Record<string, string>> {
-  const page = await openScreen(path);
-  await guardReady(page);
-  const order = ORDERS[i]!;
-  const before = legacy.posted.length;
-  await page.click(link(i));
-  const dialog = await openDialog(page);
-  expect(await dialog.$eval('#rs-doc-id', (el) => el.textContent)).toBe(order.noPesanan);
-  expect(await dialog.$eval('#rs-fields dd[data-field="amaun"]', (el) => el.textContent)).toBe(order.amaun);
-  await sign(h, page);
-  await waitForPosts(h, before + 1);
-  expect(legacy.posted.length).toBe(before + 1);
-  const post = legacy.posted[0]!;
-  expect(post.fields.roamsign_document_id).toBe(order.noPesanan);
-  await expectSignatureOf(h, post.fields.roamsign_signature, order);
-  await page.close();
-  return post.fields;
-}
-
 describe('the rule recorder (issue 18 part 5) in Chromium with the extension', { timeout: 240_000 }, () => {
-  it('WebForms GridView: recorded by clicks (ids before positions, labels from the headers), every row previewed as its own, a test click posts nothing; saved, the rule signs the clicked row', async () => {
+  it('WebForms GridView: recorded by clicks (ids before positions, labels from the headers), every row previewed as its own, a test click posts nothing; saved, each row signs its own order', async () => {
     const screen = await openScreen('/webforms');
     await startRecording(screen, '/webforms');
     const before = legacy.posted.length;
@@ -159,25 +139,24 @@ describe('the rule recorder (issue 18 part 5) in Chromium with the extension', {
     const speks = stored.systems.find((s) => s.id === 'speks')!;
     expect(speks.screens[0]).toEqual(rule);
     expect(speks.screens.length).toBeGreaterThan(1);
+    // Only the recorded screen matches this page: what signs below is the recorded rule.
+    expect(speks.screens.filter((x) => matchesAny(x.matches, `${legacy.origin}/webforms`))).toEqual([rule]);
     expect(speks.allowedOrigins).toContain(legacy.origin);
     expect(exported).toEqual(speks);
     await screen.click(`${REC}#rec-close`);
     expect(await screen.$('roamsign-recorder')).toBeNull();
     await screen.close();
 
-    // The recorded rule at work: rows 2 and 4 each sign their own order; the back end gets the row's own postback.
-    for (const i of [1, 3]) {
-      const fields = await signsRow('/webforms', (n) => `${row(n)}_lnkLulus`, i);
-      expect([fields.__EVENTTARGET, fields.__VIEWSTATE]).toEqual([`ctl00$gvPesanan$${gridRowId(i)}$lnkLulus`, '/wEPDwUKMTY1NDU2MTA1MmRkZ2VTb21lVmlld1N0YXRl']);
-    }
+    // The recorded rule at work, in issue 18's own case: each row signs its own order (verified over
+    // it and no other), the back end gets the row's postback, the pager and search pass untouched.
+    await webformsSignsEachRow(h);
   });
 
-  it('JSF dataTable (no header row, fields by class, commandLinks with generated ids): recorded and signing row 3 with its action field', async () => {
+  it('JSF dataTable (no header row, fields by class, commandLinks with generated ids): recorded by clicks on row 1; each row signs its own order and the post keeps its action field', async () => {
     const screen = await openScreen('/jsf');
     await startRecording(screen, '/jsf');
-    const link = (i: number) => `[id="frm:tbl:${i}:lulus"]`;
     const row = (i: number) => `[id="frm:tbl"] tr:nth-child(${i + 1})`;
-    const rule = await record(screen, { control: link(0), officer: '#pengguna', fields: [`${row(0)} .noPesanan`, `${row(0)} .pembekal`, `${row(0)} .amaun`, `${row(0)} .tarikh`] });
+    const rule = await record(screen, { control: '[id="frm:tbl:0:lulus"]', officer: '#pengguna', fields: [`${row(0)} .noPesanan`, `${row(0)} .pembekal`, `${row(0)} .amaun`, `${row(0)} .tarikh`] });
     expect(rule).toMatchObject({
       buttons: 'a[id$=":lulus"]',
       officer: '#pengguna',
@@ -190,7 +169,56 @@ describe('the rule recorder (issue 18 part 5) in Chromium with the extension', {
     expect(await preview(screen)).toEqual(ORDERS.map((o) => [o.noPesanan, o.amaun, o.pembekal, o.tarikh]));
     await save(screen, 'speks');
     await screen.close();
-    const fields = await signsRow('/jsf', link, 2);
-    expect(fields['frm:tbl:2:lulus']).toBe('frm:tbl:2:lulus');
+    await jsfKeepsItsActionField(h);
+  });
+
+  it('kelulusan pukal: the approve button, the officer, one row\'s tick box and its fields give a batch rule; every row previewed; it signs the ticked rows and refuses nothing ticked or a hidden tick', async () => {
+    const screen = await openScreen('/pukal');
+    await startRecording(screen, '/pukal');
+    const before = legacy.posted.length;
+    await screen.click('#btnLulusPukal');
+    await stepIs(screen, 'officer');
+    // One approve control and tick boxes in its form: proposed as a batch screen.
+    expect(await screen.$eval(`${REC}#rec-batch`, (el) => (el as HTMLInputElement).checked)).toBe(true);
+    await screen.click('#pengguna');
+    await stepIs(screen, 'select');
+    await screen.click('#pilih2');
+    await stepIs(screen, 'fields');
+    expect(await screen.$eval('#pilih2', (el) => (el as HTMLInputElement).checked)).toBe(false); // the recorder's click ticks nothing
+    const cell = (name: string) => `tr.dok:nth-child(2) td.${name}`;
+    for (const [i, name] of ['noPesanan', 'pembekal', 'amaun', 'tarikh'].entries()) {
+      await screen.click(cell(name));
+      await screen.waitForFunction((n) => document.querySelector('roamsign-recorder')?.shadowRoot?.querySelectorAll('.field').length === n, { timeout: 10_000 }, i + 1);
+    }
+    await screen.click(`${REC}#rec-done`);
+    await stepIs(screen, 'test');
+    const rule = JSON.parse(await screen.$eval(`${REC}#rec-rule`, (el) => (el as HTMLTextAreaElement).value)) as ScreenRule;
+    expect(rule).toEqual({
+      matches: [`http://${LEGACY_HOST}/pukal*`],
+      buttons: '#btnLulusPukal',
+      officer: '#pengguna',
+      fields: { noPesanan: '.noPesanan', pembekal: '.pembekal', amaun: '.amaun', tarikh: '.tarikh' },
+      labels: { noPesanan: 'No. Pesanan', pembekal: 'Pembekal', amaun: 'Amaun (RM)', tarikh: 'Tarikh' },
+      idField: 'noPesanan',
+      amountField: 'amaun',
+      payeeField: 'pembekal',
+      title: 'pukal',
+      batch: { rows: 'tr.dok', selected: 'input[name=pilih]:checked' },
+    });
+    // Every row, the hidden second page's too, as it would be signed when ticked.
+    expect(await preview(screen)).toEqual([...ORDERS, ...MORE_ORDERS].map((o) => [o.noPesanan, o.amaun, o.pembekal, o.tarikh]));
+    // Test: nothing ticked is the dialog's refusal; rows 1 and 3 ticked (the page's own clicks pass) are those two.
+    await screen.click('#btnLulusPukal');
+    await screen.waitForFunction(() => document.querySelector('roamsign-recorder')?.shadowRoot?.querySelector('#rec-tested')?.textContent?.includes('Tiada dokumen dipilih'), { timeout: 10_000 });
+    await screen.click('#pilih1');
+    await screen.click('#pilih3');
+    await screen.click('#btnLulusPukal');
+    await screen.waitForFunction(() => document.querySelector('roamsign-recorder')?.shadowRoot?.querySelectorAll('#rec-tested .doc-id').length === 2, { timeout: 10_000 });
+    expect(await screen.$$eval(`${REC}#rec-tested .doc-id`, (els) => els.map((el) => el.textContent))).toEqual([ORDERS[0]!.noPesanan, ORDERS[2]!.noPesanan]);
+    expect(screen.url()).toBe(`${legacy.origin}/pukal`);
+    expect(legacy.posted.length).toBe(before);
+    await save(screen, 'speks');
+    await screen.close();
+    await batchSignsTheTickedRows(h);
   });
 });

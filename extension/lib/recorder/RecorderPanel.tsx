@@ -1,12 +1,12 @@
 import { render } from 'preact';
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { screenRuleSchema } from '../../../shared/schemas/systemRules.js';
-import type { ScreenRule, SystemDefinition } from '../../../shared/siteRules.js';
+import type { BatchRule, ScreenRule, SystemDefinition } from '../../../shared/siteRules.js';
 import type { PartialSettings } from '../settings.js';
 import { STRINGS } from '../strings.js';
 import { addScreen } from './addScreen.js';
 import { previewControl, previewPage, type ControlPreview } from './previewRule.js';
-import { documentBoxes, fieldLabel, fieldName, guessRoles, proposeButtons, proposeContainer, proposeField, proposeOfficer, screenPattern, type PickedField } from './proposeRule.js';
+import { documentBoxes, fieldLabel, fieldName, guessRoles, proposeBatch, proposeButtons, proposeContainer, proposeField, proposeOfficer, screenPattern, type PickedField } from './proposeRule.js';
 
 // The rule recorder's panel (issue 18 part 5), shown on the live legacy screen in a shadow root:
 // the IT officer clicks the approve control, the officer's number and each field; the panel
@@ -23,7 +23,8 @@ export interface RecorderDeps {
   writeLocal(settings: PartialSettings): Promise<void>;
 }
 
-type Step = 'button' | 'officer' | 'fields' | 'test';
+type Step = 'button' | 'officer' | 'select' | 'fields' | 'test';
+const TICK = 'input[type=checkbox],input[type=radio]';
 type Field = PickedField & { el: Element };
 
 const clean = (s: string | null | undefined) => (s ?? '').replace(/\s+/g, ' ').trim();
@@ -111,6 +112,9 @@ function Recorder({ deps, host, close }: { deps: RecorderDeps; host: HTMLElement
   const [buttons, setButtons] = useState('');
   const [container, setContainer] = useState<string | undefined>(undefined);
   const [officer, setOfficer] = useState<{ el: Element; selector: string } | null>(null);
+  // Kelulusan pukal: one approve control for the ticked rows.
+  const [batchOn, setBatchOn] = useState(false);
+  const [batch, setBatch] = useState<BatchRule | undefined>(undefined);
   const [fields, setFields] = useState<Field[]>([]);
   const [roles, setRoles] = useState<Pick<ScreenRule, 'idField' | 'amountField' | 'payeeField'>>({ idField: '' });
   const [title, setTitle] = useState(clean(doc.title).slice(0, 100));
@@ -137,8 +141,9 @@ function Recorder({ deps, host, close }: { deps: RecorderDeps; host: HTMLElement
       ...(roles.amountField ? { amountField: roles.amountField } : {}),
       ...(roles.payeeField ? { payeeField: roles.payeeField } : {}),
       ...(title ? { title } : {}),
+      ...(batch ? { batch } : {}),
     };
-  }, [buttons, officer, fields, roles, title, container]);
+  }, [buttons, officer, fields, roles, title, container, batch]);
   const parsedEdit = useMemo(() => {
     if (edited === null) return null;
     try {
@@ -164,7 +169,7 @@ function Recorder({ deps, host, close }: { deps: RecorderDeps; host: HTMLElement
     if (rule) {
       try {
         els.push(...doc.querySelectorAll(rule.buttons));
-        for (const box of documentBoxes(control ?? doc.body, rule.buttons, rule.container)) for (const sel of Object.values(rule.fields)) els.push(...box.querySelectorAll(sel));
+        for (const box of documentBoxes(control ?? doc.body, rule.buttons, rule.container, rule.batch)) for (const sel of Object.values(rule.fields)) els.push(...box.querySelectorAll(sel));
       } catch {
         // a selector being typed
       }
@@ -180,9 +185,13 @@ function Recorder({ deps, host, close }: { deps: RecorderDeps; host: HTMLElement
     if (step === 'button') {
       const c = asControl(hit);
       const sel = proposeButtons(c);
+      const box = proposeContainer(c, sel);
       setControl(c);
       setButtons(sel);
-      setContainer(proposeContainer(c, sel));
+      setContainer(box);
+      // One control and tick boxes in its form: most likely a batch screen (the administrator can say otherwise).
+      const area = (c as HTMLButtonElement).form ?? c.closest('form') ?? doc;
+      setBatchOn(!box && area.querySelectorAll(TICK).length >= 2);
       setStep('officer');
     } else if (step === 'officer') {
       if (valueOf(hit).replace(/\D/g, '').length !== 12) {
@@ -190,11 +199,20 @@ function Recorder({ deps, host, close }: { deps: RecorderDeps; host: HTMLElement
         return;
       }
       setOfficer({ el: hit, selector: proposeOfficer(hit) });
+      setStep(batchOn ? 'select' : 'fields');
+    } else if (step === 'select') {
+      const tick = hit.matches(TICK) ? hit : hit.closest('label')?.querySelector(TICK);
+      const proposal = tick ? proposeBatch(tick) : null;
+      if (!proposal) {
+        setNote({ ok: false, text: s.recNoBatch });
+        return;
+      }
+      setBatch(proposal);
       setStep('fields');
     } else if (step === 'fields' && control) {
       const el = asField(hit);
       if (fields.some((f) => f.el === el)) return;
-      const boxes = documentBoxes(control, buttons, container);
+      const boxes = documentBoxes(control, buttons, container, batch);
       const selector = proposeField(el, boxes);
       if (!selector) {
         setNote({ ok: false, text: s.recNotInRow });
@@ -285,6 +303,8 @@ function Recorder({ deps, host, close }: { deps: RecorderDeps; host: HTMLElement
     setButtons('');
     setContainer(undefined);
     setOfficer(null);
+    setBatchOn(false);
+    setBatch(undefined);
     setFields([]);
     setRoles({ idField: '' });
     setEdited(null);
@@ -313,7 +333,13 @@ function Recorder({ deps, host, close }: { deps: RecorderDeps; host: HTMLElement
     </label>
   );
 
-  const stepText = { button: s.recStepButton, officer: s.recStepOfficer, fields: s.recStepFields, test: s.recStepTest }[step];
+  const stepText = { button: s.recStepButton, officer: s.recStepOfficer, select: s.recStepSelect, fields: s.recStepFields, test: s.recStepTest }[step];
+  const toggleBatch = (on: boolean) => {
+    setBatchOn(on);
+    setBatch(undefined);
+    if (step === 'select' && !on) setStep('fields');
+    if (step === 'fields' && on) setStep('select');
+  };
   return (
     <div class="panel" role="dialog" aria-label={s.recTitle} lang={deps.lang}>
       <style>{STYLE}</style>
@@ -325,6 +351,12 @@ function Recorder({ deps, host, close }: { deps: RecorderDeps; host: HTMLElement
         <p id="rec-note" class={note.ok ? 'ok' : 'bad'} role="status">
           {note.text}
         </p>
+      )}
+      {['officer', 'select', 'fields'].includes(step) && !fields.length && (
+        <label class="row">
+          <input type="checkbox" id="rec-batch" checked={batchOn} onChange={(e) => toggleBatch((e.currentTarget as HTMLInputElement).checked)} />
+          {s.recBatch}
+        </label>
       )}
       <div class="row">
         {step === 'fields' && (

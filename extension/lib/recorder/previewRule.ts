@@ -28,13 +28,19 @@ export function previewControl(control: Element, rule: ScreenRule, lang: Lang): 
   };
 }
 
-/** Every approve control of the page, in the page's order, with what its click would sign (a bad selector finds none). */
+/**
+ * Every approve control of the page, in the page's order, with what its click would sign; for a
+ * batch rule, every row as it would be signed when selected (a bad selector finds none).
+ */
 export function previewPage(doc: Document, rule: ScreenRule, lang: Lang): ControlPreview[] {
   let controls: Element[] = [];
   try {
-    controls = [...doc.querySelectorAll(rule.buttons)];
+    controls = [...doc.querySelectorAll(rule.batch ? rule.batch.rows : rule.buttons)];
   } catch {
     return [];
   }
-  return controls.map((control) => previewControl(control, rule, lang));
+  if (!rule.batch) return controls.map((control) => previewControl(control, rule, lang));
+  // One row read as its own document: the row is the container, and the "control" is the row itself.
+  const { batch: _batch, ...single } = rule;
+  return controls.map((row) => previewControl(row, { ...single, container: rule.batch!.rows }, lang));
 }

@@ -1,5 +1,5 @@
 import { AMOUNT_PATTERN } from '../../../shared/money.js';
-import type { ScreenRule } from '../../../shared/siteRules.js';
+import type { BatchRule, ScreenRule } from '../../../shared/siteRules.js';
 
 // The rule recorder's proposals (issue 18 part 5): from the elements an IT officer clicked on a
 // live screen, the selectors of the one rule format (shared/siteRules.ts). Robust ones first: names
@@ -110,8 +110,32 @@ export function proposeContainer(control: Element, buttons: string): string | un
   }));
 }
 
+/**
+ * A batch screen's rows and "selected" test (kelulusan pukal) from one row's tick box: the tick
+ * boxes like it (`input[name=pilih]`), each alone in its row; the rows by a class they all share
+ * (`tr.dok`), else their tag; selected = that tick box `:checked`. Null when the box is not repeated.
+ */
+export function proposeBatch(tick: Element): BatchRule | null {
+  const doc = tick.ownerDocument;
+  const boxes = (sel: string) => all(doc, sel).filter((el) => el.matches('input[type=checkbox],input[type=radio]'));
+  const ticks = candidates(tick, { exactId: 'last' })
+    .map((sel) => (sel.startsWith('[') ? `${tag(tick)}${sel}` : sel))
+    .find((sel) => {
+      const found = boxes(sel);
+      return found.length > 1 && found.length === all(doc, sel).length && found.includes(tick) && found.every((el) => rowOf(el, found) !== null);
+    });
+  if (!ticks) return null;
+  const found = boxes(ticks);
+  const rowsOf = found.map((el) => rowOf(el, found)!);
+  const mine = rowsOf[found.indexOf(tick)]!;
+  const shared = stableClasses(mine).filter((c) => rowsOf.every((r) => r.classList.contains(c)));
+  const rows = [...shared.map((c) => `${tag(mine)}.${esc(c)}`), tag(mine)].find((sel) => found.every((el, i) => el.closest(sel) === rowsOf[i]));
+  return rows ? { rows, selected: `${ticks}:checked` } : null;
+}
+
 /** Every document's area on the page: the rule's container around each approve control (or the one default container). */
-export function documentBoxes(control: Element, buttons: string, container: string | undefined): Element[] {
+export function documentBoxes(control: Element, buttons: string, container: string | undefined, batch?: BatchRule): Element[] {
+  if (batch) return all(control.ownerDocument, batch.rows);
   if (!container) {
     const box = (control as HTMLButtonElement).form ?? control.closest('form') ?? control.closest('tr,fieldset,section');
     return box ? [box] : [];
