@@ -2,6 +2,7 @@ import type { Browser, Page } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { matchesAny } from '../../shared/matchPattern.js';
 import type { ScreenRule, SystemDefinition } from '../../shared/siteRules.js';
+import { artifactPath } from './browser.js';
 import { buildExtension, EXTENSION_ORIGIN, extensionWorker, launchWithExtension, setLocalSettings } from './extensionBrowser.js';
 import { HOST_RULES, type Harness } from './legacy/legacyCases.js';
 import { startLegacyServer, type LegacyServer } from './legacy/legacyServer.js';
@@ -132,6 +133,7 @@ describe('the rule recorder (issue 18 part 5) in Chromium with the extension', {
     expect(await screen.$eval(`${REC}#rec-tested dd[data-field="pembekal"]`, (el) => el.textContent)).toBe(ORDERS[2]!.pembekal);
     expect(screen.url()).toBe(`${legacy.origin}/webforms`);
     expect(legacy.posted.length).toBe(before);
+    await screen.screenshot({ path: artifactPath('recorder-webforms.png') });
 
     // Export: a system for managed policy with this screen; save: into system "speks" (registered on the server), its other screens kept.
     const stored = await save(screen, 'speks');

@@ -55,6 +55,7 @@ code { font: 12px ui-monospace, Menlo, Consolas, monospace; word-break: break-al
 ol { padding-left: 20px; margin: 4px 0; } li { margin: 4px 0; }
 li.tested { outline: 3px solid #f2a900; }
 dl { display: grid; grid-template-columns: max-content 1fr; gap: 0 8px; margin: 2px 0; } dt { color: #4a5565; } dd { margin: 0; font-weight: 600; }
+.hover { position: fixed; pointer-events: none; z-index: 2147483645; border: 2px dashed #b00020; box-sizing: border-box; }
 .bad { color: #b00020; } .ok { color: #1e7b34; font-weight: 600; } .small { font-size: 12px; color: #4a5565; }
 `;
 
@@ -256,10 +257,21 @@ function Recorder({ deps, host, close }: { deps: RecorderDeps; host: HTMLElement
       e.stopImmediatePropagation();
       if (e.type === 'click') picker.current(target);
     };
+    // While a step picks, the element under the pointer is framed, so the administrator sees what a click takes.
+    const frame = host.shadowRoot!.querySelector('.hover') as HTMLElement;
+    const hover = (e: Event) => {
+      const target = e.target instanceof Element && e.target !== host && stepRef.current !== 'test' ? e.target : null;
+      frame.hidden = !target;
+      if (!target) return;
+      const r = target.getBoundingClientRect();
+      Object.assign(frame.style, { left: `${r.left - 2}px`, top: `${r.top - 2}px`, width: `${r.width + 4}px`, height: `${r.height + 4}px` });
+    };
     const types = ['click', 'mousedown', 'mouseup', 'pointerdown', 'pointerup', 'dblclick', 'submit'];
     for (const type of types) doc.defaultView!.addEventListener(type, hold, true);
+    doc.defaultView!.addEventListener('mouseover', hover, true);
     return () => {
       for (const type of types) doc.defaultView!.removeEventListener(type, hold, true);
+      doc.defaultView!.removeEventListener('mouseover', hover, true);
     };
   }, []);
 
@@ -341,6 +353,8 @@ function Recorder({ deps, host, close }: { deps: RecorderDeps; host: HTMLElement
     if (step === 'fields' && on) setStep('select');
   };
   return (
+    <>
+    <div class="hover" hidden />
     <div class="panel" role="dialog" aria-label={s.recTitle} lang={deps.lang}>
       <style>{STYLE}</style>
       <h2>{s.recTitle}</h2>
@@ -371,6 +385,12 @@ function Recorder({ deps, host, close }: { deps: RecorderDeps; host: HTMLElement
           {s.recClose}
         </button>
       </div>
+      {tested && (
+        <div id="rec-tested">
+          <h3>{s.recTested}</h3>
+          <DocumentView preview={tested} s={s} />
+        </div>
+      )}
       {fields.length > 0 && (
         <>
           <h3>{s.recField}</h3>
@@ -402,12 +422,6 @@ function Recorder({ deps, host, close }: { deps: RecorderDeps; host: HTMLElement
             </p>
           )}
         </>
-      )}
-      {tested && (
-        <div id="rec-tested">
-          <h3>{s.recTested}</h3>
-          <DocumentView preview={tested} s={s} />
-        </div>
       )}
       {rule && (
         <>
@@ -441,6 +455,7 @@ function Recorder({ deps, host, close }: { deps: RecorderDeps; host: HTMLElement
         </>
       )}
     </div>
+    </>
   );
 }
 
