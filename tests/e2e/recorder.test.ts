@@ -4,10 +4,10 @@ import { matchesAny } from '../../shared/matchPattern.js';
 import type { ScreenRule, SystemDefinition } from '../../shared/siteRules.js';
 import { artifactPath } from './browser.js';
 import { buildExtension, EXTENSION_ORIGIN, extensionWorker, launchWithExtension, setLocalSettings } from './extensionBrowser.js';
-import { HOST_RULES, type Harness } from './legacy/legacyCases.js';
+import { HOST_RULES, rowsSignTheClickedRow, type Harness } from './legacy/legacyCases.js';
 import { startLegacyServer, type LegacyServer } from './legacy/legacyServer.js';
 import { batchSignsTheTickedRows, jsfKeepsItsActionField, webformsSignsEachRow } from './legacy/rowCases.js';
-import { gridRowId, LEGACY_HOST, MORE_ORDERS, ORDERS } from './legacy/screens.js';
+import { gridRowId, LEGACY_HOST, MORE_ORDERS, ORDERS, ROWS } from './legacy/screens.js';
 import { startLiveServer, type LiveServer } from './liveServer.js';
 
 // Issue 18 part 5, the rule recorder, end to end in Chromium with the built extension: on an odd
@@ -83,7 +83,7 @@ async function record(screen: Page, picks: { control: string; officer: string; f
 /** What the recorder's preview shows for each approve control: the document number, amount and payee, as the dialog would. */
 async function preview(screen: Page): Promise<string[][]> {
   return screen.$$eval(`${REC}#rec-preview > li`, (items) =>
-    items.map((li) => [li.querySelector('.doc-id')?.textContent ?? li.textContent ?? '', ...['amaun', 'pembekal', 'tarikh'].map((n) => li.querySelector(`dd[data-field="${n}"]`)?.textContent ?? '')]),
+    items.map((li) => [li.querySelector('.doc-id')?.textContent ?? li.textContent ?? '', ...['amaun', li.querySelector('dd[data-field="penerima"]') ? 'penerima' : 'pembekal', 'tarikh'].map((n) => li.querySelector(`dd[data-field="${n}"]`)?.textContent ?? '')]),
   );
 }
 
@@ -172,6 +172,27 @@ describe('the rule recorder (issue 18 part 5) in Chromium with the extension', {
     await save(screen, 'speks');
     await screen.close();
     await jsfKeepsItsActionField(h);
+  });
+
+  it('one form per row with a button, an image button and a link (inputs by name): one recorded rule for all three; each row signs and posts its own voucher', async () => {
+    const screen = await openScreen('/rows');
+    await startRecording(screen, '/rows');
+    const rule = await record(screen, { control: '#baris1 .lulus', officer: '#pengguna', fields: ['#baris2 [name=noBaucer]', '#baris1 [name=penerima]', '#baris3 [name=amaun]'] });
+    expect(rule).toEqual({
+      matches: [`http://${LEGACY_HOST}/rows*`],
+      buttons: '.lulus',
+      officer: '#pengguna',
+      container: 'tr',
+      fields: { noBaucer: '[name=noBaucer]', penerima: '[name=penerima]', amaun: '[name=amaun]' },
+      idField: 'noBaucer',
+      amountField: 'amaun',
+      payeeField: 'penerima',
+      title: 'rows',
+    });
+    expect(await preview(screen)).toEqual(ROWS.map((r) => [r.noBaucer, r.amaun, r.penerima, '']));
+    await save(screen, 'speks');
+    await screen.close();
+    await rowsSignTheClickedRow(h);
   });
 
   it('kelulusan pukal: the approve button, the officer, one row\'s tick box and its fields give a batch rule; every row previewed; it signs the ticked rows and refuses nothing ticked or a hidden tick', async () => {

@@ -66,14 +66,15 @@ const caption = (el: Element) => clean(el.textContent) || clean(el.getAttribute(
 
 /**
  * The page's approve controls: a selector that finds the clicked one and its kind in every other
- * row (the same tag and caption, each alone in its row), else only the clicked one.
+ * row (the same caption, a button, image button or link alike, each alone in its row), else only
+ * the clicked one.
  */
 export function proposeButtons(control: Element): string {
   const doc = control.ownerDocument;
   const list = candidates(control, { exactId: 'last' });
   const repeated = list.find((sel) => {
     const found = all(doc, sel);
-    return found.length > 1 && found.includes(control) && found.every((el) => tag(el) === tag(control) && caption(el) === caption(control) && rowOf(el, found) !== null);
+    return found.length > 1 && found.includes(control) && found.every((el) => caption(el) === caption(control) && rowOf(el, found) !== null);
   });
   if (repeated) return repeated;
   const single = [...(control.id ? [`#${esc(control.id)}`] : []), ...list].find((sel) => {
