@@ -295,7 +295,7 @@ function Recorder({ deps, host, close }: { deps: RecorderDeps; host: HTMLElement
   const withScreen = rule && id ? addScreen({}, known, id, rule, doc.location.origin) : null;
   const forPolicy = rule
     ? JSON.stringify(
-        withScreen?.ok ? withScreen.value.systems![0] : { id: id || 'sistem-baharu', names: { ms: id || 'Sistem baharu', en: id || 'New system' }, allowedOrigins: [doc.location.origin], screens: [rule] },
+        withScreen?.ok ? withScreen.value.systems![0] : { id: id || 'sistem-baharu', names: { ms: id || STRINGS.ms.recNewSystem, en: id || STRINGS.en.recNewSystem }, allowedOrigins: [doc.location.origin], screens: [rule] },
         null,
         2,
       )
