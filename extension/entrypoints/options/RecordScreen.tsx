@@ -14,8 +14,13 @@ export function RecordScreen(props: RecordDeps) {
   const s = STRINGS[props.lang];
   const [tabs, setTabs] = useState<{ id: number; title: string; url: string }[] | null>(null);
   const [status, setStatus] = useState<{ ok: boolean; text: string } | null>(null);
-  const refresh = () => void props.tabs().then(setTabs);
-  useEffect(refresh, []);
+  // Listed again whenever the administrator comes back to this page (after opening the screen in another tab).
+  useEffect(() => {
+    const refresh = () => void props.tabs().then(setTabs);
+    refresh();
+    window.addEventListener('focus', refresh);
+    return () => window.removeEventListener('focus', refresh);
+  }, []);
   async function record(id: number) {
     try {
       await props.record(id);
@@ -29,9 +34,9 @@ export function RecordScreen(props: RecordDeps) {
       <h2 id="record-title">{s.record}</h2>
       <p class="help">{s.recordHelp}</p>
       {tabs?.length === 0 && <p>{s.noTabs}</p>}
-      <ul id="record-tabs" onFocusCapture={refresh}>
+      <ul id="record-tabs">
         {(tabs ?? []).map((tab) => (
-          <li>
+          <li key={tab.id}>
             <button type="button" data-url={tab.url} onClick={() => void record(tab.id)}>
               {s.recordOn}
             </button>{' '}

@@ -336,7 +336,7 @@ function Recorder({ deps, host, close }: { deps: RecorderDeps; host: HTMLElement
   const roleSelect = (id: string, key: 'idField' | 'amountField' | 'payeeField', label: string) => (
     <label class="row">
       {label}
-      <select id={id} value={roles[key] ?? ''} onChange={(e) => setRoles({ ...roles, [key]: (e.currentTarget as HTMLSelectElement).value || undefined, ...(key === 'idField' ? {} : {}) } as typeof roles)}>
+      <select id={id} value={roles[key] ?? ''} onChange={(e) => setRoles({ ...roles, [key]: (e.currentTarget as HTMLSelectElement).value || undefined } as typeof roles)}>
         {key !== 'idField' && <option value="">{s.recNone}</option>}
         {fields.map((f) => (
           <option value={f.name}>{f.label}</option>
