@@ -12,6 +12,7 @@ import { approvalRoutes } from './routes/approvals.js';
 import { demoRoutes } from './routes/demo.js';
 import { devApiRoutes, devPageRoutes } from './routes/dev.js';
 import { healthRoutes } from './routes/health.js';
+import { metricsRoutes } from './metrics/metricsRoutes.js';
 import { createDrain, type Drain } from './http/drain.js';
 import { mobileApiRoutes, mobilePageRoutes } from './routes/mobile.js';
 import { passkeyCeremonyRoutes } from './routes/passkeyCeremony.js';
@@ -115,6 +116,8 @@ export function createApp(services: Services, options: { drain?: Drain } = {}) {
     .route('/', passkeyCeremonyRoutes())
     .route('/', portalRoutes(services))
     .get('/', (c) => c.redirect('/docs'));
+  // Issue 24: /metrics on this port only behind a bearer token (a token-less one has a listener of its own, main.ts).
+  if (services.metrics && config.metrics.token !== undefined) app.route('/', metricsRoutes(services.metrics, config.metrics.token));
   if (config.sandbox) {
     app.route('/', devPageRoutes(services));
     // Demo legacy screens: they know nothing of RoamSign; ?widget=1 adds the agency's one script tag.

@@ -126,6 +126,15 @@ export const envSchema = z.object({
   ROAMSIGN_PDF_LEVEL: z.enum(['B-B', 'B-T', 'B-LT', 'B-LTA'], { message: 'must be B-B, B-T, B-LT or B-LTA' }).default('B-B'),
   ROAMSIGN_PDF_TSA_URL: z.string().url().optional(),
   ROAMSIGN_PDF_TSA_TRUST_FILE: z.string().min(1).optional(),
+  // Metrics (issue 24): off unless one of these is set. With a token, GET /metrics on the main port
+  // answers a `Authorization: Bearer <token>` only; with a port, a separate listener serves /metrics
+  // (bind it to an address only Prometheus reaches; the token, when set, is asked there too).
+  /** Bearer token Prometheus sends to scrape /metrics (at least 24 characters); never logged. */
+  ROAMSIGN_METRICS_TOKEN: z.preprocess((value) => (value === '' ? undefined : value), z.string().min(24, 'must be at least 24 characters').optional()),
+  /** A separate listen port for /metrics (0: any free port). */
+  ROAMSIGN_METRICS_PORT: z.preprocess((value) => (value === '' ? undefined : value), z.coerce.number().int().min(0).max(65535).optional()),
+  /** The address the metrics listener binds to. */
+  ROAMSIGN_METRICS_HOST: z.string().min(1).default('127.0.0.1'),
 });
 
 export type VaultConfig =
@@ -160,6 +169,17 @@ export interface Config {
   testSigningDelayMs: number;
   vault: VaultConfig;
   pdf: PdfConfig;
+  metrics: MetricsConfig;
+}
+
+/** Prometheus metrics (issue 24): counted only when enabled (a token or a port). */
+export interface MetricsConfig {
+  enabled: boolean;
+  /** Bearer token for /metrics (main port and metrics port); undefined: main port serves no /metrics. */
+  token: string | undefined;
+  /** Separate metrics listener; undefined: none. */
+  port: number | undefined;
+  host: string;
 }
 
 /** PDF signing (issue 25). */
@@ -225,5 +245,11 @@ export function parseConfig(env: Record<string, string | undefined>, options: { 
     testSigningDelayMs: e.ROAMSIGN_TEST_SIGNING_DELAY_MS,
     vault,
     pdf: { maxBytes: e.ROAMSIGN_PDF_MAX_BYTES, level: e.ROAMSIGN_PDF_LEVEL, tsaUrl: e.ROAMSIGN_PDF_TSA_URL, tsaTrustFile: e.ROAMSIGN_PDF_TSA_TRUST_FILE },
+    metrics: {
+      enabled: e.ROAMSIGN_METRICS_TOKEN !== undefined || e.ROAMSIGN_METRICS_PORT !== undefined,
+      token: e.ROAMSIGN_METRICS_TOKEN,
+      port: e.ROAMSIGN_METRICS_PORT,
+      host: e.ROAMSIGN_METRICS_HOST,
+    },
   };
 }

@@ -13,6 +13,7 @@ import { createServices } from './services.js';
 import { startupProblem } from './startupProblem.js';
 import { recoverRequests } from './cluster/recoverRequests.js';
 import { warmUp } from './warmUp.js';
+import { metricsRoutes } from './metrics/metricsRoutes.js';
 
 function readConfig(): Config {
   try {
@@ -98,6 +99,15 @@ const server = await orStop('listen', async () => {
   }
 });
 console.log(startupLines(server.address() as AddressInfo).join('\n'));
+// Issue 24: a separate listener for Prometheus (ROAMSIGN_METRICS_PORT), bound to ROAMSIGN_METRICS_HOST.
+const metricsServer =
+  services.metrics && config.metrics.port !== undefined
+    ? await orStop('listen', () => startHttpServer({ fetch: metricsRoutes(services.metrics!, config.metrics.token).fetch, port: config.metrics.port!, hostname: config.metrics.host }))
+    : undefined;
+if (metricsServer) {
+  const info = metricsServer.address() as AddressInfo;
+  console.log(`  metrics      http://${info.address}:${info.port}/metrics${config.metrics.token ? '  (Bearer token)' : ''}`);
+} else if (services.metrics) console.log(`  metrics      ${config.publicUrl}/metrics  (Bearer token)`);
 
 /** How long a stopping node lets its requests in flight (a signature being made) finish. */
 const DRAIN_MS = 10_000;
@@ -114,6 +124,8 @@ async function shutdown() {
   sweeper.stop();
   server.close();
   server.closeIdleConnections();
+  metricsServer?.close();
+  metricsServer?.closeAllConnections();
   const { unfinished } = await drain.drain(DRAIN_MS);
   if (unfinished > 0) console.error(`stopping with ${unfinished} request(s) unfinished after ${DRAIN_MS / 1000} s`);
   await Promise.all([lifecycle.idle(), sweeper.idle()]);

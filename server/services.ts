@@ -23,6 +23,12 @@ import { deriveKey, loadOrCreateMasterKey } from './vault/masterKey.js';
 import { createPkcs11Vault } from './vault/pkcs11Vault.js';
 import { createSoftVault } from './vault/softVault.js';
 import type { Vault } from './vault/vault.js';
+import { createMetrics, type Metrics } from './metrics/metrics.js';
+import { observeAudit } from './metrics/observeAudit.js';
+import { observeOutbox, observePush } from './metrics/observeDelivery.js';
+import { countTimeStamps } from './metrics/observeTimeStamps.js';
+import { observeVault } from './metrics/observeVault.js';
+import { scrapeGauges } from './metrics/scrapeGauges.js';
 
 import type { TimeStampSupplier } from './pdf/inputs.js';
 import { httpTimeStampSupplier } from './pdf/timeStampClient.js';
@@ -51,6 +57,8 @@ export interface Services {
   seededDemo: boolean;
   /** PDF signing (issue 25): what the PDF verbs (server/pdfs) need. */
   pdfs: PdfDeps;
+  /** Prometheus metrics (issue 24); undefined when off (nothing is counted). */
+  metrics: Metrics | undefined;
   close(): Promise<void>;
 }
 
@@ -86,7 +94,9 @@ export async function createServices(
     await db.close();
     throw new Error(`RoamSign cannot start: ${keyProblem}`);
   }
-  const vault =
+  // Issue 24: counted only when the metrics are on; off, the services are the bare ones.
+  const metrics = config.metrics.enabled ? createMetrics() : undefined;
+  const bareVault: Vault =
     config.vault.backend === 'pkcs11'
       ? createPkcs11Vault({
           db,
@@ -97,7 +107,9 @@ export async function createServices(
           userPin: config.vault.pin,
         })
       : createSoftVault({ db, masterKey, pinScryptN: config.pinScryptN });
-  const audit = createAuditLog({ db, key: deriveKey(masterKey, 'audit-chain'), now });
+  const vault = metrics ? observeVault(bareVault, metrics) : bareVault;
+  const bareAudit = createAuditLog({ db, key: deriveKey(masterKey, 'audit-chain'), now });
+  const audit = metrics ? observeAudit(bareAudit, metrics) : bareAudit;
   const ca = await CertificateAuthority.open({ db, vault, audit, publicUrl: config.publicUrl, now });
   await ensureSystems(db, config.sandbox ? [new URL(config.publicUrl).origin] : []);
   const seededDemo = (options.seedDemo ?? config.sandbox) ? await seedDemoData({ db, vault, ca, audit, now }) : false;
@@ -118,7 +130,9 @@ export async function createServices(
     ...(options.pushAckTimeoutMs !== undefined ? { ackTimeoutMs: options.pushAckTimeoutMs } : {}),
   });
   // options.push replaces the hub as the outbox's push channel (outbox tests); the hub still serves /mobile.
-  const outbox = createOutbox({ db, mailer, push: options.push ?? pushHub, sandbox: config.sandbox, now });
+  const push = options.push ?? pushHub;
+  const bareOutbox = createOutbox({ db, mailer, push: metrics ? observePush(push, metrics) : push, sandbox: config.sandbox, now });
+  const outbox = metrics ? observeOutbox(bareOutbox, metrics) : bareOutbox;
   const notices = createNotices({ db, mailer, sandbox: config.sandbox, now });
   const signing: SigningDeps = {
     db,
@@ -145,6 +159,8 @@ export async function createServices(
     documentProfiles: (documents) => padesProfiles(db, documents),
     now,
   };
+  if (metrics) scrapeGauges({ metrics, ca, db, now });
+  const timeStamp = options.pdfTimeStamp?.supplier ?? (config.pdf.tsaUrl ? httpTimeStampSupplier({ url: config.pdf.tsaUrl }) : undefined);
   const pdfs: PdfDeps = {
     db,
     ca,
@@ -153,7 +169,7 @@ export async function createServices(
     level: config.pdf.level,
     trustedTimeStampAuthorities: options.pdfTimeStamp?.trusted ?? (config.pdf.tsaTrustFile ? readPemCertificates(config.pdf.tsaTrustFile) : []),
     allowedOrigins: config.allowedOrigins,
-    ...(options.pdfTimeStamp ? { timeStamp: options.pdfTimeStamp.supplier } : config.pdf.tsaUrl ? { timeStamp: httpTimeStampSupplier({ url: config.pdf.tsaUrl }) } : {}),
+    ...(timeStamp ? { timeStamp: metrics ? countTimeStamps(timeStamp, metrics) : timeStamp } : {}),
   };
   const challenges = createChallenges({ db, key: deriveKey(masterKey, 'challenge-mac'), now, perHour: config.codesPerHour });
   masterKey.fill(0);
@@ -174,6 +190,7 @@ export async function createServices(
     now,
     seededDemo,
     pdfs,
+    metrics,
     async close() {
       checkpointer?.stop();
       pushHub.close();

@@ -20,6 +20,7 @@ import { getSigningRequest } from '../signing/getSigningRequest.js';
 import { offerPasskey } from '../signing/offerPasskey.js';
 import { requestOfficer } from '../signing/requestOfficer.js';
 import { resendOtp } from '../signing/resendOtp.js';
+import { observeSigning, unobserved } from '../metrics/observeSigning.js';
 import { apiRoutes, errorAnswers, jsonAnswer, jsonBody, SECURITY } from './apiRoute.js';
 import { callerOf, trustedReporters } from './caller.js';
 
@@ -128,6 +129,8 @@ export function signingRequestRoutes(services: Services) {
   const requesterOf = requesterReader(config);
   // Who calls, and from where (source address, device cookie): whose budget the call spends.
   const caller = (c: Context) => ({ ...callerOf(c, trusted), requester: requesterOf(c) });
+  // Issue 24: the verbs counted and timed around their calls, when the metrics are on.
+  const observe = services.metrics ? observeSigning({ db, metrics: services.metrics }) : unobserved;
   /**
    * A browser that signed (PIN with OTP or passkey) keeps a budget of its own for this officer
    * (docs/security.md). Only the extension's worker reads the token from a header: a page's script
@@ -141,13 +144,16 @@ export function signingRequestRoutes(services: Services) {
     await rememberDevice(c, { db, publicUrl: config.publicUrl, subject: `officer:${nric}`, now: services.now(), asHeader });
   };
   return apiRoutes()
-    .openapi(create, async (c) => c.json(await createSigningRequest(signing, c.req.valid('json'), caller(c)), 201))
+    .openapi(create, async (c) => {
+      const input = c.req.valid('json');
+      return c.json(await observe.create(input.system, () => createSigningRequest(signing, input, caller(c))), 201);
+    })
     .openapi(read, async (c) => c.json(await getSigningRequest(signing, c.req.valid('param').id, caller(c)), 200))
-    .openapi(resend, async (c) => c.json(await resendOtp(signing, c.req.valid('param').id, caller(c)), 200))
+    .openapi(resend, async (c) => c.json(await observe.resend(() => resendOtp(signing, c.req.valid('param').id, caller(c))), 200))
     .openapi(complete, async (c) => {
       const { id } = c.req.valid('param');
       const who = caller(c);
-      const done = await completeWithOtp(signing, id, c.req.valid('json'), who);
+      const done = await observe.complete('otp', id, () => completeWithOtp(signing, id, c.req.valid('json'), who));
       await rememberSigner(c, who, id);
       return c.json(done, 200);
     })
@@ -155,7 +161,7 @@ export function signingRequestRoutes(services: Services) {
     .openapi(passkeyComplete, async (c) => {
       const { id } = c.req.valid('param');
       const who = caller(c);
-      const done = await completeWithPasskey(signing, id, c.req.valid('json'), who);
+      const done = await observe.complete('passkey', id, () => completeWithPasskey(signing, id, c.req.valid('json'), who));
       await rememberSigner(c, who, id);
       return c.json(done, 200);
     })
