@@ -2,7 +2,7 @@ import { defineConfig } from 'vitest/config';
 import { DEFAULT_PG_ADMIN_URL } from './tests/helpers/testDatabase.js';
 
 // Server tests that need SQLite itself (its WAL checkpointer, its file on disk) run in the sqlite project only.
-const SQLITE_ONLY = ['tests/server/db/checkpointer.test.ts'];
+const SQLITE_ONLY = ['tests/server/db/checkpointer.test.ts', 'tests/server/backup/drill.test.ts'];
 
 export default defineConfig({
   test: {

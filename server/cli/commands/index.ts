@@ -1,5 +1,6 @@
 import type { Command } from '../command.js';
 import { auditVerify } from './auditVerify.js';
+import { backup } from './backup.js';
 import { createAdmin } from './createAdmin.js';
 import { createClient } from './createClient.js';
 import { crl } from './crl.js';
@@ -13,6 +14,8 @@ import { reactivate } from './reactivate.js';
 import { removeDemoData } from './removeDemoData.js';
 import { resendVerification } from './resendVerification.js';
 import { resetAdminPassword } from './resetAdminPassword.js';
+import { restore } from './restore.js';
+import { restoreCheck } from './restoreCheck.js';
 import { revoke } from './revoke.js';
 import { revokeClient } from './revokeClient.js';
 import { rotateClient } from './rotateClient.js';
@@ -42,4 +45,7 @@ export const COMMANDS: readonly Command[] = [
   gate,
   migrateToPostgres,
   seedScale,
+  backup,
+  restore,
+  restoreCheck,
 ];
