@@ -99,6 +99,8 @@ export const gateConfigSchema = z
     /** Send the back end its own Host header instead of the browser's. */
     changeOrigin: z.boolean().default(false),
     log: z.enum(['info', 'silent']).default('info'),
+    /** Prometheus metrics on a listener of their own (issue 24); bind it where only Prometheus reaches. */
+    metrics: z.strictObject({ host: z.string().min(1).default('127.0.0.1'), port: z.number().int().min(0).max(65535) }).optional(),
   })
   .superRefine((config, ctx) => {
     const seen = new Set<string>();

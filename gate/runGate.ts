@@ -37,6 +37,7 @@ export async function runGate(args: string[]): Promise<number> {
         `  back end     ${config.upstream}`,
         `  RoamSign     ${config.roamsign.url}`,
         `  widget       ${config.injectWidget ? 'injected on the listed pages' : 'not injected'}`,
+        `  metrics      ${gate.metricsUrl ?? 'off (config metrics: { host, port })'}`,
         '  approval rules:',
         ...rules,
       ].join('\n'),

@@ -13,10 +13,13 @@ import { readBody } from './readBody.js';
 import { refuse, wantsJson } from './refuse.js';
 import { createRoamSignClient, type RoamSignClient } from './roamsignClient.js';
 import { rewriteLocation } from './rewriteLocation.js';
+import { createGateMetrics } from './gateMetrics.js';
 
 export interface RunningGate {
   /** Where the gate listens: http://host:port. */
   url: string;
+  /** Its /metrics (config `metrics`), else undefined. */
+  metricsUrl: string | undefined;
   server: http.Server;
   close(): Promise<void>;
 }
@@ -38,7 +41,12 @@ function findingOnly(rule: GateRule, finding: GateFinding): ApprovalRequest {
 export async function startGate(config: GateConfig, options: { env?: Record<string, string | undefined>; log?: (line: string) => void } = {}): Promise<RunningGate> {
   const env = options.env ?? process.env;
   const log = options.log ?? (config.log === 'silent' ? () => undefined : (line: string) => process.stdout.write(`${line}\n`));
-  const write = (event: string, fields: Record<string, unknown>) => log(JSON.stringify({ at: new Date().toISOString(), event, ...fields }));
+  // Issue 24: every decision is an `approval` event; the metrics count them as they are logged.
+  const metrics = config.metrics ? createGateMetrics() : undefined;
+  const write = (event: string, fields: Record<string, unknown>) => {
+    metrics?.observe(event, fields);
+    log(JSON.stringify({ at: new Date().toISOString(), event, ...fields }));
+  };
   const matcher = createMatcher(config);
   const upstream = new URL(config.upstream);
 
@@ -170,10 +178,13 @@ export async function startGate(config: GateConfig, options: { env?: Record<stri
   });
   const address = server.address() as AddressInfo;
   const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+  const metricsListener = metrics && config.metrics ? await metrics.listen(config.metrics) : undefined;
   return {
     url: `http://${host}:${address.port}`,
+    metricsUrl: metricsListener?.url,
     server,
     async close() {
+      await metricsListener?.close();
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeAllConnections();
       await closed;
