@@ -61,7 +61,7 @@ function releaseModule(library: string): void {
   }
 }
 
-function findSlot(module: pkcs11js.PKCS11, options: Pkcs11VaultOptions): Handle {
+function findSlot(module: pkcs11js.PKCS11, options: Pick<Pkcs11VaultOptions, 'library' | 'slotLabel' | 'slot'>): Handle {
   const slots = module.C_GetSlotList(true);
   if (options.slotLabel !== undefined) {
     const slot = slots.find((s) => module.C_GetTokenInfo(s).label.trim() === options.slotLabel);
@@ -271,4 +271,25 @@ export function createPkcs11Vault(options: Pkcs11VaultOptions): Vault {
       releaseModule(library);
     },
   };
+}
+
+/**
+ * Checks that the HSM answers (check-config, issue 24): the library loads, the token is there, the
+ * user PIN logs in. Throws with the reason; changes nothing on the token.
+ */
+export function probeToken(options: { library: string; slotLabel: string | undefined; userPin: string }): void {
+  const module = acquireModule(options.library);
+  try {
+    const session = module.C_OpenSession(findSlot(module, options.slotLabel === undefined ? { library: options.library } : { library: options.library, slotLabel: options.slotLabel }), pkcs11js.CKF_SERIAL_SESSION);
+    try {
+      module.C_Login(session, pkcs11js.CKU_USER, options.userPin);
+      module.C_Logout(session);
+    } catch (error) {
+      if (!(error instanceof pkcs11js.Pkcs11Error && error.code === pkcs11js.CKR_USER_ALREADY_LOGGED_IN)) throw error;
+    } finally {
+      module.C_CloseSession(session);
+    }
+  } finally {
+    releaseModule(options.library);
+  }
 }

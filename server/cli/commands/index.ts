@@ -1,6 +1,7 @@
 import type { Command } from '../command.js';
 import { auditVerify } from './auditVerify.js';
 import { backup } from './backup.js';
+import { checkConfigCommand } from './checkConfig.js';
 import { createAdmin } from './createAdmin.js';
 import { createClient } from './createClient.js';
 import { crl } from './crl.js';
@@ -48,4 +49,5 @@ export const COMMANDS: readonly Command[] = [
   backup,
   restore,
   restoreCheck,
+  checkConfigCommand,
 ];
