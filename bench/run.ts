@@ -16,6 +16,7 @@ import { measurePasskeys } from './passkeyBench.js';
 import { measurePdf } from './pdfBench.js';
 import { measureOpenLoop, type OpenLoopFigures } from './openLoopBench.js';
 import { measureScale, type ScaleFigures } from './scaleBench.js';
+import { measureMetrics, type MetricsFigures } from './metricsBench.js';
 import { fmt, heading } from './stats.js';
 
 /** Issue 13's two console figures, as goals. */
@@ -53,7 +54,19 @@ if (process.argv.includes('openloop')) {
   process.exit(0);
 }
 
-// `npm run bench -- console` / `-- scale` / `-- pdf` / `-- signing`: one section alone (seeding takes a while).
+/** Issue 24: counting costs little; on / off within the noise of alternating rounds. */
+function metricsGoals(f: MetricsFigures): void {
+  heading('Goals: metrics');
+  const ratio = f.onFlowsPerSecond / f.offFlowsPerSecond;
+  console.log(`  ${'metrics on / off, flows/s'.padEnd(44)} ${fmt(ratio, 3).padStart(10)}   goal >= 0.95   ${ratio >= 0.95 ? 'PASS' : 'MISS'}`);
+  console.log(`  ${'one /metrics scrape, p50'.padEnd(44)} ${`${fmt(f.scrapeP50Ms, 1)} ms`.padStart(10)}   goal <= 50 ms  ${f.scrapeP50Ms <= 50 ? 'PASS' : 'MISS'}`);
+}
+
+// `npm run bench -- console` / `-- scale` / `-- pdf` / `-- signing` / `-- metrics`: one section alone (seeding takes a while).
+if (process.argv.includes('metrics')) {
+  metricsGoals(await measureMetrics());
+  process.exit(0);
+}
 if (process.argv.includes('console')) {
   consoleGoals(await measureConsole());
   process.exit(0);
@@ -91,6 +104,7 @@ await measurePasskeys();
 const gate = await measureGate();
 const pdf = await measurePdf();
 const deployments = await measureDeployments();
+const metricsFigures = await measureMetrics();
 
 // ---- goals: ratios to the crypto floor / raw sign rate, and the latency of complete ----
 heading('Goals');
@@ -135,6 +149,7 @@ goal('PostgreSQL 1 node / SQLite, flows/s', fmt(pgRatio, 2), '>= 0.8', pgRatio >
 note(`(complete p99: SQLite ${fmt(deployments.sqlite.completeP99Ms)} ms, PostgreSQL 1 node ${fmt(deployments.postgresOne.completeP99Ms)} ms, 2 nodes ${fmt(deployments.postgresTwo.completeP99Ms)} ms; 2 nodes ${fmt(deployments.postgresTwo.flowsPerSecond, 1)} flows/s on the same 2 cores)`);
 
 openLoopGoals(openLoopFigures);
+metricsGoals(metricsFigures);
 consoleGoals(await measureConsole());
 scaleGoals(await measureScale());
 
