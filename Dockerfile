@@ -11,11 +11,19 @@ RUN apt-get update \
  && apt-get install -y --no-install-recommends python3 make g++ \
  && rm -rf /var/lib/apt/lists/*
 COPY package.json package-lock.json ./
-# The server runs its TypeScript through tsx (a devDependency), so the install keeps devDependencies.
-# Install scripts run only for the native modules the server loads.
+# Install scripts run only for the native modules the server loads. esbuild stays: the server builds
+# the widget, dialog and GPKI Mobile bundles in memory at start.
 RUN npm ci --ignore-scripts \
  && npm rebuild better-sqlite3 pkcs11js esbuild \
  && npm cache clean --force
+# The server as plain JavaScript (issue 22: no TypeScript compiled on the first requests).
+COPY tsconfig.json ./
+COPY scripts/buildServer.ts ./scripts/
+COPY server ./server
+COPY shared ./shared
+COPY gate ./gate
+COPY widget ./widget
+RUN npx tsx scripts/buildServer.ts
 
 # 2. Run time: the slim image, the app owned by root and read-only to the server's user.
 FROM node:20-bookworm-slim AS runtime
@@ -25,11 +33,8 @@ ENV NODE_ENV=production \
     ROAMSIGN_DATA_DIR=/data
 WORKDIR /app
 COPY --from=deps /app/node_modules ./node_modules
-COPY package.json package-lock.json tsconfig.json ./
-COPY server ./server
-COPY shared ./shared
-COPY gate ./gate
-COPY widget ./widget
+COPY package.json package-lock.json ./
+COPY --from=deps /app/dist/prod ./dist/prod
 # The data folder (SQLite database, master.key): a volume owned by the unprivileged `node` user (uid 1000).
 RUN mkdir -p /data && chown node:node /data && chmod 0700 /data
 VOLUME ["/data"]
@@ -40,4 +45,4 @@ HEALTHCHECK --interval=15s --timeout=5s --start-period=30s --retries=3 \
   CMD ["node", "-e", "fetch('http://127.0.0.1:'+(process.env.PORT||8787)+'/api/v1/ready').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"]
 # SIGTERM (docker stop): readiness turns 503, the listener closes, requests in flight finish (10 s), exit 0.
 STOPSIGNAL SIGTERM
-CMD ["node", "--import", "tsx", "server/main.ts"]
+CMD ["node", "dist/prod/server/main.js"]

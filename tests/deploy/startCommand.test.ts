@@ -54,7 +54,7 @@ function changedSince(dir: string, since: number): string[] {
 
 describe('the image\'s start command (no Docker daemon here)', () => {
   it('the Dockerfile and the systemd unit start the server the same way', () => {
-    expect(imageCommand()).toEqual(['node', '--import', 'tsx', 'server/main.ts']);
+    expect(imageCommand()).toEqual(['node', 'dist/prod/server/main.js']);
     expect(unitCommand()).toEqual(imageCommand());
   });
 
@@ -64,6 +64,9 @@ describe('the image\'s start command (no Docker daemon here)', () => {
     const dataDir = path.join(work, 'data');
     if (asRoot) fs.chownSync(work, NOBODY, NOBODY);
     const [port, metricsPort] = [await freePort(), await freePort()];
+    // The image's build step (npm run build:server) before the run, as the Dockerfile's first stage.
+    const built = spawnSync(path.resolve('node_modules/.bin/tsx'), ['scripts/buildServer.ts'], { encoding: 'utf8' });
+    expect(built.status, built.stderr).toBe(0);
     const started = Date.now() - 1;
     const [command, ...args] = imageCommand();
     const child = spawn(command === 'node' ? process.execPath : command!, args, {
@@ -89,7 +92,7 @@ describe('the image\'s start command (no Docker daemon here)', () => {
     const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve((exit = code))));
     try {
       // The server's user cannot write the source tree (a read-only root filesystem in the image).
-      if (asRoot) expect(spawnSync('sh', ['-c', 'test -w server/main.ts || test -w server'], { uid: NOBODY, gid: NOBODY }).status).toBe(1);
+      if (asRoot) expect(spawnSync('sh', ['-c', 'test -w dist/prod/server/main.js || test -w dist/prod/server'], { uid: NOBODY, gid: NOBODY }).status).toBe(1);
       const base = `http://127.0.0.1:${port}`;
       const gone = () => (exit === null ? null : `exit ${exit}: ${out}`);
       expect(await (await until200(`${base}/api/v1/health`, gone)).json()).toMatchObject({ status: 'ok' });
