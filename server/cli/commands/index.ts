@@ -13,6 +13,7 @@ import { movement } from './movement.js';
 import { passkeyPolicy } from './passkeyPolicy.js';
 import { reactivate } from './reactivate.js';
 import { removeDemoData } from './removeDemoData.js';
+import { renew } from './renew.js';
 import { resendVerification } from './resendVerification.js';
 import { resetAdminPassword } from './resetAdminPassword.js';
 import { restore } from './restore.js';
@@ -28,6 +29,7 @@ import { unlock } from './unlock.js';
 export const COMMANDS: readonly Command[] = [
   auditVerify,
   revoke,
+  renew,
   crl,
   unlock,
   movement,
