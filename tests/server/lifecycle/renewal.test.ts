@@ -4,7 +4,8 @@ import { renewCertificate } from '../../../server/lifecycle/renewCertificate.js'
 import { sendRenewalNotices } from '../../../server/lifecycle/renewalNotices.js';
 import { renewWithPinAndCode, startRenewalCheck } from '../../../server/portal/officerRenewal.js';
 import { latestCertificate } from '../../../server/registry/officers.js';
-import { AMINAH, call, createRequest, latestOtp } from '../../helpers/api.js';
+import { AMINAH, call, createRequest, latestOtp, WEIMING } from '../../helpers/api.js';
+import { cli, CLI_TEST_TIMEOUT_MS } from '../../helpers/cli.js';
 import { crlSerials } from '../../helpers/crl.js';
 import { startTestServer, type TestServer } from '../../helpers/testServices.js';
 import { hiddenField, latestCode, signInOfficer } from '../portal/browser.js';
@@ -130,4 +131,19 @@ describe('renewal', () => {
     await server.services.ca.revoke(current.serial, 'keyCompromise', 'test');
     await expect(renewCertificate(server.services, AMINAH.nric, 'test')).rejects.toMatchObject({ code: 'certificate_revoked' });
   });
+});
+
+describe('npm run roamsign -- renew <nric>', () => {
+  it('renews from the CLI (new certificate, the old one superseded) and refuses a malformed MyKad number', async () => {
+    const before = (await latestCertificate(server.services.db, WEIMING.nric))!;
+    const refused = cli(server.env, ['renew', '12345']);
+    expect(refused.code).toBe(2);
+    const renewed = cli(server.env, ['renew', WEIMING.nric]);
+    expect(renewed.code, renewed.out).toBe(0);
+    expect(renewed.out).toContain(`replaces ${before.serial}, revoked as superseded`);
+    const after = (await latestCertificate(server.services.db, WEIMING.nric))!;
+    expect(after.serial).not.toBe(before.serial);
+    expect(renewed.out).toContain(after.serial);
+    expect(((await server.services.db.get('select revocation_reason as r from certificates where serial = ?', before.serial)) as { r: string }).r).toBe('superseded');
+  }, CLI_TEST_TIMEOUT_MS);
 });
