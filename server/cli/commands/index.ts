@@ -14,6 +14,7 @@ import { passkeyPolicy } from './passkeyPolicy.js';
 import { reactivate } from './reactivate.js';
 import { removeDemoData } from './removeDemoData.js';
 import { renew } from './renew.js';
+import { reinstate, suspend } from './suspend.js';
 import { resendVerification } from './resendVerification.js';
 import { resetAdminPassword } from './resetAdminPassword.js';
 import { restore } from './restore.js';
@@ -30,6 +31,8 @@ export const COMMANDS: readonly Command[] = [
   auditVerify,
   revoke,
   renew,
+  suspend,
+  reinstate,
   crl,
   unlock,
   movement,
