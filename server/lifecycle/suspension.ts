@@ -13,7 +13,9 @@ export async function suspendCertificate(deps: LifecycleDeps, nric: string, acto
   const cert = await latestCertificate(deps.db, nric);
   if (!cert) throw new RoamSignError('not_found');
   const result = await deps.ca.revoke(cert.serial, 'certificateHold', actor);
-  return result === 'revoked' ? 'suspended' : 'already_revoked';
+  if (result !== 'revoked') return 'already_revoked';
+  await deps.audit.append({ actor, action: 'certificate.suspended', subject: nric, details: { serial: cert.serial } });
+  return 'suspended';
 }
 
 /**

@@ -6,9 +6,11 @@ import { x509 } from '../../../server/ca/x509Setup.js';
 import { reinstateCertificate, suspendCertificate } from '../../../server/lifecycle/suspension.js';
 import { latestCertificate } from '../../../server/registry/officers.js';
 import { startLiveServer, type LiveServer } from '../../e2e/liveServer.js';
-import { AMINAH, call, createRequest, latestOtp } from '../../helpers/api.js';
+import { AMINAH, call, createRequest, latestOtp, WEIMING } from '../../helpers/api.js';
+import { hiddenField, signInNewAdmin } from '../portal/browser.js';
 import { crlSerials } from '../../helpers/crl.js';
 import { tempFiles } from '../../helpers/openssl.js';
+import { startTestServer } from '../../helpers/testServices.js';
 
 // Issue 21 item 3: a suspension (certificateHold) shows on the CRL and OCSP, refuses signing, and is lifted.
 let server: LiveServer;
@@ -64,5 +66,35 @@ describe('suspension (certificateHold) and reinstatement', () => {
     expect(done.body.status).toBe('signed');
     await server.services.ca.revoke(serial, 'keyCompromise', 'test');
     expect(await reinstateCertificate(server.services, AMINAH.nric, 'admin:test')).toBe('not_suspended');
+  });
+});
+
+describe('suspension from the console', () => {
+  it('asks first (officer and consequence named), then suspends; reinstate likewise; both audited', async () => {
+    // The console's own origin (http://localhost:8787): a test server of its own.
+    const server = await startTestServer();
+    try {
+      const { browser: admin } = await signInNewAdmin(server, 'admin');
+      const detail = await admin.get(`/portal/admin/officers/${WEIMING.nric}`);
+      expect(detail.text).toContain('id="action-suspend"');
+      const ask = await admin.post(`/portal/admin/officers/${WEIMING.nric}/suspend`, {});
+      expect(ask.status).toBe(200);
+      expect(ask.text).toContain('Gantung sijil');
+      expect(hiddenField(ask.text, 'confirmed')).toBe('yes');
+      const before = (await latestCertificate(server.services.db, WEIMING.nric))!;
+      expect(before.revokedAt).toBeNull();
+      const done = await admin.post(`/portal/admin/officers/${WEIMING.nric}/suspend`, { confirmed: 'yes' });
+      expect(done.status).toBe(303);
+      expect((await latestCertificate(server.services.db, WEIMING.nric))!.revocationReason).toBe('certificateHold');
+      const held = await admin.get(`/portal/admin/officers/${WEIMING.nric}`);
+      expect(held.text).toContain('id="action-reinstate"');
+      const lift = await admin.post(`/portal/admin/officers/${WEIMING.nric}/reinstate`, { confirmed: 'yes' });
+      expect(lift.status).toBe(303);
+      expect((await latestCertificate(server.services.db, WEIMING.nric))!.revokedAt).toBeNull();
+      const actions = (await server.services.db.all<{ action: string }>("select action from audit_log where subject = ? and action like 'certificate.%'", WEIMING.nric)).map((r) => r.action);
+      expect(actions).toEqual(expect.arrayContaining(['certificate.suspended', 'certificate.reinstated']));
+    } finally {
+      await server.close();
+    }
   });
 });
