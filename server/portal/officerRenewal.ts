@@ -1,13 +1,13 @@
 import { RoamSignError } from '../../shared/errors.js';
 import { renewCertificate, type Renewal } from '../lifecycle/renewCertificate.js';
 import { findOfficer } from '../registry/officers.js';
-import { checkPinCounted } from '../signing/pinAttempts.js';
-import type { Services } from '../services.js';
+import { checkPinCounted } from '../pin/pinAttempts.js';
+import type { PortalDeps } from './deps.js';
 import { CODE_TTL_MS, sendCode } from './mail.js';
 import { refuse } from './officerPortal.js';
 
 /** Renewal's security check: a fresh 6-digit code e-mailed for this step (10 minutes). */
-export async function startRenewalCheck(services: Services, nric: string): Promise<{ challengeId: string }> {
+export async function startRenewalCheck(services: PortalDeps, nric: string): Promise<{ challengeId: string }> {
   const officer = await findOfficer(services.db, nric);
   if (!officer) throw new RoamSignError('user_not_found');
   if (officer.emailVerifiedAt === null) throw refuse('email_not_verified');
@@ -20,7 +20,7 @@ export async function startRenewalCheck(services: Services, nric: string): Promi
  * The officer renews in the portal (issue 21) with the signing PIN and the e-mailed code: the PIN
  * counts towards the same lock-out as signing; the code is checked last, so a wrong PIN does not burn it.
  */
-export async function renewWithPinAndCode(services: Services, nric: string, input: { pin: string; challengeId: string; code: string }): Promise<Renewal> {
+export async function renewWithPinAndCode(services: PortalDeps, nric: string, input: { pin: string; challengeId: string; code: string }): Promise<Renewal> {
   const officer = await findOfficer(services.db, nric);
   if (!officer) throw new RoamSignError('user_not_found');
   if (officer.pinVerifier === null) throw refuse('no_pin');
