@@ -15,7 +15,7 @@ const LAYERS = [
   ['shared'],
   ['server/db', 'server/env.ts', 'server/log.ts', 'server/dataFolder.ts', 'server/startupProblem.ts', 'server/cms', 'server/widget', 'server/docs'],
   ['server/audit', 'server/vault', 'server/limits', 'server/notify', 'server/registry'],
-  ['server/ca', 'server/clients', 'server/otp', 'server/pin', 'server/http', 'server/ops', 'server/pdf'],
+  ['server/ca', 'server/ocsp', 'server/clients', 'server/otp', 'server/pin', 'server/http', 'server/ops', 'server/pdf'],
   ['server/enrolment', 'server/passkeys', 'server/demo', 'server/metrics'],
   ['server/cluster'],
   ['server/lifecycle', 'server/mobile', 'server/portal', 'server/backup', 'server/config'],

@@ -22,6 +22,7 @@ import { serveOpenApi } from './routes/openapi.js';
 import { oauthRoutes } from './routes/oauth.js';
 import { pdfReportRoutes } from './routes/pdfReport.js';
 import { pdfCallers, pdfRoutes } from './routes/pdfs.js';
+import { ocspRoutes } from './routes/ocsp.js';
 import { pkiRoutes } from './routes/pki.js';
 import { portalRoutes } from './routes/portal.js';
 import { signingRequestRoutes } from './routes/signingRequests.js';
@@ -109,6 +110,7 @@ export function createApp(services: Services, options: { drain?: Drain } = {}) {
     .route('/api/v1', api)
     .route('/', oauthRoutes(services))
     .route('/', pkiRoutes(services))
+    .route('/', ocspRoutes(services))
     .route('/', pdfReportRoutes(services))
     .route('/', apiReferenceRoutes())
     .route('/', widgetRoutes(services))

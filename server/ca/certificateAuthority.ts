@@ -119,6 +119,11 @@ export class CertificateAuthority {
     return ca;
   }
 
+  /** The CA key, held only for `use`: for the certificates the CA issues beside officers' (server/ca/issueOcspResponderCertificate.ts). */
+  withCaKey<T>(use: (key: CryptoKey, crypto: Crypto) => Promise<T>): Promise<T> {
+    return this.vault.withCryptoKey(this.keyRef, use);
+  }
+
   get certificatePem(): string {
     return this.certificate.toString('pem');
   }
@@ -151,6 +156,8 @@ export class CertificateAuthority {
           new x509.BasicConstraintsExtension(false, undefined, true),
           new x509.KeyUsagesExtension(x509.KeyUsageFlags.digitalSignature | x509.KeyUsageFlags.nonRepudiation, true),
           new x509.CRLDistributionPointsExtension([`${this.publicUrl}/crl`]),
+          // RFC 5280 §4.2.2.1: where relying parties ask OCSP (server/ocsp) and fetch the issuing CA's certificate.
+          new x509.AuthorityInfoAccessExtension({ ocsp: [`${this.publicUrl}/ocsp`], caIssuers: [`${this.publicUrl}/ca.crt`] }),
           await x509.AuthorityKeyIdentifierExtension.create(this.certificate.publicKey),
           await x509.SubjectKeyIdentifierExtension.create(publicKey),
         ],

@@ -9,4 +9,5 @@ export const {
   auditLog, outbox, admins, adminPasswordLinks, sessions, challenges, emailVerifications,
   applications, movements, devices, clusterSettings, leases, clients, accessTokens, approvals,
   limitHits, trustedDevices, passkeys, passkeyChallenges, passkeyPolicies, signingPasskeys, pdfDocuments,
+  renewalNotices,
 } = defineTables(postgresColumns);

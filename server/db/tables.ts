@@ -5,6 +5,7 @@ import { enrolmentTables } from './enrolmentSchema.js';
 import { limitsTables } from './limitsSchema.js';
 import { passkeyTables } from './passkeySchema.js';
 import { pdfTables } from './pdfSchema.js';
+import { renewalTables } from './renewalSchema.js';
 import { coreTables } from './schema.js';
 
 /**
@@ -22,6 +23,7 @@ export function defineTables(k: ColumnKit) {
     ...limitsTables(k),
     ...passkeyTables(k),
     ...pdfTables(k),
+    ...renewalTables(k),
   };
 }
 

@@ -5,6 +5,7 @@ import type { LifecycleDeps } from './deps.js';
 import { closeEndedAccounts } from './closure.js';
 import { DEFAULT_INACTIVITY_DAYS, suspendInactive } from './inactivity.js';
 import { applyDueMovements } from './movements.js';
+import { sendRenewalNotices, type RenewalNoticeDeps } from './renewalNotices.js';
 
 export interface LifecycleJobOptions {
   /** Days without sign-in or signature before suspension (suggested env: ROAMSIGN_INACTIVITY_DAYS). */
@@ -46,7 +47,7 @@ export interface LifecycleScheduler {
  * Signing does not wait for this job: refusals apply from the effective date (checkSigningStanding).
  */
 export function startLifecycleScheduler(
-  services: LifecycleDeps & { log: Logger },
+  services: LifecycleDeps & RenewalNoticeDeps & { log: Logger },
   intervalMs: number = 60 * 60 * 1000,
   options: LifecycleJobOptions & { nodeId?: string } = {},
 ): LifecycleScheduler {
@@ -58,8 +59,10 @@ export function startLifecycleScheduler(
       if (!(await acquireLease(services.db, { name: LEASE_NAME, holder, ttlMs: LEASE_TTL_MS, now: services.now() }))) return;
       try {
         const done = await runLifecycleJobs(services, options);
-        if (done.movementsApplied.length || done.suspended.length || done.closed.length) {
-          services.log.info('lifecycle.run', { movementsApplied: done.movementsApplied.length, suspended: done.suspended.length, closed: done.closed.length });
+        // Issue 21: certificate expiry notices (30/7/1 days), each sent once.
+        const notices = await sendRenewalNotices(services);
+        if (done.movementsApplied.length || done.suspended.length || done.closed.length || notices.length) {
+          services.log.info('lifecycle.run', { movementsApplied: done.movementsApplied.length, suspended: done.suspended.length, closed: done.closed.length, expiryNotices: notices.length });
         }
       } finally {
         await releaseLease(services.db, { name: LEASE_NAME, holder });

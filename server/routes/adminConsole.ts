@@ -7,6 +7,7 @@ import type { Lang } from '../../shared/i18n/index.js';
 import { formatMalaysiaTime, malaysiaDayStart } from '../../shared/time.js';
 import { systemName } from '../../shared/systems.js';
 import { reactivate } from '../lifecycle/inactivity.js';
+import { reinstateCertificate, suspendCertificate } from '../lifecycle/suspension.js';
 import { applyDueMovements, MOVEMENT_KINDS, recordMovement, type MovementKind } from '../lifecycle/movements.js';
 import {
   actorOf,
@@ -77,6 +78,31 @@ export function consoleRoutes(services: Services, signedIn: MiddlewareHandler<Po
     );
   };
   const confirmed = (c: PortalContext) => field(c, 'confirmed') === 'yes';
+
+  /** Issue 21: suspend (certificateHold) or reinstate the officer's newest certificate, confirmed first, audited. */
+  const holdAction = async (c: PortalContext, verb: 'suspend' | 'reinstate') => {
+    const lang = L(c);
+    const nric = nricParam(c);
+    const who = await actor(c);
+    // In scope, or refused (officerDetail checks the administrator's agency).
+    const d = await officerDetail(services, who, nric, 0);
+    if (!confirmed(c)) {
+      return confirmPage(c, {
+        question: tx(lang, verb === 'suspend' ? 'confirmSuspend' : 'confirmReinstate', { name: d.officer.name, nric }),
+        consequence: tx(lang, verb === 'suspend' ? 'consequenceSuspend' : 'consequenceReinstate'),
+        action: `${ADMIN}/officers/${nric}/${verb}`,
+        fields: {},
+        button: tx(lang, verb === 'suspend' ? 'suspendCertificate' : 'reinstateCertificate'),
+        cancel: `${ADMIN}/officers/${nric}`,
+      });
+    }
+    if (verb === 'suspend') {
+      if ((await suspendCertificate(services, nric, who.label)) !== 'suspended') throw new RoamSignError('not_found', { reason: 'no_certificate' });
+      return toDetail(c, nric, 'suspended');
+    }
+    if ((await reinstateCertificate(services, nric, who.label)) !== 'reinstated') throw new RoamSignError('not_found', { reason: 'no_certificate' });
+    return toDetail(c, nric, 'reinstated');
+  };
 
   // ---- search --------------------------------------------------------------------------------
 
@@ -168,6 +194,11 @@ export function consoleRoutes(services: Services, signedIn: MiddlewareHandler<Po
         ? html`<form method="post" action="${base}/revoke" id="revoke-form">${csrf(c)}
             ${select(tx(lang, 'revokeReason'), 'reason', REVOCATION_REASONS.map((r) => ({ value: r, label: labels.revocationReason(lang, r) })), 'unspecified', 'f-revoke-reason')}
             <button type="submit" class="danger" id="action-revoke">${tx(lang, 'revoke')}</button></form>`
+        : '',
+      // Issue 21: a hold on the newest certificate (leave, investigation), lifted by reinstate.
+      can.revoke ? html`<form method="post" action="${base}/suspend" class="inline">${csrf(c)}<button type="submit" class="secondary" id="action-suspend">${tx(lang, 'suspendCertificate')}</button></form>` : '',
+      d.certificates[0]?.revocationReason === 'certificateHold'
+        ? html`<form method="post" action="${base}/reinstate" class="inline">${csrf(c)}<button type="submit" id="action-reinstate">${tx(lang, 'reinstateCertificate')}</button></form>`
         : '',
       can.movement
         ? html`<details><summary>${tx(lang, 'movement')}</summary>
@@ -408,6 +439,8 @@ export function consoleRoutes(services: Services, signedIn: MiddlewareHandler<Po
       await revokeCertificate(services, who, nric, reason);
       return toDetail(c, nric, 'revoked');
     })
+    .post(`${ADMIN}/officers/:nric/suspend`, signedIn, async (c) => holdAction(c, 'suspend'))
+    .post(`${ADMIN}/officers/:nric/reinstate`, signedIn, async (c) => holdAction(c, 'reinstate'))
     .get(`${ADMIN}/imports`, signedIn, async (c) => {
       const lang = L(c);
       const batches = await importBatches(await actor(c));

@@ -49,6 +49,7 @@ import { listPasskeys } from '../passkeys/passkeyStore.js';
 import { PASSKEY_PAGE_CSP, passkeyScript } from '../portal/passkeyScript.js';
 import type { Services } from '../services.js';
 import { adminRoutes } from './admin.js';
+import { portalRenewalRoutes, renewalBanner } from './portalRenewal.js';
 
 const SIGN_IN = '/portal/sign-in';
 
@@ -281,9 +282,10 @@ export function portalRoutes(services: Services) {
         page(
           c,
           o.name,
-          html`${okNotice(c)}
+          html`${okNotice(c)}${renewalBanner(c, h.certificate, services.now())}
             <nav aria-label="${tx(lang, 'portalTitle')}"><ul>
               <li><a href="/portal/apply">${tx(lang, 'apply')}</a></li>
+              ${h.certificate ? html`<li><a href="/portal/renew">${tx(lang, 'renewCertificate')}</a></li>` : ''}
               <li><a href="/portal/pin">${tx(lang, 'changePin')}</a></li>
               <li><a href="/portal/profile">${tx(lang, 'updateProfile')}</a></li>
               <li><a href="/portal/history">${tx(lang, 'history')}</a></li>
@@ -313,6 +315,7 @@ export function portalRoutes(services: Services) {
         ),
       );
     })
+    .route('/', portalRenewalRoutes(services, officer))
     .get('/portal/apply', officer, (c) => applyPage(c))
     .post('/portal/apply/code', officer, (c) =>
       orRender(c, async () => applyPage(c, { challengeId: (await startApplicationCheck(services, nricOf(c))).challengeId, sent: true }), (refusal) => applyPage(c, { refusal })),

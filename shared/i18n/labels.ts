@@ -113,6 +113,13 @@ const AUDIT_ACTION: Record<string, Pair> = {
   'ca.created': ['CA dicipta', 'CA created'],
   'certificate.issued': ['Sijil dikeluarkan', 'Certificate issued'],
   'certificate.revoked': ['Sijil dibatalkan', 'Certificate revoked'],
+  // Issue 21: certificate life.
+  'certificate.renewed': ['Sijil diperbaharui', 'Certificate renewed'],
+  'certificate.renewal_notice': ['Notis tamat tempoh sijil dihantar', 'Certificate expiry notice sent'],
+  'certificate.renewal_pin_failed': ['PIN salah semasa pembaharuan sijil', 'Wrong PIN at certificate renewal'],
+  'certificate.suspended': ['Sijil digantung sementara', 'Certificate put on hold'],
+  'certificate.reinstated': ['Penggantungan sijil ditarik balik', 'Certificate hold lifted'],
+  'ocsp.responder_certified': ['Sijil responder OCSP dikeluarkan', 'OCSP responder certificate issued'],
   'client.created': ['Klien sistem dicipta', 'System client created'],
   'client.removed': ['Klien sistem dibuang', 'System client removed'],
   'client.revoked': ['Klien sistem dibatalkan', 'System client revoked'],

@@ -13,6 +13,8 @@ import { movement } from './movement.js';
 import { passkeyPolicy } from './passkeyPolicy.js';
 import { reactivate } from './reactivate.js';
 import { removeDemoData } from './removeDemoData.js';
+import { renew } from './renew.js';
+import { reinstate, suspend } from './suspend.js';
 import { resendVerification } from './resendVerification.js';
 import { resetAdminPassword } from './resetAdminPassword.js';
 import { restore } from './restore.js';
@@ -28,6 +30,9 @@ import { unlock } from './unlock.js';
 export const COMMANDS: readonly Command[] = [
   auditVerify,
   revoke,
+  renew,
+  suspend,
+  reinstate,
   crl,
   unlock,
   movement,

@@ -1,3 +1,4 @@
+import { sendRenewalNotices } from '../../lifecycle/renewalNotices.js';
 import { runLifecycleJobs } from '../../lifecycle/scheduler.js';
 import { defineCommand, UsageError } from '../command.js';
 import { withServices } from '../withServices.js';
@@ -7,7 +8,7 @@ export const runJobs = defineCommand({
   args: ['[inactivityDays]'],
   options: {},
   description:
-    'apply due movements and suspend officers inactive for more than inactivityDays (default ROAMSIGN_INACTIVITY_DAYS, 90) days; safe to run any number of times',
+    'apply due movements, suspend officers inactive for more than inactivityDays (default ROAMSIGN_INACTIVITY_DAYS, 90) days, and send certificate expiry notices (30/7/1 days); safe to run any number of times',
   parse: ([days]) => {
     if (days === undefined) return { inactivityDays: undefined };
     const inactivityDays = Number(days);
@@ -17,7 +18,8 @@ export const runJobs = defineCommand({
   run: ({ inactivityDays }) =>
     withServices(async (services) => {
       const run = await runLifecycleJobs(services, { inactivityDays: inactivityDays ?? services.config.inactivityDays });
-      console.log(`movements applied: ${run.movementsApplied.length}, officers suspended: ${run.suspended.length}, accounts closed: ${run.closed.length}`);
+      const notices = await sendRenewalNotices(services);
+      console.log(`movements applied: ${run.movementsApplied.length}, officers suspended: ${run.suspended.length}, accounts closed: ${run.closed.length}, expiry notices sent: ${notices.length}`);
       return 0;
     }),
 });
