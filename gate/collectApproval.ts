@@ -5,7 +5,7 @@ import type { ApprovalRequest, GateFinding } from '../shared/schemas/approval.js
 import { base64Schema } from '../shared/schemas/common.js';
 import { requestIdSchema } from '../shared/schemas/signingRequest.js';
 import type { GateRule } from './config.js';
-import type { FieldValues } from './parseFields.js';
+import { fieldKey, hasControl, type FieldValues } from './parseFields.js';
 
 export type Collected = { approval: false } | { approval: true; request: ApprovalRequest };
 
@@ -26,11 +26,30 @@ function nricOf(value: string | undefined): string | null {
   return /^\d{12}$/.test(digits) ? digits : null;
 }
 
+/** A query parameter's values, its name read as the lenient readers read it (parseFields.ts fieldKey). */
+const queryValues = (url: URL, name: string) => [...url.searchParams].filter(([n]) => fieldKey(n) === fieldKey(name)).map(([, v]) => v);
+
+/** Spaces and tabs at the ends: every trim drops them. */
+const asciiTrim = (value: string) => value.replace(/^[ \t]+|[ \t]+$/g, '');
+
+/**
+ * A marker value as the most lenient reader compares it: anything Java's `trim()` or JavaScript's
+ * `trim()` drops at the ends dropped, and each character case-folded both ways, as Java's
+ * `equalsIgnoreCase` does (so `ſah` is `sah` and `\u212Aelulusan` is `kelulusan`).
+ */
+export function foldMarker(value: string): string {
+  const trimmed = value.replace(/^[\u0000-\u0020\s\u0085\u200b]+|[\u0000-\u0020\s\u0085\u200b]+$/g, '');
+  return [...trimmed].map((c) => c.toUpperCase().toLowerCase()).join('');
+}
+
+/** The marker as every reader reads it: printable ASCII (spaces and tabs at the ends aside). */
+const plainMarker = (value: string) => /^[\x20-\x7e]*$/.test(asciiTrim(value)) && !/^ | $/.test(asciiTrim(value));
+
 async function officerOf(rule: GateRule, fields: FieldValues, url: URL, headers: IncomingHttpHeaders, session: SessionOfficer): Promise<One> {
   const source = rule.officer;
   if ('field' in source) return one(fields(source.field));
   if ('query' in source) {
-    const found = one(url.searchParams.getAll(source.query));
+    const found = one(queryValues(url, source.query));
     return 'absent' in found && source.default !== undefined ? { value: source.default } : found;
   }
   if ('header' in source) {
@@ -53,17 +72,23 @@ export async function collectApproval(options: {
   url: URL;
   headers: IncomingHttpHeaders;
   session: SessionOfficer;
+  /** The path parameters of the rule's path, from the one canonical reading of the path (requestTarget.ts). */
+  params?: Record<string, string>;
 }): Promise<Collected> {
-  const { rule, fields, url, headers, session } = options;
+  const { rule, fields, url, headers, session, params = {} } = options;
   const findings: GateFinding[] = [];
 
   if ('field' in rule.marker) {
-    // Compared trimmed and case-blind: a back end that reads "LULUS" as "lulus" must not see an unchecked approval.
-    const norm = (v: string) => v.trim().toLowerCase();
-    const approving = new Set(rule.marker.values.map(norm));
+    // Compared as leniently as any back end compares (trimmed, case-folded both ways): a back end
+    // that reads "LULUS" or "ſah" as an approval must not see an unchecked one. A marker that
+    // only the lenient readers take for one is refused: the readers disagree.
+    const approving = new Set(rule.marker.values.map(foldMarker));
     const marks = fields(rule.marker.field);
-    if (!marks.some((v) => approving.has(norm(v)))) return { approval: false };
+    const approvals = marks.filter((v) => approving.has(foldMarker(v)));
+    if (approvals.length === 0) return { approval: false };
     if (marks.length > 1) findings.push('field_repeated');
+    const plain = new Set(rule.marker.values.map((v) => asciiTrim(v).toLowerCase()));
+    if (approvals.some((v) => !plainMarker(v) || !plain.has(asciiTrim(v).toLowerCase()))) findings.push('field_malformed');
   }
 
   const document: Record<string, string> = {};
@@ -71,11 +96,23 @@ export async function collectApproval(options: {
     const found = one(fields(posted));
     if ('repeated' in found) findings.push('field_repeated');
     else if ('absent' in found) findings.push('document_incomplete');
+    else if (hasControl(found.value, true)) findings.push('field_malformed');
     else document[name] = found.value;
+  }
+
+  // The URL names the document the back end acts on: it must be the posted (signed) one.
+  for (const [param, field] of Object.entries(rule.bind?.path ?? {})) {
+    if (document[field] !== undefined && params[param] !== document[field]) findings.push('url_mismatch');
+  }
+  for (const [param, field] of Object.entries(rule.bind?.query ?? {})) {
+    const named = one(queryValues(url, param));
+    if ('repeated' in named) findings.push('field_repeated');
+    else if ('value' in named && document[field] !== undefined && named.value !== document[field]) findings.push('url_mismatch');
   }
 
   const officerFound = await officerOf(rule, fields, url, headers, session);
   if ('repeated' in officerFound) findings.push('field_repeated');
+  if ('value' in officerFound && hasControl(officerFound.value)) findings.push('field_malformed');
   const officer = 'value' in officerFound ? nricOf(officerFound.value) : null;
   if (officer === null) findings.push('officer_missing');
 
@@ -84,6 +121,7 @@ export async function collectApproval(options: {
   const requestId = one(fields(names.requestId));
   const documentId = one(fields(names.documentId));
   if ([cms, requestId, documentId].some((f) => 'repeated' in f)) findings.push('field_repeated');
+  if ([cms, requestId, documentId].some((f) => 'value' in f && hasControl(f.value))) findings.push('field_malformed');
   let signature: ApprovalRequest['signature'] = null;
   if ('value' in cms && cms.value !== '') {
     const id = 'value' in requestId ? requestId.value : '';

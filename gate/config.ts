@@ -46,13 +46,25 @@ const signatureFields = z.strictObject({
 
 const widgetAttributes = z.record(z.string().regex(/^data-[a-z][a-z-]*$/, 'a data-* attribute'), z.string());
 
+/**
+ * The URL parameters that name the document the back end acts on, each bound to a document field
+ * (a key of `document`): `{ "path": { "docNo": "noDokumen" } }` for `/…/:docNo`, `{ "query": { "id": "noDokumen" } }`
+ * for `?id=`. A post whose URL names another document than the posted (signed) one is refused.
+ */
+const urlBinding = z.strictObject({
+  path: z.record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'a :param of the path'), fieldName).optional(),
+  query: z.record(fieldName, fieldName).optional(),
+});
+
 export const ruleSchema = z.strictObject({
   /** A name for the audit and the logs. */
   id: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/, 'letters, digits, . _ -'),
   /** `ANY` when the back end also honours method overrides. */
   method: z.enum(['POST', 'PUT', 'PATCH', 'DELETE', 'ANY']).default('POST'),
+  /** A path pattern; `/prefix/*` protects everything under the prefix. */
   path: pathPattern,
   body: z.enum(['form', 'multipart', 'json']),
+  bind: urlBinding.optional(),
   /** Document field (as the widget signs it) -> posted field that carries it. */
   document: z.record(fieldName, fieldName).refine((m) => Object.keys(m).length > 0, 'at least one field'),
   officer: officerSource,
@@ -111,6 +123,21 @@ export const gateConfigSchema = z
         seen.add(key);
       }),
     );
+    config.systems.forEach((system, s) =>
+      system.rules.forEach((rule, r) => {
+        const segments = rule.path.split('/');
+        for (const [param, field] of Object.entries(rule.bind?.path ?? {})) {
+          const at = segments.indexOf(`:${param}`);
+          if (at < 0 || segments.slice(0, at).some((segment) => segment.includes('*') || segment.endsWith('?'))) {
+            ctx.addIssue({ code: 'custom', message: `:${param} is not a fixed segment of ${rule.path}`, path: ['systems', s, 'rules', r, 'bind', 'path', param] });
+          }
+          if (!(field in rule.document)) ctx.addIssue({ code: 'custom', message: `${field} is not a document field`, path: ['systems', s, 'rules', r, 'bind', 'path', param] });
+        }
+        for (const [param, field] of Object.entries(rule.bind?.query ?? {})) {
+          if (!(field in rule.document)) ctx.addIssue({ code: 'custom', message: `${field} is not a document field`, path: ['systems', s, 'rules', r, 'bind', 'query', param] });
+        }
+      }),
+    );
     if (config.injectWidget && !config.systems.some((s) => s.widget)) {
       ctx.addIssue({ code: 'custom', message: 'injectWidget needs widget.pages in at least one system', path: ['injectWidget'] });
     }
@@ -121,25 +148,52 @@ export type GateSystem = GateConfig['systems'][number];
 export type GateRule = GateSystem['rules'][number];
 export type OfficerSource = GateRule['officer'];
 
-/** Parses a gate configuration; throws an Error naming every bad setting. */
-export function parseGateConfig(value: unknown): GateConfig {
+/**
+ * Rules that let anyone approve as a token officer (issue 17): the officer comes from the query
+ * or a posted field, which the client writes, and `tokenOfficers: pass` lets that officer's
+ * unsigned approval through. Safe officer sources with `pass` are `session` and a `header` set by
+ * the agency's single sign-on.
+ */
+export function unsafeRules(config: GateConfig): string[] {
+  return config.systems.flatMap((system, s) =>
+    system.rules.flatMap((rule, r) =>
+      ('query' in rule.officer || 'field' in rule.officer) && rule.tokenOfficers.policy === 'pass'
+        ? [`systems.${s}.rules.${r} (${rule.id}): the officer comes from the ${'query' in rule.officer ? 'query' : 'posted fields'} and tokenOfficers is "pass": anyone can approve unsigned as a token officer by naming one`]
+        : [],
+    ),
+  );
+}
+
+export interface ConfigOptions {
+  /** Accept unsafe rules (unsafeRules) with a warning instead of refusing them. */
+  allowUnsafe?: boolean;
+  warn?: (line: string) => void;
+}
+
+/** Parses a gate configuration; throws an Error naming every bad setting (and every unsafe rule unless allowUnsafe). */
+export function parseGateConfig(value: unknown, options: ConfigOptions = {}): GateConfig {
   const parsed = gateConfigSchema.safeParse(value);
   if (!parsed.success) {
     const lines = parsed.error.issues.map((issue) => `  ${issue.path.join('.') || '(top)'}: ${issue.message}`);
     throw new Error(`Invalid gate configuration:\n${lines.join('\n')}`);
   }
+  const unsafe = unsafeRules(parsed.data);
+  if (unsafe.length > 0 && !options.allowUnsafe) {
+    throw new Error(`Invalid gate configuration:\n${unsafe.map((line) => `  ${line}`).join('\n')}\n  (use a session or header officer, tokenOfficers "refuse" or "require_field", or start with --allow-unsafe)`);
+  }
+  for (const line of unsafe) (options.warn ?? console.warn)(`WARNING (unsafe gate rule): ${line}`);
   return parsed.data;
 }
 
 /** Reads and parses a gate.json file. */
-export function loadGateConfig(file: string): GateConfig {
+export function loadGateConfig(file: string, options: ConfigOptions = {}): GateConfig {
   let json: unknown;
   try {
     json = JSON.parse(fs.readFileSync(file, 'utf8'));
   } catch (error) {
     throw new Error(`Invalid gate configuration:\n  ${file}: ${(error as Error).message}`);
   }
-  return parseGateConfig(json);
+  return parseGateConfig(json, options);
 }
 
 /** The client secret of a system, inline or from the environment. */

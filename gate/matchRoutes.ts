@@ -1,39 +1,23 @@
 import { TrieRouter } from 'hono/router/trie-router';
 import type { GateConfig, GateRule, GateSystem } from './config.js';
+import { pathReadings } from './requestTarget.js';
 
 export interface RuleMatch {
   system: GateSystem;
   rule: GateRule;
 }
 
-/** A request target as a URL: an origin-form target ("/a//b") is a path, never a scheme-relative URL ("//host/b"). */
-export function requestUrl(rawUrl: string): URL {
-  return new URL(rawUrl.startsWith('/') ? `http://gate.invalid${rawUrl}` : rawUrl);
+/** A checked request target (requestTarget.ts) as a URL, for its query parameters. */
+export function requestUrl(target: string): URL {
+  return new URL(`http://gate.invalid${target.startsWith('/') ? target : `/${target}`}`);
 }
 
 /**
- * The path a back end would route, for matching: dot segments resolved and backslashes turned to
- * slashes (WHATWG URL parsing), each segment percent-decoded, repeated and trailing slashes
- * dropped, `;path-parameters` dropped, lower-cased (some back ends ignore case). So `//STH/%61pprove/` cannot slip past a
- * rule for `/sth/approve`: matching more paths only means checking more posts.
+ * The path a back end would route, for matching: the first of its readings (requestTarget.ts,
+ * decoded segment by segment, repeated and trailing slashes dropped, lower-cased).
  */
-export function normalisedPath(rawUrl: string): string {
-  let pathname: string;
-  try {
-    pathname = requestUrl(rawUrl).pathname;
-  } catch {
-    return rawUrl;
-  }
-  const segments = pathname.split('/').map((segment) => {
-    // Path parameters (`approve;jsessionid=…`) are dropped, as servlet containers route without them.
-    const bare = segment.split(';')[0]!;
-    try {
-      return decodeURIComponent(bare).split(';')[0]!;
-    } catch {
-      return bare;
-    }
-  });
-  return `/${segments.filter((s) => s !== '').join('/')}`.toLowerCase();
+export function normalisedPath(target: string): string {
+  return pathReadings(target.split('?')[0]!)[0]!;
 }
 
 /** A page that gets the widget: its system and the script tag's data-* attributes. */
@@ -58,16 +42,20 @@ export function createMatcher(config: GateConfig) {
   const ruleMethods = new Set(config.systems.flatMap((s) => s.rules.map((r) => r.method)));
   const anyMethod = ruleMethods.has('ANY');
   return {
-    /** The approval rule for this method and URL, if any. */
-    approval(method: string, rawUrl: string): RuleMatch | undefined {
+    /** The approval rule for this method and checked target, if any: a rule applies when any reading of the path matches it. */
+    approval(method: string, target: string): RuleMatch | undefined {
       const upper = method.toUpperCase();
       if (!anyMethod && !ruleMethods.has(upper as GateRule['method'])) return undefined;
-      return approvals.match(upper, normalisedPath(rawUrl))[0][0]?.[0];
+      for (const path of pathReadings(target.split('?')[0]!)) {
+        const found = approvals.match(upper, path)[0][0]?.[0];
+        if (found) return found;
+      }
+      return undefined;
     },
     /** The widget this page gets, if any. */
-    page(method: string, rawUrl: string): WidgetPage | undefined {
+    page(method: string, target: string): WidgetPage | undefined {
       if (method !== 'GET') return undefined;
-      return pages.match('GET', normalisedPath(rawUrl))[0][0]?.[0];
+      return pages.match('GET', normalisedPath(target))[0][0]?.[0];
     },
   };
 }

@@ -9,6 +9,10 @@ const STATUS: Partial<Record<GateRefusal, number>> = {
   body_type: 400,
   field_repeated: 400,
   document_incomplete: 400,
+  target_malformed: 400,
+  body_encoded: 400,
+  charset_unsupported: 400,
+  field_malformed: 400,
   roamsign_unreachable: 503,
 };
 

@@ -9,6 +9,7 @@ import { clientSecretOf, type GateConfig, type GateRule } from './config.js';
 import { answerWithWidget } from './injectWidget.js';
 import { createMatcher, requestUrl, type RuleMatch, type WidgetPage } from './matchRoutes.js';
 import { parseFields } from './parseFields.js';
+import { canonicalPath, checkTarget } from './requestTarget.js';
 import { readBody } from './readBody.js';
 import { refuse, wantsJson } from './refuse.js';
 import { createRoamSignClient, type RoamSignClient } from './roamsignClient.js';
@@ -27,9 +28,31 @@ export interface RunningGate {
 /** Request headers only the gate may set for the back end. */
 const GATE_HEADER_PREFIX = 'x-roamsign-';
 
+/** A header name as CGI, PHP and WSGI read it (`X_RoamSign_Approval` is HTTP_X_ROAMSIGN_APPROVAL too). */
+const isGateHeader = (name: string) => name.toLowerCase().replace(/_/g, '-').startsWith(GATE_HEADER_PREFIX);
+
+/** The rule path's parameters, by position, from the canonical segments (config.ts allows bound ones only at fixed positions). */
+function paramsOf(rule: GateRule, segments: string[]): Record<string, string> {
+  const params: Record<string, string> = {};
+  rule.path
+    .split('/')
+    .filter((s) => s !== '')
+    .forEach((segment, i) => {
+      const name = /^:([A-Za-z_][A-Za-z0-9_]*)/.exec(segment)?.[1];
+      if (name !== undefined && segments[i] !== undefined) params[name] = segments[i]!;
+    });
+  return params;
+}
+
 /** A post the gate could not read: an approval as far as anyone can tell, refused for what was found. */
 function findingOnly(rule: GateRule, finding: GateFinding): ApprovalRequest {
   return { rule: rule.id, officer: null, document: null, signature: null, tokenOfficers: { policy: rule.tokenOfficers.policy }, maxAgeSeconds: rule.freshnessSeconds, finding };
+}
+
+/** A checked target's path and query (null: no `?`). */
+function splitTarget(target: string): [string, string | null] {
+  const at = target.indexOf('?');
+  return at < 0 ? [target, null] : [target.slice(0, at), target.slice(at + 1)];
 }
 
 /**
@@ -84,7 +107,21 @@ export async function startGate(config: GateConfig, options: { env?: Record<stri
   });
 
   function stripGateHeaders(req: http.IncomingMessage): void {
-    for (const name of Object.keys(req.headers)) if (name.startsWith(GATE_HEADER_PREFIX)) delete req.headers[name];
+    for (const name of Object.keys(req.headers)) if (isGateHeader(name)) delete req.headers[name];
+  }
+
+  /** Everything that is not an approval: unchanged (the body already read, if it was), pages with the widget. */
+  function passThrough(req: http.IncomingMessage, res: http.ServerResponse, body?: Buffer): void {
+    const buffer = body ? { buffer: Readable.from([body]) } : {};
+    const page = config.injectWidget ? matcher.page(req.method ?? 'GET', req.url ?? '/') : undefined;
+    if (page) {
+      injecting.set(req, page);
+      // The page must come uncompressed to be rewritten.
+      delete req.headers['accept-encoding'];
+      proxy.web(req, res, { selfHandleResponse: true, ...buffer });
+      return;
+    }
+    proxy.web(req, res, buffer);
   }
 
   /** The back end's own session says who is signed in (the `session` officer source). */
@@ -128,6 +165,11 @@ export async function startGate(config: GateConfig, options: { env?: Record<stri
     proxy.web(req, res, { buffer: Readable.from([raw]), headers });
   }
 
+  /**
+   * A request on a protected route, read once (issue 17): the whole body, the one canonical
+   * reading of the path (the back end receives that path, re-encoded, and these very bytes), the
+   * fields as the rule says. Whatever cannot be read one way only is refused with its reason.
+   */
   async function handleApproval(req: http.IncomingMessage, res: http.ServerResponse, match: RuleMatch): Promise<void> {
     const { rule } = match;
     const json = wantsJson(req, rule.body === 'json');
@@ -137,18 +179,38 @@ export async function startGate(config: GateConfig, options: { env?: Record<stri
       // Not read to the end: answer and close; RoamSign still records the refusal.
       return decideAndAnswer(req, res, match, { approval: true, request: findingOnly(rule, 'body_too_large') }, null, json);
     }
-    const url = requestUrl(req.url ?? '/');
+    const [path, query = null] = splitTarget(req.url ?? '/');
+    const canonical = canonicalPath(path);
+    if (!canonical.ok) return decideAndAnswer(req, res, match, { approval: true, request: findingOnly(rule, 'target_malformed') }, body.raw, json);
+    req.url = query === null ? canonical.path : `${canonical.path}?${query}`;
+    const url = requestUrl(req.url);
     const parsed = await parseFields(rule, req.headers, body.raw, url);
     const collected: Collected = parsed.ok
-      ? await collectApproval({ rule, fields: parsed.values, url, headers: req.headers, session: sessionOfficer(req) })
+      ? await collectApproval({ rule, fields: parsed.values, url, headers: req.headers, session: sessionOfficer(req), params: paramsOf(rule, canonical.segments) })
       : { approval: true, request: findingOnly(rule, parsed.finding) };
-    if (!collected.approval) return void proxy.web(req, res, { buffer: Readable.from([body.raw]) });
+    if (!collected.approval) return passThrough(req, res, body.raw);
     return decideAndAnswer(req, res, match, collected, body.raw, json);
+  }
+
+  /** A target that is not one plain path: refused; audited as an approval refusal when a lenient reading of it is a protected route. */
+  function refuseTarget(req: http.IncomingMessage, res: http.ServerResponse, reading: string | null): void {
+    const match = reading === null ? undefined : matcher.approval(req.method ?? 'GET', reading);
+    write('target_refused', { method: req.method, rule: match?.rule.id ?? null });
+    const json = wantsJson(req, match?.rule.body === 'json');
+    if (match) {
+      void decideAndAnswer(req, res, match, { approval: true, request: findingOnly(match.rule, 'target_malformed') }, null, json).catch(() => res.destroy());
+      return;
+    }
+    void refuse(req, res, { reason: 'target_malformed', json, close: true });
   }
 
   const server = http.createServer((req, res) => {
     stripGateHeaders(req);
-    const match = matcher.approval(req.method ?? 'GET', req.url ?? '/');
+    // One strict parse of the target; the proxy library gets the checked one, never the raw string to resolve on its own.
+    const checked = checkTarget(req.url ?? '');
+    if (!checked.ok) return refuseTarget(req, res, checked.reading);
+    req.url = checked.target;
+    const match = matcher.approval(req.method ?? 'GET', req.url);
     if (match) {
       handleApproval(req, res, match).catch((error: Error) => {
         write('gate_error', { path: req.url?.split('?')[0], error: error.message });
@@ -157,18 +219,14 @@ export async function startGate(config: GateConfig, options: { env?: Record<stri
       });
       return;
     }
-    const page = config.injectWidget ? matcher.page(req.method ?? 'GET', req.url ?? '/') : undefined;
-    if (page) {
-      injecting.set(req, page);
-      // The page must come uncompressed to be rewritten.
-      delete req.headers['accept-encoding'];
-      proxy.web(req, res, { selfHandleResponse: true });
-      return;
-    }
-    proxy.web(req, res);
+    passThrough(req, res);
   });
   server.on('upgrade', (req: http.IncomingMessage, socket: Socket, head: Buffer) => {
     stripGateHeaders(req);
+    const checked = checkTarget(req.url ?? '');
+    // An upgrade is never an approval, but a protected route is not upgraded past the gate either.
+    if (!checked.ok || matcher.approval(req.method ?? 'GET', checked.target)) return void socket.destroy();
+    req.url = checked.target;
     proxy.ws(req, socket, head);
   });
 

@@ -3,7 +3,24 @@ import { base64Schema, nricSchema, sha256Base64Schema } from './common.js';
 import { requestIdSchema } from './signingRequest.js';
 
 /** What a gate may find wrong with a post before RoamSign sees a signature; RoamSign records it as the refusal. */
-export const GATE_FINDINGS = ['body_too_large', 'body_malformed', 'body_type', 'field_repeated', 'document_incomplete', 'officer_missing'] as const;
+export const GATE_FINDINGS = [
+  'body_too_large',
+  'body_malformed',
+  'body_type',
+  'field_repeated',
+  'document_incomplete',
+  'officer_missing',
+  /** Issue 17: what a back end could read otherwise than the gate. A request target that is not one plain path. */
+  'target_malformed',
+  /** A Content-Encoding other than identity (or a part's transfer encoding). */
+  'body_encoded',
+  /** A charset other than UTF-8, US-ASCII or ISO-8859-1 (UTF-8 only for JSON), on the body or a part. */
+  'charset_unsupported',
+  /** A control character, a `;` separator, a key given twice in JSON, a marker that folds differently. */
+  'field_malformed',
+  /** The URL names another document than the posted (signed) fields. */
+  'url_mismatch',
+] as const;
 export type GateFinding = (typeof GATE_FINDINGS)[number];
 
 /** What a rule lets through for officers whose medium is `token` when the post carries no RoamSign signature. */

@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { collectApproval } from '../../gate/collectApproval.js';
 import { loadGateConfig, parseGateConfig, type GateRule } from '../../gate/config.js';
 import { createMatcher, normalisedPath } from '../../gate/matchRoutes.js';
+import { canonicalPath, checkTarget, pathReadings } from '../../gate/requestTarget.js';
 import { parseFields } from '../../gate/parseFields.js';
 import { widgetCsp } from '../../gate/widgetCsp.js';
 import { documentDigest } from '../../shared/document.js';
@@ -21,13 +22,49 @@ describe('which requests are approvals', () => {
     ['//sth//STH-1///approve/', '/sth/sth-1/approve'],
     ['/sth/STH-1/%61pprove', '/sth/sth-1/approve'],
     ['/STH/STH-1/APPROVE?x=1', '/sth/sth-1/approve'],
-    ['/sth/./x/../STH-1/approve', '/sth/sth-1/approve'],
-    ['/sth\\STH-1\\approve', '/sth/sth-1/approve'],
-    ['http://legacy.example/sth/STH-1/approve', '/sth/sth-1/approve'],
-    ['/sth/STH-1/approve;jsessionid=0A1B2C', '/sth/sth-1/approve'],
-    ['/sth/STH-1/approve%3Bx=1', '/sth/sth-1/approve'],
   ])('%s is read as %s', (raw, expected) => {
     expect(normalisedPath(raw)).toBe(expected);
+  });
+
+  it.each([
+    ['*/../sth/STH-1/approve', '/sth/STH-1/approve'],
+    ['/sth/./x/../STH-1/approve', '/sth/STH-1/approve'],
+    ['/sth/%2e%2E/sth/STH-1/approve', '/sth/STH-1/approve'],
+    ['/sth\\STH-1\\approve', '/sth/STH-1/approve'],
+    ['http://legacy.example/sth/STH-1/approve', '/sth/STH-1/approve'],
+    ['/sth/STH-1/approve#x', '/sth/STH-1/approve'],
+    ['/sth/STH-1/approve\u0001', null],
+  ])('the target %s is refused (a lenient reader makes %s of it)', (raw, reading) => {
+    const checked = checkTarget(raw);
+    expect(checked.ok).toBe(false);
+    if (reading !== null) expect(!checked.ok && checked.reading).toBe(reading);
+  });
+
+  it('a plain target is forwarded as WHATWG URL gives it (percent-encoding only)', () => {
+    expect(checkTarget('/sth/STH-1/approve?user=1')).toEqual({ ok: true, target: '/sth/STH-1/approve?user=1' });
+    expect(checkTarget('/a/{b}')).toEqual({ ok: true, target: '/a/%7Bb%7D' });
+  });
+
+  it.each([
+    ['/sth/STH-1/approve;jsessionid=0A1B2C'],
+    ['/sth/STH-1/approve%3Bx=1'],
+    ['/sth/STH%2F1/approve'],
+    ['/sth/STH-1%5Cx/approve'],
+    ['/sth/STH-1%00/approve'],
+    ['/sth/STH-1%252F/approve'],
+  ])('%s is matched by one of its readings, and has no canonical reading (refused)', (raw) => {
+    expect(createMatcher(config).approval('POST', raw)?.rule.id ?? createMatcher({ ...config, systems: [{ ...config.systems[0]!, rules: [{ ...sthRule, path: '/sth/*' }] }] }).approval('POST', raw)?.rule.id).toBeDefined();
+    expect(canonicalPath(raw)).toEqual({ ok: false });
+  });
+
+  it('the canonical path keeps the case, drops empty segments and encodes one way', () => {
+    expect(canonicalPath('//STH/STH%2D1/%61pprove/')).toEqual({ ok: true, segments: ['STH', 'STH-1', 'approve'], path: '/STH/STH-1/approve' });
+    expect(canonicalPath('/sth/Caf%C3%A9%20(1)/approve')).toEqual({ ok: true, segments: ['sth', 'Café (1)', 'approve'], path: '/sth/Caf%C3%A9%20%281%29/approve' });
+  });
+
+  it('a %2F in a segment is matched the way an Express router reads it (one :docNo)', () => {
+    expect(pathReadings('/sth/STH%2F1/approve')).toContain('/sth/sth/1/approve');
+    expect(createMatcher(config).approval('POST', '/sth/STH%2F1/approve')?.rule.id).toBe('sth-lulus');
   });
 
   it('matches method and path; other methods and paths are not approvals', () => {
@@ -93,7 +130,7 @@ describe('parsing approval bodies', () => {
 
   it('form fields are one field whatever their case, and the query string counts too (servlet / ASP.NET)', async () => {
     expect(await values(parse('form', 'application/x-www-form-urlencoded', 'noDokumen=A&NoDokumen=B'), 'noDokumen')).toEqual(['A', 'B']);
-    expect(await values(parse('form', 'application/x-www-form-urlencoded; charset=UTF-8', 'amaun=1.00', 'http://gate/x?Amaun=9.00'), 'amaun')).toEqual(['1.00', '9.00']);
+    expect(await values(parse('form', 'application/x-www-form-urlencoded; charset=UTF-8', 'amaun=1.00', 'http://gate/x?Amaun=9.00'), 'amaun')).toEqual(['9.00', '1.00']);
     expect(await values(parse('form', 'application/x-www-form-urlencoded', 'keterangan=Bekalan+%C3%A9t%C3%A9'), 'keterangan')).toEqual(['Bekalan été']);
   });
 
