@@ -1,7 +1,10 @@
 import { loadGateConfig } from './config.js';
 import { startGate } from './startGate.js';
 
-const USAGE = `Usage: npm run gate -- --config gate.json   (or: npm run roamsign -- gate --config gate.json)
+const USAGE = `Usage: npm run gate -- --config gate.json [--allow-unsafe]   (or: npm run roamsign -- gate --config gate.json)
+
+--allow-unsafe starts with rules that let anyone approve as a token officer (an officer named in
+the query or a posted field with tokenOfficers "pass"), printing a warning for each.
 
 Runs the RoamSign Gate: a reverse proxy in front of a legacy back end that lets an approval
 through only with a RoamSign signature that verifies over the posted fields. See the README,
@@ -28,7 +31,7 @@ export async function runGate(args: string[]): Promise<number> {
   };
   let gate;
   try {
-    const config = loadGateConfig(file);
+    const config = loadGateConfig(file, { allowUnsafe: args.includes('--allow-unsafe'), warn: (line) => console.error(line) });
     gate = await startGate(config);
     const rules = config.systems.flatMap((s) => s.rules.map((r) => `    ${s.id.padEnd(12)} ${r.method.padEnd(6)} ${r.path}  (${r.id}, ${r.body})`));
     console.log(

@@ -1,4 +1,6 @@
 import http from 'node:http';
+import net from 'node:net';
+import zlib from 'node:zlib';
 import { eq, desc } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
@@ -271,6 +273,138 @@ describe('approvals that must pass', () => {
     expect(backend.approvals().length).toBe(before + 1);
     expect(backend.approvals().at(-1)!.approval).toBeNull();
     expect(await latestAudit()).toMatchObject({ action: 'approval.passed', details: { medium: 'token', officer: RAJESH.nric } });
+  });
+});
+
+/** Bytes written as they are on one connection (a target no HTTP client would send); the answer's status and body. */
+function rawSocket(base: string, bytes: string): Promise<{ status: number; text: string }> {
+  const { hostname, port } = new URL(base);
+  return new Promise((resolve, reject) => {
+    const socket = net.connect(Number(port), hostname, () => socket.write(bytes));
+    const chunks: Buffer[] = [];
+    socket.on('data', (c: Buffer) => chunks.push(c));
+    socket.on('error', reject);
+    socket.on('close', () => {
+      const text = Buffer.concat(chunks).toString('latin1');
+      resolve({ status: Number(/^HTTP\/1\.1 (\d{3})/.exec(text)?.[1] ?? 0), text });
+    });
+  });
+}
+
+describe('issue 17: the gate reads a protected request one way, and forwards what it read', () => {
+  let cookie: string;
+  let before: number;
+  beforeAll(async () => {
+    cookie = await login(gate.url, WEIMING.nric);
+  });
+  const signWm = (doc: SthDocument) => signSth(doc, WEIMING);
+
+  async function expectRefused(res: Response, status: number, reason: string) {
+    expect(res.status).toBe(status);
+    expect(await refusalReason(res)).toBe(reason);
+    expect(backend.approvals().length).toBe(before);
+    expect(await latestAudit()).toMatchObject({ action: 'approval.refused', details: { reason } });
+  }
+  const post = (path: string, body: string | Buffer, headers: Record<string, string> = {}) =>
+    fetch(`${gate.url}${path}`, { method: 'POST', headers: { 'Content-Type': 'application/x-www-form-urlencoded', Cookie: cookie, ...headers }, body: typeof body === 'string' ? body : new Uint8Array(body), redirect: 'manual' });
+
+  it('a */../ request target is refused (400), audited, and never resolved by the proxy', async () => {
+    before = backend.approvals().length;
+    const doc = STH_DOCUMENTS[1];
+    const body = sthBody(sthFields(doc), null);
+    const answer = await rawSocket(
+      gate.url,
+      `POST */../sth/${doc.noDokumen}/approve HTTP/1.1\r\nHost: x\r\nCookie: ${cookie}\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: ${body.length}\r\nConnection: close\r\n\r\n${body}`,
+    );
+    expect(answer.status).toBe(400);
+    expect(answer.text).toContain('data-reason="target_malformed"');
+    expect(backend.approvals().length).toBe(before);
+    expect(await latestAudit()).toMatchObject({ action: 'approval.refused', details: { reason: 'target_malformed', rule: 'sth-lulus' } });
+    // A dot segment or a backslash the same.
+    for (const target of [`/sth/x/../${doc.noDokumen}/approve`, `/sth/${doc.noDokumen}\\approve`]) {
+      const again = await rawSocket(gate.url, `POST ${target} HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\nConnection: close\r\n\r\n`);
+      expect(again.status).toBe(400);
+    }
+    expect(backend.approvals().length).toBe(before);
+  });
+
+  it('an encoded slash in the document number (one :docNo to Express) is refused, audited', async () => {
+    before = backend.approvals().length;
+    const doc = STH_DOCUMENTS[1];
+    await expectRefused(await post(`/sth/${doc.noDokumen}%2Fx/approve`, sthBody(sthFields(doc), null)), 400, 'target_malformed');
+  });
+
+  it('a signed approval reaches the back end at the path the gate matched, in its one spelling', async () => {
+    const doc = STH_DOCUMENTS[0];
+    const signed = await signWm(doc);
+    const body = sthBody(sthFields(doc), signed);
+    const res = await post(`//sth//${doc.noDokumen}/%61pprove/`, body);
+    expect(res.status).toBe(303);
+    expect(backend.approvals().at(-1)).toMatchObject({ path: `/sth/${doc.noDokumen}/approve`, officer: WEIMING.nric });
+    expect(backend.approvals().at(-1)!.raw.toString()).toBe(body);
+  });
+
+  it("a signature for one document posted to another document's URL is refused (url_mismatch)", async () => {
+    before = backend.approvals().length;
+    const signed = await signWm(STH_DOCUMENTS[2]);
+    const other = STH_DOCUMENTS[3];
+    await expectRefused(await post(`/sth/${other.noDokumen}/approve`, sthBody(sthFields(STH_DOCUMENTS[2]), signed)), 403, 'url_mismatch');
+  });
+
+  it.each<[string, () => { path?: string; body: string | Buffer; headers?: Record<string, string> }, string]>([
+    ['a gzip body (body-parser inflates it)', () => ({ body: zlib.gzipSync(sthBody(sthFields(STH_DOCUMENTS[1]), null)), headers: { 'Content-Encoding': 'gzip' } }), 'body_encoded'],
+    ['a deflate body', () => ({ body: zlib.deflateSync(sthBody(sthFields(STH_DOCUMENTS[1]), null)), headers: { 'Content-Encoding': 'deflate' } }), 'body_encoded'],
+    ...['utf-16le', 'utf-16be', 'utf-7', 'shift_jis', 'binary'].map((charset): [string, () => { body: Buffer; headers: Record<string, string> }, string] => [
+      `charset=${charset} (answered 400, not 503)`,
+      () => ({ body: Buffer.from(sthBody(sthFields(STH_DOCUMENTS[1]), null), charset === 'utf-16le' ? 'utf16le' : 'latin1'), headers: { 'Content-Type': `application/x-www-form-urlencoded; charset=${charset}` } }),
+      'charset_unsupported',
+    ]),
+    ['a control character before the marker', () => ({ body: sthBody(sthFields(STH_DOCUMENTS[1]), null, [['tindakan', '\u001flulus']]) }), 'field_malformed'],
+    ['a marker Java folds to lulus (luluſ)', () => ({ body: sthBody(sthFields(STH_DOCUMENTS[1]), null, [['tindakan', 'lulu\u017f']]) }), 'field_malformed'],
+    ['a ; separator', () => ({ body: `x=1;tindakan=lulus&${sthBody(sthFields(STH_DOCUMENTS[1]), null, [])}` }), 'field_malformed'],
+    ['the marker spelt with PHP name mangling twice', () => ({ body: sthBody(sthFields(STH_DOCUMENTS[1]), null, [['tindakan', 'simpan'], ['tindakan[]', 'lulus']]) }), 'field_repeated'],
+  ])('%s is refused, with its true reason', async (_name, make, reason) => {
+    before = backend.approvals().length;
+    const { path = `/sth/${STH_DOCUMENTS[1].noDokumen}/approve`, body, headers = {} } = make();
+    await expectRefused(await post(path, body, headers), 400, reason);
+  });
+
+  it('a multipart part in utf-16le is refused', async () => {
+    before = backend.approvals().length;
+    const claim = CLAIMS[0];
+    const boundary = 'b0undary17';
+    const part = (name: string, value: string, type = '') => `--${boundary}\r\nContent-Disposition: form-data; name="${name}"\r\n${type}\r\n${value}\r\n`;
+    const body = Buffer.concat([
+      Buffer.from(part('pegawai', WEIMING.nric) + part('noTuntutan', claim.noTuntutan) + part('pemohon', claim.pemohon) + part('amaun', claim.amaun)),
+      Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="tindakan"\r\nContent-Type: text/plain; charset=utf-16le\r\n\r\n`),
+      Buffer.from('lulus', 'utf16le'),
+      Buffer.from(`\r\n--${boundary}--\r\n`),
+    ]);
+    await expectRefused(await post(`/claims/${claim.noTuntutan}/approve`, body, { 'Content-Type': `multipart/form-data; boundary=${boundary}` }), 400, 'charset_unsupported');
+  });
+
+  it('a JSON body with a key given twice is refused (first-key-wins parsers read the other)', async () => {
+    before = backend.approvals().length;
+    const order = ORDERS[0];
+    const res = await fetch(`${gate.url}/api/orders/${order.noPesanan}/approve`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', Cookie: cookie },
+      body: `{"tindakan":"lulus","noPesanan":"PO-2026-7002","noPesanan":"${order.noPesanan}","pembekal":"${order.pembekal}","jumlah":"${order.jumlah}"}`,
+    });
+    await expectRefused(res, 400, 'field_malformed');
+  });
+
+  it('drops x-roamsign-* headers in any spelling a CGI, PHP or WSGI back end reads as one', async () => {
+    const seen = await new Promise<Record<string, string>>((resolve, reject) => {
+      http
+        .get(`${gate.url}/headers`, { headers: { X_RoamSign_Approval: 'ap_forged', 'x-ROAMSIGN_approval': 'ap_forged2' } }, (res) => {
+          let text = '';
+          res.on('data', (c: Buffer) => (text += c));
+          res.on('end', () => resolve(JSON.parse(text) as Record<string, string>));
+        })
+        .on('error', reject);
+    });
+    expect(Object.keys(seen).filter((name) => /roamsign/i.test(name))).toEqual([]);
   });
 });
 

@@ -21,6 +21,7 @@ export function testGateConfig(options: { upstream: string; roamsign: string; in
             id: 'sth-lulus',
             path: '/sth/:docNo/approve',
             body: 'form',
+            bind: { path: { docNo: 'noDokumen' } },
             document: { noDokumen: 'noDokumen', tarikh: 'tarikh', vendor: 'vendor', amaun: 'amaun', keterangan: 'keterangan' },
             officer: { session: { path: '/whoami', property: 'user.nric' } },
             marker: { field: 'tindakan', values: ['lulus'] },
