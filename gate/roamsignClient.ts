@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { APPROVAL_REFUSALS, type ApprovalDecision, type ApprovalRequest } from '../shared/schemas/approval.js';
+import { APPROVAL_REFUSALS, type ApprovalDecision, type ApprovalRelease, type ApprovalRequest } from '../shared/schemas/approval.js';
 
 /** RoamSign could not decide (down, slow, refused our credentials, answered nonsense): the gate fails closed. */
 export class RoamSignUnavailable extends Error {
@@ -86,6 +86,23 @@ export function createRoamSignClient(options: { url: string; clientId: string; c
       const parsed = decisionAnswer.safeParse(await res.json().catch(() => null));
       if (res.status !== 200 || !parsed.success) throw new RoamSignUnavailable(`no decision (${res.status})`);
       return parsed.data;
+    },
+    /** Gives a passed approval back: the back end did not take it (5xx or no answer); the officer's retry then passes once. */
+    async release(approvalId: string, upstream: ApprovalRelease['upstream']): Promise<void> {
+      const post = async (bearer: string) =>
+        send(`/api/v1/approvals/${encodeURIComponent(approvalId)}/release`, {
+          method: 'POST',
+          headers: { Authorization: `Bearer ${bearer}`, 'Content-Type': 'application/json', Accept: 'application/json' },
+          body: JSON.stringify({ upstream }),
+        });
+      let res = await post(await currentToken());
+      if (res.status === 401) {
+        await res.body?.cancel();
+        token = null;
+        res = await post(await currentToken());
+      }
+      await res.body?.cancel();
+      if (res.status !== 200) throw new RoamSignUnavailable(`not released (${res.status})`);
     },
   };
 }

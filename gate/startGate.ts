@@ -90,13 +90,22 @@ export async function startGate(config: GateConfig, options: { env?: Record<stri
   });
   /** Page requests whose answer gets the widget, with their system. */
   const injecting = new WeakMap<http.IncomingMessage, WidgetPage>();
+  /** Passed approvals waiting for the back end's answer: given back when it is 5xx or none (issue 17). */
+  const awaiting = new WeakMap<http.IncomingMessage, (upstream: { status: number } | { error: string }) => void>();
+  function settle(req: http.IncomingMessage, upstream: { status: number } | { error: string }): void {
+    const giveBack = awaiting.get(req);
+    awaiting.delete(req);
+    if (giveBack && ('error' in upstream || upstream.status >= 500)) giveBack(upstream);
+  }
 
   proxy.on('proxyRes', (proxyRes, req, res) => {
+    settle(req, { status: proxyRes.statusCode ?? 502 });
     rewriteLocation(proxyRes, req, upstream);
     const page = injecting.get(req);
     if (page) answerWithWidget(proxyRes, res, { roamsignUrl: config.roamsign.url, page });
   });
   proxy.on('error', (error, req, res) => {
+    settle(req, { error: (error as NodeJS.ErrnoException).code ?? 'error' });
     write('upstream_error', { method: req.method, path: req.url?.split('?')[0], error: (error as NodeJS.ErrnoException).code ?? error.message });
     if (res instanceof http.ServerResponse) {
       if (res.headersSent) res.destroy();
@@ -162,6 +171,17 @@ export async function startGate(config: GateConfig, options: { env?: Record<stri
     write('approval', { system: system.id, rule: rule.id, decision: 'pass', officer: decision.officer, medium: decision.medium, approvalId: decision.approvalId, ms });
     // The very bytes that were posted, now allowed through; the back end may log the approval id.
     const headers = decision.approvalId ? { 'X-RoamSign-Approval': decision.approvalId } : {};
+    const approvalId = decision.approvalId;
+    if (approvalId) {
+      // Consumed only when the back end answers below 500; otherwise the officer may retry once.
+      awaiting.set(req, (upstreamAnswer) => {
+        clients
+          .get(system.id)!
+          .release(approvalId, upstreamAnswer)
+          .then(() => write('approval_released', { system: system.id, rule: rule.id, approvalId, upstream: upstreamAnswer }))
+          .catch((error: Error) => write('approval_release_failed', { system: system.id, rule: rule.id, approvalId, error: error.message }));
+      });
+    }
     proxy.web(req, res, { buffer: Readable.from([raw]), headers });
   }
 

@@ -110,6 +110,7 @@ const AUDIT_ACTION: Record<string, Pair> = {
   'application.submitted': ['Permohonan sijil dihantar', 'Certificate application submitted'],
   'approval.passed': ['Kelulusan disahkan oleh gerbang', 'Approval passed by the gate'],
   'approval.refused': ['Kelulusan ditolak oleh gerbang', 'Approval refused by the gate'],
+  'approval.released': ['Kelulusan dipulangkan oleh gerbang (sistem tidak menerimanya)', 'Approval given back by the gate (the system did not take it)'],
   'ca.created': ['CA dicipta', 'CA created'],
   'certificate.issued': ['Sijil dikeluarkan', 'Certificate issued'],
   'certificate.revoked': ['Sijil dibatalkan', 'Certificate revoked'],

@@ -95,3 +95,12 @@ export const approvalDecisionSchema = z.discriminatedUnion('decision', [
   z.strictObject({ decision: z.literal('refuse'), reason: z.enum(APPROVAL_REFUSALS) }),
 ]);
 export type ApprovalDecision = z.infer<typeof approvalDecisionSchema>;
+
+/**
+ * POST /api/v1/approvals/{approvalId}/release: the gate gives a passed approval back because its
+ * back end did not take it (a 5xx status, or no answer: `error` names the failure).
+ */
+export const approvalReleaseSchema = z.strictObject({
+  upstream: z.union([z.strictObject({ status: z.number().int().min(500).max(599) }), z.strictObject({ error: z.string().min(1).max(100) })]),
+});
+export type ApprovalRelease = z.infer<typeof approvalReleaseSchema>;

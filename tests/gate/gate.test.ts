@@ -394,6 +394,36 @@ describe('issue 17: the gate reads a protected request one way, and forwards wha
     await expectRefused(res, 400, 'field_malformed');
   });
 
+  it.each<['reset' | number, number]>([
+    ['reset', 502],
+    [503, 503],
+  ])('an approval the back end did not take (%s) is given back: the retry passes once, then it is a replay', async (how, status) => {
+    const doc = STH_DOCUMENTS[how === 'reset' ? 2 : 3];
+    const signed = await signWm(doc);
+    const body = sthBody(sthFields(doc), signed);
+    const count = () => backend.approvals().filter((p) => p.raw.toString() === body).length;
+    backend.failNextApproval(how);
+    const failed = await post(`/sth/${doc.noDokumen}/approve`, body);
+    expect(failed.status).toBe(status);
+    await failed.arrayBuffer();
+    // The gate gives the approval back after the answer: wait for RoamSign's record of it.
+    const deadline = Date.now() + 10_000;
+    for (;;) {
+      const audit = await latestAudit();
+      if (audit.action === 'approval.released' && audit.subject === signed.requestId) break;
+      if (Date.now() > deadline) throw new Error(`no approval.released for ${signed.requestId} within 10 s (last: ${audit.action})`);
+      await new Promise((resolve) => setTimeout(resolve, 20)); // the polling interval, not a wait for the condition
+    }
+    expect(count()).toBe(0);
+    const retry = await post(`/sth/${doc.noDokumen}/approve`, body);
+    expect(retry.status).toBe(303);
+    expect(count()).toBe(1);
+    const again = await post(`/sth/${doc.noDokumen}/approve`, body);
+    expect(again.status).toBe(403);
+    expect(await refusalReason(again)).toBe('replay');
+    expect(count()).toBe(1);
+  });
+
   it('drops x-roamsign-* headers in any spelling a CGI, PHP or WSGI back end reads as one', async () => {
     const seen = await new Promise<Record<string, string>>((resolve, reject) => {
       http

@@ -62,6 +62,8 @@ export interface LegacyBackend {
   received: ReceivedPost[];
   /** Posts received on approval paths (what the gate let through). */
   approvals(): ReceivedPost[];
+  /** The next STH approval post is not taken: the connection is reset, or it is answered with this 5xx status. */
+  failNextApproval(how: 'reset' | number): void;
   close(): Promise<void>;
 }
 
@@ -69,6 +71,7 @@ export async function startLegacyBackend(): Promise<LegacyBackend> {
   const sessions = new Map<string, string>();
   const received: ReceivedPost[] = [];
   let origin = '';
+  let failNext: 'reset' | number | null = null;
 
   const officerOf = (c: Context) => sessions.get(getCookie(c, 'sid') ?? '') ?? null;
 
@@ -125,6 +128,13 @@ export async function startLegacyBackend(): Promise<LegacyBackend> {
       );
     })
     .post('/sth/:docNo/approve', async (c) => {
+      const failing = failNext;
+      failNext = null;
+      if (failing === 'reset') {
+        (c.env as { incoming: { socket: { destroy(): void } } }).incoming.socket.destroy();
+        return c.body(null);
+      }
+      if (failing !== null) return c.text('ralat dalaman', failing as 500);
       await record(c);
       // Post / redirect / get, to the back end's own absolute address (303: the gate must rewrite it).
       return c.redirect(`${origin}/sth/${c.req.param('docNo')}/done`, 303);
@@ -250,6 +260,9 @@ ${script}`,
     port,
     received,
     approvals: () => received.filter((p) => APPROVAL_PATH.test(p.path)),
+    failNextApproval(how) {
+      failNext = how;
+    },
     async close() {
       for (const client of wss.clients) client.terminate();
       wss.close();
