@@ -82,7 +82,7 @@ describe('reading a post the way the rule says', () => {
   const fields = { noDokumen: 'STH-1', tarikh: '01/01/2026', vendor: 'ABC', amaun: '1.00', keterangan: 'x' };
   const read = (posted: [string, string][], rule: GateRule = sthRule, url = '/sth/STH-1/approve') => {
     const values = (name: string) => posted.filter(([n]) => n === name).map(([, v]) => v);
-    return collectApproval({ rule, fields: values, url: new URL(`http://gate${url}`), headers: {}, session: async () => '900101-01-1234' });
+    return collectApproval({ rule, fields: values, url: new URL(`http://gate${url}`), headers: {}, session: async () => '900101-01-1234', params: { docNo: url.split('/')[2]!.split('?')[0]! } });
   };
 
   it('recomputes the canonical document from the posted fields (shared/document.ts)', async () => {
@@ -99,6 +99,12 @@ describe('reading a post the way the rule says', () => {
     ['a marker given twice', [['tindakan', 'simpan'], ['tindakan', 'lulus'], ...Object.entries(fields)], 'field_repeated'],
     ['a document field given twice', [['tindakan', 'lulus'], ...Object.entries(fields), ['amaun', '2.00']], 'field_repeated'],
     ['a missing document field', [['tindakan', 'lulus'], ...Object.entries(fields).filter(([n]) => n !== 'vendor')], 'document_incomplete'],
+    ['a marker Java folds to lulus (luluſ)', [['tindakan', 'lulu\u017f'], ...Object.entries(fields)], 'field_malformed'],
+    ['a marker with a control character Java trims', [['tindakan', 'lulus\u0000'], ...Object.entries(fields)], 'field_malformed'],
+    ['a marker with a Unicode space JavaScript trims', [['tindakan', '\u00a0lulus'], ...Object.entries(fields)], 'field_malformed'],
+    ['a marker with a Kelvin sign (K) is no approval here, lulus has no k', [['tindakan', '\u212aulus'], ...Object.entries(fields)], null],
+    ['a document field with a control character', [['tindakan', 'lulus'], ...Object.entries({ ...fields, vendor: 'ABC\u0000' })], 'field_malformed'],
+    ['a document named in the URL other than the posted one', [['tindakan', 'lulus'], ...Object.entries({ ...fields, noDokumen: 'STH-2' })], 'url_mismatch'],
     ['a request id that is not one', [['tindakan', 'lulus'], ...Object.entries(fields), ['roamsign_signature', 'AAAA'], ['roamsign_request_id', "sr_x' or 1=1"]], 'body_malformed'],
   ])('%s', async (_name, posted, finding) => {
     const collected = await read(posted);
@@ -179,10 +185,36 @@ describe('gate configuration', () => {
     ['a freshness window of two days', (c) => (c.systems[0].rules[0].freshnessSeconds = 172800), 'freshnessSeconds'],
     ['an unknown setting', (c) => (c.cache = true), 'cache'],
     ['an upstream that is not http', (c) => (c.upstream = 'ftp://legacy'), 'upstream'],
+    ['a bound path parameter the path does not have', (c) => (c.systems[0].rules[0].bind = { path: { no: 'noDokumen' } }), ':no is not a fixed segment'],
+    ['a bound parameter after a wildcard', (c) => ((c.systems[0].rules[0].path = '/sth/*/:docNo/approve'), (c.systems[0].rules[0].bind = { path: { docNo: 'noDokumen' } })), ':docNo is not a fixed segment'],
+    ['a binding to a field that is not in the document', (c) => (c.systems[0].rules[0].bind = { query: { id: 'nombor' } }), 'nombor is not a document field'],
+    ['an officer named in the query with tokenOfficers pass', (c) => ((c.systems[0].rules[0].officer = { query: 'user' }), (c.systems[0].rules[0].tokenOfficers = { policy: 'pass' })), 'anyone can approve'],
+    ['an officer named in a posted field with tokenOfficers pass', (c) => ((c.systems[0].rules[0].officer = { field: 'pegawai' }), (c.systems[0].rules[0].tokenOfficers = { policy: 'pass' })), '--allow-unsafe'],
   ])('refuses %s, naming it', (_name, spoil, named) => {
     const copy = JSON.parse(JSON.stringify(valid));
     spoil(copy);
     expect(() => parseGateConfig(copy)).toThrow(new RegExp(named));
+  });
+
+  it('--allow-unsafe accepts an unsafe rule with a warning; session and header officers with pass are safe', () => {
+    const copy = JSON.parse(JSON.stringify(valid));
+    copy.systems[0].rules[0].officer = { query: 'user' };
+    copy.systems[0].rules[0].tokenOfficers = { policy: 'pass' };
+    const warnings: string[] = [];
+    expect(parseGateConfig(copy, { allowUnsafe: true, warn: (line) => warnings.push(line) }).systems[0]!.rules[0]!.tokenOfficers.policy).toBe('pass');
+    expect(warnings).toEqual([expect.stringContaining('WARNING (unsafe gate rule): systems.0.rules.0 (sth-lulus)')]);
+    for (const officer of [{ session: { path: '/whoami', property: 'nric' } }, { header: 'X-Remote-User' }]) {
+      copy.systems[0].rules[0].officer = officer;
+      expect(() => parseGateConfig(copy)).not.toThrow();
+    }
+  });
+
+  it('no shipped example trusts a client-named officer with tokenOfficers pass, and each binds its URL to the document', () => {
+    const example = loadGateConfig('gate/examples/gate.json');
+    for (const rule of example.systems.flatMap((s) => s.rules)) {
+      expect(rule.tokenOfficers.policy === 'pass' && ('query' in rule.officer || 'field' in rule.officer)).toBe(false);
+      expect(Object.keys(rule.bind?.path ?? {})).toHaveLength(1);
+    }
   });
 
   it('the worked example for the demo screens is valid', () => {
