@@ -424,6 +424,24 @@ describe('issue 17: the gate reads a protected request one way, and forwards wha
     expect(count()).toBe(1);
   });
 
+  it('an ANY rule protects a path prefix for every method; what is not an approval there passes', async () => {
+    before = backend.approvals().length;
+    const doc = STH_DOCUMENTS[1];
+    for (const method of ['PUT', 'PATCH', 'DELETE', 'POST']) {
+      const res = await fetch(`${gate.url}/api/docs/${doc.noDokumen}/approve`, { method, headers: { 'Content-Type': 'application/x-www-form-urlencoded', Cookie: cookie }, body: sthBody(sthFields(doc), null) });
+      await expectRefused(res, 403, 'unsigned');
+    }
+    // The marker in the query of a GET (a servlet's getParameter reads it): checked too.
+    const get = await fetch(`${gate.url}/api/docs/${doc.noDokumen}/approve?${sthBody(sthFields(doc), null)}`, { headers: { Cookie: cookie } });
+    await expectRefused(get, 403, 'unsigned');
+    const view = await fetch(`${gate.url}/api/docs/${doc.noDokumen}/view`, { headers: { Cookie: cookie } });
+    expect(await view.json()).toEqual({ doc: doc.noDokumen });
+    const signed = await signWm(doc);
+    const ok = await fetch(`${gate.url}/api/docs/${doc.noDokumen}/approve`, { method: 'PUT', headers: { 'Content-Type': 'application/x-www-form-urlencoded', Cookie: cookie }, body: sthBody(sthFields(doc), signed) });
+    expect(await ok.json()).toEqual({ ok: true, doc: doc.noDokumen, method: 'PUT' });
+    expect(backend.approvals().length).toBe(before + 1);
+  });
+
   it('drops x-roamsign-* headers in any spelling a CGI, PHP or WSGI back end reads as one', async () => {
     const seen = await new Promise<Record<string, string>>((resolve, reject) => {
       http

@@ -28,6 +28,17 @@ export function testGateConfig(options: { upstream: string; roamsign: string; in
             freshnessSeconds: 600,
           },
           {
+            // Everything under the prefix, any method: the back end acts on PUT, PATCH, DELETE and GET with ?tindakan= too.
+            id: 'docs-any',
+            method: 'ANY',
+            path: '/api/docs/:docNo/*',
+            body: 'form',
+            bind: { path: { docNo: 'noDokumen' } },
+            document: { noDokumen: 'noDokumen', tarikh: 'tarikh', vendor: 'vendor', amaun: 'amaun', keterangan: 'keterangan' },
+            officer: { session: { path: '/whoami', property: 'user.nric' } },
+            marker: { field: 'tindakan', values: ['lulus'] },
+          },
+          {
             id: 'tuntutan-lulus',
             path: '/claims/:no/approve',
             body: 'multipart',

@@ -197,6 +197,13 @@ ${script}`,
       return c.json({ ok: true, order: c.req.param('no') });
     })
 
+    // A document API that acts on any method under its prefix (the gate's ANY rule on /api/docs/:no/*).
+    .all('/api/docs/:no/*', async (c) => {
+      if (c.req.method === 'GET' && !c.req.query('tindakan')) return c.json({ doc: c.req.param('no') });
+      const post = await record(c);
+      return c.json({ ok: true, doc: c.req.param('no'), method: post.method });
+    })
+
     // Plain traffic the gate must pass unchanged.
     .get('/static/app.js', (c) => {
       if (c.req.header('if-none-match') === APP_JS_ETAG) return c.body(null, 304, { ETag: APP_JS_ETAG });
