@@ -59,12 +59,15 @@ export function parseCeremonyJson<T>(schema: z.ZodType<T>, value: unknown): T {
  * `topOrigin` as its top-level origin; anywhere else a cross-origin ceremony is refused.
  */
 export function readClientData(clientDataJSON: string, type: 'webauthn.create' | 'webauthn.get', rp: RelyingParty, topOrigin?: string): { challenge: string } {
-  let data: { type?: unknown; challenge?: unknown; origin?: unknown; crossOrigin?: unknown; topOrigin?: unknown };
+  let decoded: unknown;
   try {
-    data = decodeClientDataJSON(clientDataJSON);
+    decoded = decodeClientDataJSON(clientDataJSON);
   } catch (error) {
     throw malformed('client_data', error);
   }
+  // JSON that is not an object (`null`, a number, a list) is as malformed as no JSON (issue 17: `null` gave 500).
+  if (decoded === null || typeof decoded !== 'object' || Array.isArray(decoded)) throw malformed('client_data');
+  const data = decoded as { type?: unknown; challenge?: unknown; origin?: unknown; crossOrigin?: unknown; topOrigin?: unknown };
   if (data.type !== type || typeof data.challenge !== 'string' || typeof data.origin !== 'string') throw malformed('client_data');
   if (data.origin !== rp.origin) throw new RoamSignError('passkey_origin_mismatch');
   if (data.crossOrigin === true && (topOrigin === undefined || data.topOrigin !== topOrigin)) throw new RoamSignError('passkey_origin_mismatch', { reason: 'top_origin' });

@@ -66,6 +66,18 @@ describe('the officer portal', () => {
     expect((await server.services.db.all('select credential_id from passkeys')).length).toBe(0);
   });
 
+  it('refuses a sign-in whose clientDataJSON decodes to null with a 4xx, not 500', async () => {
+    await registerDirectly();
+    const browser = new Browser(server);
+    const started = json(await browser.post('/portal/sign-in/passkey/options', {}, { csrf: null }));
+    const real = key.get(started.options!) as { response: Record<string, string> };
+    const forged = { ...real, response: { ...real.response, clientDataJSON: Buffer.from('null').toString('base64url') } };
+    const done = await browser.post('/portal/sign-in/passkey', { challengeId: started.challengeId!, response: JSON.stringify(forged) }, { csrf: null });
+    expect(done.status, done.text).toBeGreaterThanOrEqual(400);
+    expect(done.status, done.text).toBeLessThan(500);
+    expect(json(done).error?.code).toBe('passkey_malformed');
+  });
+
   it('signs an officer in with a passkey instead of the e-mailed code; the assertion cannot be replayed', async () => {
     await registerDirectly();
     const browser = new Browser(server);
@@ -195,6 +207,10 @@ describe('GPKI Mobile: the phone\'s platform passkey', () => {
     expect(started.body.options.authenticatorSelection).toMatchObject({ authenticatorAttachment: 'platform', userVerification: 'required' });
     const uvMissing = await call(server, 'POST', '/api/v1/mobile/passkeys', { challengeId: started.body.challengeId, credential: key.create(started.body.options, { uv: false }) }, auth);
     expect(uvMissing.body.error.code).toBe('passkey_uv_missing');
+    const real = key.create(started.body.options);
+    const nullData = await call(server, 'POST', '/api/v1/mobile/passkeys', { challengeId: started.body.challengeId, credential: { ...real, response: { ...real.response, clientDataJSON: Buffer.from('null').toString('base64url') } } }, auth);
+    expect(nullData.status, JSON.stringify(nullData.body)).toBe(400);
+    expect(nullData.body.error.code).toBe('passkey_malformed');
     const added = await call(server, 'POST', '/api/v1/mobile/passkeys', { challengeId: started.body.challengeId, credential: key.create(started.body.options) }, auth);
     expect(added.status, JSON.stringify(added.body)).toBe(201);
     expect(added.body.name).toBe('GPKI Mobile (Telefon ujian)');

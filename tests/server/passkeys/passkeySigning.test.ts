@@ -182,6 +182,16 @@ describe('signing with PIN + passkey', () => {
     await nothingSigned(id);
   });
 
+  it.each(['null', '1', '[]', '"webauthn.get"'])('refuses clientDataJSON that decodes to %s (not an object) with passkey_malformed, not 500', async (inner) => {
+    await register(key);
+    const id = await newRequest();
+    const real = key.get((await offer(id)).options!) as { response: Record<string, string> };
+    const res = await completePasskey(id, { ...real, response: { ...real.response, clientDataJSON: Buffer.from(inner).toString('base64url') } });
+    expect(res.status).toBe(400);
+    expect(res.body.error.code).toBe('passkey_malformed');
+    await nothingSigned(id);
+  });
+
   it('refuses an unknown credential and a removed one', async () => {
     await register(key);
     const stranger = new SoftAuthenticator(RP);
