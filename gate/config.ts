@@ -113,6 +113,8 @@ export const gateConfigSchema = z
     log: z.enum(['info', 'silent']).default('info'),
     /** Prometheus metrics on a listener of their own (issue 24); bind it where only Prometheus reaches. */
     metrics: z.strictObject({ host: z.string().min(1).default('127.0.0.1'), port: z.number().int().min(0).max(65535) }).optional(),
+    /** Approval bodies held in memory at once, all rules together; beyond it 503 with Retry-After (env ROAMSIGN_GATE_MAX_BUFFERED_BYTES overrides). */
+    maxBufferedBytes: z.number().int().min(64 * 1024).max(4 * 1024 * 1024 * 1024).default(256 * 1024 * 1024),
   })
   .superRefine((config, ctx) => {
     const seen = new Set<string>();

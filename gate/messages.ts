@@ -2,7 +2,7 @@ import type { ApprovalRefusal } from '../shared/schemas/approval.js';
 import type { Lang } from '../shared/i18n/index.js';
 
 /** Everything the gate can refuse for: RoamSign's reasons, and RoamSign not answering. */
-export type GateRefusal = ApprovalRefusal | 'roamsign_unreachable';
+export type GateRefusal = ApprovalRefusal | 'roamsign_unreachable' | 'gate_busy';
 
 interface Text {
   /** What was wrong. */
@@ -46,6 +46,7 @@ const MESSAGES: Record<Lang, Record<GateRefusal, Text>> = {
     certificate_invalid: { what: 'Sijil digital yang menandatangani tidak sah atau telah tamat tempoh.', todo: CALL_MS },
     stale: { what: 'Tandatangan ini sudah terlalu lama untuk digunakan.', todo: SIGN_AGAIN_MS },
     replay: { what: 'Tandatangan ini telah pun digunakan untuk satu kelulusan. Satu tandatangan hanya untuk satu kelulusan.', todo: SIGN_AGAIN_MS },
+    gate_busy: { what: 'Gerbang RoamSign sedang sibuk menyemak kelulusan lain. Tiada apa-apa yang dihantar.', todo: `Cuba lagi sebentar lagi. ${CALL_MS}` },
     roamsign_unreachable: { what: 'Pelayan RoamSign tidak dapat dihubungi, jadi kelulusan tidak dapat disahkan. Tiada apa-apa yang dihantar.', todo: `Cuba lagi sebentar lagi. ${CALL_MS}` },
   },
   en: {
@@ -76,6 +77,7 @@ const MESSAGES: Record<Lang, Record<GateRefusal, Text>> = {
     certificate_invalid: { what: 'The signing certificate is not valid or has expired.', todo: CALL_EN },
     stale: { what: 'This signature is too old to be used.', todo: SIGN_AGAIN_EN },
     replay: { what: 'This signature has already been used for an approval. One signature approves once.', todo: SIGN_AGAIN_EN },
+    gate_busy: { what: 'The RoamSign Gate is busy checking other approvals. Nothing was sent.', todo: `Try again in a moment. ${CALL_EN}` },
     roamsign_unreachable: { what: 'The RoamSign server cannot be reached, so the approval cannot be checked. Nothing was sent.', todo: `Try again in a moment. ${CALL_EN}` },
   },
 };

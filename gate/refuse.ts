@@ -14,6 +14,7 @@ const STATUS: Partial<Record<GateRefusal, number>> = {
   charset_unsupported: 400,
   field_malformed: 400,
   roamsign_unreachable: 503,
+  gate_busy: 503,
 };
 
 /** fetch() and XMLHttpRequest get JSON; a form post (a page navigation) gets a page. */
@@ -79,6 +80,7 @@ export async function refuse(req: IncomingMessage, res: ServerResponse, options:
     'Cache-Control': 'no-store',
     'Content-Language': lang,
     'X-RoamSign-Gate': `refused; reason=${reason}`,
+    ...(reason === 'gate_busy' ? { 'Retry-After': '5' } : {}),
     ...(close ? { Connection: 'close' } : {}),
   });
   res.end(body);

@@ -10,7 +10,7 @@ import { answerWithWidget } from './injectWidget.js';
 import { createMatcher, requestUrl, type RuleMatch, type WidgetPage } from './matchRoutes.js';
 import { parseFields } from './parseFields.js';
 import { canonicalPath, checkTarget } from './requestTarget.js';
-import { readBody } from './readBody.js';
+import { createBodyBudget, readBody } from './readBody.js';
 import { refuse, wantsJson } from './refuse.js';
 import { createRoamSignClient, type RoamSignClient } from './roamsignClient.js';
 import { rewriteLocation } from './rewriteLocation.js';
@@ -71,6 +71,8 @@ export async function startGate(config: GateConfig, options: { env?: Record<stri
     log(JSON.stringify({ at: new Date().toISOString(), event, ...fields }));
   };
   const matcher = createMatcher(config);
+  const fromEnv = Number(env.ROAMSIGN_GATE_MAX_BUFFERED_BYTES);
+  const budget = createBodyBudget(Number.isInteger(fromEnv) && fromEnv > 0 ? fromEnv : config.maxBufferedBytes);
   const upstream = new URL(config.upstream);
 
   const clients = new Map<string, RoamSignClient>();
@@ -193,9 +195,14 @@ export async function startGate(config: GateConfig, options: { env?: Record<stri
   async function handleApproval(req: http.IncomingMessage, res: http.ServerResponse, match: RuleMatch): Promise<void> {
     const { rule } = match;
     const json = wantsJson(req, rule.body === 'json');
-    const body = await readBody(req, rule.maxBodyBytes);
+    const body = await readBody(req, rule.maxBodyBytes, budget);
+    if (body.ok) res.once('close', () => budget.give(body.raw.length));
     if (!body.ok) {
       if (body.reason === 'aborted') return void res.destroy();
+      if (body.reason === 'busy') {
+        write('approval', { system: match.system.id, rule: rule.id, decision: 'refuse', reason: 'gate_busy', buffered: budget.used });
+        return refuse(req, res, { reason: 'gate_busy', json, close: true });
+      }
       // Not read to the end: answer and close; RoamSign still records the refusal.
       return decideAndAnswer(req, res, match, { approval: true, request: findingOnly(rule, 'body_too_large') }, null, json);
     }

@@ -442,6 +442,35 @@ describe('issue 17: the gate reads a protected request one way, and forwards wha
     expect(backend.approvals().length).toBe(before + 1);
   });
 
+  it('approval bodies held at once are capped: beyond the cap 503 with Retry-After, and the budget comes back', async () => {
+    const small = await startGate({ ...testGateConfig({ upstream: backend.url, roamsign: roamsign.url }), maxBufferedBytes: 64 * 1024 });
+    try {
+      before = backend.approvals().length;
+      const claim = CLAIMS[0];
+      const big = await raw(small.url, `/claims/${claim.noTuntutan}/approve`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'multipart/form-data; boundary=x', Cookie: cookie },
+        body: Array.from({ length: 4 }, () => Buffer.alloc(32 * 1024, 0x61)),
+      });
+      expect(big.status).toBe(503);
+      expect(big.headers).toContainEqual(['retry-after', '5']);
+      expect(big.body.toString()).toContain('data-reason="gate_busy"');
+      expect(backend.approvals().length).toBe(before);
+      // Each of these fits; had the refused body's bytes not come back, the budget would be short.
+      for (let i = 0; i < 3; i++) {
+        const doc = STH_DOCUMENTS[1];
+        const res = await fetch(`${small.url}/sth/${doc.noDokumen}/approve`, {
+          method: 'POST',
+          headers: { 'Content-Type': 'application/x-www-form-urlencoded', Cookie: cookie },
+          body: sthBody(sthFields(doc), null, [['tindakan', 'lulus'], ['catatan', 'x'.repeat(30 * 1024)]]),
+        });
+        expect(await refusalReason(res)).toBe('unsigned');
+      }
+    } finally {
+      await small.close();
+    }
+  });
+
   it('drops x-roamsign-* headers in any spelling a CGI, PHP or WSGI back end reads as one', async () => {
     const seen = await new Promise<Record<string, string>>((resolve, reject) => {
       http
