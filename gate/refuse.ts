@@ -15,6 +15,7 @@ const STATUS: Partial<Record<GateRefusal, number>> = {
   field_malformed: 400,
   roamsign_unreachable: 503,
   gate_busy: 503,
+  rate_limited: 429,
 };
 
 /** fetch() and XMLHttpRequest get JSON; a form post (a page navigation) gets a page. */
@@ -80,7 +81,7 @@ export async function refuse(req: IncomingMessage, res: ServerResponse, options:
     'Cache-Control': 'no-store',
     'Content-Language': lang,
     'X-RoamSign-Gate': `refused; reason=${reason}`,
-    ...(reason === 'gate_busy' ? { 'Retry-After': '5' } : {}),
+    ...(reason === 'gate_busy' ? { 'Retry-After': '5' } : reason === 'rate_limited' ? { 'Retry-After': '60' } : {}),
     ...(close ? { Connection: 'close' } : {}),
   });
   res.end(body);

@@ -155,7 +155,8 @@ export async function startGate(config: GateConfig, options: { env?: Record<stri
 
   async function decideAndAnswer(req: http.IncomingMessage, res: http.ServerResponse, match: RuleMatch, collected: Extract<Collected, { approval: true }>, raw: Buffer | null, json: boolean) {
     const { system, rule } = match;
-    const request = collected.request;
+    // The source, so that RoamSign counts anonymous refusals per address (and rate-limits them).
+    const request = { ...collected.request, ...(req.socket.remoteAddress ? { source: req.socket.remoteAddress.slice(0, 64) } : {}) };
     const started = performance.now();
     let decision;
     try {

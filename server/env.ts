@@ -106,6 +106,12 @@ export const envSchema = z.object({
   ROAMSIGN_UNKNOWN_SENDS_PER_HOUR: positiveInt(5),
   /** Messages per source address per hour that unknown callers asked for, whoever they are for. */
   ROAMSIGN_ADDRESS_SENDS_PER_HOUR: positiveInt(20),
+  /** Anonymous refusals (unsigned gate posts, failed client authentications) per source and minute audited one by one; the rest of the minute is one row with a count. */
+  ROAMSIGN_REFUSALS_LISTED_PER_MINUTE: positiveInt(10),
+  /** Anonymous gate refusals per source and minute after which the source is refused at once (429, rate_limited). */
+  ROAMSIGN_ANONYMOUS_REFUSALS_PER_MINUTE: positiveInt(60),
+  /** Failed client authentications at /oauth2/token per source and minute; the next get 429. */
+  ROAMSIGN_FAILED_CLIENT_AUTH_PER_MINUTE: positiveInt(5),
   /** Pending signing requests per officer and caller; a newer one supersedes the oldest. Unknown callers: 1. */
   ROAMSIGN_PENDING_PER_CALLER: positiveInt(3),
   /** Reverse proxies (addresses or networks) whose X-Forwarded-For gives the source address. */
@@ -163,6 +169,9 @@ export interface Config {
   codesPerHour: number;
   unknownSendsPerHour: number;
   addressSendsPerHour: number;
+  refusalsListedPerMinute: number;
+  anonymousRefusalsPerMinute: number;
+  failedClientAuthPerMinute: number;
   pendingPerCaller: number;
   trustedProxies: string[];
   /** Sandbox only (refused otherwise): milliseconds each signature is held after its OTP is consumed. */
@@ -240,6 +249,9 @@ export function parseConfig(env: Record<string, string | undefined>, options: { 
     codesPerHour: e.ROAMSIGN_CODES_PER_HOUR,
     unknownSendsPerHour: e.ROAMSIGN_UNKNOWN_SENDS_PER_HOUR,
     addressSendsPerHour: e.ROAMSIGN_ADDRESS_SENDS_PER_HOUR,
+    refusalsListedPerMinute: e.ROAMSIGN_REFUSALS_LISTED_PER_MINUTE,
+    anonymousRefusalsPerMinute: e.ROAMSIGN_ANONYMOUS_REFUSALS_PER_MINUTE,
+    failedClientAuthPerMinute: e.ROAMSIGN_FAILED_CLIENT_AUTH_PER_MINUTE,
     pendingPerCaller: e.ROAMSIGN_PENDING_PER_CALLER,
     trustedProxies: e.ROAMSIGN_TRUSTED_PROXIES,
     testSigningDelayMs: e.ROAMSIGN_TEST_SIGNING_DELAY_MS,

@@ -7,6 +7,7 @@ import type { SystemClient } from '../clients/findAccessToken.js';
 import { CmsFormatError } from '../cms/parseDetached.js';
 import type { Db } from '../db/database.js';
 import { findOfficer, mediumOf } from '../registry/officers.js';
+import { tallyRefusal } from '../limits/refusalTally.js';
 import { verifySignature } from '../signing/verifySignature.js';
 
 export interface ApprovalDeps {
@@ -14,6 +15,7 @@ export interface ApprovalDeps {
   ca: CertificateAuthority;
   audit: AuditLog;
   now: () => number;
+  config: { refusalsListedPerMinute: number; anonymousRefusalsPerMinute: number };
 }
 
 type Refused = Extract<ApprovalDecision, { decision: 'refuse' }>;
@@ -36,7 +38,18 @@ export async function decideApproval(deps: ApprovalDeps, options: { input: Appro
   const context = { system: client.system, rule: input.rule, officer: input.officer, requestId: input.signature?.requestId ?? null };
 
   async function refuse(reason: ApprovalRefusal, extra: Record<string, unknown> = {}): Promise<Refused> {
-    await audit.append({ actor, action: 'approval.refused', subject, details: { ...context, reason, ...extra } });
+    const entry = { actor, action: 'approval.refused', subject, details: { ...context, reason, ...extra } };
+    // Anonymous (no RoamSign signature): counted per source and minute, listed up to a bound, then one row with a count.
+    if (input.signature === null) {
+      const tallied = await tallyRefusal(deps, {
+        kind: `approval:${client.clientId}`,
+        source: input.source ?? `client:${client.clientId}`,
+        entry,
+        policy: { listedPerMinute: deps.config.refusalsListedPerMinute, limitPerMinute: deps.config.anonymousRefusalsPerMinute },
+      });
+      return { decision: 'refuse', reason: tallied.limited ? 'rate_limited' : reason };
+    }
+    await audit.append(entry);
     return { decision: 'refuse', reason };
   }
 

@@ -6,7 +6,7 @@ export interface ClientDeps {
   db: Db;
   audit: AuditLog;
   now: () => number;
-  config: { sandbox: boolean };
+  config: { sandbox: boolean; refusalsListedPerMinute: number; failedClientAuthPerMinute: number };
 }
 
 /** An access token lives one hour; the caller asks for a new one with its credentials. */

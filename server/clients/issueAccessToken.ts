@@ -1,4 +1,5 @@
 import { and, eq, lt } from 'drizzle-orm';
+import { tallyRefusal, type Tallied } from '../limits/refusalTally.js';
 import { ACCESS_TOKEN_TTL_SECONDS, type ClientDeps } from './deps.js';
 import { isDemoClient } from './demoClients.js';
 import { hashSecret, newSecret, secretMatches } from './secrets.js';
@@ -6,18 +7,25 @@ import { parseScopes, type Scope } from './scopes.js';
 
 export type TokenGrant =
   | { ok: true; accessToken: string; expiresIn: number; scopes: Scope[]; clientId: string; system: string }
-  | { ok: false; error: 'invalid_client' | 'invalid_scope' };
+  | { ok: false; error: 'invalid_client' | 'invalid_scope'; limited: boolean };
 
 /** Client ids are ours (`<system>-<hex>`); anything else is only echoed, shortened, into the audit. */
 const auditableId = (clientId: string) => clientId.replace(/[^\w.-]/g, '?').slice(0, 64);
 
 /** Audits a refused token request (malformed, unknown client, wrong secret …); never the secret. */
-export async function refuseTokenRequest(deps: Pick<ClientDeps, 'audit'>, options: { clientId: string | null; error: string; reason: string }): Promise<void> {
-  await deps.audit.append({
+export async function refuseTokenRequest(deps: ClientDeps, options: { clientId: string | null; error: string; reason: string; source?: string | null }): Promise<Tallied> {
+  const entry = {
     actor: 'anonymous',
     action: 'token.refused',
     subject: options.clientId === null ? null : auditableId(options.clientId),
     details: { error: options.error, reason: options.reason },
+  };
+  // Counted per source and minute (issue 17): listed up to a bound, then one row with a count; past the limit, 429.
+  return tallyRefusal(deps, {
+    kind: 'token',
+    source: options.source ?? 'unknown',
+    entry,
+    policy: { listedPerMinute: deps.config.refusalsListedPerMinute, limitPerMinute: deps.config.failedClientAuthPerMinute },
   });
 }
 
@@ -28,13 +36,13 @@ export async function refuseTokenRequest(deps: Pick<ClientDeps, 'audit'>, option
  */
 export async function issueAccessToken(
   deps: ClientDeps,
-  options: { clientId: string; clientSecret: string; scope?: string | undefined },
+  options: { clientId: string; clientSecret: string; scope?: string | undefined; source?: string | null },
 ): Promise<TokenGrant> {
   const { db, audit, now, config } = deps;
   const { accessTokens, clients } = db.t;
   const refuse = async (error: 'invalid_client' | 'invalid_scope', reason: string): Promise<TokenGrant> => {
-    await refuseTokenRequest(deps, { clientId: options.clientId, error, reason });
-    return { ok: false, error };
+    const tallied = await refuseTokenRequest(deps, { clientId: options.clientId, error, reason, source: options.source ?? null });
+    return { ok: false, error, limited: tallied.limited };
   };
 
   const [client] = await db.orm.select().from(clients).where(eq(clients.id, options.clientId));

@@ -1,6 +1,8 @@
 import { Hono, type Context } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { issueAccessToken, refuseTokenRequest } from '../clients/issueAccessToken.js';
+import { requesterReader } from '../http/requester.js';
+import { tallyCount } from '../limits/refusalTally.js';
 import type { Services } from '../services.js';
 
 /** A token request is a few hundred bytes. */
@@ -9,7 +11,7 @@ const MAX_TOKEN_REQUEST_BYTES = 8 * 1024;
 type OAuthError = 'invalid_request' | 'invalid_client' | 'invalid_grant' | 'unsupported_grant_type' | 'invalid_scope';
 
 /** RFC 6749 §5.2: `{ error, error_description }`; 401 for a failed client authentication. */
-function oauthError(c: Context, error: OAuthError, description: string, status: 400 | 401 | 413 = error === 'invalid_client' ? 401 : 400) {
+function oauthError(c: Context, error: OAuthError, description: string, status: 400 | 401 | 413 | 429 = error === 'invalid_client' ? 401 : 400) {
   c.header('Cache-Control', 'no-store');
   c.header('Pragma', 'no-cache');
   if (status === 401) c.header('WWW-Authenticate', 'Basic realm="RoamSign"');
@@ -32,14 +34,22 @@ const SINGLE_PARAMETERS = ['grant_type', 'client_id', 'client_secret', 'scope'] 
 
 /** POST /oauth2/token (API.md "Caller authentication"): the client credentials grant only. */
 export function oauthRoutes(services: Services) {
+  const requesterOf = requesterReader(services.config);
   return new Hono().post(
     '/oauth2/token',
     bodyLimit({ maxSize: MAX_TOKEN_REQUEST_BYTES, onError: (c) => oauthError(c, 'invalid_request', 'request body too large', 413) }),
     async (c) => {
+      const source = requesterOf(c).address;
       const refuse = async (error: OAuthError, description: string, clientId: string | null = null) => {
-        await refuseTokenRequest(services, { clientId, error, reason: description });
-        return oauthError(c, error, description);
+        const tallied = await refuseTokenRequest(services, { clientId, error, reason: description, source });
+        if (tallied.limited) c.header('Retry-After', '60');
+        return oauthError(c, error, description, tallied.limited ? 429 : undefined);
       };
+      // Issue 17: after a few failed client authentications from this source this minute, every
+      // request from it gets 429 (a right secret too: guessing must not go on), counted and aggregated.
+      if ((await tallyCount(services.db, { kind: 'token', source: source ?? 'unknown', now: services.now() })) >= services.config.failedClientAuthPerMinute) {
+        return refuse('invalid_client', 'too many failed client authentications from this address; retry in a minute');
+      }
       if (!/^application\/x-www-form-urlencoded(;|$)/i.test(c.req.header('content-type') ?? '')) {
         return refuse('invalid_request', 'expected an application/x-www-form-urlencoded body');
       }
@@ -65,9 +75,11 @@ export function oauthRoutes(services: Services) {
       if (!credentials || credentials.clientId === '') return refuse('invalid_client', 'client authentication missing or malformed', form.get('client_id'));
 
       const scope = form.get('scope');
-      const grant = await issueAccessToken(services, { ...credentials, scope: scope ?? undefined });
+      const grant = await issueAccessToken(services, { ...credentials, scope: scope ?? undefined, source });
       if (!grant.ok) {
-        return oauthError(c, grant.error, grant.error === 'invalid_client' ? 'client authentication failed' : 'scope not granted to this client');
+        const limited = grant.limited;
+        if (limited) c.header('Retry-After', '60');
+        return oauthError(c, grant.error, grant.error === 'invalid_client' ? 'client authentication failed' : 'scope not granted to this client', limited ? 429 : undefined);
       }
       c.header('Cache-Control', 'no-store');
       c.header('Pragma', 'no-cache');

@@ -46,6 +46,8 @@ export const APPROVAL_REFUSALS = [
   'certificate_invalid',
   'stale',
   'replay',
+  /** Too many anonymous refusals from the post's source this minute (issue 17). */
+  'rate_limited',
 ] as const;
 export type ApprovalRefusal = (typeof APPROVAL_REFUSALS)[number];
 
@@ -78,6 +80,8 @@ export const approvalRequestSchema = z.strictObject({
   maxAgeSeconds: z.number().int().min(1).max(24 * 60 * 60),
   /** Set when the gate already found the post unacceptable. */
   finding: z.enum(GATE_FINDINGS).optional(),
+  /** The address the post came from, as the gate saw it: anonymous refusals are counted and aggregated per source. */
+  source: z.string().min(1).max(64).optional(),
 });
 export type ApprovalRequest = z.infer<typeof approvalRequestSchema>;
 

@@ -8,6 +8,7 @@ import { parseGateConfig } from '../../gate/config.js';
 import { startGate, type RunningGate } from '../../gate/startGate.js';
 import { canonicalDocumentBytes } from '../../shared/document.js';
 import { startLiveServer, type LiveServer } from '../e2e/liveServer.js';
+import { MANY_REFUSALS } from './gateSetup.js';
 import { AMINAH, WEIMING } from '../helpers/api.js';
 import { DOCUMENT_FIELDS, startExpressBackend, startJsonBackend, startServletBackend, type Acted, type DifferentialBackend } from './differentialBackends.js';
 import { STH_DOCUMENTS, type SthDocument } from './legacyBackend.js';
@@ -54,7 +55,7 @@ function gateFor(backend: DifferentialBackend) {
 }
 
 beforeAll(async () => {
-  roamsign = await startLiveServer({ ROAMSIGN_LOG_LEVEL: 'silent' });
+  roamsign = await startLiveServer({ ROAMSIGN_LOG_LEVEL: 'silent', ...MANY_REFUSALS });
   backends = [await startExpressBackend(), await startServletBackend(), await startJsonBackend()];
   gates = await Promise.all(backends.map((b) => startGate(gateFor(b))));
 }, 120_000);

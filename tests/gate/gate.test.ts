@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { startGate, type RunningGate } from '../../gate/startGate.js';
 import { startLiveServer, type LiveServer } from '../e2e/liveServer.js';
+import { MANY_REFUSALS } from './gateSetup.js';
 import { AMINAH, RAJESH, WEIMING } from '../helpers/api.js';
 import { freePort } from '../helpers/freePort.js';
 import { testGateConfig } from './gateSetup.js';
@@ -22,7 +23,7 @@ let gate: RunningGate;
 let downGate: RunningGate;
 
 beforeAll(async () => {
-  [roamsign, backend] = await Promise.all([startLiveServer({ ROAMSIGN_LOG_LEVEL: 'silent' }), startLegacyBackend()]);
+  [roamsign, backend] = await Promise.all([startLiveServer({ ROAMSIGN_LOG_LEVEL: 'silent', ...MANY_REFUSALS }), startLegacyBackend()]);
   gate = await startGate(testGateConfig({ upstream: backend.url, roamsign: roamsign.url }));
   // Nothing listens there: RoamSign is down for this gate.
   downGate = await startGate(testGateConfig({ upstream: backend.url, roamsign: `http://127.0.0.1:${await freePort()}` }));

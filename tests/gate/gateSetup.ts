@@ -1,6 +1,13 @@
 import { parseGateConfig, type GateConfig } from '../../gate/config.js';
 
 /**
+ * RoamSign's limits on anonymous refusals per source (issue 17), raised for tests that send many
+ * refused posts from 127.0.0.1 and read each one's audit row (tests/server/clients/oauth.test.ts
+ * and approvalsTally.test.ts test the limits themselves).
+ */
+export const MANY_REFUSALS = { ROAMSIGN_REFUSALS_LISTED_PER_MINUTE: '100000', ROAMSIGN_ANONYMOUS_REFUSALS_PER_MINUTE: '100000' };
+
+/**
  * The gate's rules for the test back end (tests/gate/legacyBackend.ts): the STH form (officer from
  * the legacy session), the claim (multipart, officer in a posted field, token officers with a
  * token signature field pass) and the order (JSON posted by the page's script).

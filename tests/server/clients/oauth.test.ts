@@ -220,3 +220,27 @@ describe('the OpenAPI description', () => {
     );
   });
 });
+
+describe('failed client authentications (issue 17)', () => {
+  it('get 429 after a few per source and minute (a right secret too), and are audited as a few rows plus one row with the count', async () => {
+    await server.close();
+    server = await startTestServer({ ROAMSIGN_REFUSALS_LISTED_PER_MINUTE: '2', ROAMSIGN_FAILED_CLIENT_AUTH_PER_MINUTE: '5' });
+    const wrong = () => tokenRequest({ grant_type: 'client_credentials' }, { Authorization: basic('demo-igfmas', 'salah') });
+    const statuses: number[] = [];
+    for (let i = 0; i < 8; i++) statuses.push((await wrong()).status);
+    expect(statuses).toEqual([401, 401, 401, 401, 401, 429, 429, 429]);
+    const right = await tokenRequest({ grant_type: 'client_credentials' }, { Authorization: basic('demo-igfmas', 'sandbox') });
+    expect(right.status).toBe(429);
+    expect(right.headers.get('retry-after')).toBe('60');
+    const refused = async () => (await auditRows()).filter((r) => r.action === 'token.refused');
+    expect(await refused()).toHaveLength(2);
+
+    // The next minute: authentication works again, and the closed minute is one row with its count.
+    server.clock.advance(60_000);
+    expect((await wrong()).status).toBe(401);
+    const rows = await refused();
+    expect(rows).toHaveLength(4);
+    expect(rows.find((r) => (r.details as { aggregate?: boolean }).aggregate)?.details).toMatchObject({ aggregate: true, source: 'unknown', count: 9, listed: 2 });
+    expect((await tokenRequest({ grant_type: 'client_credentials' }, { Authorization: basic('demo-igfmas', 'sandbox') })).status).toBe(200);
+  });
+});

@@ -1,0 +1,50 @@
+import { desc } from 'drizzle-orm';
+import { afterEach, beforeEach, expect, it } from 'vitest';
+import { call } from '../../helpers/api.js';
+import { startTestServer, type TestServer } from '../../helpers/testServices.js';
+
+// Issue 17: a flood of unsigned posts through a gate wrote one audit row each. Anonymous refusals
+// are now counted per source and minute: a few listed, the rest one row with a count, and past
+// the limit the source is refused at once (rate_limited; the gate answers 429).
+
+let server: TestServer;
+beforeEach(async () => {
+  server = await startTestServer({ ROAMSIGN_REFUSALS_LISTED_PER_MINUTE: '2', ROAMSIGN_ANONYMOUS_REFUSALS_PER_MINUTE: '5' });
+});
+afterEach(() => server.close());
+
+async function bearer(): Promise<Record<string, string>> {
+  const res = await server.app.request('/oauth2/token', {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/x-www-form-urlencoded', Authorization: `Basic ${Buffer.from('demo-igfmas:sandbox').toString('base64')}` },
+    body: 'grant_type=client_credentials&scope=approvals',
+  });
+  expect(res.status).toBe(200);
+  return { Authorization: `Bearer ${((await res.json()) as { access_token: string }).access_token}` };
+}
+
+const unsigned = (source: string) => ({ rule: 'sth', officer: null, document: null, signature: null, tokenOfficers: { policy: 'refuse' }, maxAgeSeconds: 600, source });
+
+it('anonymous approval refusals: a few rows per source and minute, then one with the count; past the limit rate_limited', async () => {
+  const auth = await bearer();
+  const reasons: string[] = [];
+  for (let i = 0; i < 8; i++) reasons.push((await call(server, 'POST', '/api/v1/approvals', unsigned('203.0.113.9'), auth)).body.reason);
+  expect(reasons).toEqual(['officer_missing', 'officer_missing', 'officer_missing', 'officer_missing', 'officer_missing', 'rate_limited', 'rate_limited', 'rate_limited']);
+  // Another source is counted on its own.
+  expect((await call(server, 'POST', '/api/v1/approvals', unsigned('198.51.100.7'), auth)).body.reason).toBe('officer_missing');
+  const refusals = async () => {
+    const { auditLog } = server.services.db.t;
+    return (await server.services.db.orm.select().from(auditLog).orderBy(desc(auditLog.seq))).filter((r) => r.action === 'approval.refused');
+  };
+  expect(await refusals()).toHaveLength(3);
+  expect((await refusals())[0]!.details).toMatchObject({ reason: 'officer_missing', source: '198.51.100.7' });
+
+  server.clock.advance(60_000);
+  expect((await call(server, 'POST', '/api/v1/approvals', unsigned('203.0.113.9'), auth)).body.reason).toBe('officer_missing');
+  const rows = await refusals();
+  // 2 + 1 listed, the summary of 203.0.113.9's minute (8), none for 198.51.100.7's (all listed), the new one.
+  expect(rows).toHaveLength(5);
+  expect(rows.filter((r) => (r.details as { aggregate?: boolean }).aggregate).map((r) => r.details)).toEqual([
+    expect.objectContaining({ aggregate: true, source: '203.0.113.9', count: 8, listed: 2 }),
+  ]);
+});
