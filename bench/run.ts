@@ -6,6 +6,7 @@
 import os from 'node:os';
 import { measureCrypto, POOL_SIZE } from './cryptoBench.js';
 import { idleForeignShare } from './machine.js';
+import { DIFFERENTIAL_RUNS, DIFFERENTIAL_SEED } from '../tests/gate/differentialBackends.js';
 import { measureGate } from './gateBench.js';
 import { measureDeployments } from './clusterBench.js';
 import { measureSigningServer } from './signingBench.js';
@@ -142,6 +143,7 @@ goal('widget/page.js gzipped', `${fmt(widget.pageGzipBytes / 1024, 2)} KB`, '<= 
 goal('dialog frame.js gzipped', `${fmt(widget.frameGzipBytes / 1024, 2)} KB`, '<= 20 KB', widget.frameGzipBytes <= 20 * 1024);
 
 goal('gate: added p99, pass-through, 1 client', `${fmt(gate.addedP99Ms, 2)} ms`, '<= 2 ms', gate.addedP99Ms <= 2);
+note(`(gate differential test, tests/gate/differential.test.ts: fast-check seed ${DIFFERENTIAL_SEED}, ${DIFFERENTIAL_RUNS} generated posts x 3 back ends: Express + body-parser, servlet/PHP-like, first-key-wins JSON)`);
 note(`(requests/s through the gate ${fmt(gate.gateRps, 0)} vs direct ${fmt(gate.directRps, 0)}, 16 clients; an approval adds ${fmt(gate.approvalAddedP50Ms, 1)} ms p50, ${fmt(gate.approvalAddedP99Ms, 1)} ms p99: RoamSign's verification and record)`);
 
 // Issue 25: a 20-page voucher signs well inside the time a complete takes to feel instant; one

@@ -7,6 +7,10 @@ import express from 'express';
 // (issue 17). Each acts on `/doc/:docNo/approve` when it reads `tindakan` as `sah`, and records
 // what it acted on: the document its URL names, the fields it read, and the approval header it saw.
 
+/** The differential test's fast-check seed and run count (fixed: a failure is reproduced by running it again); the bench prints them. */
+export const DIFFERENTIAL_SEED = 17_017;
+export const DIFFERENTIAL_RUNS = 60;
+
 export interface Acted {
   backend: string;
   /** The document the URL names, as this back end routes it. */
