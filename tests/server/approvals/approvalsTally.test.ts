@@ -48,3 +48,13 @@ it('anonymous approval refusals: a few rows per source and minute, then one with
     expect.objectContaining({ aggregate: true, source: '203.0.113.9', count: 8, listed: 2 }),
   ]);
 });
+
+it('an approval is given back only by the client that recorded it: an unknown one is 404, a bad body 400', async () => {
+  const auth = await bearer();
+  const unknown = await call(server, 'POST', '/api/v1/approvals/ap_AAAAAAAAAAAAAAAAAAAAAA/release', { upstream: { status: 502 } }, auth);
+  expect(unknown.status).toBe(404);
+  expect(unknown.body.error.code).toBe('not_found');
+  const below500 = await call(server, 'POST', '/api/v1/approvals/ap_AAAAAAAAAAAAAAAAAAAAAA/release', { upstream: { status: 200 } }, auth);
+  expect(below500.status).toBe(400);
+  expect((await call(server, 'POST', '/api/v1/approvals/ap_AAAAAAAAAAAAAAAAAAAAAA/release', { upstream: { status: 502 } })).status).toBe(401);
+});
