@@ -24,6 +24,7 @@ import { pdfReportRoutes } from './routes/pdfReport.js';
 import { pdfCallers, pdfRoutes } from './routes/pdfs.js';
 import { ocspRoutes } from './routes/ocsp.js';
 import { pkiRoutes } from './routes/pki.js';
+import { tsaRoutes } from './routes/tsa.js';
 import { portalRoutes } from './routes/portal.js';
 import { signingRequestRoutes } from './routes/signingRequests.js';
 import { systemCallers } from './routes/systemCallers.js';
@@ -111,6 +112,7 @@ export function createApp(services: Services, options: { drain?: Drain } = {}) {
     .route('/', oauthRoutes(services))
     .route('/', pkiRoutes(services))
     .route('/', ocspRoutes(services))
+    .route('/', tsaRoutes(services))
     .route('/', pdfReportRoutes(services))
     .route('/', apiReferenceRoutes())
     .route('/', widgetRoutes(services))

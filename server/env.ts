@@ -126,10 +126,11 @@ export const envSchema = z.object({
   ROAMSIGN_PKCS11_SLOT_LABEL: z.string().min(1).optional(),
   /** The token's user PIN (required with ROAMSIGN_VAULT=pkcs11); never logged. */
   ROAMSIGN_PKCS11_PIN: z.string().min(1, 'must not be empty').optional(),
-  // PDF signing (issue 25): the largest PDF accepted, and the PAdES level written (B-T and above
-  // need a time-stamp authority, and the CA certificates that validation trusts for its tokens).
+  // PDF signing (issue 25): the largest PDF accepted, and the PAdES level written (B-T and above use
+  // the server's time-stamp source: the embedded TSA or ROAMSIGN_TSA_URL).
   ROAMSIGN_PDF_MAX_BYTES: z.coerce.number().int().min(1024).max(512 * 1024 * 1024).default(50 * 1024 * 1024),
   ROAMSIGN_PDF_LEVEL: z.enum(['B-B', 'B-T', 'B-LT', 'B-LTA'], { message: 'must be B-B, B-T, B-LT or B-LTA' }).default('B-B'),
+  /** Former names of ROAMSIGN_TSA_URL and ROAMSIGN_TSA_TRUST_FILE, still read (issue 20: one TSA for CMS and PDF). */
   ROAMSIGN_PDF_TSA_URL: z.string().url().optional(),
   ROAMSIGN_PDF_TSA_TRUST_FILE: z.string().min(1).optional(),
   // Metrics (issue 24): off unless one of these is set. With a token, GET /metrics on the main port
@@ -141,6 +142,19 @@ export const envSchema = z.object({
   ROAMSIGN_METRICS_PORT: z.preprocess((value) => (value === '' ? undefined : value), z.coerce.number().int().min(0).max(65535).optional()),
   /** The address the metrics listener binds to. */
   ROAMSIGN_METRICS_HOST: z.string().min(1).default('127.0.0.1'),
+  // Time-stamps (issue 20): the embedded TSA unless ROAMSIGN_TSA_URL names an external one.
+  /** CAdES level of every CMS signature: B-T (a signature time-stamp, the default) or B-B (none; for comparison only). */
+  ROAMSIGN_CADES_LEVEL: z.enum(['B-B', 'B-T'], { message: 'must be B-B or B-T' }).default('B-T'),
+  /** An external RFC 3161 TSA (HTTP); unset: RoamSign's embedded TSA. */
+  ROAMSIGN_TSA_URL: z.string().url().optional(),
+  /** "user:password" for the external TSA (HTTP Basic); never logged. */
+  ROAMSIGN_TSA_CREDENTIALS: z.string().regex(/^[^:]+:.+$/, 'must be user:password').optional(),
+  /** PEM file of the certificates trusted to issue the external TSA's tokens (the RoamSign CA is always trusted). */
+  ROAMSIGN_TSA_TRUST_FILE: z.string().min(1).optional(),
+  /** The embedded TSA's policy OID (TSTInfo.policy). Default: ETSI EN 319 421's best-practices time-stamp policy. */
+  ROAMSIGN_TSA_POLICY: z.string().regex(/^[0-2](\.(0|[1-9]\d*))+$/, 'must be an OID like 1.2.3.4').default('0.4.0.2023.1.1'),
+  /** Time-stamp queries per source address per minute at POST /tsa. */
+  ROAMSIGN_TSA_QUERIES_PER_MINUTE: positiveInt(120),
 });
 
 export type VaultConfig =
@@ -179,6 +193,7 @@ export interface Config {
   vault: VaultConfig;
   pdf: PdfConfig;
   metrics: MetricsConfig;
+  tsa: TsaConfig;
 }
 
 /** Prometheus metrics (issue 24): counted only when enabled (a token or a port). */
@@ -191,14 +206,22 @@ export interface MetricsConfig {
   host: string;
 }
 
+/** Time-stamps for every signature (issue 20). */
+export interface TsaConfig {
+  cadesLevel: 'B-B' | 'B-T';
+  /** An external TSA; undefined: the embedded one. */
+  url: string | undefined;
+  credentials: string | undefined;
+  /** PEM file of the certificates trusted for the external TSA's tokens (read by services.ts). */
+  trustFile: string | undefined;
+  policy: string;
+  queriesPerMinute: number;
+}
+
 /** PDF signing (issue 25). */
 export interface PdfConfig {
   maxBytes: number;
   level: 'B-B' | 'B-T' | 'B-LT' | 'B-LTA';
-  /** RFC 3161 time-stamp authority for B-T and above. */
-  tsaUrl: string | undefined;
-  /** PEM file of the certificates trusted to issue time-stamp tokens (read by services.ts). */
-  tsaTrustFile: string | undefined;
 }
 
 /** Parses the environment; throws an Error listing every bad variable. */
@@ -217,8 +240,11 @@ export function parseConfig(env: Record<string, string | undefined>, options: { 
   if (e.ROAMSIGN_VAULT === 'pkcs11' && !e.ROAMSIGN_PKCS11_PIN) {
     throw new Error('Invalid configuration:\n  ROAMSIGN_PKCS11_PIN: required with ROAMSIGN_VAULT=pkcs11 (the token\'s user PIN)');
   }
-  if (e.ROAMSIGN_PDF_LEVEL !== 'B-B' && !e.ROAMSIGN_PDF_TSA_URL) {
-    throw new Error(`Invalid configuration:\n  ROAMSIGN_PDF_LEVEL: ${e.ROAMSIGN_PDF_LEVEL} needs ROAMSIGN_PDF_TSA_URL (a time-stamp authority)`);
+  if (e.ROAMSIGN_TSA_URL && e.ROAMSIGN_PDF_TSA_URL && e.ROAMSIGN_TSA_URL !== e.ROAMSIGN_PDF_TSA_URL) {
+    throw new Error('Invalid configuration:\n  ROAMSIGN_PDF_TSA_URL: a former name of ROAMSIGN_TSA_URL; set one of them');
+  }
+  if (e.ROAMSIGN_TSA_CREDENTIALS && !(e.ROAMSIGN_TSA_URL ?? e.ROAMSIGN_PDF_TSA_URL)) {
+    throw new Error('Invalid configuration:\n  ROAMSIGN_TSA_CREDENTIALS: for an external TSA only (set ROAMSIGN_TSA_URL)');
   }
   if (e.ROAMSIGN_TEST_SIGNING_DELAY_MS > 0 && !e.ROAMSIGN_SANDBOX) {
     throw new Error('Invalid configuration:\n  ROAMSIGN_TEST_SIGNING_DELAY_MS: a test hook, honoured in sandbox mode only');
@@ -256,12 +282,20 @@ export function parseConfig(env: Record<string, string | undefined>, options: { 
     trustedProxies: e.ROAMSIGN_TRUSTED_PROXIES,
     testSigningDelayMs: e.ROAMSIGN_TEST_SIGNING_DELAY_MS,
     vault,
-    pdf: { maxBytes: e.ROAMSIGN_PDF_MAX_BYTES, level: e.ROAMSIGN_PDF_LEVEL, tsaUrl: e.ROAMSIGN_PDF_TSA_URL, tsaTrustFile: e.ROAMSIGN_PDF_TSA_TRUST_FILE },
+    pdf: { maxBytes: e.ROAMSIGN_PDF_MAX_BYTES, level: e.ROAMSIGN_PDF_LEVEL },
     metrics: {
       enabled: e.ROAMSIGN_METRICS_TOKEN !== undefined || e.ROAMSIGN_METRICS_PORT !== undefined,
       token: e.ROAMSIGN_METRICS_TOKEN,
       port: e.ROAMSIGN_METRICS_PORT,
       host: e.ROAMSIGN_METRICS_HOST,
+    },
+    tsa: {
+      cadesLevel: e.ROAMSIGN_CADES_LEVEL,
+      url: e.ROAMSIGN_TSA_URL ?? e.ROAMSIGN_PDF_TSA_URL,
+      credentials: e.ROAMSIGN_TSA_CREDENTIALS,
+      trustFile: e.ROAMSIGN_TSA_TRUST_FILE ?? e.ROAMSIGN_PDF_TSA_TRUST_FILE,
+      policy: e.ROAMSIGN_TSA_POLICY,
+      queriesPerMinute: e.ROAMSIGN_TSA_QUERIES_PER_MINUTE,
     },
   };
 }

@@ -31,7 +31,8 @@ import { observeVault } from './metrics/observeVault.js';
 import { scrapeGauges } from './metrics/scrapeGauges.js';
 
 import type { TimeStampSupplier } from './pdf/inputs.js';
-import { httpTimeStampSupplier } from './pdf/timeStampClient.js';
+import { openTimeStampAuthority, type TimeStampAuthority } from './tsa/timeStampAuthority.js';
+import { embeddedTimeStamper, httpTimeStamper, type TimeStamper } from './tsa/timeStamper.js';
 import { padesProfiles, type PdfDeps } from './pdfs/index.js';
 export interface Services {
   config: Config;
@@ -59,6 +60,10 @@ export interface Services {
   pdfs: PdfDeps;
   /** Prometheus metrics (issue 24); undefined when off (nothing is counted). */
   metrics: Metrics | undefined;
+  /** RoamSign's own RFC 3161 TSA (POST /tsa), whether or not signatures use it. */
+  tsa: TimeStampAuthority;
+  /** Where signatures' time-stamps come from: the embedded TSA or ROAMSIGN_TSA_URL (issue 20). */
+  timeStamper: TimeStamper;
   close(): Promise<void>;
 }
 
@@ -78,7 +83,7 @@ export async function createServices(
     pushAckTimeoutMs?: number;
     mailer?: Mailer;
     seedDemo?: boolean;
-    /** A time-stamp authority for PDF signatures in place of ROAMSIGN_PDF_TSA_URL (tests, the bench), with the certificates trusted for it. */
+    /** A time-stamp authority for PDF signatures in place of the server's own (tests, the bench), with the certificates trusted for it. */
     pdfTimeStamp?: { supplier: TimeStampSupplier; trusted: Uint8Array[] };
   } = {},
 ): Promise<Services> {
@@ -111,6 +116,16 @@ export async function createServices(
   const bareAudit = createAuditLog({ db, key: deriveKey(masterKey, 'audit-chain'), now });
   const audit = metrics ? observeAudit(bareAudit, metrics) : bareAudit;
   const ca = await CertificateAuthority.open({ db, vault, audit, publicUrl: config.publicUrl, now });
+  const tsa = await openTimeStampAuthority({ db, vault, ca, audit, publicUrl: config.publicUrl, policy: config.tsa.policy, now });
+  // The RoamSign CA is always trusted for time-stamps (the embedded TSA's tokens, also those made before a switch to an external TSA).
+  const caDer = new Uint8Array(ca.certificate.rawData);
+  const timeStamper: TimeStamper = config.tsa.url
+    ? httpTimeStamper({
+        url: config.tsa.url,
+        ...(config.tsa.credentials ? { credentials: config.tsa.credentials } : {}),
+        trusted: [caDer, ...(config.tsa.trustFile ? readPemCertificates(config.tsa.trustFile) : [])],
+      })
+    : embeddedTimeStamper(tsa, [caDer]);
   await ensureSystems(db, config.sandbox ? [new URL(config.publicUrl).origin] : []);
   const seededDemo = (options.seedDemo ?? config.sandbox) ? await seedDemoData({ db, vault, ca, audit, now }) : false;
   // API.md: the demo-* system clients exist in sandbox mode only. The CLI (seedDemo: false) leaves them be.
@@ -160,16 +175,16 @@ export async function createServices(
     now,
   };
   if (metrics) scrapeGauges({ metrics, ca, db, now });
-  const timeStamp = options.pdfTimeStamp?.supplier ?? (config.pdf.tsaUrl ? httpTimeStampSupplier({ url: config.pdf.tsaUrl }) : undefined);
+  const timeStamp = options.pdfTimeStamp?.supplier ?? timeStamper.supplier;
   const pdfs: PdfDeps = {
     db,
     ca,
     now,
     publicUrl: config.publicUrl,
     level: config.pdf.level,
-    trustedTimeStampAuthorities: options.pdfTimeStamp?.trusted ?? (config.pdf.tsaTrustFile ? readPemCertificates(config.pdf.tsaTrustFile) : []),
+    trustedTimeStampAuthorities: [...timeStamper.trusted, ...(options.pdfTimeStamp?.trusted ?? [])],
     allowedOrigins: config.allowedOrigins,
-    ...(timeStamp ? { timeStamp: metrics ? countTimeStamps(timeStamp, metrics) : timeStamp } : {}),
+    timeStamp: metrics ? countTimeStamps(timeStamp, metrics) : timeStamp,
   };
   const challenges = createChallenges({ db, key: deriveKey(masterKey, 'challenge-mac'), now, perHour: config.codesPerHour });
   masterKey.fill(0);
@@ -191,6 +206,8 @@ export async function createServices(
     seededDemo,
     pdfs,
     metrics,
+    tsa,
+    timeStamper,
     async close() {
       checkpointer?.stop();
       pushHub.close();

@@ -2,7 +2,7 @@ import type { Config } from '../env.js';
 import { envSchema } from '../env.js';
 
 /** Variables whose values are secrets: kept out of the backup's and check-config's copies. */
-const SECRET = /PIN|TOKEN|PASSPHRASE|PASSWORD|SECRET/;
+const SECRET = /PIN|TOKEN|PASSPHRASE|PASSWORD|SECRET|CREDENTIALS/;
 
 /** A value with its secret parts masked: a secret variable whole, a URL's password. */
 export function maskValue(name: string, value: string): string {

@@ -47,7 +47,7 @@ export async function makeBackup(config: Config, options: { file: string; passph
       counts = countCopy(copy);
       entries.push({ name: DB_FILE, source: copy });
     }
-    if (config.pdf.tsaTrustFile) entries.push({ name: 'config/tsa-trust.pem', source: config.pdf.tsaTrustFile });
+    if (config.tsa.trustFile) entries.push({ name: 'config/tsa-trust.pem', source: config.tsa.trustFile });
     const configFile = path.join(work, 'config.json');
     fs.writeFileSync(configFile, JSON.stringify(backupConfig(config, process.env), null, 2) + '\n', { mode: 0o600 });
     entries.push({ name: 'config/config.json', source: configFile });

@@ -120,7 +120,7 @@ export async function checkConfig(env: Record<string, string | undefined>, probe
     }
   };
   if (config.smtpUrl) await probe('ROAMSIGN_SMTP_URL', `SMTP server ${maskValue('ROAMSIGN_SMTP_URL', config.smtpUrl)}`, () => probes.smtp(config.smtpUrl!));
-  if (config.pdf.tsaUrl) await probe('ROAMSIGN_PDF_TSA_URL', `time-stamp authority ${config.pdf.tsaUrl}`, () => probes.tsa(config.pdf.tsaUrl!));
+  if (config.tsa.url) await probe('ROAMSIGN_TSA_URL', `time-stamp authority ${config.tsa.url}`, () => probes.tsa(config.tsa.url!));
   const vault = config.vault;
   if (vault.backend === 'pkcs11') await probe('ROAMSIGN_PKCS11_LIBRARY', `HSM token${vault.slotLabel ? ` "${vault.slotLabel}"` : ''} in ${vault.library}`, () => probes.hsm(vault));
   return { settings, problems };

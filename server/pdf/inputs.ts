@@ -5,8 +5,7 @@
  * - B-LTA: a time-stamp token over the whole file (a document time-stamp, SubFilter ETSI.RFC3161).
  */
 
-/** Gives an RFC 3161 TimeStampToken (DER ContentInfo) whose message imprint is this SHA-256 digest. */
-export type TimeStampSupplier = (digest: Uint8Array) => Promise<Uint8Array>;
+export type { TimeStampSupplier } from '../tsa/timeStampClient.js';
 
 /** Certificates, CRLs and OCSP responses (each DER) that let a verifier validate without fetching anything. */
 export interface ValidationData {

@@ -3,7 +3,7 @@ import pkcs11js from 'pkcs11js';
 import type { Db } from '../db/database.js';
 import { deriveKey } from './masterKey.js';
 import { hashPin, verifyPin } from './pinVerifier.js';
-import { RSA_SIGN_ALGORITHM, type Vault } from './vault.js';
+import { EC_SIGN_ALGORITHM, RSA_SIGN_ALGORITHM, type Vault } from './vault.js';
 
 /** Sessions kept open on the token: one operation each at a time, so this many signatures run in parallel. */
 const SESSION_POOL = 4;
@@ -11,6 +11,28 @@ const RSA_BITS = 2048;
 const PUBLIC_EXPONENT = Buffer.from([0x01, 0x00, 0x01]);
 
 type Handle = Buffer;
+
+/** DER OID prime256v1 (secp256r1), the CKA_EC_PARAMS of a P-256 key. */
+const P256_PARAMS = Buffer.from('06082a8648ce3d030107', 'hex');
+/** SPKI prefix of a P-256 public key (id-ecPublicKey, prime256v1, BIT STRING of the 65-byte point). */
+const P256_SPKI_PREFIX = Buffer.from('3059301306072a8648ce3d020106082a8648ce3d030107034200', 'hex');
+
+/** A DER INTEGER of an unsigned big-endian value. */
+function derInteger(value: Buffer): Buffer {
+  let start = 0;
+  while (start < value.length - 1 && value[start] === 0) start++;
+  let body = value.subarray(start);
+  if (body[0]! & 0x80) body = Buffer.concat([Buffer.from([0]), body]);
+  return Buffer.concat([Buffer.from([0x02, body.length]), body]);
+}
+
+/** PKCS#11 gives ECDSA signatures as r || s; CMS and X.509 want Ecdsa-Sig-Value (RFC 5480 §2.2.3). */
+export function ecdsaRawToDer(raw: Uint8Array): Buffer {
+  const half = raw.length / 2;
+  const r = derInteger(Buffer.from(raw.subarray(0, half)));
+  const s = derInteger(Buffer.from(raw.subarray(half)));
+  return Buffer.concat([Buffer.from([0x30, r.length + s.length]), r, s]);
+}
 
 export interface Pkcs11VaultOptions {
   db: Db;
@@ -127,6 +149,8 @@ export function createPkcs11Vault(options: Pkcs11VaultOptions): Vault {
   }
 
   const privateKeys = new Map<string, Handle>();
+  /** Key references of P-256 keys (the time-stamping authority's); every other key is RSA. */
+  const ecKeys = new Set<string>();
 
   function findPrivateKey(session: Handle, keyRef: string): Handle {
     const cached = privateKeys.get(keyRef);
@@ -142,11 +166,19 @@ export function createPkcs11Vault(options: Pkcs11VaultOptions): Vault {
       module.C_FindObjectsFinal(session);
     }
     if (handles.length !== 1) throw new Error(`vault: no key ${keyRef}`);
+    const [type] = module.C_GetAttributeValue(session, handles[0]!, [{ type: pkcs11js.CKA_KEY_TYPE }]);
+    if (Buffer.from(type!.value as Buffer).readUInt32LE(0) === pkcs11js.CKK_EC) ecKeys.add(keyRef);
     privateKeys.set(keyRef, handles[0]!);
     return handles[0]!;
   }
 
-  async function signOne(session: Handle, key: Handle, data: Uint8Array): Promise<Uint8Array> {
+  async function signOne(session: Handle, key: Handle, data: Uint8Array, ec: boolean): Promise<Uint8Array> {
+    if (ec) {
+      // CKM_ECDSA over the SHA-256 digest: every token has it (CKM_ECDSA_SHA256 is optional).
+      module.C_SignInit(session, { mechanism: pkcs11js.CKM_ECDSA }, key);
+      const raw = await module.C_SignAsync(session, crypto.createHash('sha256').update(data).digest(), Buffer.alloc(64));
+      return new Uint8Array(ecdsaRawToDer(raw));
+    }
     module.C_SignInit(session, { mechanism: pkcs11js.CKM_SHA256_RSA_PKCS }, key);
     const signature = await module.C_SignAsync(session, Buffer.from(data.buffer, data.byteOffset, data.byteLength), Buffer.alloc(RSA_BITS / 8));
     return new Uint8Array(signature);
@@ -160,7 +192,7 @@ export function createPkcs11Vault(options: Pkcs11VaultOptions): Vault {
         const key = findPrivateKey(session, keyRef);
         while (next < items.length) {
           const i = next++;
-          signatures[i] = await signOne(session, key, items[i]!);
+          signatures[i] = await signOne(session, key, items[i]!, ecKeys.has(keyRef));
         }
       });
     // Fail before the lanes for an unknown key.
@@ -169,12 +201,45 @@ export function createPkcs11Vault(options: Pkcs11VaultOptions): Vault {
     return signatures;
   }
 
+  /** A P-256 key pair in the token (sensitive, non-extractable private half); its public key. */
+  async function generateEcKey(id: Buffer, label: string): Promise<CryptoKey> {
+    const { publicKey } = await withSession((session) =>
+      module.C_GenerateKeyPairAsync(
+        session,
+        { mechanism: pkcs11js.CKM_EC_KEY_PAIR_GEN },
+        [
+          { type: pkcs11js.CKA_TOKEN, value: true },
+          { type: pkcs11js.CKA_PRIVATE, value: false },
+          { type: pkcs11js.CKA_VERIFY, value: true },
+          { type: pkcs11js.CKA_EC_PARAMS, value: P256_PARAMS },
+          { type: pkcs11js.CKA_ID, value: id },
+          { type: pkcs11js.CKA_LABEL, value: label },
+        ],
+        [
+          { type: pkcs11js.CKA_TOKEN, value: true },
+          { type: pkcs11js.CKA_PRIVATE, value: true },
+          { type: pkcs11js.CKA_SENSITIVE, value: true },
+          { type: pkcs11js.CKA_EXTRACTABLE, value: false },
+          { type: pkcs11js.CKA_SIGN, value: true },
+          { type: pkcs11js.CKA_ID, value: id },
+          { type: pkcs11js.CKA_LABEL, value: label },
+        ],
+      ),
+    );
+    const [point] = await withSession((session) => module.C_GetAttributeValue(session, publicKey, [{ type: pkcs11js.CKA_EC_POINT }]));
+    // CKA_EC_POINT is the DER OCTET STRING of the uncompressed point (04 41 04 x y).
+    const octets = Buffer.from(point!.value as Buffer);
+    const raw = octets.length === 67 && octets[0] === 0x04 && octets[1] === 0x41 ? octets.subarray(2) : octets;
+    return crypto.webcrypto.subtle.importKey('spki', Buffer.concat([P256_SPKI_PREFIX, raw]), EC_SIGN_ALGORITHM, true, ['verify']) as Promise<CryptoKey>;
+  }
+
   return {
     backend: 'pkcs11',
 
-    async generateKey(label) {
+    async generateKey(label, algorithm = 'rsa-2048') {
       const keyRef = `key_${crypto.randomBytes(12).toString('base64url')}`;
       const id = idOf(keyRef);
+      if (algorithm === 'ec-p256') return { keyRef, publicKey: await generateEcKey(id, label) };
       const { publicKey } = await withSession((session) =>
         module.C_GenerateKeyPairAsync(
           session,

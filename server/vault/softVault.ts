@@ -3,7 +3,7 @@ import { eq } from 'drizzle-orm';
 import type { Db } from '../db/database.js';
 import { deriveKey } from './masterKey.js';
 import { hashPin, verifyPin } from './pinVerifier.js';
-import { RSA_SIGN_ALGORITHM, type Vault } from './vault.js';
+import { EC_SIGN_ALGORITHM, RSA_SIGN_ALGORITHM, type Vault } from './vault.js';
 
 /** Signatures of one call in libuv's pool at a time: twice its default 4 threads keeps it busy. */
 const SIGN_WINDOW = 8;
@@ -97,19 +97,20 @@ export function createSoftVault(options: { db: Db; masterKey: Buffer; pinScryptN
   return {
     backend: 'soft',
 
-    async generateKey(label) {
+    async generateKey(label, algorithm = 'rsa-2048') {
       const { privateKey, publicKey } = await new Promise<{ privateKey: crypto.KeyObject; publicKey: crypto.KeyObject }>(
-        (resolve, reject) =>
-          crypto.generateKeyPair('rsa', { modulusLength: 2048 }, (error, pub, priv) =>
-            error ? reject(error) : resolve({ privateKey: priv, publicKey: pub }),
-          ),
+        (resolve, reject) => {
+          const done = (error: Error | null, pub: crypto.KeyObject, priv: crypto.KeyObject) => (error ? reject(error) : resolve({ privateKey: priv, publicKey: pub }));
+          if (algorithm === 'ec-p256') crypto.generateKeyPair('ec', { namedCurve: 'P-256' }, done);
+          else crypto.generateKeyPair('rsa', { modulusLength: 2048 }, done);
+        },
       );
       const keyRef = `key_${crypto.randomBytes(12).toString('base64url')}`;
       const pkcs8 = privateKey.export({ format: 'der', type: 'pkcs8' });
       await db.orm.insert(vaultKeys).values({ ref: keyRef, label, wrapped: wrap(keyRef, pkcs8), createdAt: Date.now() });
       pkcs8.fill(0);
       const spki = publicKey.export({ format: 'der', type: 'spki' });
-      const publicCryptoKey = await crypto.webcrypto.subtle.importKey('spki', spki, RSA_SIGN_ALGORITHM, true, ['verify']);
+      const publicCryptoKey = await crypto.webcrypto.subtle.importKey('spki', spki, algorithm === 'ec-p256' ? EC_SIGN_ALGORITHM : RSA_SIGN_ALGORITHM, true, ['verify']);
       return { keyRef, publicKey: publicCryptoKey };
     },
 

@@ -1,9 +1,15 @@
 /** Key custody: the one place private keys and PIN verifiers are handled (DESIGN.md "Key custody"). */
 export interface Vault {
   readonly backend: 'soft' | 'pkcs11';
-  /** Creates an RSA-2048 signing key inside the vault; only its public half leaves. */
-  generateKey(label: string): Promise<{ keyRef: string; publicKey: CryptoKey }>;
-  /** RSASSA-PKCS1-v1_5 / SHA-256 signatures over each item, with the key unlocked once for the batch. */
+  /**
+   * Creates a signing key inside the vault (RSA-2048 unless asked for an ECDSA P-256 key, the
+   * time-stamping authority's: far cheaper per signature); only its public half leaves.
+   */
+  generateKey(label: string, algorithm?: KeyAlgorithm): Promise<{ keyRef: string; publicKey: CryptoKey }>;
+  /**
+   * SHA-256 signatures over each item, with the key unlocked once for the batch: RSASSA-PKCS1-v1_5
+   * for an RSA key, ECDSA (DER Ecdsa-Sig-Value, RFC 5480 §2.2.3) for a P-256 key.
+   */
   sign(keyRef: string, items: Uint8Array[]): Promise<Uint8Array[]>;
   /**
    * A WebCrypto private key for CA operations (certificate and CRL issuance), held only for `use`,
@@ -18,6 +24,11 @@ export interface Vault {
   /** Releases the backend (PKCS#11: closes the sessions and finalises the library). */
   close?(): void;
 }
+
+export type KeyAlgorithm = 'rsa-2048' | 'ec-p256';
+
+/** The ECDSA P-256 algorithm of an `ec-p256` key (OpenSSL: ecdsa-with-SHA256). */
+export const EC_SIGN_ALGORITHM = { name: 'ECDSA', namedCurve: 'P-256' } as const;
 
 /** The RSA signature algorithm every vault key uses (OpenSSL: sha256WithRSAEncryption). */
 export const RSA_SIGN_ALGORITHM = {

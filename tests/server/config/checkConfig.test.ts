@@ -45,7 +45,7 @@ describe('check-config', () => {
     const report = await checkConfig(
       production({
         ROAMSIGN_PDF_LEVEL: 'B-T',
-        ROAMSIGN_PDF_TSA_URL: tsa.url,
+        ROAMSIGN_TSA_URL: tsa.url,
         ROAMSIGN_VAULT: 'pkcs11',
         ROAMSIGN_PKCS11_SLOT_LABEL: TOKEN,
         ROAMSIGN_PKCS11_PIN: USER_PIN,
@@ -67,7 +67,7 @@ describe('check-config', () => {
         ROAMSIGN_PUBLIC_URL: 'http://roamsign.anm.gov.my',
         ROAMSIGN_TRUSTED_PROXIES: '0.0.0.0/0,10.0.0.0/8,203.0.113.0/20',
         ROAMSIGN_SMTP_URL: `smtp://roamsign:mail-secret@127.0.0.1:${closedPort}`,
-        ROAMSIGN_PDF_TSA_URL: `http://127.0.0.1:${closedPort}/tsa`,
+        ROAMSIGN_TSA_URL: `http://127.0.0.1:${closedPort}/tsa`,
         ROAMSIGN_VAULT: 'pkcs11',
         ROAMSIGN_PKCS11_SLOT_LABEL: 'no-such-token',
         ROAMSIGN_PKCS11_PIN: USER_PIN,
@@ -80,7 +80,7 @@ describe('check-config', () => {
       'ROAMSIGN_TRUSTED_PROXIES',
       'ROAMSIGN_TRUSTED_PROXIES',
       'ROAMSIGN_SMTP_URL',
-      'ROAMSIGN_PDF_TSA_URL',
+      'ROAMSIGN_TSA_URL',
       'ROAMSIGN_PKCS11_LIBRARY',
     ]);
     expect(report.problems.join('\n')).not.toContain('mail-secret');

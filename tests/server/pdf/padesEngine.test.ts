@@ -4,7 +4,7 @@ import { parseDetachedCms } from '../../../server/cms/parseDetached.js';
 import { latestCertificate } from '../../../server/registry/officers.js';
 import { addDocumentTimeStamp } from '../../../server/pdf/addDocumentTimeStamp.js';
 import { addValidationData } from '../../../server/pdf/addValidationData.js';
-import { httpTimeStampSupplier, tstInfoOf } from '../../../server/pdf/timeStampClient.js';
+import { httpTimeStampSupplier, tstInfoOf } from '../../../server/tsa/timeStampClient.js';
 import { preparePdfSignature } from '../../../server/pdf/preparePdfSignature.js';
 import { signPdf } from '../../../server/pdf/signPdf.js';
 import type { StampText } from '../../../server/pdf/stampAppearance.js';

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addDocumentTimeStamp } from '../../../server/pdf/addDocumentTimeStamp.js';
 import { addValidationData } from '../../../server/pdf/addValidationData.js';
 import { signPdf } from '../../../server/pdf/signPdf.js';
-import { httpTimeStampSupplier } from '../../../server/pdf/timeStampClient.js';
+import { httpTimeStampSupplier } from '../../../server/tsa/timeStampClient.js';
 import { PdfFormatError, validatePdf } from '../../../server/pdf/validatePdf.js';
 import { latestCertificate } from '../../../server/registry/officers.js';
 import { verifySignature } from '../../../server/signing/verifySignature.js';

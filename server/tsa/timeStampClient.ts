@@ -4,7 +4,9 @@ import { MessageImprint, PKIStatus, TimeStampReq, TimeStampResp, TSTInfo } from 
 import { ContentInfo, SignedData } from '@peculiar/asn1-cms';
 import { AlgorithmIdentifier } from '@peculiar/asn1-x509';
 import { OID } from '../cms/oids.js';
-import type { TimeStampSupplier } from './inputs.js';
+
+/** Gives an RFC 3161 TimeStampToken (DER ContentInfo) whose message imprint is this SHA-256 digest. */
+export type TimeStampSupplier = (digest: Uint8Array) => Promise<Uint8Array>;
 
 /** A time-stamp authority did not give a usable token. */
 export class TimeStampError extends Error {}
@@ -22,10 +24,12 @@ export function tstInfoOf(tokenDer: Uint8Array): TSTInfo {
 /**
  * An RFC 3161 client over HTTP (§3.4): POSTs a TimeStampReq (SHA-256 imprint, a random nonce,
  * certReq so the token carries the TSA certificate) as application/timestamp-query and checks the
- * answer: status granted, and the token's imprint and nonce are the ones asked for.
+ * answer: status granted, and the token's imprint and nonce are the ones asked for. `credentials`
+ * ("user:password") go as HTTP Basic authentication, as commercial TSAs ask; never logged.
  */
-export function httpTimeStampSupplier(options: { url: string; timeoutMs?: number; fetch?: typeof fetch }): TimeStampSupplier {
+export function httpTimeStampSupplier(options: { url: string; credentials?: string; timeoutMs?: number; fetch?: typeof fetch }): TimeStampSupplier {
   const doFetch = options.fetch ?? fetch;
+  const authorization: Record<string, string> = options.credentials ? { Authorization: `Basic ${Buffer.from(options.credentials, 'utf8').toString('base64')}` } : {};
   return async (digest) => {
     const nonce = crypto.randomBytes(8);
     nonce[0] = (nonce[0]! & 0x3f) | 0x40; // a positive INTEGER with no leading zero byte, so it echoes unchanged
@@ -38,7 +42,7 @@ export function httpTimeStampSupplier(options: { url: string; timeoutMs?: number
     try {
       answer = await doFetch(options.url, {
         method: 'POST',
-        headers: { 'Content-Type': 'application/timestamp-query' },
+        headers: { 'Content-Type': 'application/timestamp-query', ...authorization },
         body: Buffer.from(AsnConvert.serialize(request)),
         signal: AbortSignal.timeout(options.timeoutMs ?? 10_000),
       });
