@@ -172,6 +172,7 @@ export async function createServices(
     rp: relyingPartyOf(config.publicUrl),
     onPasskeySuspended: (passkey) => notifyPasskeyChange({ db, notices }, passkey, 'suspended'),
     documentProfiles: (documents) => padesProfiles(db, documents),
+    ...(config.tsa.cadesLevel === 'B-T' ? { timeStamper } : {}),
     now,
   };
   if (metrics) scrapeGauges({ metrics, ca, db, now });

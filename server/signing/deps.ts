@@ -9,6 +9,7 @@ import type { Passkey } from '../passkeys/passkeyStore.js';
 import type { RelyingParty } from '../passkeys/relyingParty.js';
 import type { Requester } from '../limits/requester.js';
 import type { Vault } from '../vault/vault.js';
+import type { TimeStamper } from '../tsa/timeStamper.js';
 
 /** How long a request may be revived by re-sending its OTP. */
 export const REQUEST_LIFETIME_MS = 15 * 60 * 1000;
@@ -50,6 +51,8 @@ export interface SigningDeps {
   documentProfiles?: (documents: { id: string; digest: string }[]) => Promise<CmsProfile[]>;
   /** A request left `pending` (committed): GPKI Mobile blanks its OTP. Best effort, never awaited. */
   onRequestEnded?: (nric: string, requestId: string, outcome: RequestOutcome) => Promise<void>;
+  /** Issue 20: the time-stamp source of every CAdES signature (B-T); none: B-B. */
+  timeStamper?: TimeStamper;
   now: () => number;
   randomInt?: (max: number) => number;
 }

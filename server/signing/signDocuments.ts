@@ -6,20 +6,22 @@ import { createProfiledCmsBatch } from '../cms/batchSigner.js';
 import { recordActivity } from '../lifecycle/inactivity.js';
 import { latestCertificate } from '../registry/officers.js';
 import { checkOwnSignatures } from './checkOwnSignatures.js';
+import { timeStampSignatures } from './timeStampSignatures.js';
 import type { SigningDeps } from './deps.js';
 import { announceEnded, keepSigningLease, markFailed, type RequestRow, type StoredResult } from './requestStore.js';
 
 /** How the officer proved the request (audited with `request.signed`). */
 export type SigningFactor = { factor: 'otp' } | { factor: 'passkey'; credentialId: string };
 
-export type SignDeps = Pick<SigningDeps, 'db' | 'vault' | 'ca' | 'audit' | 'policy' | 'documentProfiles' | 'onRequestEnded' | 'now'>;
+export type SignDeps = Pick<SigningDeps, 'db' | 'vault' | 'ca' | 'audit' | 'policy' | 'documentProfiles' | 'onRequestEnded' | 'timeStamper' | 'now'>;
 
 /**
  * The one signing tail of both completions (OTP and passkey), for a request this completion has
  * just flipped `pending` -> `signing`. In order, under the signing lease (kept alive meanwhile):
  *   1. the officer's certificate, still unrevoked;
  *   2. one CMS batch over every document's digest (CAdES, or PAdES for a prepared PDF);
- *   3. one vault signature for the batch (the officer's key never leaves the vault);
+ *   3. one vault signature for the batch (the officer's key never leaves the vault), and a
+ *      signature time-stamp on each CAdES signature (timeStampSignatures.ts, issue 20);
  *   4. RoamSign checks its own signatures (checkOwnSignatures: signature, chain, revocation);
  *   5. one transaction, only while the request is still `signing`: `signed`, the result, the
  *      signatures, the officer's activity and the audit line;
@@ -43,7 +45,8 @@ export async function signDocuments(deps: SignDeps, row: RequestRow, factor: Sig
     const profiles = (await deps.documentProfiles?.(row.documents)) ?? [];
     const batch = createProfiledCmsBatch(cert.der, signedAt, digests, profiles);
     const rawSignatures = await vault.sign(cert.keyRef, batch.toBeSigned);
-    const cmsList = batch.assemble(rawSignatures);
+    // 3b. CAdES B-T (issue 20): a signature time-stamp on each CAdES signature (none, nothing signed).
+    const cmsList = await timeStampSignatures({ timeStamper: deps.timeStamper, cmsList: batch.assemble(rawSignatures), signatureValues: rawSignatures, profiles });
 
     // 4. RoamSign verifies what it made.
     const valid = await checkOwnSignatures({ ca, certificateDer: cert.der, certificateSerial: cert.serial, toBeSigned: batch.toBeSigned, signatures: rawSignatures, now: now() });
