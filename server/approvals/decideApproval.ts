@@ -16,6 +16,8 @@ export interface ApprovalDeps {
   audit: AuditLog;
   now: () => number;
   config: { refusalsListedPerMinute: number; anonymousRefusalsPerMinute: number };
+  /** Issue 20: whose time-stamp tokens prove a signature's time (the server's time-stamp source). */
+  timeStamper?: { trusted: Uint8Array[] };
 }
 
 type Refused = Extract<ApprovalDecision, { decision: 'refuse' }>;
@@ -96,7 +98,14 @@ export async function decideApproval(deps: ApprovalDeps, options: { input: Appro
 
   let report;
   try {
-    report = await verifySignature({ db, ca, signature: cms, digest: Buffer.from(digest, 'base64'), now });
+    report = await verifySignature({
+      db,
+      ca,
+      signature: cms,
+      digest: Buffer.from(digest, 'base64'),
+      now,
+      ...(deps.timeStamper ? { trustedTimeStampAuthorities: deps.timeStamper.trusted } : {}),
+    });
   } catch (error) {
     if (error instanceof CmsFormatError) return refuse('signature_malformed');
     throw error;

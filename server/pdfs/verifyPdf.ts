@@ -16,7 +16,7 @@ export async function verifyPdf(deps: Pick<PdfDeps, 'db' | 'ca' | 'now' | 'trust
     return await inPdfSlot(() =>
       validatePdf({
         pdf,
-        verifyCms: (signature, digest) => verifySignature({ db, ca, signature, digest, now }),
+        verifyCms: (signature, digest) => verifySignature({ db, ca, signature, digest, now, trustedTimeStampAuthorities: deps.trustedTimeStampAuthorities }),
         trustedTimeStampAuthorities: deps.trustedTimeStampAuthorities,
         now,
       }),

@@ -31,6 +31,7 @@ export function verifyRoutes(services: Services) {
         signature: Buffer.from(body.signature, 'base64'),
         digest,
         now: services.now,
+        trustedTimeStampAuthorities: services.timeStamper.trusted,
       });
       return c.json(report, 200);
     } catch (error) {

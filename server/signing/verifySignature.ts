@@ -1,8 +1,11 @@
 import crypto from 'node:crypto';
 import { and, eq } from 'drizzle-orm';
-import type { CertificateStatus, VerificationReport } from '../../shared/schemas/verify.js';
+import type { CertificateStatus, Indication, SubIndication, VerificationReport } from '../../shared/schemas/verify.js';
 import { normaliseSerial, type CertificateAuthority } from '../ca/certificateAuthority.js';
+import { x509 } from '../ca/x509Setup.js';
+import { findSignatureTimeStamp } from '../cms/findSignatureTimeStamp.js';
 import { OID } from '../cms/oids.js';
+import { verifyTimeStampToken } from '../cms/verifyTimeStampToken.js';
 import { findSignerCertificate } from '../cms/findSignerCertificate.js';
 import { parseDetachedCms, UnverifiableCmsError, type ParsedCms } from '../cms/parseDetached.js';
 import type { Db } from '../db/database.js';
@@ -56,10 +59,12 @@ function issuedBy(cert: crypto.X509Certificate, caCert: crypto.X509Certificate):
 }
 
 /** The report for a signature that cannot be checked at all: every check fails with the reason. */
-function unverifiable(reason: string, cms: ParsedCms | null): VerificationReport {
+function unverifiable(reason: string, cms: ParsedCms | null, subIndication: SubIndication = 'FORMAT_FAILURE'): VerificationReport {
   const named = cms && 'serial' in cms.signerId ? normaliseSerial(cms.signerId.serial.toString('hex')) : '';
   return {
     valid: false,
+    indication: 'INDETERMINATE',
+    subIndication,
     signer: { nric: null, name: null },
     signedAt: cms?.signingTime?.toISOString() ?? null,
     certificate: { serial: named, status: 'unknown', revokedAt: null },
@@ -71,11 +76,34 @@ function unverifiable(reason: string, cms: ParsedCms | null): VerificationReport
   };
 }
 
+/** The proof of existence a signature time-stamp gives (null without one), and its check. */
+function proofOfExistence(signature: Uint8Array, trusted: Uint8Array[]): { time: Date | null; check: Check | null } {
+  const { token, signatureValue } = findSignatureTimeStamp(signature);
+  if (!token || !signatureValue) return { time: null, check: null };
+  const result = verifyTimeStampToken({ token, digest: crypto.createHash('sha256').update(signatureValue).digest(), trustedAuthorities: trusted });
+  return result.ok ? { time: result.genTime, check: { name: 'timestamp', ok: true } } : { time: null, check: { name: 'timestamp', ok: false, reason: result.reason } };
+}
+
+/** The CRL entry of a serial: when and why it was revoked. */
+function revocationOf(crlDer: Buffer, serial: string): { at: Date; reason: string } | null {
+  const crl = new x509.X509Crl(new Uint8Array(crlDer));
+  const entry = crl.entries.find((e) => normaliseSerial(e.serialNumber) === serial);
+  if (!entry) return null;
+  return { at: entry.revocationDate, reason: entry.reason === undefined ? 'unspecified' : x509.X509CrlReason[entry.reason] };
+}
+
 /**
  * Verifies a detached CMS signature over a document digest: the signature itself, made with the
  * certificate its signer identifier names, that certificate's chain to our CA, and its status in
  * the current CRL (DESIGN.md step 12). Throws CmsFormatError (bad input) only when the bytes are
  * not a CMS SignedData; every other defect is a report with `valid: false` and the reason.
+ *
+ * Issue 20, ETSI EN 319 102-1: the certificate is judged at the best signature time, the genTime
+ * of a signature time-stamp from a trusted TSA (the proof of existence), else now. Revoked for a
+ * reason other than keyCompromise (cessationOfOperation, affiliationChanged, superseded, …) or
+ * expired after the proven time: passed, the revocation shown. Revoked for keyCompromise, whenever:
+ * TOTAL_FAILED/REVOKED. Revoked before the proven time, or revoked or expired with no proof of
+ * time: INDETERMINATE (REVOKED_NO_POE, OUT_OF_BOUNDS_NO_POE).
  */
 export async function verifySignature(options: {
   db: Db;
@@ -83,6 +111,8 @@ export async function verifySignature(options: {
   signature: Uint8Array;
   digest: Buffer;
   now: () => number;
+  /** Certificates trusted to issue time-stamp tokens (the TSA or its CA); default: the RoamSign CA. */
+  trustedTimeStampAuthorities?: Uint8Array[];
 }): Promise<VerificationReport> {
   const { db, ca, digest, now } = options;
   let cms: ParsedCms;
@@ -94,9 +124,9 @@ export async function verifySignature(options: {
   }
   const caCert = new crypto.X509Certificate(Buffer.from(ca.certificate.rawData));
 
-  if (cms.certificates.length === 0) return unverifiable('no signer certificate in the CMS', cms);
+  if (cms.certificates.length === 0) return unverifiable('no signer certificate in the CMS', cms, 'NO_SIGNING_CERTIFICATE_FOUND');
   const signerDer = findSignerCertificate(cms.certificates, cms.signerId);
-  if (!signerDer) return unverifiable('signer identifier matches no certificate in the CMS', cms);
+  if (!signerDer) return unverifiable('signer identifier matches no certificate in the CMS', cms, 'NO_SIGNING_CERTIFICATE_FOUND');
   let cert: crypto.X509Certificate;
   try {
     cert = new crypto.X509Certificate(signerDer);
@@ -110,17 +140,34 @@ export async function verifySignature(options: {
   const chainOk = issuedBy(cert, caCert);
   const chainCheck: Check = chainOk ? { name: 'chain', ok: true } : { name: 'chain', ok: false, reason: 'not issued by the RoamSign CA' };
 
+  const poe = proofOfExistence(options.signature, options.trustedTimeStampAuthorities ?? [new Uint8Array(ca.certificate.rawData)]);
+  const validationTime = now();
+  const bestTime = poe.time?.getTime() ?? validationTime;
+
   const crl = await ca.currentCrl();
-  const revokedAt = chainOk ? crl.revoked.get(serial) ?? null : null;
-  const expired = !(now() <= Date.parse(cert.validTo) && now() >= Date.parse(cert.validFrom));
+  const revocation = chainOk ? revocationOf(crl.der, serial) : null;
+  const notAfter = Date.parse(cert.validTo);
+  const expiredNow = !(validationTime <= notAfter && validationTime >= Date.parse(cert.validFrom));
+  const validAtBestTime = bestTime <= notAfter && bestTime >= Date.parse(cert.validFrom);
   let status: CertificateStatus = 'good';
   if (!chainOk) status = 'unknown';
-  else if (revokedAt) status = 'revoked';
-  else if (expired) status = 'expired';
-  const crlCheck: Check =
-    status === 'good'
-      ? { name: 'crl', ok: true }
-      : { name: 'crl', ok: false, reason: status === 'unknown' ? 'not in this CA\'s CRL scope' : `certificate ${status}` };
+  else if (revocation) status = 'revoked';
+  else if (expiredNow) status = 'expired';
+
+  // The certificate at the best signature time (ETSI EN 319 102-1 §5.2.6, §5.5).
+  let certificateVerdict: { ok: true } | { ok: false; indication: Indication; subIndication: SubIndication; reason: string } = { ok: true };
+  if (!chainOk) certificateVerdict = { ok: false, indication: 'INDETERMINATE', subIndication: 'NO_CERTIFICATE_CHAIN_FOUND', reason: "not in this CA's CRL scope" };
+  else if (revocation?.reason === 'keyCompromise') {
+    // Whenever it was revoked: the key may have been out of the officer's hands before the
+    // revocation was recorded, so a time-stamp proves nothing about who signed.
+    certificateVerdict = { ok: false, indication: 'TOTAL_FAILED', subIndication: 'REVOKED', reason: 'certificate revoked (keyCompromise)' };
+  } else if (revocation && (!poe.time || revocation.at.getTime() <= bestTime)) {
+    const reason = `certificate revoked (${revocation.reason}) ${poe.time ? 'before the proven time' : 'and no proof of the signing time'}`;
+    certificateVerdict = { ok: false, indication: 'INDETERMINATE', subIndication: 'REVOKED_NO_POE', reason };
+  } else if (!validAtBestTime) {
+    certificateVerdict = { ok: false, indication: 'INDETERMINATE', subIndication: 'OUT_OF_BOUNDS_NO_POE', reason: poe.time ? 'certificate not valid at the proven time' : 'certificate expired and no proof of the signing time' };
+  }
+  const crlCheck: Check = certificateVerdict.ok ? { name: 'crl', ok: true } : { name: 'crl', ok: false, reason: certificateVerdict.reason };
 
   const { certificates, officers } = db.t;
   const [known] = await db.orm
@@ -129,13 +176,37 @@ export async function verifySignature(options: {
     .innerJoin(officers, eq(officers.nric, certificates.nric))
     .where(eq(certificates.serial, serial));
 
-  const checks = [signatureCheck, chainCheck, crlCheck];
+  const checks = [signatureCheck, chainCheck, crlCheck, ...(poe.check ? [poe.check] : [])];
+  let indication: Indication = 'TOTAL_PASSED';
+  let subIndication: SubIndication | null = null;
+  if (!signatureCheck.ok) {
+    indication = 'TOTAL_FAILED';
+    subIndication = signatureCheck.reason === 'messageDigest does not match the document' ? 'HASH_FAILURE' : 'SIG_CRYPTO_FAILURE';
+  } else if (!certificateVerdict.ok) {
+    indication = certificateVerdict.indication;
+    subIndication = certificateVerdict.subIndication;
+  } else if (poe.check && !poe.check.ok) {
+    // A time-stamp that does not prove anything: the signature stands, but not as time-stamped.
+    indication = 'INDETERMINATE';
+    subIndication = 'NO_POE';
+  }
   const passkey = signatureCheck.ok ? await passkeyBehind(db, options.signature, digest, serial) : undefined;
   return {
-    valid: checks.every((c) => c.ok),
+    valid: indication === 'TOTAL_PASSED',
+    indication,
+    subIndication,
+    bestSignatureTime: new Date(bestTime).toISOString(),
+    bestSignatureTimeSource: poe.time ? 'signature-time-stamp' : 'validation-time',
+    signatureLevel: poe.time ? 'CAdES-BASELINE-T' : 'CAdES-BASELINE-B',
     signer: known && chainOk ? known : { nric: serialNumberFromSubject(cert.subject), name: commonNameFromSubject(cert.subject) },
     signedAt: cms.signingTime?.toISOString() ?? null,
-    certificate: { serial, status, revokedAt: revokedAt?.toISOString() ?? null },
+    certificate: {
+      serial,
+      status,
+      revokedAt: revocation?.at.toISOString() ?? null,
+      revocationReason: revocation?.reason ?? null,
+      notAfter: new Date(notAfter).toISOString(),
+    },
     checks,
     ...(passkey ? { passkey } : {}),
   };
