@@ -80,7 +80,14 @@ function unverifiable(reason: string, cms: ParsedCms | null, subIndication: SubI
 function proofOfExistence(signature: Uint8Array, trusted: Uint8Array[]): { time: Date | null; check: Check | null } {
   const { token, signatureValue } = findSignatureTimeStamp(signature);
   if (!token || !signatureValue) return { time: null, check: null };
-  const result = verifyTimeStampToken({ token, digest: crypto.createHash('sha256').update(signatureValue).digest(), trustedAuthorities: trusted });
+  let result: ReturnType<typeof verifyTimeStampToken>;
+  try {
+    result = verifyTimeStampToken({ token, digest: crypto.createHash('sha256').update(signatureValue).digest(), trustedAuthorities: trusted });
+  } catch {
+    // A token whose certificate or signature cannot even be read (crafted bytes): no proof, never a 5xx.
+    result = { ok: false, reason: 'token cannot be read', genTime: null };
+  }
+  if (result.ok && !Number.isFinite(result.genTime.getTime())) result = { ok: false, reason: 'token time cannot be read', genTime: null };
   return result.ok ? { time: result.genTime, check: { name: 'timestamp', ok: true } } : { time: null, check: { name: 'timestamp', ok: false, reason: result.reason } };
 }
 
@@ -205,7 +212,7 @@ export async function verifySignature(options: {
       status,
       revokedAt: revocation?.at.toISOString() ?? null,
       revocationReason: revocation?.reason ?? null,
-      notAfter: new Date(notAfter).toISOString(),
+      ...(Number.isFinite(notAfter) ? { notAfter: new Date(notAfter).toISOString() } : {}),
     },
     checks,
     ...(passkey ? { passkey } : {}),
