@@ -16,7 +16,7 @@ const LAYERS = [
   ['server/db', 'server/env.ts', 'server/log.ts', 'server/dataFolder.ts', 'server/startupProblem.ts', 'server/cms', 'server/widget', 'server/docs'],
   ['server/audit', 'server/vault', 'server/limits', 'server/notify', 'server/registry'],
   ['server/ca', 'server/ocsp', 'server/clients', 'server/otp', 'server/pin', 'server/http', 'server/ops', 'server/pdf'],
-  ['server/enrolment', 'server/passkeys', 'server/demo', 'server/metrics'],
+  ['server/enrolment', 'server/passkeys', 'server/demo', 'server/metrics', 'server/tsa'],
   ['server/cluster'],
   ['server/lifecycle', 'server/mobile', 'server/portal', 'server/backup', 'server/config'],
   ['server/signing'],

@@ -5,7 +5,8 @@
  * - B-LTA: a time-stamp token over the whole file (a document time-stamp, SubFilter ETSI.RFC3161).
  */
 
-export type { TimeStampSupplier } from '../tsa/timeStampClient.js';
+/** Gives an RFC 3161 TimeStampToken (DER ContentInfo) whose message imprint is this SHA-256 digest. */
+export type TimeStampSupplier = (digest: Uint8Array) => Promise<Uint8Array>;
 
 /** Certificates, CRLs and OCSP responses (each DER) that let a verifier validate without fetching anything. */
 export interface ValidationData {

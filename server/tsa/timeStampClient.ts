@@ -4,9 +4,9 @@ import { MessageImprint, PKIStatus, TimeStampReq, TimeStampResp, TSTInfo } from 
 import { ContentInfo, SignedData } from '@peculiar/asn1-cms';
 import { AlgorithmIdentifier } from '@peculiar/asn1-x509';
 import { OID } from '../cms/oids.js';
+import type { TimeStampSupplier } from '../pdf/inputs.js';
 
-/** Gives an RFC 3161 TimeStampToken (DER ContentInfo) whose message imprint is this SHA-256 digest. */
-export type TimeStampSupplier = (digest: Uint8Array) => Promise<Uint8Array>;
+export type { TimeStampSupplier };
 
 /** A time-stamp authority did not give a usable token. */
 export class TimeStampError extends Error {}
