@@ -1,6 +1,6 @@
 import crypto from 'node:crypto';
 import { RoamSignError } from '../../shared/errors.js';
-import { addSignatureTimeStamp } from '../cms/addSignatureTimeStamp.js';
+import { appendSignatureTimeStamp } from '../cms/addSignatureTimeStamp.js';
 import type { CmsProfile } from '../cms/signDetached.js';
 import type { TimeStamper } from '../tsa/timeStamper.js';
 
@@ -32,6 +32,6 @@ export async function timeStampSignatures(options: {
     throw new RoamSignError('unavailable', { reason: 'time_stamp_unavailable' }, { cause: error });
   }
   const out = [...cmsList];
-  indexes.forEach((i, k) => (out[i] = addSignatureTimeStamp(cmsList[i]!, tokens[k]!)));
+  indexes.forEach((i, k) => (out[i] = appendSignatureTimeStamp(cmsList[i]!, tokens[k]!)));
   return out;
 }

@@ -1,29 +1,13 @@
 import crypto from 'node:crypto';
-import {
-  Attribute,
-  CertificateChoices,
-  CertificateSet,
-  CMSVersion,
-  ContentInfo,
-  DigestAlgorithmIdentifiers,
-  EncapsulatedContent,
-  EncapsulatedContentInfo,
-  IssuerAndSerialNumber,
-  SignedData,
-  SignerIdentifier,
-  SignerInfo,
-  SignerInfos,
-} from '@peculiar/asn1-cms';
+import { Attribute, IssuerAndSerialNumber } from '@peculiar/asn1-cms';
 import { AsnConvert, OctetString } from '@peculiar/asn1-schema';
-import { Accuracy, MessageImprint, TSTInfo } from '@peculiar/asn1-tsp';
-import { AlgorithmIdentifier, Certificate, GeneralName, GeneralNames } from '@peculiar/asn1-x509';
+import type { MessageImprint } from '@peculiar/asn1-tsp';
+import { Certificate, GeneralName, GeneralNames } from '@peculiar/asn1-x509';
 import * as asn1js from 'asn1js';
 import { EssCertIdV2, EssCertIdV2List, IssuerSerial, SigningCertificateV2 } from '../cms/essSigningCertificate.js';
 import { OID } from '../cms/oids.js';
-import { SignedAttributesSet, sortForDer } from '../cms/signedAttributes.js';
+import { tlv } from '../cms/der.js';
 
-/** ecdsa-with-SHA256 (RFC 5758 §3.2): parameters absent. */
-const ECDSA_WITH_SHA256 = '1.2.840.10045.4.3.2';
 
 /** What a TSA signs with: its certificate, and its vault key's signatures (ECDSA P-256 DER) over each item, in one batch. */
 export interface TsaSigner {
@@ -45,7 +29,20 @@ export function randomSerial(): ArrayBuffer {
   return new Uint8Array(bytes).buffer;
 }
 
-/** The parts of every token that depend on the TSA only, built once per signer. */
+/** Fixed DER pieces (RFC 5652, RFC 3161). */
+const DER = {
+  version1: Buffer.from('020101', 'hex'),
+  version3: Buffer.from('020103', 'hex'),
+  /** AlgorithmIdentifier { id-sha256 } (parameters absent), as the ASN.1 library writes it. */
+  sha256: Buffer.from('300b0609608648016503040201', 'hex'),
+  ecdsaWithSha256: Buffer.from('300a06082a8648ce3d040302', 'hex'),
+  accuracyOneSecond: Buffer.from('3003020101', 'hex'),
+  signedDataOid: tlv(0x06, Buffer.from('2a864886f70d010702', 'hex')),
+  tstInfoOid: tlv(0x06, Buffer.from('2a864886f70d0109100104', 'hex')),
+  messageDigestOid: tlv(0x06, Buffer.from('2a864886f70d010904', 'hex')),
+};
+
+/** The parts of every token that depend on the TSA only, built once per signer with the ASN.1 library. */
 function tsaParts(certificateDer: Buffer) {
   const certificate = AsnConvert.parse(certificateDer, Certificate);
   const tbs = certificate.tbsCertificate;
@@ -67,12 +64,30 @@ function tsaParts(certificateDer: Buffer) {
   });
   const contentType = new Attribute({ attrType: OID.contentType, attrValues: [new asn1js.ObjectIdentifier({ value: OID.tstInfo }).toBER()] });
   return {
-    certificate,
-    ess,
-    contentType,
-    tsaName: new GeneralName({ directoryName: tbs.subject }),
-    sid: new SignerIdentifier({ issuerAndSerialNumber: new IssuerAndSerialNumber({ issuer: tbs.issuer, serialNumber: tbs.serialNumber }) }),
+    certificateDer,
+    essDer: Buffer.from(AsnConvert.serialize(ess)),
+    contentTypeDer: Buffer.from(AsnConvert.serialize(contentType)),
+    tsaNameDer: tlv(0xa0, Buffer.from(AsnConvert.serialize(new GeneralName({ directoryName: tbs.subject })))),
+    sidDer: Buffer.from(AsnConvert.serialize(new IssuerAndSerialNumber({ issuer: tbs.issuer, serialNumber: tbs.serialNumber }))),
   };
+}
+
+const SHA256_WITH_NULL = Buffer.from('300d06096086480165030402010500', 'hex');
+
+/** MessageImprint DER: SHA-256 assembled directly (the common case: every signature time-stamp), else by the library. */
+function imprintDer(imprint: MessageImprint): Buffer {
+  const { algorithm, parameters } = imprint.hashAlgorithm;
+  if (algorithm === OID.sha256 && (parameters === null || parameters === undefined)) {
+    return tlv(0x30, parameters === null ? SHA256_WITH_NULL : DER.sha256, tlv(0x04, new Uint8Array(imprint.hashedMessage.buffer)));
+  }
+  return Buffer.from(AsnConvert.serialize(imprint));
+}
+
+/** GeneralizedTime YYYYMMDDHHMMSSZ (whole seconds: DER allows no trailing zero fraction). */
+function generalizedTime(date: Date): Buffer {
+  const two = (n: number) => String(n).padStart(2, '0');
+  const text = `${date.getUTCFullYear()}${two(date.getUTCMonth() + 1)}${two(date.getUTCDate())}${two(date.getUTCHours())}${two(date.getUTCMinutes())}${two(date.getUTCSeconds())}Z`;
+  return tlv(0x18, Buffer.from(text, 'ascii'));
 }
 
 const partsCache = new Map<string, ReturnType<typeof tsaParts>>();
@@ -100,42 +115,39 @@ export async function signTimeStampTokens(options: { signer: TsaSigner; policy: 
   if (requests.length === 0) return [];
   const parts = partsFor(signer.certificateDer);
   const genTime = new Date(Math.floor(options.genTime.getTime() / 1000) * 1000);
+  const policyDer = Buffer.from(new asn1js.ObjectIdentifier({ value: policy }).toBER());
+  const timeDer = generalizedTime(genTime);
+  // Each token is assembled from DER pieces (the ASN.1 library takes milliseconds per token):
+  // TSTInfo { version 1, policy, messageImprint, serialNumber, genTime, accuracy, nonce, [0] tsa }.
   const prepared = requests.map((request) => {
-    const info = new TSTInfo({
-      policy,
-      messageImprint: request.imprint,
-      serialNumber: randomSerial(),
-      genTime,
-      accuracy: new Accuracy({ seconds: 1 }),
-      ...(request.nonce ? { nonce: request.nonce } : {}),
-      tsa: parts.tsaName,
-    });
-    const infoDer = Buffer.from(AsnConvert.serialize(info));
-    const attributes = sortForDer([
-      parts.contentType,
-      new Attribute({ attrType: OID.messageDigest, attrValues: [new asn1js.OctetString({ valueHex: crypto.createHash('sha256').update(infoDer).digest() }).toBER()] }),
-      parts.ess,
-    ]);
-    return { request, infoDer, attributes, toBeSigned: new Uint8Array(AsnConvert.serialize(new SignedAttributesSet(attributes))) };
+    const infoDer = tlv(
+      0x30,
+      DER.version1,
+      policyDer,
+      imprintDer(request.imprint),
+      tlv(0x02, new Uint8Array(randomSerial())),
+      timeDer,
+      DER.accuracyOneSecond,
+      ...(request.nonce ? [tlv(0x02, new Uint8Array(request.nonce))] : []),
+      parts.tsaNameDer,
+    );
+    const messageDigest = tlv(0x30, DER.messageDigestOid, tlv(0x31, tlv(0x04, crypto.createHash('sha256').update(infoDer).digest())));
+    // DER orders a SET OF by the members' encodings (X.690 §11.6).
+    const attributes = [parts.contentTypeDer, messageDigest, parts.essDer].sort(Buffer.compare);
+    return { request, infoDer, attributes, toBeSigned: tlv(0x31, ...attributes) };
   });
   const signatures = await signer.sign(prepared.map((p) => p.toBeSigned));
   return prepared.map((p, i) => {
-    const signerInfo = new SignerInfo({
-      version: CMSVersion.v1,
-      sid: parts.sid,
-      digestAlgorithm: new AlgorithmIdentifier({ algorithm: OID.sha256 }),
-      signedAttrs: p.attributes,
-      signatureAlgorithm: new AlgorithmIdentifier({ algorithm: ECDSA_WITH_SHA256 }),
-      signature: new OctetString(signatures[i]!),
-    });
+    const signerInfo = tlv(0x30, DER.version1, parts.sidDer, DER.sha256, tlv(0xa0, ...p.attributes), DER.ecdsaWithSha256, tlv(0x04, signatures[i]!));
     // RFC 5652 §5.1: version 3 when the content is not id-data.
-    const signedData = new SignedData({
-      version: CMSVersion.v3,
-      digestAlgorithms: new DigestAlgorithmIdentifiers([new AlgorithmIdentifier({ algorithm: OID.sha256 })]),
-      encapContentInfo: new EncapsulatedContentInfo({ eContentType: OID.tstInfo, eContent: new EncapsulatedContent({ single: new OctetString(p.infoDer) }) }),
-      ...(p.request.certReq ? { certificates: new CertificateSet([new CertificateChoices({ certificate: parts.certificate })]) } : {}),
-      signerInfos: new SignerInfos([signerInfo]),
-    });
-    return Buffer.from(AsnConvert.serialize(new ContentInfo({ contentType: OID.signedData, content: AsnConvert.serialize(signedData) })));
+    const signedData = tlv(
+      0x30,
+      DER.version3,
+      tlv(0x31, DER.sha256),
+      tlv(0x30, DER.tstInfoOid, tlv(0xa0, tlv(0x04, p.infoDer))),
+      ...(p.request.certReq ? [tlv(0xa0, parts.certificateDer)] : []),
+      tlv(0x31, signerInfo),
+    );
+    return tlv(0x30, DER.signedDataOid, tlv(0xa0, signedData));
   });
 }
