@@ -43,7 +43,7 @@ export function appendSignatureTimeStamp(cmsDer: Uint8Array, tokenDer: Uint8Arra
     inner = tlv(0x31, inner);
     inner = tlv(0x30, der.subarray(signedData.start, at), inner);
     inner = tlv(0xa0, inner);
-    return tlv(0x30, der.subarray(oid.start, oid.end), inner);
+    return tlv(0x30, der.subarray(contentInfo.start, oid.end), inner);
   } catch {
     return addSignatureTimeStamp(cmsDer, tokenDer);
   }

@@ -12,6 +12,7 @@ import { createPkcs11Vault } from '../../../server/vault/pkcs11Vault.js';
 import { RSA_SIGN_ALGORITHM } from '../../../server/vault/vault.js';
 import { AMINAH, call, createRequest, documentBytes, latestOtp, makeDocument } from '../../helpers/api.js';
 import { cmsVerify } from '../../helpers/openssl.js';
+import { opensslTsQuery, opensslTsVerify } from '../../helpers/tsaQuery.js';
 import { startTestServer } from '../../helpers/testServices.js';
 
 const LIBRARY = '/usr/lib/softhsm/libsofthsm2.so';
@@ -144,6 +145,28 @@ describe('pkcs11 vault (SoftHSM2)', () => {
     }
   });
 
+  it('makes P-256 keys in the token (the TSA\'s) and signs ECDSA / SHA-256 as DER that the public key verifies', async () => {
+    const { vault } = await tempVault();
+    try {
+      const { keyRef, publicKey } = await vault.generateKey('tsa', 'ec-p256');
+      const data = Array.from({ length: 6 }, (_, i) => Buffer.from(`stamp ${i}`));
+      const signatures = await vault.sign(keyRef, data);
+      const spki = Buffer.from(await crypto.webcrypto.subtle.exportKey('spki', publicKey));
+      const pub = crypto.createPublicKey({ key: spki, format: 'der', type: 'spki' });
+      expect(pub.asymmetricKeyDetails?.namedCurve).toBe('prime256v1');
+      for (let i = 0; i < data.length; i++) expect(crypto.verify('sha256', data[i]!, pub, signatures[i]!)).toBe(true);
+      expect(crypto.verify('sha256', data[1]!, pub, signatures[0]!)).toBe(false);
+      inspectToken((module, session) => {
+        const [priv] = findObjects(module, session, keyRef, pkcs11js.CKO_PRIVATE_KEY);
+        const [sensitive, extractable] = module.C_GetAttributeValue(session, priv!, [{ type: pkcs11js.CKA_SENSITIVE }, { type: pkcs11js.CKA_EXTRACTABLE }]);
+        expect(Buffer.from(sensitive!.value as Buffer)[0]).toBe(1);
+        expect(Buffer.from(extractable!.value as Buffer)[0]).toBe(0);
+      });
+    } finally {
+      vault.close?.();
+    }
+  });
+
   it('gives the CA a key and WebCrypto for @peculiar/x509 that sign in the token', async () => {
     const { vault } = await tempVault();
     try {
@@ -216,6 +239,14 @@ describe('the server on the pkcs11 backend', () => {
       });
       expect(await db.get('select count(*) as n from vault_keys')).toEqual({ n: 0 });
       expect(server.logs.join('\n')).not.toContain(USER_PIN);
+
+      // Issue 20: the embedded TSA's key is in the token too, and its tokens verify with openssl.
+      const tsaRef = (JSON.parse(((await db.get("select value from cluster_settings where name = 'tsa'")) as { value: string }).value) as { keyRef: string }).keyRef;
+      inspectToken((module, session) => expect(findObjects(module, session, tsaRef, pkcs11js.CKO_PRIVATE_KEY)).toHaveLength(1));
+      const { dir, query } = opensslTsQuery(Buffer.from('hsm time-stamp'));
+      const answer = await server.app.request('/tsa', { method: 'POST', headers: { 'Content-Type': 'application/timestamp-query' }, body: new Uint8Array(query) });
+      expect(answer.status).toBe(200);
+      expect(opensslTsVerify({ dir, reply: Buffer.from(await answer.arrayBuffer()), caPem }).output).toContain('Verification: OK');
     } finally {
       await server.close();
     }
