@@ -26,7 +26,7 @@ import type { Vault } from './vault/vault.js';
 import { createMetrics, type Metrics } from './metrics/metrics.js';
 import { observeAudit } from './metrics/observeAudit.js';
 import { observeOutbox, observePush } from './metrics/observeDelivery.js';
-import { countTimeStamps } from './metrics/observeTimeStamps.js';
+import { countStamps, countTimeStamps } from './metrics/observeTimeStamps.js';
 import { observeVault } from './metrics/observeVault.js';
 import { scrapeGauges } from './metrics/scrapeGauges.js';
 
@@ -172,7 +172,7 @@ export async function createServices(
     rp: relyingPartyOf(config.publicUrl),
     onPasskeySuspended: (passkey) => notifyPasskeyChange({ db, notices }, passkey, 'suspended'),
     documentProfiles: (documents) => padesProfiles(db, documents),
-    ...(config.tsa.cadesLevel === 'B-T' ? { timeStamper } : {}),
+    ...(config.tsa.cadesLevel === 'B-T' ? { timeStamper: metrics ? countStamps(timeStamper, metrics) : timeStamper } : {}),
     now,
   };
   if (metrics) scrapeGauges({ metrics, ca, db, now });

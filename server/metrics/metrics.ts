@@ -66,7 +66,7 @@ export function createMetrics(): Metrics {
     pinLockouts: new Counter({ name: 'roamsign_pin_lockouts_total', help: 'Officers locked out after too many wrong PINs', registers }),
     budgetRefusals: new Counter({ name: 'roamsign_caller_budget_refusals_total', help: 'Signing calls refused because a caller budget was spent (rate_limited), by verb', labelNames: ['verb'], registers }),
     approvalDecisions: new Counter({ name: 'roamsign_approval_decisions_total', help: 'Approval decisions the gate asked for, by decision (passed, refused) and reason', labelNames: ['decision', 'reason'], registers }),
-    timeStamps: new Counter({ name: 'roamsign_timestamps_total', help: 'RFC 3161 time-stamps asked of the TSA for PDF signatures, by result', labelNames: ['result'], registers }),
+    timeStamps: new Counter({ name: 'roamsign_timestamps_total', help: 'RFC 3161 time-stamps asked of the TSA for CMS and PDF signatures, by result', labelNames: ['result'], registers }),
     onScrape: (read) => void scrapers.push(read),
     crlNumber: new Gauge({ name: 'roamsign_crl_number', help: 'The current CRL number', registers }),
     crlThisUpdate: new Gauge({ name: 'roamsign_crl_this_update_timestamp_seconds', help: 'thisUpdate of the current CRL (Unix seconds)', registers }),
