@@ -15,7 +15,7 @@ export function observeVault(vault: Vault, metrics: Metrics): Vault {
   };
   return {
     backend: vault.backend,
-    generateKey: (label) => count('generate_key', () => vault.generateKey(label)),
+    generateKey: (label, algorithm) => count('generate_key', () => vault.generateKey(label, algorithm)),
     sign: (keyRef, items) => count('sign', () => vault.sign(keyRef, items)),
     withCryptoKey: (keyRef, use) => count('ca_key', () => vault.withCryptoKey(keyRef, use)),
     hashPin: (pin) => count('hash_pin', () => vault.hashPin(pin)),

@@ -88,8 +88,10 @@ describe('metrics on (ROAMSIGN_METRICS_TOKEN)', () => {
     expect(sample(text, 'roamsign_otp_push_fallbacks_total')).toBe(0);
     expect(sample(text, 'roamsign_pin_lockouts_total')).toBe(1);
     expect(sample(text, 'roamsign_caller_budget_refusals_total', { verb: 'create' })).toBe(1);
-    // One batch signature (two documents) through the vault; PIN checks: the right one and every wrong one.
-    expect(sample(text, 'roamsign_vault_operations_total', { backend: 'soft', operation: 'sign', result: 'ok' })).toBe(1);
+    // One batch signature (two documents) through the vault, and one for the embedded TSA's two
+    // time-stamps (issue 20); PIN checks: the right one and every wrong one.
+    expect(sample(text, 'roamsign_vault_operations_total', { backend: 'soft', operation: 'sign', result: 'ok' })).toBe(2);
+    expect(sample(text, 'roamsign_timestamps_total', { result: 'ok' })).toBe(2);
     expect(sample(text, 'roamsign_vault_operations_total', { backend: 'soft', operation: 'verify_pin', result: 'ok' })).toBe(1 + PIN_MAX_FAILURES);
   });
 
