@@ -16,7 +16,7 @@ import { metricsRoutes } from './metrics/metricsRoutes.js';
 import { createDrain, type Drain } from './http/drain.js';
 import { mobileApiRoutes, mobilePageRoutes } from './routes/mobile.js';
 import { passkeyCeremonyRoutes } from './routes/passkeyCeremony.js';
-import { apiReferenceRoutes } from './docs/apiReference.js';
+import { apiReferenceRoutes, type ReferenceDocument } from './docs/apiReference.js';
 import { apiRoutes } from './routes/apiRoute.js';
 import { serveOpenApi } from './routes/openapi.js';
 import { oauthRoutes } from './routes/oauth.js';
@@ -96,6 +96,10 @@ export function createApp(services: Services, options: { drain?: Drain } = {}) {
 
   // OpenAPIHono gathers the createRoute declarations of the groups mounted under it (serveOpenApi).
   const root = new OpenAPIHono();
+  // Bound below, once every group is mounted; /docs renders the same document as /openapi.json.
+  let openApiDocument = (): ReferenceDocument => {
+    throw new Error('the OpenAPI document is read before the app is built');
+  };
   const app = root
     .use('*', async (c, next) => {
       const started = performance.now();
@@ -112,7 +116,7 @@ export function createApp(services: Services, options: { drain?: Drain } = {}) {
     .route('/', pkiRoutes(services))
     .route('/', ocspRoutes(services))
     .route('/', pdfReportRoutes(services))
-    .route('/', apiReferenceRoutes())
+    .route('/', apiReferenceRoutes(() => openApiDocument()))
     .route('/', widgetRoutes(services))
     .route('/', mobilePageRoutes())
     .route('/', passkeyCeremonyRoutes())
@@ -131,7 +135,8 @@ export function createApp(services: Services, options: { drain?: Drain } = {}) {
     app.route('/', demoRoutes({ widgetScriptUrl: `${config.publicUrl}/widget.js`, now: services.now, findUser }));
   }
 
-  serveOpenApi(root, config.publicUrl);
+  const generated = serveOpenApi(root, config.publicUrl);
+  openApiDocument = () => generated() as ReferenceDocument;
 
   app.notFound((c) => errorResponse(c, 'not_found'));
   app.onError((thrown, c) => {
