@@ -74,6 +74,7 @@ function startupLines(info: AddressInfo): string[] {
     lines.push(
       `  demo screens ${config.publicUrl}/demo/igfmas?widget=1  /demo/eperolehan?widget=1  /demo/speks?widget=1`,
       `  SANDBOX: OTP messages at ${config.publicUrl}/dev/outbox?to=<nric>`,
+      '  budgets spent by fresh browsers (429 rate_limited): npm run roamsign -- reset-limits',
       '  demo officers (agency 1009 JANM Negeri Perlis):',
     );
     for (const o of DEMO_OFFICERS) {

@@ -3,6 +3,7 @@ import { getCookie, setCookie, deleteCookie } from 'hono/cookie';
 import { html, raw } from 'hono/html';
 import type { HtmlEscapedString } from 'hono/utils/html';
 import { badInputFromDatabase } from '../db/dataException.js';
+import { retryAfterOf } from '../limits/refuseSpent.js';
 import { RoamSignError } from '../../shared/errors.js';
 import type { Lang } from '../../shared/i18n/index.js';
 import { formatMalaysiaTime } from '../../shared/time.js';
@@ -272,6 +273,8 @@ export function portalErrorHandler(admin: boolean, log: Logger) {
     const back = admin ? '/portal/admin' : '/portal';
     // The API's stable code (and reason) on the page too, for scripts and tests.
     const body = html`<div data-error-code="${code}" data-error-reason="${reason}">${errorBox(errorLines(lang, error))}</div><p><a href="${back}">${tx(lang, 'back')}</a></p>`;
+    const retryAfter = error instanceof RoamSignError ? retryAfterOf(error) : null;
+    if (retryAfter) ctx.header('Retry-After', retryAfter);
     return ctx.html(page(ctx, tx(lang, 'errorTitle'), body, { admin }), status as 400);
   };
 }

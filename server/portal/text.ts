@@ -1,4 +1,5 @@
 import { t as sharedT, type Lang } from '../../shared/i18n/index.js';
+import { spentText } from '../../shared/i18n/labels.js';
 import { ERROR_CODES, RoamSignError, type ErrorCode } from '../../shared/errors.js';
 import { PIN_MIN_LENGTH, PIN_MAX_LENGTH, type PinViolation } from './pinRules.js';
 
@@ -397,15 +398,8 @@ export function errorLines(lang: Lang, error: unknown): string[] {
   const code: ErrorCode = (ERROR_CODES as readonly string[]).includes(error.code) ? error.code : 'internal';
   const lines = [sharedT(lang, `error.${code}`)];
   if (typeof error.details?.attemptsLeft === 'number') lines.push(lang === 'en' ? `Attempts left: ${error.details.attemptsLeft}.` : `Cubaan berbaki: ${error.details.attemptsLeft}.`);
-  // A spent budget (limits/): when to try again, and that a browser used before is not held up.
-  if (code === 'rate_limited' && typeof error.details?.retryAfterSeconds === 'number') {
-    const minutes = Math.max(1, Math.ceil(error.details.retryAfterSeconds / 60));
-    lines.push(
-      lang === 'en'
-        ? `Try again in ${minutes} minute(s), or from a browser you signed in with before.`
-        : `Cuba lagi dalam ${minutes} minit, atau daripada pelayar yang pernah anda gunakan untuk log masuk.`,
-    );
-  }
+  // A spent budget (limits/): why, until when (Malaysian time), and what works meanwhile.
+  if (code === 'rate_limited') lines.splice(0, 1, spentText(lang, error.details, { plain: lines[0]! }));
   return lines;
 }
 

@@ -1,5 +1,6 @@
 import { Hono } from 'hono';
 import { html, raw } from 'hono/html';
+import { retryAfterOf } from '../limits/refuseSpent.js';
 import { RoamSignError } from '../../shared/errors.js';
 import { labels } from '../../shared/i18n/labels.js';
 import { formatAmount } from '../../shared/money.js';
@@ -72,6 +73,8 @@ export function portalRoutes(services: Services) {
   /** A JSON answer for the passkey scripts: the error code and its words, never a stack. */
   const jsonError = (c: PortalContext, error: unknown) => {
     if (!(error instanceof RoamSignError) || error.status >= 500) throw error;
+    const retryAfter = retryAfterOf(error);
+    if (retryAfter) c.header('Retry-After', retryAfter);
     return c.json({ error: { code: error.code, message: errorLines(L(c), error).join(' ') } }, error.status as 400);
   };
   const passkeySignIn = (c: PortalContext, endpoint: string) => {

@@ -1,4 +1,5 @@
 import type { Lang } from './index.js';
+import { formatMalaysiaTime } from '../time.js';
 
 /**
  * Words for the values people read in the portal, e-mails and /mobile (issue 13: one vocabulary):
@@ -140,6 +141,7 @@ const AUDIT_ACTION: Record<string, Pair> = {
   'officer.registered': ['Pegawai didaftarkan', 'Officer registered'],
   'officer.suspended': ['Pegawai digantung', 'Officer suspended'],
   'officer.updated': ['Maklumat pegawai dikemas kini', 'Officer updated'],
+  'limits.reset': ['Had permintaan kod dan kata laluan diset semula', 'Code and password limits reset'],
   'officers.imported': ['Import pukal pegawai', 'Officers imported in bulk'],
   'otp.consumed': ['OTP digunakan', 'OTP used'],
   'otp.resent': ['OTP dihantar semula', 'OTP re-sent'],
@@ -177,3 +179,54 @@ export const labels = {
 
 /** Known audit actions (the audit page's filter). */
 export const AUDIT_ACTIONS = Object.keys(AUDIT_ACTION);
+
+/** The kinds of spent budget a 429 names (server/limits/refuseSpent.ts). */
+export type SpentBudget = 'unknown_caller' | 'address' | 'known_caller' | 'password';
+
+/** What a 429's details say: which budget, its limit, until when (ISO) or how long. */
+export interface SpentDetails {
+  budget?: unknown;
+  limit?: unknown;
+  retryAt?: unknown;
+  retryAfterSeconds?: unknown;
+}
+
+const SPENT_WHY: Record<SpentBudget, (limit: number) => Pair> = {
+  unknown_caller: (n) => [
+    `Had ${n} kod sejam untuk pegawai ini, yang diminta daripada pelayar yang belum dikenali RoamSign, telah dicapai. Had ini melindungi pegawai daripada kod yang tidak diminta.`,
+    `This officer has had the ${n} codes an hour that browsers RoamSign does not know yet may ask for. The limit protects officers from codes they did not ask for.`,
+  ],
+  address: (n) => [
+    `Had ${n} kod sejam yang boleh diminta daripada rangkaian ini oleh pelayar yang belum dikenali telah dicapai.`,
+    `This network has asked for the ${n} codes an hour that browsers RoamSign does not know yet may ask for.`,
+  ],
+  known_caller: (n) => [`Had ${n} kod sejam untuk pegawai ini daripada sistem atau pelayar ini telah dicapai.`, `This officer has had the ${n} codes an hour this system or browser may ask for.`],
+  password: (n) => [`Terlalu banyak kata laluan yang salah (${n} dalam 15 minit).`, `Too many wrong passwords (${n} in 15 minutes).`],
+};
+
+/** What works meanwhile, for the budgets an unknown browser spends. */
+const SPENT_MEANWHILE: Pair = [
+  'Sementara itu, anda boleh menandatangani daripada pelayar yang pernah anda gunakan untuk menandatangani, atau melalui portal RoamSign.',
+  'Meanwhile, you can sign from a browser you have signed with before, or through the RoamSign portal.',
+];
+
+/**
+ * A 429 in words (issue 23 item 1): why, until when in Malaysian time, and what works meanwhile;
+ * in the sandbox, the command that resets the budgets. Falls back to the plain message when the
+ * details name no budget (an OTP re-send asked for too soon says how many seconds).
+ */
+export function spentText(lang: Lang, details: SpentDetails | undefined, options: { plain: string; sandboxReset?: string }): string {
+  const i = lang === 'en' ? 1 : 0;
+  const budget = typeof details?.budget === 'string' && details.budget in SPENT_WHY ? (details.budget as SpentBudget) : null;
+  const retryAt = typeof details?.retryAt === 'string' ? Date.parse(details.retryAt) : NaN;
+  const seconds = typeof details?.retryAfterSeconds === 'number' ? details.retryAfterSeconds : null;
+  const parts: string[] = [];
+  parts.push(budget ? SPENT_WHY[budget](typeof details?.limit === 'number' ? details.limit : 0)[i] : options.plain);
+  if (!Number.isNaN(retryAt)) parts.push(lang === 'en' ? `Try again after ${formatMalaysiaTime(lang, retryAt, { zone: true })}.` : `Cuba lagi selepas ${formatMalaysiaTime(lang, retryAt, { zone: true })}.`);
+  else if (seconds !== null) parts.push(lang === 'en' ? `Try again in ${seconds} second(s).` : `Cuba lagi dalam ${seconds} saat.`);
+  if (budget === 'unknown_caller' || budget === 'address') parts.push(SPENT_MEANWHILE[i]);
+  if (budget && budget !== 'password' && options.sandboxReset) {
+    parts.push(lang === 'en' ? `Sandbox: reset the limits with: ${options.sandboxReset}` : `Kotak pasir: set semula had dengan: ${options.sandboxReset}`);
+  }
+  return parts.join(' ');
+}
