@@ -6,6 +6,7 @@ import { restrictNewFiles } from './dataFolder.js';
 import { DEMO_OFFICERS } from './demo/demoData.js';
 import { demoDataRefusal, holdsDemoOfficers } from './demo/demoPresence.js';
 import { parseConfig, type Config } from './env.js';
+import { recordPublicUrl } from './publicUrlRecord.js';
 import { startHttpServer } from './http/nodeServer.js';
 import { startSweeper } from './cluster/sweeper.js';
 import { startLifecycleScheduler } from './lifecycle/scheduler.js';
@@ -99,6 +100,8 @@ const server = await orStop('listen', async () => {
     throw error;
   }
 });
+// The CLI beside this server writes the same links (issue 23 item 2).
+recordPublicUrl(config.dataDir, config.publicUrl);
 console.log(startupLines(server.address() as AddressInfo).join('\n'));
 // Issue 24: a separate listener for Prometheus (ROAMSIGN_METRICS_PORT), bound to ROAMSIGN_METRICS_HOST.
 const metricsServer =

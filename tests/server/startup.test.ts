@@ -4,6 +4,7 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { recordedPublicUrl } from '../../server/publicUrlRecord.js';
 import { startupProblem } from '../../server/startupProblem.js';
 import { CLI_TEST_TIMEOUT_MS } from '../helpers/cli.js';
 
@@ -63,6 +64,8 @@ describe('start-up failures are one clear line naming the setting', () => {
     let second: ReturnType<typeof serve> | undefined;
     try {
       const url = await first.url;
+      // The CLI beside it writes the links this server uses (issue 23 item 2).
+      expect(fs.readFileSync(path.join(dir, 'public-url'), 'utf8').trim()).toBe(recordedPublicUrl(dir));
       const run = start({ ROAMSIGN_DATA_DIR: dir, PORT: '0' });
       expect(run.code).toBe(1);
       expect(run.out.trim()).toBe(
