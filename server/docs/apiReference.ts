@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
@@ -200,7 +201,7 @@ export function renderReference(doc: ReferenceDocument): HtmlEscapedString | Pro
 <header>
   <h1>${doc.info.title} <small>${doc.info.version}</small></h1>
   ${prose(doc.info.description)}
-  <p>The whole document: <a href="/openapi.json">/openapi.json</a> (OpenAPI 3.1). In the repository: <code>docs/api.md</code> (the API in words) and <code>docs/design.md</code> (how RoamSign works).</p>
+  <p>The whole document: <a href="/openapi.json">/openapi.json</a> (OpenAPI 3.1). In words: <a href="/docs/api.md">docs/api.md</a> (the API: errors, signing, who may call) and <a href="/docs/design.md">docs/design.md</a> (how RoamSign works), also in the repository's <code>docs/</code> folder.</p>
 </header>
 <div id="token-box" role="region" aria-label="Access token">
   <label for="access-token">Bearer token sent by try-it (a system's access token from POST /oauth2/token, filled in when that call answers; or GPKI Mobile's device secret)</label>
@@ -224,10 +225,18 @@ export function renderReference(doc: ReferenceDocument): HtmlEscapedString | Pro
 </html>`;
 }
 
-/** GET /docs (the reference) and GET /docs/try-it.js (its one script). */
+/** The repository's own documents that /docs links to (issue 23 item 11), served as text. */
+const WRITTEN = { 'design.md': '../../docs/design.md', 'api.md': '../../docs/api.md' } as const;
+
+/** GET /docs (the reference), GET /docs/try-it.js (its one script), GET /docs/{design,api}.md. */
 export function apiReferenceRoutes(document: () => ReferenceDocument) {
   const headers = { 'Content-Security-Policy': POLICY, 'Referrer-Policy': 'no-referrer', 'X-Content-Type-Options': 'nosniff' };
   return new Hono()
+    .get('/docs/:name{(design|api)\\.md}', async (c) => {
+      const file = WRITTEN[c.req.param('name') as keyof typeof WRITTEN];
+      const text = await fs.promises.readFile(new URL(file, import.meta.url), 'utf8');
+      return c.text(text, 200, { ...headers, 'Content-Type': 'text/plain; charset=utf-8', 'Cache-Control': 'no-cache' });
+    })
     .get('/docs/try-it.js', async (c) => c.body(await tryItScript(), 200, { 'Content-Type': 'application/javascript; charset=utf-8', 'Cache-Control': 'no-cache', 'X-Content-Type-Options': 'nosniff' }))
     .get('/docs', async (c) => c.html(await renderReference(document()), 200, headers));
 }

@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { z } from 'zod';
 import { healthSchema } from '../../../shared/schemas/health.js';
@@ -140,6 +141,14 @@ describe('/docs', () => {
     expect(page).not.toContain('../shared');
     // Every operation of the document has its section and its try-it form.
     for (const { method, path } of operations()) expect(page, `${method} ${path}`).toContain(`<button type="submit">Send ${method.toUpperCase()} ${path}</button>`);
+    // Issue 23 item 11: the project's own design and API documents, linked from /docs and served by it.
+    for (const name of ['design.md', 'api.md']) {
+      expect(page).toContain(`<a href="/docs/${name}">`);
+      const written = await server.app.request(`/docs/${name}`);
+      expect(written.status, name).toBe(200);
+      expect(await written.text()).toBe(fs.readFileSync(`docs/${name}`, 'utf8'));
+    }
+    expect((await server.app.request('/docs/security.md')).status).toBe(404);
     const script = await server.app.request('/docs/try-it.js');
     expect(script.headers.get('content-type')).toContain('javascript');
     expect(await script.text()).toContain('/api/v1/signing-requests/{id}');
