@@ -99,6 +99,6 @@ export async function createSigningRequest(deps: SigningDeps, input: CreateSigni
     row.channel = delivered.channel;
     row.destination = delivered.destination;
   }
-  await audit.append({ actor: 'system', action: 'otp.sent', subject: id, details: { channel: delivered.channel } });
+  await audit.append({ actor: officer.nric, action: 'otp.sent', subject: id, details: { channel: delivered.channel } });
   return createdView(row, policy);
 }

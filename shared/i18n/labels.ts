@@ -141,6 +141,7 @@ const AUDIT_ACTION: Record<string, Pair> = {
   'officer.registered': ['Pegawai didaftarkan', 'Officer registered'],
   'officer.suspended': ['Pegawai digantung', 'Officer suspended'],
   'officer.updated': ['Maklumat pegawai dikemas kini', 'Officer updated'],
+  'pin.wrong': ['PIN salah', 'Wrong PIN'],
   'limits.reset': ['Had permintaan kod dan kata laluan diset semula', 'Code and password limits reset'],
   'officers.imported': ['Import pukal pegawai', 'Officers imported in bulk'],
   'otp.consumed': ['OTP digunakan', 'OTP used'],
@@ -229,4 +230,107 @@ export function spentText(lang: Lang, details: SpentDetails | undefined, options
     parts.push(lang === 'en' ? `Sandbox: reset the limits with: ${options.sandboxReset}` : `Kotak pasir: set semula had dengan: ${options.sandboxReset}`);
   }
   return parts.join(' ');
+}
+
+/** The audit log's detail keys in words (issue 23 item 5): every key an entry may carry. */
+const AUDIT_DETAIL: Record<string, Pair> = {
+  aaguid: ['Jenis pengesah (AAGUID)', 'Authenticator type (AAGUID)'],
+  agencyCode: ['Agensi', 'Agency'],
+  application: ['Permohonan', 'Application'],
+  approvalId: ['Kelulusan', 'Approval'],
+  attempts: ['Cubaan', 'Attempts'],
+  authenticatorData: ['Data pengesah', 'Authenticator data'],
+  batch: ['Kumpulan import', 'Import batch'],
+  by: ['Oleh', 'By'],
+  caller: ['Pemanggil', 'Caller'],
+  certificateSerial: ['No. siri sijil', 'Certificate serial'],
+  channel: ['Saluran', 'Channel'],
+  client: ['Klien sistem', 'System client'],
+  code: ['Kod', 'Code'],
+  counter: ['Pembilang', 'Counter'],
+  created: ['Dicipta', 'Created'],
+  credentialId: ['ID kunci laluan', 'Passkey ID'],
+  days: ['Hari', 'Days'],
+  deviceType: ['Jenis peranti', 'Device type'],
+  documentId: ['Dokumen', 'Document'],
+  documents: ['Dokumen', 'Documents'],
+  effectiveAt: ['Berkuat kuasa', 'Effective'],
+  email: ['E-mel', 'E-mail'],
+  error: ['Ralat', 'Error'],
+  factor: ['Faktor kedua', 'Second factor'],
+  failures: ['Cubaan salah berturut-turut', 'Wrong tries in a row'],
+  fields: ['Medan', 'Fields'],
+  from: ['Dari', 'From'],
+  fromAgencyCode: ['Dari agensi', 'From agency'],
+  hits: ['Kiraan dibuang', 'Counts removed'],
+  kind: ['Jenis', 'Kind'],
+  lastActivityAt: ['Aktiviti terakhir', 'Last activity'],
+  media: ['Medium', 'Media'],
+  medium: ['Medium', 'Medium'],
+  movementId: ['Pergerakan', 'Movement'],
+  name: ['Nama', 'Name'],
+  nric: ['No. MyKad', 'MyKad number'],
+  origin: ['Laman asal', 'Page origin'],
+  platform: ['Platform', 'Platform'],
+  policy: ['Dasar', 'Policy'],
+  presented: ['Dikemukakan', 'Presented'],
+  reason: ['Sebab', 'Reason'],
+  rejected: ['Ditolak', 'Rejected'],
+  role: ['Peranan', 'Role'],
+  rows: ['Baris', 'Rows'],
+  sandbox: ['Kotak pasir', 'Sandbox'],
+  scopes: ['Skop', 'Scopes'],
+  sends: ['Penghantaran', 'Sends'],
+  serial: ['No. siri sijil', 'Certificate serial'],
+  serials: ['No. siri sijil', 'Certificate serials'],
+  settledBy: ['Diselesaikan oleh', 'Settled by'],
+  stored: ['Disimpan', 'Stored'],
+  subjectType: ['Pemilik', 'Owner'],
+  system: ['Sistem', 'System'],
+  to: ['Ke', 'To'],
+  toAgencyCode: ['Ke agensi', 'To agency'],
+  tokensRevoked: ['Token dibatalkan', 'Tokens revoked'],
+  valid: ['Sah', 'Valid'],
+  wasLocked: ['Terkunci sebelum ini', 'Was locked'],
+};
+
+/** The values of a few keys in words; others are shown as they are (times in Malaysian time). */
+const AUDIT_VALUE: Record<string, Record<string, Pair>> = {
+  caller: {
+    client: ['sistem berdaftar (token)', 'registered system (token)'],
+    device: ['pelayar yang pernah menandatangani', 'a browser that signed before'],
+    unknown: ['pelayar atau pemanggil yang belum dikenali', 'a browser or caller not known yet'],
+  },
+  channel: { push: ['GPKI Mobile', 'GPKI Mobile'], email: ['e-mel', 'e-mail'] },
+  subjectType: { officer: ['pegawai', 'officer'], admin: ['pentadbir', 'administrator'] },
+  factor: { otp: ['OTP', 'OTP'], passkey: ['kunci laluan', 'passkey'] },
+};
+
+/** Whether a detail key has its words (the audit test walks every key the server writes). */
+export const hasAuditDetailLabel = (key: string) => key in AUDIT_DETAIL;
+
+/** One audit detail as "Label: value", readable: no raw key, null as a dash, yes / no, Malaysian time. */
+export function auditDetail(lang: Lang, key: string, value: unknown): string {
+  const i = lang === 'en' ? 1 : 0;
+  const label = AUDIT_DETAIL[key]?.[i] ?? key;
+  return `${label}: ${auditValue(lang, key, value)}`;
+}
+
+function auditValue(lang: Lang, key: string, value: unknown): string {
+  const i = lang === 'en' ? 1 : 0;
+  if (value === null || value === undefined || value === '') return '—';
+  if (typeof value === 'boolean') return value ? (i ? 'yes' : 'ya') : i ? 'no' : 'tidak';
+  if (Array.isArray(value)) return value.length ? value.map((v) => auditValue(lang, key, v)).join(', ') : '—';
+  if (typeof value === 'string') {
+    const word = AUDIT_VALUE[key]?.[value];
+    if (word) return word[i];
+    if (key === 'reason') return pick(REVOCATION_REASON[value], lang, value);
+    if (key === 'kind') return pick(MOVEMENT_KIND[value], lang, value);
+    if (key === 'media' || key === 'medium') return pick(MEDIUM[value], lang, value);
+    if (key === 'role') return pick(ADMIN_ROLE[value], lang, value);
+    if (/^\d{4}-\d{2}-\d{2}T/.test(value)) return formatMalaysiaTime(lang, Date.parse(value), { seconds: true });
+    return value;
+  }
+  if (typeof value === 'object') return Object.entries(value as Record<string, unknown>).map(([k, v]) => auditDetail(lang, k, v)).join(', ');
+  return String(value);
 }
