@@ -56,6 +56,7 @@ const M = {
   securityCheck: ['Semakan keselamatan', 'Security check'],
   securityCheckHint: ['Tekan "Hantar kod" untuk menerima kod keselamatan 6 digit di e-mel anda, kemudian masukkan kod itu di bawah.', 'Press "Send code" to receive a 6-digit security code by e-mail, then enter it below.'],
   sendCode: ['Hantar kod', 'Send code'],
+  pinRetype: ['Demi keselamatan, PIN yang anda taip tidak dipaparkan semula: taip PIN dan pengesahannya sekali lagi sebelum menghantar.', 'For your security, the PIN you typed is not shown again: type the PIN and its confirmation again before you submit.'],
   securityCodeSent: ['Kod keselamatan telah dihantar ke e-mel anda.', 'The security code has been sent to your e-mail.'],
   declaration: ['Saya mengaku bahawa maklumat yang diberikan adalah benar, sijil ini untuk kegunaan saya sahaja dan saya tidak akan berkongsi PIN atau OTP saya dengan sesiapa.', 'I declare that the information given is true, that this certificate is for my use only and that I will not share my PIN or OTP with anyone.'],
   submit: ['Hantar permohonan', 'Submit application'],
