@@ -1,4 +1,5 @@
-import type { Services } from '../services.js';
+import type { Db } from '../db/database.js';
+import type { Vault } from '../vault/vault.js';
 import { findOfficer, latestCertificate, roamingReady } from '../registry/officers.js';
 import { DEMO_OFFICERS } from './demoData.js';
 
@@ -7,7 +8,7 @@ import { DEMO_OFFICERS } from './demoData.js';
  * data, not the seed. A revoked certificate, a suspended or closed officer, a locked or changed PIN
  * are said; a PIN is printed only while it is still the demo PIN.
  */
-export async function demoOfficerLines(services: Pick<Services, 'db' | 'vault' | 'now'>): Promise<string[]> {
+export async function demoOfficerLines(services: { db: Db; vault: Pick<Vault, 'verifyPin'>; now: () => number }): Promise<string[]> {
   const lines: string[] = [];
   for (const demo of DEMO_OFFICERS) {
     const officer = await findOfficer(services.db, demo.nric);

@@ -4,7 +4,7 @@ import pkg from '../../package.json' with { type: 'json' };
 import { z } from '@hono/zod-openapi';
 import type { OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
 import { SECURITY } from './apiRoute.js';
-import { addExamples } from '../docs/examples.js';
+import { addExamples } from '../demo/apiExamples.js';
 
 const DESCRIPTION = [
   'Roaming + OTP signing for Malaysian government finance systems. The contract is docs/api.md (design: docs/design.md); this description is generated from the zod schemas the server validates with.',

@@ -1,5 +1,5 @@
 import crypto from 'node:crypto';
-import { DEMO_OFFICERS } from '../demo/demoData.js';
+import { DEMO_OFFICERS } from './demoData.js';
 
 // Issue 23 item 14: every operation of /openapi.json (and so /docs' try-it) opens with a body and
 // parameters that work against a sandbox: the demo officer Aminah, the sandbox client
