@@ -123,8 +123,8 @@ function tryIt(method: string, route: string, operation: Operation, id: string) 
         <input id="${id}-${p.in}-${p.name}" name="${p.name}" data-in="${p.in}" value="${p.example === undefined ? '' : String(p.example)}" ${p.required ? raw('required') : ''}></p>`,
     )}
     ${
-      type === 'application/pdf'
-        ? html`<p><label for="${id}-body">PDF file (${type})</label><input type="file" id="${id}-body" name="body" data-type="${type}" accept="application/pdf" required></p>`
+      type && !/json|x-www-form-urlencoded|^text\//.test(type)
+        ? html`<p><label for="${id}-body">File to send (${type})</label><input type="file" id="${id}-body" name="body" data-type="${type}" accept="${type}" required></p>`
         : type
           ? html`<p><label for="${id}-body">Request body (${type})</label><textarea id="${id}-body" name="body" data-type="${type}" rows="${Math.min(16, text.split('\n').length + 1)}" spellcheck="false">${text}</textarea></p>`
           : ''
