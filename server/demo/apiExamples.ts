@@ -43,6 +43,7 @@ export const OPERATION_EXAMPLES: Record<string, OperationExample> = {
       maxAgeSeconds: 600,
     },
   },
+  'POST /api/v1/approvals/{approvalId}/release': { parameters: { approvalId: 'ap_Qm9vdHN0cmFwcGluZzE' }, body: { upstream: { status: 502 } } },
   'POST /api/v1/mobile/registrations': { body: { nric: aminah.nric, phone: aminah.phone, platform: 'web', label: 'Telefon Aminah' } },
   'POST /api/v1/mobile/registrations/{id}/confirm': { body: { code: '123456' } },
   'POST /api/v1/mobile/passkeys/options': { body: { pin: aminah.pin } },
