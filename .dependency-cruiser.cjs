@@ -13,7 +13,7 @@
 /** server/ folders and files by layer, lowest first (a path is a folder unless it ends in .ts). */
 const LAYERS = [
   ['shared'],
-  ['server/db', 'server/env.ts', 'server/log.ts', 'server/dataFolder.ts', 'server/startupProblem.ts', 'server/cms', 'server/widget', 'server/docs'],
+  ['server/db', 'server/env.ts', 'server/log.ts', 'server/dataFolder.ts', 'server/startupProblem.ts', 'server/publicUrlRecord.ts', 'server/cms', 'server/widget', 'server/docs'],
   ['server/audit', 'server/vault', 'server/limits', 'server/notify', 'server/registry'],
   ['server/ca', 'server/ocsp', 'server/clients', 'server/otp', 'server/pin', 'server/http', 'server/ops', 'server/pdf'],
   ['server/enrolment', 'server/passkeys', 'server/demo', 'server/metrics', 'server/tsa'],

@@ -1,5 +1,6 @@
 import { defineConfig } from 'wxt';
 import { EXTENSION_KEY } from './extension/identity';
+import { defaultServerUrl } from './shared/defaultServerUrl';
 
 
 // The MV3 extension (extension/) is built by WXT from this configuration.
@@ -12,6 +13,8 @@ export default defineConfig({
   // The dialog, options and popup are Preact; its JSX runtime stands in for React's.
   vite: () => ({
     resolve: { alias: { 'react/jsx-runtime': 'preact/jsx-runtime', 'react/jsx-dev-runtime': 'preact/jsx-dev-runtime' } },
+    // The default server address follows the server's own rule in the build's environment (issue 23 item 2).
+    define: { __ROAMSIGN_DEFAULT_SERVER__: JSON.stringify(defaultServerUrl(process.env)) },
   }),
   manifest: ({ browser }) => ({
     name: 'RoamSign',

@@ -99,7 +99,8 @@ export const systemSchema = z.strictObject({
 
 export const gateConfigSchema = z
   .strictObject({
-    listen: z.strictObject({ host: z.string().min(1).default('127.0.0.1'), port: z.number().int().min(0).max(65535) }),
+    // A port may be a number or, after ${VAR:-default} expansion (loadGateConfig), its digits.
+    listen: z.strictObject({ host: z.string().min(1).default('127.0.0.1'), port: z.preprocess((v) => (typeof v === 'string' && /^\d+$/.test(v) ? Number(v) : v), z.number().int().min(0).max(65535)) }),
     /** The legacy back end the gate stands in front of. */
     upstream: z.url({ protocol: /^https?$/ }),
     roamsign: z.strictObject({ url: z.url({ protocol: /^https?$/ }), timeoutMs: z.number().int().min(100).max(60_000).default(5000) }),
@@ -187,13 +188,40 @@ export function parseGateConfig(value: unknown, options: ConfigOptions = {}): Ga
   return parsed.data;
 }
 
-/** Reads and parses a gate.json file. */
-export function loadGateConfig(file: string, options: ConfigOptions = {}): GateConfig {
+/**
+ * `${NAME}` and `${NAME:-default}` in a gate.json's strings, from the environment (issue 23 item 2:
+ * the example's ports follow PORT and ROAMSIGN_GATE_PORT). A name unset and without default is an error.
+ */
+export function expandEnv(text: string, env: Record<string, string | undefined>): string {
+  const missing: string[] = [];
+  // Innermost first: a default may itself hold ${NAME:-default}.
+  let out = text;
+  for (let before = ''; before !== out; ) {
+    before = out;
+    out = out.replace(/\$\{([A-Z_][A-Z0-9_]*)(?::-([^${}]*))?\}/g, (_, name: string, fallback: string | undefined) => {
+      const value = env[name];
+      if (value !== undefined && value !== '') return value.replace(/["\\]/g, '\\$&');
+      if (fallback !== undefined) return fallback;
+      missing.push(name);
+      return '';
+    });
+  }
+  if (missing.length) throw new Error(`Invalid gate configuration:\n  ${missing.map((name) => `\${${name}} is not set and has no default`).join('\n  ')}`);
+  return out;
+}
+
+/** Reads and parses a gate.json file, its `${NAME:-default}` taken from `env`; `--port` overrides listen.port. */
+export function loadGateConfig(file: string, options: ConfigOptions & { env?: Record<string, string | undefined>; port?: number } = {}): GateConfig {
   let json: unknown;
   try {
-    json = JSON.parse(fs.readFileSync(file, 'utf8'));
+    json = JSON.parse(expandEnv(fs.readFileSync(file, 'utf8'), options.env ?? process.env));
   } catch (error) {
-    throw new Error(`Invalid gate configuration:\n  ${file}: ${(error as Error).message}`);
+    const message = (error as Error).message;
+    throw new Error(message.startsWith('Invalid gate configuration') ? message : `Invalid gate configuration:\n  ${file}: ${message}`);
+  }
+  if (options.port !== undefined && typeof json === 'object' && json !== null) {
+    const listen = (json as { listen?: Record<string, unknown> }).listen;
+    (json as { listen: Record<string, unknown> }).listen = { ...listen, port: options.port };
   }
   return parseGateConfig(json, options);
 }

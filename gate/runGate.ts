@@ -1,7 +1,9 @@
 import { loadGateConfig } from './config.js';
 import { startGate } from './startGate.js';
 
-const USAGE = `Usage: npm run gate -- --config gate.json [--allow-unsafe]   (or: npm run roamsign -- gate --config gate.json)
+const USAGE = `Usage: npm run gate -- --config gate.json [--port N] [--allow-unsafe]   (or: npm run roamsign -- gate --config gate.json …)
+
+--port N listens on port N instead of the file's listen.port.
 
 --allow-unsafe starts with rules that let anyone approve as a token officer (an officer named in
 the query or a posted field with tokenOfficers "pass"), printing a warning for each.
@@ -14,7 +16,9 @@ through only with a RoamSign signature that verifies over the posted fields. See
 export async function runGate(args: string[]): Promise<number> {
   const at = args.indexOf('--config');
   const file = at >= 0 ? args[at + 1] : undefined;
-  if (!file || args.includes('--help')) {
+  const portAt = args.indexOf('--port');
+  const port = portAt >= 0 ? args[portAt + 1] : undefined;
+  if (!file || args.includes('--help') || (portAt >= 0 && !/^\d{1,5}$/.test(port ?? ''))) {
     console.error(USAGE);
     return 2;
   }
@@ -31,7 +35,7 @@ export async function runGate(args: string[]): Promise<number> {
   };
   let gate;
   try {
-    const config = loadGateConfig(file, { allowUnsafe: args.includes('--allow-unsafe'), warn: (line) => console.error(line) });
+    const config = loadGateConfig(file, { allowUnsafe: args.includes('--allow-unsafe'), warn: (line) => console.error(line), ...(port === undefined ? {} : { port: Number(port) }) });
     gate = await startGate(config);
     const rules = config.systems.flatMap((s) => s.rules.map((r) => `    ${s.id.padEnd(12)} ${r.method.padEnd(6)} ${r.path}  (${r.id}, ${r.body})`));
     console.log(

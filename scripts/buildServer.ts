@@ -4,7 +4,7 @@
  * first use: a cold server then answers its first seconds of requests late (issue 22).
  *
  * The tree keeps the repository's layout, so every path a module computes from its own place
- * (migrations, the vendored API reference, the widget, GPKI Mobile and passkey sources the server
+ * (migrations, the API reference's try-it script and the docs it serves, the widget, GPKI Mobile and passkey sources the server
  * bundles in memory at start) resolves the same way: each `.ts` is transpiled to a `.js` beside a
  * copy of its source. Packages resolve from the repository's node_modules (a parent folder).
  */
@@ -15,9 +15,9 @@ import { build } from 'esbuild';
 // An argument names another folder (the tests build their own); it must sit inside the repository.
 const OUT = path.resolve(process.argv[2] ?? 'dist/prod');
 /** Copied whole: what runs, and the sources the server itself bundles for browsers. */
-const TREES = ['server', 'shared', 'gate', 'widget'];
+const TREES = ['server', 'shared', 'gate', 'widget', 'docs'];
 /** Browser code the server bundles at run time from source: copied, not transpiled for node. */
-const BROWSER_ONLY = [/^server\/mobile\/app\//, /^server\/portal\/client\//, /^widget\//];
+const BROWSER_ONLY = [/^server\/mobile\/app\//, /^server\/portal\/client\//, /^server\/docs\/client\//, /^widget\//];
 
 function filesUnder(dir: string): string[] {
   return fs.readdirSync(dir, { withFileTypes: true, recursive: true }).filter((e) => e.isFile()).map((e) => path.relative('.', path.join(e.parentPath, e.name)));

@@ -4,6 +4,8 @@ import type { Context } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import { ERROR_STATUS, RoamSignError, type ErrorBody, type ErrorCode } from '../shared/errors.js';
 import { t } from '../shared/i18n/index.js';
+import { spentText } from '../shared/i18n/labels.js';
+import { retryAfterOf } from './limits/refuseSpent.js';
 import { closeAfterRefusedBody, limitBodies, MAX_BODY_BYTES } from './http/bodyLimit.js';
 import { findOfficer } from './registry/officers.js';
 import { allKnownOrigins } from './registry/systems.js';
@@ -16,7 +18,7 @@ import { metricsRoutes } from './metrics/metricsRoutes.js';
 import { createDrain, type Drain } from './http/drain.js';
 import { mobileApiRoutes, mobilePageRoutes } from './routes/mobile.js';
 import { passkeyCeremonyRoutes } from './routes/passkeyCeremony.js';
-import { apiReferenceRoutes } from './docs/apiReference.js';
+import { apiReferenceRoutes, type ReferenceDocument } from './docs/apiReference.js';
 import { apiRoutes } from './routes/apiRoute.js';
 import { serveOpenApi } from './routes/openapi.js';
 import { oauthRoutes } from './routes/oauth.js';
@@ -41,8 +43,15 @@ import { PAGE_ORIGIN_HEADER } from '../shared/widgetProtocol.js';
 const bodyLimitOf = (pdfMaxBytes: number) => (path: string) =>
   path.startsWith('/portal/') ? null : path === '/api/v1/pdfs' || path === '/api/v1/pdfs/verify' ? pdfMaxBytes : MAX_BODY_BYTES;
 
-function errorResponse(c: Context, code: ErrorCode, details?: Record<string, unknown>) {
-  const body: ErrorBody = { error: { code, message: t(langOf(c), `error.${code}`), ...(details ? { details } : {}) } };
+/** In the sandbox, a 429 names the command that gives the demo officers their budgets back. */
+const SANDBOX_RESET = 'npm run roamsign -- reset-limits';
+
+function errorResponse(c: Context, code: ErrorCode, details?: Record<string, unknown>, options: { sandbox?: boolean } = {}) {
+  const lang = langOf(c);
+  // A spent budget says why, until when (Malaysian time) and what works meanwhile (issue 23 item 1).
+  const message = code === 'rate_limited' ? spentText(lang, details, { plain: t(lang, 'error.rate_limited'), ...(options.sandbox ? { sandboxReset: SANDBOX_RESET } : {}) }) : t(lang, `error.${code}`);
+  const body: ErrorBody = { error: { code, message, ...(details ? { details } : {}) } };
+  if (code === 'rate_limited') c.header('Retry-After', retryAfterOf(new RoamSignError(code, details))!);
   return c.json(body, ERROR_STATUS[code] as 400);
 }
 
@@ -97,12 +106,21 @@ export function createApp(services: Services, options: { drain?: Drain } = {}) {
 
   // OpenAPIHono gathers the createRoute declarations of the groups mounted under it (serveOpenApi).
   const root = new OpenAPIHono();
+  // Bound below, once every group is mounted; /docs renders the same document as /openapi.json.
+  let openApiDocument = (): ReferenceDocument => {
+    throw new Error('the OpenAPI document is read before the app is built');
+  };
   const app = root
     .use('*', async (c, next) => {
       const started = performance.now();
       await next();
       // Method, path and status only: bodies (PINs, OTPs) are never logged.
       log.info('http', { method: c.req.method, path: c.req.path, status: c.res.status, ms: Math.round(performance.now() - started) });
+    })
+    // Every 429 carries Retry-After (issue 23 item 1); the error handlers set the exact wait.
+    .use('*', async (c, next) => {
+      await next();
+      if (c.res.status === 429 && !c.res.headers.has('Retry-After')) c.res.headers.set('Retry-After', '60');
     })
     .use('*', drain.middleware)
     .use('*', closeAfterRefusedBody)
@@ -114,7 +132,7 @@ export function createApp(services: Services, options: { drain?: Drain } = {}) {
     .route('/', ocspRoutes(services))
     .route('/', tsaRoutes(services))
     .route('/', pdfReportRoutes(services))
-    .route('/', apiReferenceRoutes())
+    .route('/', apiReferenceRoutes(() => openApiDocument()))
     .route('/', widgetRoutes(services))
     .route('/', mobilePageRoutes())
     .route('/', passkeyCeremonyRoutes())
@@ -133,7 +151,8 @@ export function createApp(services: Services, options: { drain?: Drain } = {}) {
     app.route('/', demoRoutes({ widgetScriptUrl: `${config.publicUrl}/widget.js`, now: services.now, findUser }));
   }
 
-  serveOpenApi(root, config.publicUrl);
+  const generated = serveOpenApi(root, config.publicUrl);
+  openApiDocument = () => generated() as ReferenceDocument;
 
   app.notFound((c) => errorResponse(c, 'not_found'));
   app.onError((thrown, c) => {
@@ -142,7 +161,7 @@ export function createApp(services: Services, options: { drain?: Drain } = {}) {
     const error = mapped ?? thrown;
     if (error instanceof RoamSignError) {
       if (error.code === 'internal') log.error('internal', { path: c.req.path, cause: String((error.cause as Error | undefined)?.message ?? '') });
-      return errorResponse(c, error.code, error.details);
+      return errorResponse(c, error.code, error.details, { sandbox: config.sandbox });
     }
     if (error instanceof HTTPException) {
       // Hono's own 4xx (for example malformed JSON) keep their status class with a stable code.

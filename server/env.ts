@@ -72,7 +72,11 @@ export const envSchema = z.object({
   ROAMSIGN_SANDBOX: flag,
   ROAMSIGN_OTP_TTL_SECONDS: positiveInt(120),
   ROAMSIGN_ALLOWED_ORIGINS: originList,
-  ROAMSIGN_PUBLIC_URL: z.string().url().optional(),
+  /** Where people and browsers reach this server: every link RoamSign writes starts with it. */
+  ROAMSIGN_PUBLIC_URL: z
+    .string()
+    .regex(/^https?:\/\/[^/\s?#]+(\/[^\s?#]*)?$/, 'must start with http:// or https:// and a host (e.g. https://roamsign.agency.gov.my or http://localhost:8787)')
+    .optional(),
   /** The RoamSign browser extension's origins: their worker may report the page origin. */
   ROAMSIGN_EXTENSION_ORIGINS: extensionOriginList,
   ROAMSIGN_SMTP_URL: z.string().url().optional(),

@@ -3,9 +3,10 @@ import { createApp } from './app.js';
 import { createDrain } from './http/drain.js';
 import { holdDataFolder } from './db/dataFolderLock.js';
 import { restrictNewFiles } from './dataFolder.js';
-import { DEMO_OFFICERS } from './demo/demoData.js';
+import { demoOfficerLines } from './demo/demoBanner.js';
 import { demoDataRefusal, holdsDemoOfficers } from './demo/demoPresence.js';
 import { parseConfig, type Config } from './env.js';
+import { recordPublicUrl } from './publicUrlRecord.js';
 import { startHttpServer } from './http/nodeServer.js';
 import { startSweeper } from './cluster/sweeper.js';
 import { startLifecycleScheduler } from './lifecycle/scheduler.js';
@@ -61,7 +62,7 @@ const app = createApp(services, { drain });
 const lifecycle = startLifecycleScheduler(services, 60 * 60 * 1000, { inactivityDays: config.inactivityDays });
 
 /** What `npm start` prints: where everything is, and in sandbox mode the demo officers. */
-function startupLines(info: AddressInfo): string[] {
+function startupLines(info: AddressInfo, demoLines: string[]): string[] {
   const lines = [
     `RoamSign listening on http://${info.address}:${info.port} (public URL ${config.publicUrl})`,
     `  data folder  ${config.dataDir}`,
@@ -74,11 +75,10 @@ function startupLines(info: AddressInfo): string[] {
     lines.push(
       `  demo screens ${config.publicUrl}/demo/igfmas?widget=1  /demo/eperolehan?widget=1  /demo/speks?widget=1`,
       `  SANDBOX: OTP messages at ${config.publicUrl}/dev/outbox?to=<nric>`,
+      '  budgets spent by fresh browsers (429 rate_limited): npm run roamsign -- reset-limits',
       '  demo officers (agency 1009 JANM Negeri Perlis):',
     );
-    for (const o of DEMO_OFFICERS) {
-      lines.push(`    ${o.nric}  ${o.name.padEnd(24)} ${o.media.join('+').padEnd(14)} PIN ${o.pin ?? '-     '}  ${o.email}`);
-    }
+    lines.push(...demoLines);
   }
   return lines;
 }
@@ -98,7 +98,9 @@ const server = await orStop('listen', async () => {
     throw error;
   }
 });
-console.log(startupLines(server.address() as AddressInfo).join('\n'));
+// The CLI beside this server writes the same links (issue 23 item 2).
+recordPublicUrl(config.dataDir, config.publicUrl);
+console.log(startupLines(server.address() as AddressInfo, config.sandbox ? await demoOfficerLines(services) : []).join('\n'));
 // Issue 24: a separate listener for Prometheus (ROAMSIGN_METRICS_PORT), bound to ROAMSIGN_METRICS_HOST.
 const metricsServer =
   services.metrics && config.metrics.port !== undefined

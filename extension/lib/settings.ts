@@ -18,8 +18,11 @@ export interface EffectiveSettings {
   locked: SettingKey[];
 }
 
+/** Set by the extension's build (wxt.config.ts) from ROAMSIGN_PUBLIC_URL or PORT; absent in unit tests. */
+declare const __ROAMSIGN_DEFAULT_SERVER__: string | undefined;
+
 export const DEFAULT_SETTINGS: Settings = {
-  serverUrl: 'http://localhost:8787',
+  serverUrl: typeof __ROAMSIGN_DEFAULT_SERVER__ === 'string' ? __ROAMSIGN_DEFAULT_SERVER__ : 'http://localhost:8787',
   lang: 'ms',
   systems: BUILT_IN_SYSTEMS,
 };

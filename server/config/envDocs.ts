@@ -13,7 +13,11 @@ export const ENV_DOCS: Record<keyof typeof envSchema.shape, { meaning: string; s
   ROAMSIGN_SANDBOX: { meaning: "demo data, dev outbox at `/api/v1/dev/outbox` and `/dev/outbox`; never in production", shown: "`1` in `npm start`" },
   ROAMSIGN_OTP_TTL_SECONDS: { meaning: "OTP life" },
   ROAMSIGN_ALLOWED_ORIGINS: { meaning: "comma-separated browser origins added to every system's own list" },
-  ROAMSIGN_PUBLIC_URL: { meaning: "in certificates' CRL distribution point, links; its origin may call the API in sandbox mode", shown: "`http://localhost:PORT`" },
+  ROAMSIGN_PUBLIC_URL: {
+    meaning:
+      "where people reach the server (`http://` or `https://` and a host; anything else is refused at start): every link RoamSign writes (e-mails, banner, certificates' CRL distribution point, /openapi.json). The server records it in the data folder, so the CLI run beside it (same `ROAMSIGN_DATA_DIR`) writes the same links; the extension's build takes its default server from it (else `PORT`). Its origin may call the API in sandbox mode",
+    shown: "`http://localhost:PORT`",
+  },
   ROAMSIGN_EXTENSION_ORIGINS: { meaning: "`chrome-extension://<id>` (and Firefox's `moz-extension://<uuid>`) of the RoamSign extension: its worker may report the page origin" },
   ROAMSIGN_SMTP_URL: { meaning: "e.g. `smtp://user:pass@mail.agency.gov.my:587`; required outside sandbox mode" },
   ROAMSIGN_MAIL_FROM: { meaning: "sender of OTP e-mail" },

@@ -41,7 +41,7 @@ export function createChallenges(options: { db: Db; key: Buffer; now: () => numb
       // The count and the insert in one transaction, the budget's keys locked: concurrent calls, on any node, cannot pass the limit together.
       await db.transaction(async () => {
         const taken = await takeHits(db, budget, at);
-        if (!taken.ok) throw refuseSpent(taken.retryAfterMs);
+        if (!taken.ok) throw refuseSpent(taken);
         await db.orm.insert(challenges).values({ id, purpose, subjectId, codeHash: hashOtp(key, id, code), expiresAt: at + ttlMs, payload, createdAt: at });
       });
       return { id, code, expiresAt: at + ttlMs };

@@ -9,7 +9,9 @@ export interface Bucket {
   windowMs: number;
 }
 
-export type Taken = { ok: true; ids: string[] } | { ok: false; key: string; retryAfterMs: number };
+/** A spent budget: which one, its limit, and when (epoch ms) its oldest counted hit leaves the window. */
+export type Spent = { ok: false; key: string; limit: number; retryAfterMs: number; retryAt: number };
+export type Taken = { ok: true; ids: string[] } | Spent;
 
 /**
  * Takes one hit from every bucket, or from none: counted before the guarded act (a message sent, a
@@ -31,7 +33,7 @@ export async function takeHits(db: Db, buckets: readonly Bucket[], now: number):
         .orderBy(desc(limitHits.at))
         .limit(1)
         .offset(bucket.limit - 1);
-      if (full) return { ok: false, key: bucket.key, retryAfterMs: full.at + bucket.windowMs - now };
+      if (full) return { ok: false, key: bucket.key, limit: bucket.limit, retryAfterMs: full.at + bucket.windowMs - now, retryAt: full.at + bucket.windowMs };
     }
     const rows = sorted.map((bucket) => ({ id: crypto.randomBytes(12).toString('base64url'), key: bucket.key, at: now }));
     if (rows.length) await db.orm.insert(limitHits).values(rows);

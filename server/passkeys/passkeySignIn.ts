@@ -28,7 +28,7 @@ export async function startPasskeySignIn(
   if (!input.subject) {
     const bucket = { key: `passkey-ceremony:${input.address ?? 'unknown'}`, limit: ANONYMOUS_CEREMONIES_PER_ADDRESS, windowMs: CEREMONY_WINDOW_MS };
     const taken = await takeHits(deps.db, [bucket], deps.now());
-    if (!taken.ok) throw refuseSpent(taken.retryAfterMs);
+    if (!taken.ok) throw refuseSpent(taken);
   }
   const rp = relyingPartyOf(deps.config.publicUrl);
   const keys = input.subject ? await activePasskeys(deps.db, input.subject) : [];

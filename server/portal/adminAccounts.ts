@@ -51,7 +51,7 @@ export async function changeAdminPassword(
   if (!admin || admin.status !== 'active') throw new RoamSignError('unauthorized');
   const caller = await classifyCaller(deps.db, { requester: input.requester ?? UNKNOWN_REQUESTER, subject: `admin:${admin.nric}`, now: deps.now() });
   const taken = await takeHits(deps.db, passwordBuckets(admin.nric, caller), deps.now());
-  if (!taken.ok) throw refuseSpent(taken.retryAfterMs, { reason: 'too_many_failures' });
+  if (!taken.ok) throw refuseSpent(taken, { reason: 'too_many_failures' });
   if (!(await verifyPassword(current, admin.passwordVerifier))) throw refuse('wrong_current_password');
   await giveBackHits(deps.db, taken.ids);
   checkNewPassword(password, confirm);

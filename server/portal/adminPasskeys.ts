@@ -24,7 +24,7 @@ export async function startAdminPasskeyRegistration(deps: PasskeyDeps, adminId: 
   if (!admin || admin.status !== 'active') throw new RoamSignError('forbidden');
   const caller = await classifyCaller(deps.db, { requester, subject: `admin:${admin.nric}`, now: deps.now() });
   const taken = await takeHits(deps.db, passwordBuckets(admin.nric, caller), deps.now());
-  if (!taken.ok) throw refuseSpent(taken.retryAfterMs, { reason: 'too_many_failures' });
+  if (!taken.ok) throw refuseSpent(taken, { reason: 'too_many_failures' });
   if (!(await verifyPassword(password, admin.passwordVerifier))) {
     await deps.audit.append({ actor: `admin:${admin.id}`, action: 'passkey.password_failed', subject: admin.id, details: {} });
     throw new RoamSignError('unauthorized', { reason: 'bad_credentials' });

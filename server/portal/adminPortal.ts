@@ -134,7 +134,7 @@ export async function startAdminSignIn(deps: PortalDeps, nric: string, password:
   const counted = NRIC_RE.test(typed) ? typed : 'malformed';
   const caller = await classifyCaller(db, { requester, subject: `admin:${counted}`, now: deps.now() });
   const taken = await takeHits(db, passwordBuckets(counted, caller), deps.now());
-  if (!taken.ok) throw refuseSpent(taken.retryAfterMs, { reason: 'too_many_failures' });
+  if (!taken.ok) throw refuseSpent(taken, { reason: 'too_many_failures' });
   const [admin] = await db.orm.select().from(admins).where(eq(admins.nric, typed));
   dummyVerifier ??= hashPassword(generatePassword());
   const ok = await verifyPassword(password, admin?.passwordVerifier ?? (await dummyVerifier));

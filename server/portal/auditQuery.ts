@@ -80,9 +80,14 @@ export async function actorNames(deps: PortalDeps, actors: string[]): Promise<Ma
   const { admins, officers } = deps.db.t;
   const names = new Map<string, string>();
   const adminIds = [...new Set(actors.filter((a) => a.startsWith('admin:')).map((a) => a.slice(6)))];
-  const nrics = [...new Set(actors.filter((a) => /^\d{12}$/.test(a)))];
+  const nrics = [...new Set(actors.map((a) => a.replace(/^officer:/, '')).filter((a) => /^\d{12}$/.test(a)))];
   if (adminIds.length) for (const a of await deps.db.orm.select({ id: admins.id, name: admins.name, role: admins.role }).from(admins).where(inArray(admins.id, adminIds))) names.set(`admin:${a.id}`, `${a.name} (${a.role.toUpperCase()})`);
-  if (nrics.length) for (const o of await deps.db.orm.select({ nric: officers.nric, name: officers.name }).from(officers).where(inArray(officers.nric, nrics))) names.set(o.nric, `${o.name} (${o.nric})`);
+  if (nrics.length) {
+    for (const o of await deps.db.orm.select({ nric: officers.nric, name: officers.name }).from(officers).where(inArray(officers.nric, nrics))) {
+      names.set(o.nric, `${o.name} (${o.nric})`);
+      names.set(`officer:${o.nric}`, `${o.name} (${o.nric})`);
+    }
+  }
   return names;
 }
 

@@ -3,6 +3,7 @@ import { getCookie, setCookie, deleteCookie } from 'hono/cookie';
 import { html, raw } from 'hono/html';
 import type { HtmlEscapedString } from 'hono/utils/html';
 import { badInputFromDatabase } from '../db/dataException.js';
+import { retryAfterOf } from '../limits/refuseSpent.js';
 import { RoamSignError } from '../../shared/errors.js';
 import type { Lang } from '../../shared/i18n/index.js';
 import { formatMalaysiaTime } from '../../shared/time.js';
@@ -10,7 +11,7 @@ import { bufferBodyWithin } from '../http/bodyLimit.js';
 import type { Logger } from '../log.js';
 import { readForm, type FormFields } from './readForm.js';
 import type { PortalDeps } from './deps.js';
-import { cookieIsSecure, createSessionStore, sameSecret, SESSION_ABSOLUTE_MS, SESSION_COOKIE, type Session, type SessionStore, type SubjectType } from './sessions.js';
+import { cookieIsSecure, createSessionStore, sameSecret, SESSION_ABSOLUTE_MS, SESSION_COOKIE, sessionCookieFor, sessionCookieOf, type Session, type SessionStore, type SubjectType } from './sessions.js';
 import { errorLines, tx, type TextKey } from './text.js';
 
 // HTTP plumbing shared by the officer and administrator portals: language, sessions, CSRF, pages.
@@ -57,7 +58,7 @@ export function base(kit: PortalKit): MiddlewareHandler<PortalEnv> {
       await bufferBodyWithin(c, MAX_FORM_BYTES);
       c.set('form', await readForm(c.req.raw));
     } else c.set('form', {});
-    c.set('session', await kit.store.read(getCookie(c, SESSION_COOKIE)));
+    c.set('session', await kit.store.read(getCookie(c, sessionCookieOf(c.req.path))));
     c.header('Cache-Control', 'no-store');
     c.header('X-Frame-Options', 'DENY');
     c.header('X-Content-Type-Options', 'nosniff');
@@ -99,13 +100,16 @@ export function requireSession(type: SubjectType, signInPath: string): Middlewar
 
 /** A signed-in session: the fresh cookie replaces (and ends) whatever the browser had. */
 export async function startSession(kit: PortalKit, c: PortalContext, type: SubjectType, subjectId: string): Promise<void> {
-  const { cookie } = await kit.store.start(type, subjectId, getCookie(c, SESSION_COOKIE));
-  setCookie(c, SESSION_COOKIE, cookie, { httpOnly: true, secure: kit.secure, sameSite: 'Strict', path: '/', maxAge: SESSION_ABSOLUTE_MS / 1000 });
+  const { name, path } = sessionCookieFor(type);
+  const { cookie } = await kit.store.start(type, subjectId, getCookie(c, name));
+  setCookie(c, name, cookie, { httpOnly: true, secure: kit.secure, sameSite: 'Strict', path, maxAge: SESSION_ABSOLUTE_MS / 1000 });
 }
 
 export async function endSession(kit: PortalKit, c: PortalContext): Promise<void> {
-  await kit.store.end(getCookie(c, SESSION_COOKIE));
-  deleteCookie(c, SESSION_COOKIE, { path: '/', secure: kit.secure, httpOnly: true, sameSite: 'Strict' });
+  const name = sessionCookieOf(c.req.path);
+  const { path } = sessionCookieFor(name === SESSION_COOKIE ? 'officer' : 'admin');
+  await kit.store.end(getCookie(c, name));
+  deleteCookie(c, name, { path, secure: kit.secure, httpOnly: true, sameSite: 'Strict' });
 }
 
 /** A text field of the posted form ('' when absent or a file). */
@@ -272,6 +276,8 @@ export function portalErrorHandler(admin: boolean, log: Logger) {
     const back = admin ? '/portal/admin' : '/portal';
     // The API's stable code (and reason) on the page too, for scripts and tests.
     const body = html`<div data-error-code="${code}" data-error-reason="${reason}">${errorBox(errorLines(lang, error))}</div><p><a href="${back}">${tx(lang, 'back')}</a></p>`;
+    const retryAfter = error instanceof RoamSignError ? retryAfterOf(error) : null;
+    if (retryAfter) ctx.header('Retry-After', retryAfter);
     return ctx.html(page(ctx, tx(lang, 'errorTitle'), body, { admin }), status as 400);
   };
 }

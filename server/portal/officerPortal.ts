@@ -61,7 +61,7 @@ export async function startOfficerSignIn(deps: PortalDeps, nric: string, request
   const officer = await findOfficer(db, nric);
   if (!officer || officer.status !== 'active' || officer.emailVerifiedAt === null) {
     const taken = await takeHits(db, budget, deps.now());
-    if (!taken.ok) throw refuseSpent(taken.retryAfterMs);
+    if (!taken.ok) throw refuseSpent(taken);
     return { challengeId: `ch_${crypto.randomBytes(16).toString('base64url')}` };
   }
   const { id, code } = await deps.challenges.create('officer_sign_in', nric, CODE_TTL_MS, { step: 'sign_in' }, budget);

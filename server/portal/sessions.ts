@@ -3,6 +3,22 @@ import { and, eq, isNull, ne } from 'drizzle-orm';
 import type { Db } from '../db/database.js';
 
 export const SESSION_COOKIE = 'rs_session';
+/**
+ * The administrator's own cookie (issue 23 item 6): an officer signing in in another tab of the
+ * same browser starts the officer's session and leaves the administrator's alone.
+ */
+export const ADMIN_SESSION_COOKIE = 'rs_admin_session';
+const ADMIN_PATH = '/portal/admin';
+
+/** The session cookie a request reads: the administrator's under /portal/admin, else the officer's. */
+export function sessionCookieOf(path: string): string {
+  return path === ADMIN_PATH || path.startsWith(`${ADMIN_PATH}/`) ? ADMIN_SESSION_COOKIE : SESSION_COOKIE;
+}
+
+/** Where each kind of session's cookie is sent. */
+export function sessionCookieFor(type: 'officer' | 'admin'): { name: string; path: string } {
+  return type === 'admin' ? { name: ADMIN_SESSION_COOKIE, path: ADMIN_PATH } : { name: SESSION_COOKIE, path: '/' };
+}
 /** Idle time-out: a session unused for 15 minutes is over. */
 export const SESSION_IDLE_MS = 15 * 60 * 1000;
 /** Absolute time-out: no session lives past 12 hours, however busy. */

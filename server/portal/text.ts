@@ -1,4 +1,5 @@
 import { t as sharedT, type Lang } from '../../shared/i18n/index.js';
+import { spentText } from '../../shared/i18n/labels.js';
 import { ERROR_CODES, RoamSignError, type ErrorCode } from '../../shared/errors.js';
 import { PIN_MIN_LENGTH, PIN_MAX_LENGTH, type PinViolation } from './pinRules.js';
 
@@ -55,6 +56,7 @@ const M = {
   securityCheck: ['Semakan keselamatan', 'Security check'],
   securityCheckHint: ['Tekan "Hantar kod" untuk menerima kod keselamatan 6 digit di e-mel anda, kemudian masukkan kod itu di bawah.', 'Press "Send code" to receive a 6-digit security code by e-mail, then enter it below.'],
   sendCode: ['Hantar kod', 'Send code'],
+  pinRetype: ['Demi keselamatan, PIN yang anda taip tidak dipaparkan semula: taip PIN dan pengesahannya sekali lagi sebelum menghantar.', 'For your security, the PIN you typed is not shown again: type the PIN and its confirmation again before you submit.'],
   securityCodeSent: ['Kod keselamatan telah dihantar ke e-mel anda.', 'The security code has been sent to your e-mail.'],
   declaration: ['Saya mengaku bahawa maklumat yang diberikan adalah benar, sijil ini untuk kegunaan saya sahaja dan saya tidak akan berkongsi PIN atau OTP saya dengan sesiapa.', 'I declare that the information given is true, that this certificate is for my use only and that I will not share my PIN or OTP with anyone.'],
   submit: ['Hantar permohonan', 'Submit application'],
@@ -218,7 +220,11 @@ const M = {
   newest: ['Terkini', 'Newest'],
   noAudit: ['Tiada peristiwa sepadan.', 'No matching events.'],
   details: ['Butiran', 'Details'],
-  actorSystem: ['Sistem (tugas berjadual)', 'System (scheduled jobs)'],
+  actorSystem: ['RoamSign (automatik: permintaan tandatangan, tugas berjadual)', 'RoamSign (automatic: signing requests, scheduled jobs)'],
+  actorPasskey: ['Kunci laluan (passkey)', 'Passkey'],
+  actorClient: ['Klien sistem', 'System client'],
+  actorOfficer: ['Pegawai', 'Officer'],
+  actorAdmin: ['Pentadbir', 'Administrator'],
   actorCli: ['Baris arahan operasi', 'Operations command line'],
   actorPortal: ['Portal (belum log masuk)', 'Portal (not signed in)'],
   actorCa: ['Pihak berkuasa sijil (CA)', 'Certificate authority (CA)'],
@@ -397,15 +403,8 @@ export function errorLines(lang: Lang, error: unknown): string[] {
   const code: ErrorCode = (ERROR_CODES as readonly string[]).includes(error.code) ? error.code : 'internal';
   const lines = [sharedT(lang, `error.${code}`)];
   if (typeof error.details?.attemptsLeft === 'number') lines.push(lang === 'en' ? `Attempts left: ${error.details.attemptsLeft}.` : `Cubaan berbaki: ${error.details.attemptsLeft}.`);
-  // A spent budget (limits/): when to try again, and that a browser used before is not held up.
-  if (code === 'rate_limited' && typeof error.details?.retryAfterSeconds === 'number') {
-    const minutes = Math.max(1, Math.ceil(error.details.retryAfterSeconds / 60));
-    lines.push(
-      lang === 'en'
-        ? `Try again in ${minutes} minute(s), or from a browser you signed in with before.`
-        : `Cuba lagi dalam ${minutes} minit, atau daripada pelayar yang pernah anda gunakan untuk log masuk.`,
-    );
-  }
+  // A spent budget (limits/): why, until when (Malaysian time), and what works meanwhile.
+  if (code === 'rate_limited') lines.splice(0, 1, spentText(lang, error.details, { plain: lines[0]! }));
   return lines;
 }
 

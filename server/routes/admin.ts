@@ -1,5 +1,6 @@
 import { Hono, type MiddlewareHandler } from 'hono';
 import { html } from 'hono/html';
+import { retryAfterOf } from '../limits/refuseSpent.js';
 import { RoamSignError } from '../../shared/errors.js';
 import { SYSTEMS, SYSTEM_NAMES, systemName } from '../../shared/systems.js';
 import {
@@ -120,6 +121,8 @@ export function adminRoutes(services: Services, kit: PortalKit) {
   };
   const jsonError = (c: PortalContext, error: unknown) => {
     if (!(error instanceof RoamSignError) || error.status >= 500) throw error;
+    const retryAfter = retryAfterOf(error);
+    if (retryAfter) c.header('Retry-After', retryAfter);
     return c.json({ error: { code: error.code, message: errorLines(L(c), error).join(' ') } }, error.status as 400);
   };
   const ownPasskeysPage = async (c: PortalContext) => {

@@ -2,7 +2,7 @@ import { Hono } from 'hono';
 import { html } from 'hono/html';
 import { and, isNotNull, eq, sql } from 'drizzle-orm';
 import { RoamSignError } from '../../shared/errors.js';
-import { AUDIT_ACTIONS, labels } from '../../shared/i18n/labels.js';
+import { AUDIT_ACTIONS, auditDetail, labels } from '../../shared/i18n/labels.js';
 import type { Lang } from '../../shared/i18n/index.js';
 import { formatMalaysiaTime, malaysiaDayStart } from '../../shared/time.js';
 import { systemName } from '../../shared/systems.js';
@@ -290,24 +290,23 @@ export function consoleRoutes(services: Services, signedIn: MiddlewareHandler<Po
   // ---- audit ---------------------------------------------------------------------------------
 
   const actorLabel = (lang: Lang, raw: string, names: Map<string, string>) => {
-    const named = names.get(raw);
+    const named = names.get(raw) ?? names.get(raw.replace(/^officer:/, ''));
     if (named) return named;
     if (raw === 'system') return tx(lang, 'actorSystem');
     if (raw === 'cli') return tx(lang, 'actorCli');
     if (raw === 'portal') return tx(lang, 'actorPortal');
     if (raw === 'ca') return tx(lang, 'actorCa');
     if (raw === 'demo') return tx(lang, 'actorDemo');
+    if (raw === 'passkey') return tx(lang, 'actorPasskey');
+    if (raw.startsWith('client:')) return `${tx(lang, 'actorClient')} ${raw.slice(7)}`;
+    if (raw.startsWith('officer:')) return `${tx(lang, 'actorOfficer')} ${raw.slice(8)}`;
+    if (raw.startsWith('admin:')) return `${tx(lang, 'actorAdmin')} ${raw.slice(6)}`;
     return raw;
   };
 
   const detailsText = (lang: Lang, details: Record<string, unknown>) =>
     Object.entries(details)
-      .map(([k, v]) => {
-        if (k === 'reason' && typeof v === 'string') return `${tx(lang, 'reason')}: ${labels.revocationReason(lang, v)}`;
-        if (k === 'kind' && typeof v === 'string') return labels.movementKind(lang, v);
-        if (typeof v === 'string' && /^\d{4}-\d{2}-\d{2}T/.test(v)) return `${k}: ${formatMalaysiaTime(lang, Date.parse(v), { seconds: true })}`;
-        return `${k}: ${typeof v === 'string' ? v : JSON.stringify(v)}`;
-      })
+      .map(([k, v]) => auditDetail(lang, k, v))
       .join('; ');
 
   const auditQueryString = (f: AuditFilter, before?: number) => {

@@ -42,6 +42,8 @@ export function errorAnswers(...codes: ErrorCode[]) {
 
 /** Security requirement names, declared once in routes/openapi.ts. */
 export const SECURITY = {
+  /** A browser (the widget's frame, the extension's worker): its Origin header, allowed for the system. */
+  browser: 'browserOrigin',
   /** A registered system's server: OAuth 2.0 client-credentials access token. */
   system: 'systemClient',
   /** GPKI Mobile: the device secret from registration. */

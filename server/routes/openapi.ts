@@ -4,9 +4,10 @@ import pkg from '../../package.json' with { type: 'json' };
 import { z } from '@hono/zod-openapi';
 import type { OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
 import { SECURITY } from './apiRoute.js';
+import { addExamples } from '../demo/apiExamples.js';
 
 const DESCRIPTION = [
-  'Roaming + OTP signing for Malaysian government finance systems. The contract is API.md; this description is generated from the zod schemas the server validates with.',
+  'Roaming + OTP signing for Malaysian government finance systems. The contract is docs/api.md (design: docs/design.md); this description is generated from the zod schemas the server validates with.',
   'Errors are `{ error: { code, message, details } }` with a stable code; messages are Bahasa Malaysia unless `Accept-Language: en`.',
   "Callers: the widget's frame and the extension's worker are browsers, identified by their `Origin` (allowed per system) and carrying no secret; a registered system's server sends `Authorization: Bearer <access_token>` (OAuth 2.0 client credentials); GPKI Mobile sends its device secret as a Bearer token.",
   'Bodies are limited while they stream (1 MiB; the portal\'s forms 2 MiB): more is `413 payload_too_large` and the connection is closed.',
@@ -17,8 +18,14 @@ const DESCRIPTION = [
  * from every route declared with createRoute under `app`. New routes (say POST /oauth2/token)
  * appear by being declared the same way and mounted with app.route().
  */
-export function serveOpenApi<E extends Env>(app: OpenAPIHono<E>, publicUrl: string): void {
+export function serveOpenApi<E extends Env>(app: OpenAPIHono<E>, publicUrl: string): () => OpenApiDocument {
   const schemes = app.openAPIRegistry;
+  schemes.registerComponent('securitySchemes', SECURITY.browser, {
+    type: 'apiKey',
+    in: 'header',
+    name: 'Origin',
+    description: "A browser: the widget's frame or the extension's worker. The browser sets `Origin` itself; it must be an origin allowed for the request's system. No secret.",
+  });
   schemes.registerComponent('securitySchemes', SECURITY.system, {
     type: 'oauth2',
     description: "A registered system's server (or its gate): OAuth 2.0 client credentials (RFC 6749 §4.4); send `Authorization: Bearer <access_token>`. Browsers (the widget's frame, the extension) are known by their Origin instead and carry no credential.",
@@ -41,16 +48,23 @@ export function serveOpenApi<E extends Env>(app: OpenAPIHono<E>, publicUrl: stri
     name: 'token',
     description: 'GPKI Mobile: the same device secret in the query, for EventSource, which cannot set headers.',
   });
-  let document: unknown;
-  app.get('/openapi.json', (c) => {
-    document ??= app.getOpenAPI31Document({
-      openapi: '3.1.0',
-      info: { title: 'RoamSign API', version: pkg.version, description: DESCRIPTION },
-      servers: [{ url: publicUrl }],
-    });
-    return c.json(document);
-  });
+  let document: OpenApiDocument | undefined;
+  const generated = (): OpenApiDocument => {
+    if (!document) {
+      document = app.getOpenAPI31Document({
+        openapi: '3.1.0',
+        info: { title: 'RoamSign API', version: pkg.version, description: DESCRIPTION },
+        servers: [{ url: publicUrl }],
+      });
+      addExamples(document as Parameters<typeof addExamples>[0]);
+    }
+    return document;
+  };
+  app.get('/openapi.json', (c) => c.json(generated()));
+  return generated;
 }
+
+export type OpenApiDocument = ReturnType<OpenAPIHono['getOpenAPI31Document']>;
 
 /**
  * POST /oauth2/token is served by routes/oauth.ts, which answers in RFC 6749's own shapes (not the

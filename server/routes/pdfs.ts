@@ -11,7 +11,7 @@ import { callerOf, trustedReporters } from './caller.js';
 // a 50 MB voucher stays 50 MB, and the body limit (ROAMSIGN_PDF_MAX_BYTES, 413 past it) bounds it.
 
 const params = z.object({ id: pdfIdSchema.meta({ param: { name: 'id', in: 'path' }, example: 'pdf_Qm9vdHN0cmFwcGluZzEyMw' }) });
-const security: Record<string, string[]>[] = [{}, { [SECURITY.system]: ['signing'] }];
+const security: Record<string, string[]>[] = [{ [SECURITY.browser]: [] }, { [SECURITY.system]: ['signing'] }];
 const tags = ['PDF signing'];
 const pdfBody = { required: true, content: { 'application/pdf': { schema: z.string().meta({ format: 'binary' }) } } } as const;
 const pdfAnswer = (description: string) => ({ description, content: { 'application/pdf': { schema: z.string().meta({ format: 'binary' }) } } }) as const;

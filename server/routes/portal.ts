@@ -1,5 +1,6 @@
 import { Hono } from 'hono';
 import { html, raw } from 'hono/html';
+import { retryAfterOf } from '../limits/refuseSpent.js';
 import { RoamSignError } from '../../shared/errors.js';
 import { labels } from '../../shared/i18n/labels.js';
 import { formatAmount } from '../../shared/money.js';
@@ -66,12 +67,19 @@ export function portalRoutes(services: Services) {
   const pinFields = (c: PortalContext, first: 'pin' | 'newPin', refusal?: Refusal) => html`
     ${input(tx(L(c), first), 'pin', { type: 'password', inputmode: 'numeric', autocomplete: 'new-password', pattern: '\\d{6,12}', maxlength: 12, ...errorOpt(refusal?.fields.pin) })}
     ${input(tx(L(c), 'pinConfirm'), 'pinConfirm', { type: 'password', inputmode: 'numeric', autocomplete: 'new-password', pattern: '\\d{6,12}', maxlength: 12, ...errorOpt(refusal?.fields.pinConfirm) })}`;
+  /**
+   * A form re-shown after a post never echoes a PIN (issue 23 item 7): when one was typed, say that
+   * it must be typed again, instead of emptying the fields silently.
+   */
+  const pinRetype = (c: PortalContext, ...names: string[]) => (c.req.method === 'POST' && names.some((name) => field(c, name) !== '') ? notice(tx(L(c), 'pinRetype')) : '');
   /** The summary of a refused form, each line a link to the field it is about. */
   const summary = (refusal?: Refusal) => (refusal ? errorBox(refusal.lines, refusal.targets.map((name) => name && `f-${name}`)) : '');
 
   /** A JSON answer for the passkey scripts: the error code and its words, never a stack. */
   const jsonError = (c: PortalContext, error: unknown) => {
     if (!(error instanceof RoamSignError) || error.status >= 500) throw error;
+    const retryAfter = retryAfterOf(error);
+    if (retryAfter) c.header('Retry-After', retryAfter);
     return c.json({ error: { code: error.code, message: errorLines(L(c), error).join(' ') } }, error.status as 400);
   };
   const passkeySignIn = (c: PortalContext, endpoint: string) => {
@@ -122,7 +130,7 @@ export function portalRoutes(services: Services) {
       page(
         c,
         tx(lang, 'apply'),
-        html`${summary(state.refusal)}${state.sent ? notice(tx(lang, 'securityCodeSent')) : ''}
+        html`${summary(state.refusal)}${state.sent ? notice(tx(lang, 'securityCodeSent')) : ''}${pinRetype(c, 'pin', 'pinConfirm')}
           ${home.officer.emailVerifiedAt === null ? errorBox(errorLines(lang, new RoamSignError('bad_request', { reason: 'email_not_verified' }))) : ''}
           ${pinRules(c)}
           <section aria-labelledby="security">
@@ -157,7 +165,7 @@ export function portalRoutes(services: Services) {
       page(
         c,
         tx(lang, 'changePin'),
-        html`${summary(r)}${pinRules(c)}
+        html`${summary(r)}${pinRetype(c, 'oldPin', 'newPin', 'pinConfirm')}${pinRules(c)}
           ${state.resetChallengeId
             ? html`<section aria-labelledby="reset"><h2 id="reset">${tx(lang, 'resetPin')}</h2>${notice(tx(lang, 'adminCodeSent'))}
                 <form method="post" action="/portal/pin/reset">${csrf(c)} ${hidden('challengeId', state.resetChallengeId)}

@@ -27,7 +27,7 @@ import { callerOf, trustedReporters } from './caller.js';
 const params = z.object({ id: requestIdSchema.meta({ param: { name: 'id', in: 'path' }, example: 'sr_Qm9vdHN0cmFwcGluZzE' }) });
 // Browsers call with their Origin and no secret; a system's server with its Bearer token.
 /** A browser, known by its allowed Origin (no credential), or a registered system's token with the signing scope. */
-const security: Record<string, string[]>[] = [{}, { [SECURITY.system]: ['signing'] }];
+const security: Record<string, string[]>[] = [{ [SECURITY.browser]: [] }, { [SECURITY.system]: ['signing'] }];
 const tags = ['Signing requests'];
 
 const create = createRoute({

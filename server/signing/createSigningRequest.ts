@@ -78,7 +78,7 @@ export async function createSigningRequest(deps: SigningDeps, input: CreateSigni
   const superseded = await db.transaction(async () => {
     await db.lock(`officer:${officer.nric}`);
     const taken = await takeHits(db, buckets, at);
-    if (!taken.ok) throw refuseSpent(taken.retryAfterMs, { window: 'hour' });
+    if (!taken.ok) throw refuseSpent(taken, { window: 'hour' });
     const cap = callerClass.kind === 'unknown' ? 1 : policy.pendingPerCaller;
     const gone = await supersedePending({ db, audit }, { nric: officer.nric, callerKey, keep: cap - 1, since: at - REQUEST_LIFETIME_MS, by: id });
     await db.orm.insert(signingRequests).values(row);
@@ -99,6 +99,6 @@ export async function createSigningRequest(deps: SigningDeps, input: CreateSigni
     row.channel = delivered.channel;
     row.destination = delivered.destination;
   }
-  await audit.append({ actor: 'system', action: 'otp.sent', subject: id, details: { channel: delivered.channel } });
+  await audit.append({ actor: officer.nric, action: 'otp.sent', subject: id, details: { channel: delivered.channel } });
   return createdView(row, policy);
 }

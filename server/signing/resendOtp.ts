@@ -38,7 +38,7 @@ export async function resendOtp(deps: SigningDeps, id: string, caller: Caller): 
   await db.transaction(async () => {
     await db.lock(`officer:${officer.nric}`);
     const taken = await takeHits(db, buckets, at);
-    if (!taken.ok) throw refuseSpent(taken.retryAfterMs, { window: 'hour' });
+    if (!taken.ok) throw refuseSpent(taken, { window: 'hour' });
     // Compare-and-set on the send count: of two concurrent re-sends only one wins.
     const changed = await db.orm
       .update(signingRequests)

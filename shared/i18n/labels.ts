@@ -1,4 +1,5 @@
 import type { Lang } from './index.js';
+import { formatMalaysiaTime } from '../time.js';
 
 /**
  * Words for the values people read in the portal, e-mails and /mobile (issue 13: one vocabulary):
@@ -140,6 +141,8 @@ const AUDIT_ACTION: Record<string, Pair> = {
   'officer.registered': ['Pegawai didaftarkan', 'Officer registered'],
   'officer.suspended': ['Pegawai digantung', 'Officer suspended'],
   'officer.updated': ['Maklumat pegawai dikemas kini', 'Officer updated'],
+  'pin.wrong': ['PIN salah', 'Wrong PIN'],
+  'limits.reset': ['Had permintaan kod dan kata laluan diset semula', 'Code and password limits reset'],
   'officers.imported': ['Import pukal pegawai', 'Officers imported in bulk'],
   'otp.consumed': ['OTP digunakan', 'OTP used'],
   'otp.resent': ['OTP dihantar semula', 'OTP re-sent'],
@@ -177,3 +180,169 @@ export const labels = {
 
 /** Known audit actions (the audit page's filter). */
 export const AUDIT_ACTIONS = Object.keys(AUDIT_ACTION);
+
+/** The kinds of spent budget a 429 names (server/limits/refuseSpent.ts). */
+export type SpentBudget = 'unknown_caller' | 'address' | 'known_caller' | 'password';
+
+/** What a 429's details say: which budget, its limit, until when (ISO) or how long. */
+export interface SpentDetails {
+  budget?: unknown;
+  limit?: unknown;
+  retryAt?: unknown;
+  retryAfterSeconds?: unknown;
+}
+
+const SPENT_WHY: Record<SpentBudget, (limit: number) => Pair> = {
+  unknown_caller: (n) => [
+    `Had ${n} kod sejam untuk pegawai ini, yang diminta daripada pelayar yang belum dikenali RoamSign, telah dicapai. Had ini melindungi pegawai daripada kod yang tidak diminta.`,
+    `This officer has had the ${n} codes an hour that browsers RoamSign does not know yet may ask for. The limit protects officers from codes they did not ask for.`,
+  ],
+  address: (n) => [
+    `Had ${n} kod sejam yang boleh diminta daripada rangkaian ini oleh pelayar yang belum dikenali telah dicapai.`,
+    `This network has asked for the ${n} codes an hour that browsers RoamSign does not know yet may ask for.`,
+  ],
+  known_caller: (n) => [`Had ${n} kod sejam untuk pegawai ini daripada sistem atau pelayar ini telah dicapai.`, `This officer has had the ${n} codes an hour this system or browser may ask for.`],
+  password: (n) => [`Terlalu banyak kata laluan yang salah (${n} dalam 15 minit).`, `Too many wrong passwords (${n} in 15 minutes).`],
+};
+
+/** What works meanwhile, for the budgets an unknown browser spends. */
+const SPENT_MEANWHILE: Pair = [
+  'Sementara itu, anda boleh menandatangani daripada pelayar yang pernah anda gunakan untuk menandatangani, atau melalui portal RoamSign.',
+  'Meanwhile, you can sign from a browser you have signed with before, or through the RoamSign portal.',
+];
+
+/**
+ * A 429 in words (issue 23 item 1): why, until when in Malaysian time, and what works meanwhile;
+ * in the sandbox, the command that resets the budgets. Falls back to the plain message when the
+ * details name no budget (an OTP re-send asked for too soon says how many seconds).
+ */
+export function spentText(lang: Lang, details: SpentDetails | undefined, options: { plain: string; sandboxReset?: string }): string {
+  const i = lang === 'en' ? 1 : 0;
+  const budget = typeof details?.budget === 'string' && details.budget in SPENT_WHY ? (details.budget as SpentBudget) : null;
+  const retryAt = typeof details?.retryAt === 'string' ? Date.parse(details.retryAt) : NaN;
+  const seconds = typeof details?.retryAfterSeconds === 'number' ? details.retryAfterSeconds : null;
+  const parts: string[] = [];
+  parts.push(budget ? SPENT_WHY[budget](typeof details?.limit === 'number' ? details.limit : 0)[i] : options.plain);
+  if (!Number.isNaN(retryAt)) parts.push(lang === 'en' ? `Try again after ${formatMalaysiaTime(lang, retryAt, { zone: true })}.` : `Cuba lagi selepas ${formatMalaysiaTime(lang, retryAt, { zone: true })}.`);
+  else if (seconds !== null) parts.push(lang === 'en' ? `Try again in ${seconds} second(s).` : `Cuba lagi dalam ${seconds} saat.`);
+  if (budget === 'unknown_caller' || budget === 'address') parts.push(SPENT_MEANWHILE[i]);
+  if (budget && budget !== 'password' && options.sandboxReset) {
+    parts.push(lang === 'en' ? `Sandbox: reset the limits with: ${options.sandboxReset}` : `Kotak pasir: set semula had dengan: ${options.sandboxReset}`);
+  }
+  return parts.join(' ');
+}
+
+/** The audit log's detail keys in words (issue 23 item 5): every key an entry may carry. */
+const AUDIT_DETAIL: Record<string, Pair> = {
+  aggregate: ['Ringkasan seminit', 'One-minute summary'],
+  aaguid: ['Jenis pengesah (AAGUID)', 'Authenticator type (AAGUID)'],
+  agencyCode: ['Agensi', 'Agency'],
+  application: ['Permohonan', 'Application'],
+  approvalId: ['Kelulusan', 'Approval'],
+  attempts: ['Cubaan', 'Attempts'],
+  authenticatorData: ['Data pengesah', 'Authenticator data'],
+  batch: ['Kumpulan import', 'Import batch'],
+  by: ['Oleh', 'By'],
+  caller: ['Pemanggil', 'Caller'],
+  certificateSerial: ['No. siri sijil', 'Certificate serial'],
+  channel: ['Saluran', 'Channel'],
+  client: ['Klien sistem', 'System client'],
+  code: ['Kod', 'Code'],
+  count: ['Bilangan', 'Count'],
+  counter: ['Pembilang', 'Counter'],
+  created: ['Dicipta', 'Created'],
+  credentialId: ['ID kunci laluan', 'Passkey ID'],
+  days: ['Hari', 'Days'],
+  deviceType: ['Jenis peranti', 'Device type'],
+  documentId: ['Dokumen', 'Document'],
+  documents: ['Dokumen', 'Documents'],
+  effectiveAt: ['Berkuat kuasa', 'Effective'],
+  email: ['E-mel', 'E-mail'],
+  error: ['Ralat', 'Error'],
+  factor: ['Faktor kedua', 'Second factor'],
+  failures: ['Cubaan salah berturut-turut', 'Wrong tries in a row'],
+  fields: ['Medan', 'Fields'],
+  from: ['Dari', 'From'],
+  fromAgencyCode: ['Dari agensi', 'From agency'],
+  hits: ['Kiraan dibuang', 'Counts removed'],
+  kind: ['Jenis', 'Kind'],
+  lastActivityAt: ['Aktiviti terakhir', 'Last activity'],
+  listed: ['Disenaraikan seminit', 'Listed per minute'],
+  media: ['Medium', 'Media'],
+  minute: ['Minit', 'Minute'],
+  medium: ['Medium', 'Medium'],
+  movementId: ['Pergerakan', 'Movement'],
+  name: ['Nama', 'Name'],
+  notAfter: ['Sah hingga', 'Valid until'],
+  officer: ['Pegawai', 'Officer'],
+  nric: ['No. MyKad', 'MyKad number'],
+  origin: ['Laman asal', 'Page origin'],
+  platform: ['Platform', 'Platform'],
+  policy: ['Dasar', 'Policy'],
+  presented: ['Dikemukakan', 'Presented'],
+  previous: ['Sijil sebelumnya', 'Previous certificate'],
+  pushed: ['Dihantar ke GPKI Mobile', 'Pushed to GPKI Mobile'],
+  requestId: ['Permintaan tandatangan', 'Signing request'],
+  reason: ['Sebab', 'Reason'],
+  rejected: ['Ditolak', 'Rejected'],
+  role: ['Peranan', 'Role'],
+  rule: ['Peraturan', 'Rule'],
+  rows: ['Baris', 'Rows'],
+  sandbox: ['Kotak pasir', 'Sandbox'],
+  scopes: ['Skop', 'Scopes'],
+  sends: ['Penghantaran', 'Sends'],
+  serial: ['No. siri sijil', 'Certificate serial'],
+  serials: ['No. siri sijil', 'Certificate serials'],
+  settledBy: ['Diselesaikan oleh', 'Settled by'],
+  source: ['Sumber', 'Source'],
+  stored: ['Disimpan', 'Stored'],
+  subjectType: ['Pemilik', 'Owner'],
+  system: ['Sistem', 'System'],
+  to: ['Ke', 'To'],
+  upstream: ['Sistem di belakang gate', 'Back end behind the gate'],
+  toAgencyCode: ['Ke agensi', 'To agency'],
+  tokensRevoked: ['Token dibatalkan', 'Tokens revoked'],
+  valid: ['Sah', 'Valid'],
+  wasLocked: ['Terkunci sebelum ini', 'Was locked'],
+};
+
+/** The values of a few keys in words; others are shown as they are (times in Malaysian time). */
+const AUDIT_VALUE: Record<string, Record<string, Pair>> = {
+  caller: {
+    client: ['sistem berdaftar (token)', 'registered system (token)'],
+    device: ['pelayar yang pernah menandatangani', 'a browser that signed before'],
+    unknown: ['pelayar atau pemanggil yang belum dikenali', 'a browser or caller not known yet'],
+  },
+  channel: { push: ['GPKI Mobile', 'GPKI Mobile'], email: ['e-mel', 'e-mail'] },
+  subjectType: { officer: ['pegawai', 'officer'], admin: ['pentadbir', 'administrator'] },
+  factor: { otp: ['OTP', 'OTP'], passkey: ['kunci laluan', 'passkey'] },
+};
+
+/** Whether a detail key has its words (the audit test walks every key the server writes). */
+export const hasAuditDetailLabel = (key: string) => key in AUDIT_DETAIL;
+
+/** One audit detail as "Label: value", readable: no raw key, null as a dash, yes / no, Malaysian time. */
+export function auditDetail(lang: Lang, key: string, value: unknown): string {
+  const i = lang === 'en' ? 1 : 0;
+  const label = AUDIT_DETAIL[key]?.[i] ?? key;
+  return `${label}: ${auditValue(lang, key, value)}`;
+}
+
+function auditValue(lang: Lang, key: string, value: unknown): string {
+  const i = lang === 'en' ? 1 : 0;
+  if (value === null || value === undefined || value === '') return '—';
+  if (typeof value === 'boolean') return value ? (i ? 'yes' : 'ya') : i ? 'no' : 'tidak';
+  if (Array.isArray(value)) return value.length ? value.map((v) => auditValue(lang, key, v)).join(', ') : '—';
+  if (typeof value === 'string') {
+    const word = AUDIT_VALUE[key]?.[value];
+    if (word) return word[i];
+    if (key === 'reason') return pick(REVOCATION_REASON[value], lang, value);
+    if (key === 'kind') return pick(MOVEMENT_KIND[value], lang, value);
+    if (key === 'media' || key === 'medium') return pick(MEDIUM[value], lang, value);
+    if (key === 'role') return pick(ADMIN_ROLE[value], lang, value);
+    if (/^\d{4}-\d{2}-\d{2}T/.test(value)) return formatMalaysiaTime(lang, Date.parse(value), { seconds: true });
+    return value;
+  }
+  if (typeof value === 'object') return Object.entries(value as Record<string, unknown>).map(([k, v]) => auditDetail(lang, k, v)).join(', ');
+  return String(value);
+}

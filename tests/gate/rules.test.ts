@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { collectApproval } from '../../gate/collectApproval.js';
-import { loadGateConfig, parseGateConfig, type GateRule } from '../../gate/config.js';
+import { expandEnv, loadGateConfig, parseGateConfig, type GateRule } from '../../gate/config.js';
 import { createMatcher, normalisedPath } from '../../gate/matchRoutes.js';
 import { canonicalPath, checkTarget, pathReadings } from '../../gate/requestTarget.js';
 import { parseFields } from '../../gate/parseFields.js';
@@ -221,6 +221,19 @@ describe('gate configuration', () => {
     const example = loadGateConfig('gate/examples/gate.json');
     expect(example.systems.map((s) => s.id)).toEqual(['igfmas', 'speks']);
     expect(example.systems[0]!.rules[0]!.signatureFields).toEqual({ signature: 'roamsign_signature', requestId: 'roamsign_request_id', documentId: 'roamsign_document_id' });
+  });
+
+  it('the example takes its ports from the environment or --port (issue 23 item 2), defaults 8788 in front of 8787', () => {
+    const plain = loadGateConfig('gate/examples/gate.json', { env: {} });
+    expect(plain.listen.port).toBe(8788);
+    expect([plain.upstream, plain.roamsign.url]).toEqual(['http://localhost:8787', 'http://localhost:8787']);
+    const moved = loadGateConfig('gate/examples/gate.json', { env: { PORT: '19100', ROAMSIGN_GATE_PORT: '19101' } });
+    expect(moved.listen.port).toBe(19101);
+    expect([moved.upstream, moved.roamsign.url]).toEqual(['http://localhost:19100', 'http://localhost:19100']);
+    const publicUrl = loadGateConfig('gate/examples/gate.json', { env: { ROAMSIGN_PUBLIC_URL: 'https://roamsign.anm.gov.my', PORT: '19100' }, port: 9000 });
+    expect(publicUrl.listen.port).toBe(9000);
+    expect(publicUrl.roamsign.url).toBe('https://roamsign.anm.gov.my');
+    expect(() => expandEnv('"${NOT_SET_ANYWHERE}"', {})).toThrow(/\$\{NOT_SET_ANYWHERE\} is not set and has no default/);
   });
 
   it('npm run roamsign -- gate --config starts the gate, and a bad file stops it with a message', async () => {

@@ -4,6 +4,7 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { recordedPublicUrl } from '../../server/publicUrlRecord.js';
 import { startupProblem } from '../../server/startupProblem.js';
 import { CLI_TEST_TIMEOUT_MS } from '../helpers/cli.js';
 
@@ -63,6 +64,8 @@ describe('start-up failures are one clear line naming the setting', () => {
     let second: ReturnType<typeof serve> | undefined;
     try {
       const url = await first.url;
+      // The CLI beside it writes the links this server uses (issue 23 item 2).
+      expect(fs.readFileSync(path.join(dir, 'public-url'), 'utf8').trim()).toBe(recordedPublicUrl(dir));
       const run = start({ ROAMSIGN_DATA_DIR: dir, PORT: '0' });
       expect(run.code).toBe(1);
       expect(run.out.trim()).toBe(
@@ -80,6 +83,18 @@ describe('start-up failures are one clear line naming the setting', () => {
       second?.child.kill('SIGKILL');
     }
   }, CLI_TEST_TIMEOUT_MS * 2);
+
+  it('PostgreSQL that does not answer, and a role it does not know: one line each, no stack (issue 23 item 3)', () => {
+    const dir = () => fs.mkdtempSync(path.join(os.tmpdir(), 'roamsign-startup-'));
+    const closed = start({ ROAMSIGN_DATA_DIR: dir(), PORT: '0', ROAMSIGN_DATABASE_URL: 'postgres://nobody@127.0.0.1:1/x' });
+    expect(closed.code).toBe(1);
+    expect(closed.out.trim()).toBe('RoamSign cannot start: no PostgreSQL server answers at postgres://nobody@127.0.0.1:1/x; start it, or fix the host and port in ROAMSIGN_DATABASE_URL');
+    const role = start({ ROAMSIGN_DATA_DIR: dir(), PORT: '0', ROAMSIGN_DATABASE_URL: 'postgres://no_such_role:secret@127.0.0.1:5432/postgres' });
+    expect(role.code).toBe(1);
+    expect(role.out.trim().split('\n')).toHaveLength(1);
+    expect(role.out).toMatch(/^RoamSign cannot start: PostgreSQL refused the sign-in of postgres:\/\/no_such_role:\*\*\*@127\.0\.0\.1:5432\/postgres \(.*no_such_role.*\); fix the user or password/);
+    expect(role.out).not.toContain('secret');
+  }, CLI_TEST_TIMEOUT_MS);
 
   it('a folder this user may not write (the errno a non-root user gets)', () => {
     // Root writes anywhere, so the real refusal cannot be produced here; the mapping is checked as is.

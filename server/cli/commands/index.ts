@@ -17,6 +17,7 @@ import { renew } from './renew.js';
 import { reinstate, suspend } from './suspend.js';
 import { resendVerification } from './resendVerification.js';
 import { resetAdminPassword } from './resetAdminPassword.js';
+import { resetLimits } from './resetLimits.js';
 import { restore } from './restore.js';
 import { restoreCheck } from './restoreCheck.js';
 import { revoke } from './revoke.js';
@@ -35,6 +36,7 @@ export const COMMANDS: readonly Command[] = [
   reinstate,
   crl,
   unlock,
+  resetLimits,
   movement,
   runJobs,
   reactivate,

@@ -19,6 +19,9 @@ describe('audit log', () => {
     const actions = (await db().all<{ action: string }>('select action from audit_log order by seq')).map((r) => r.action);
     const flow = actions.slice(actions.indexOf('request.created'));
     expect(flow).toEqual(['request.created', 'otp.sent', 'pin.wrong', 'otp.consumed', 'request.signed']);
+    // Issue 23 item 5: the OTP was sent for the officer's request, not by a scheduled job.
+    const sent = await db().get<{ actor: string }>("select actor from audit_log where action = 'otp.sent'");
+    expect(sent!.actor).toBe(AMINAH.nric);
     expect(actions).toContain('ca.created');
     expect(actions).toContain('certificate.issued');
   });

@@ -113,7 +113,7 @@ describe('administrator passwords', () => {
     expect(nobody.map((a) => a.status)).toEqual([401, 401, 401, 401, 401, 429]);
     expect(shape(nobody[5]!)).toBe(shape(refused));
 
-    adminsBrowser.cookies.delete('rs_session');
+    adminsBrowser.cookies.delete('rs_admin_session');
     expect((await adminSignIn(adminsBrowser)).status).toBe(200);
     // Unknown sources get their tries back when the 15 minutes have passed.
     server.clock.advance(15 * 60 * 1000);

@@ -29,7 +29,7 @@ describe('takeHits: a sliding window, counted before the act', () => {
     expect(await takeHits(db, [bucket('a')], T0 + 10 * 60_000)).toMatchObject({ ok: true });
     expect(await takeHits(db, [bucket('a')], T0 + 20 * 60_000)).toMatchObject({ ok: true });
     const full = await takeHits(db, [bucket('a')], T0 + 30 * 60_000);
-    expect(full).toEqual({ ok: false, key: 'a', retryAfterMs: 30 * 60_000 });
+    expect(full).toEqual({ ok: false, key: 'a', limit: 3, retryAfterMs: 30 * 60_000, retryAt: T0 + HOUR });
     // The window is the last hour: the first hit still counts 1 ms before T0 + 1 h, no more at T0 + 1 h.
     expect((await takeHits(db, [bucket('a')], T0 + HOUR - 1)).ok).toBe(false);
     expect((await takeHits(db, [bucket('a')], T0 + HOUR)).ok).toBe(true);

@@ -172,7 +172,13 @@ describe('the audit log page', () => {
     expect(page.text.match(/<tr data-seq=/g)).toHaveLength(1);
     for (let i = 0; i < 120; i++) await server.services.audit.append({ actor: 'system', action: 'officer.suspended', subject: '700000000099', details: { reason: 'inactivity' } });
     const all = await admin.get('/portal/admin/audit');
-    expect(all.text).toContain('Sistem (tugas berjadual)');
+    expect(all.text).toContain('RoamSign (automatik: permintaan tandatangan, tugas berjadual)');
+    // Issue 23 item 5: an `officer:<nric>` actor is named, a raw event and raw detail keys are not shown.
+    await server.services.audit.append({ actor: 'officer:900101011234', action: 'pin.wrong', subject: '900101011234', details: { failures: 1 } });
+    const named = await admin.get('/portal/admin/audit?action=pin.wrong');
+    expect(named.text).toContain('>Aminah binti Abdullah (900101011234)</td>');
+    expect(named.text).toContain('<td>PIN salah</td>');
+    expect(named.text).toContain('<td>Cubaan salah berturut-turut: 1</td>');
     expect(all.text.match(/<tr data-seq=/g)).toHaveLength(100);
     const older = /rel="next" href="([^"]+)"/.exec(all.text)![1]!.replace(/&amp;/g, '&');
     const next = await admin.get(older);

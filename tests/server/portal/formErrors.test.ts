@@ -24,14 +24,26 @@ const summaryLinks = (page: string) => [.../<div class="error" role="alert">(.*?
 describe('officer forms keep what was typed, each error beside its field', () => {
   it('apply: a refused application keeps the typed values (never the PIN) and ties each error to its field', async () => {
     const officer = await signInOfficer(server, AMINAH.nric);
+    // "Hantar kod" after typing the PIN: the code is sent and the page says the PIN must be typed again.
+    const typedFirst = await officer.post('/portal/apply/code', { system: 'speks', pin: '583927', pinConfirm: '583927', officeAddress: 'Aras 3' });
+    expect(typedFirst.status).toBe(200);
+    expect(typedFirst.text).toContain('Kod keselamatan telah dihantar ke e-mel anda.');
+    expect(typedFirst.text).toContain('PIN yang anda taip tidak dipaparkan semula');
+    expect(fieldOf(typedFirst.text, 'f-officeAddress')).toMatchObject({ value: 'Aras 3' });
+    expect(typedFirst.text).not.toContain('583927');
     const codePage = await officer.post('/portal/apply/code', {});
     expect(codePage.status, codePage.text).toBe(200);
+    // Nothing typed yet: nothing to retype.
+    expect(codePage.text).not.toContain('PIN yang anda taip tidak dipaparkan semula');
     const challengeId = hiddenField(codePage.text, 'challengeId');
     const code = await latestCode(server, AMINAH.nric);
     const form = { challengeId, system: 'speks', pin: '583927', pinConfirm: '583927', officeAddress: 'Aras 3, Kompleks JANM, 62592 Putrajaya', phone: '12ab', code, declaration: 'yes' };
 
     const badPhone = await officer.post('/portal/apply', form);
     expect(badPhone.status).toBe(400);
+    // Issue 23 item 7: the PIN is not echoed, and the page says so instead of emptying it silently.
+    expect(badPhone.text).toContain('PIN yang anda taip tidak dipaparkan semula');
+    expect(badPhone.text).not.toContain('583927');
     const phone = fieldOf(badPhone.text, 'f-phone');
     expect(phone).toMatchObject({ invalid: true, described: 'No. telefon bimbit tidak sah (9 hingga 15 digit).', value: '12ab' });
     expect(fieldOf(badPhone.text, 'f-officeAddress')).toMatchObject({ invalid: false, value: form.officeAddress });

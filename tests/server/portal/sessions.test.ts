@@ -34,6 +34,19 @@ describe('portal sessions', () => {
     expect(rows.some((r) => r.idHash === id)).toBe(false);
   });
 
+  it('one browser, two people (issue 23 item 6): an officer signing in in another tab leaves the administrator signed in, and each signs out alone', async () => {
+    const { browser } = await signInNewAdmin(server);
+    expect(browser.cookies.get('rs_admin_session')).toBeTruthy();
+    await signInOfficer(server, AMINAH.nric, browser);
+    expect((await browser.get('/portal')).status).toBe(200);
+    // The administrator's page (and its form token) is still there.
+    expect((await browser.get('/portal/admin')).status).toBe(200);
+    const out = await browser.post('/portal/admin/sign-out', {});
+    expect(out.status).toBe(303);
+    expect((await browser.get('/portal/admin')).status).toBe(303);
+    expect((await browser.get('/portal')).status).toBe(200);
+  });
+
   it('cookie is Secure when the public URL is https', async () => {
     const secure = await startTestServer({ ROAMSIGN_PUBLIC_URL: 'https://roamsign.anm.gov.my' });
     try {

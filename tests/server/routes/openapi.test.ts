@@ -1,14 +1,14 @@
-import zlib from 'node:zlib';
+import fs from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { z } from 'zod';
 import { healthSchema } from '../../../shared/schemas/health.js';
-import { completedSigningRequestSchema, createdSigningRequestSchema, MAX_BATCH_DOCUMENTS, signingRequestViewSchema } from '../../../shared/schemas/signingRequest.js';
+import { completedSigningRequestSchema, createdSigningRequestSchema, createSigningRequestSchema, MAX_BATCH_DOCUMENTS, signingRequestViewSchema } from '../../../shared/schemas/signingRequest.js';
 import { mediumAnswerSchema } from '../../../shared/schemas/users.js';
 import { verificationReportSchema } from '../../../shared/schemas/verify.js';
 import { AMINAH, apiClient, createRequest, latestOtp, makeDocument, systemApiClient } from '../../helpers/api.js';
 import { startTestServer, type TestServer } from '../../helpers/testServices.js';
 
-type Operation = { security?: Record<string, string[]>[]; requestBody?: { content: Record<string, { schema: unknown }> }; responses: Record<string, { content?: Record<string, { schema?: unknown }> }> };
+type Operation = { security?: Record<string, string[]>[]; requestBody?: { content: Record<string, { schema: unknown; example?: unknown }> }; responses: Record<string, { content?: Record<string, { schema?: unknown }> }> };
 type Document = {
   openapi: string;
   paths: Record<string, Record<string, Operation>>;
@@ -90,7 +90,10 @@ describe('/openapi.json is generated from the route declarations', () => {
     expect(schemes['systemClient']).toMatchObject({ type: 'oauth2', flows: { clientCredentials: { tokenUrl: 'http://localhost:8787/oauth2/token' } } });
     expect(schemes['deviceToken']).toMatchObject({ type: 'http', scheme: 'bearer' });
     expect(schemes['deviceTokenQuery']).toMatchObject({ type: 'apiKey', in: 'query', name: 'token' });
-    expect(doc.paths['/api/v1/signing-requests']!['post']!.security).toEqual([{}, { systemClient: ['signing'] }]);
+    expect(schemes['browserOrigin']).toMatchObject({ type: 'apiKey', in: 'header', name: 'Origin' });
+    // Issue 23 item 14: a browser's Origin or a system's token, one of them required (never "optional").
+    expect(doc.paths['/api/v1/signing-requests']!['post']!.security).toEqual([{ browserOrigin: [] }, { systemClient: ['signing'] }]);
+    for (const { path, method, op } of operations()) expect(op.security ?? [], `${method} ${path}`).not.toContainEqual({});
     expect(doc.paths['/api/v1/mobile/device']!['get']!.security).toEqual([{ deviceToken: [] }]);
   });
 });
@@ -124,27 +127,41 @@ describe('the server answers what it documents', () => {
 });
 
 describe('/docs', () => {
-  it("is Scalar's reference, with a language, a strict CSP and our own copy of its script", async () => {
+  it('is our own page rendered from the OpenAPI document: a language, a strict CSP, one script of our own, nothing from elsewhere', async () => {
     const res = await server.app.request('/docs');
     expect(res.status).toBe(200);
     const page = await res.text();
     expect(page).toContain('<html lang="en">');
     const csp = res.headers.get('content-security-policy')!;
-    const nonce = /'nonce-([^']+)'/.exec(csp)![1]!;
+    expect(csp).toContain("script-src 'self';");
     expect(csp).toContain("connect-src 'self'");
-    expect(csp).not.toMatch(/https?:/);
-    expect(page).toContain(`<script src="/docs/scalar.js" nonce="${nonce}">`);
-    expect(page).toContain('"url": "/openapi.json"');
+    expect(csp).not.toMatch(/https?:|unsafe-eval/);
+    expect(page.match(/<script\b[^>]*>/g)).toEqual(['<script src="/docs/try-it.js">']);
     expect(page).not.toMatch(/https?:\/\/(?!localhost)/);
+    expect(page).not.toContain('../shared');
+    // Every operation of the document has its section and its try-it form.
+    for (const { method, path } of operations()) expect(page, `${method} ${path}`).toContain(`<button type="submit">Send ${method.toUpperCase()} ${path}</button>`);
+    // Issue 23 item 11: the project's own design and API documents, linked from /docs and served by it.
+    for (const name of ['design.md', 'api.md']) {
+      expect(page).toContain(`<a href="/docs/${name}">`);
+      const written = await server.app.request(`/docs/${name}`);
+      expect(written.status, name).toBe(200);
+      expect(await written.text()).toBe(fs.readFileSync(`docs/${name}`, 'utf8'));
+    }
+    expect((await server.app.request('/docs/security.md')).status).toBe(404);
+    const script = await server.app.request('/docs/try-it.js');
+    expect(script.headers.get('content-type')).toContain('javascript');
+    expect(await script.text()).toContain('/api/v1/signing-requests/{id}');
   });
 
-  it('serves the bundle gzipped, or plain to a client that does not take gzip', async () => {
-    const gz = await server.app.request('/docs/scalar.js', { headers: { 'Accept-Encoding': 'gzip, br' } });
-    expect(gz.headers.get('content-encoding')).toBe('gzip');
-    const js = zlib.gunzipSync(Buffer.from(await gz.arrayBuffer())).toString();
-    expect(js).toContain('createApiReference');
-    const plain = await server.app.request('/docs/scalar.js', { headers: { 'Accept-Encoding': 'identity' } });
-    expect(plain.headers.get('content-encoding')).toBeNull();
-    expect((await plain.text()).length).toBe(js.length);
+  it('every operation with a request body has an example that validates, and the create example names the demo officer (issue 23 item 14)', () => {
+    for (const { path, method, op } of operations()) {
+      const content = Object.entries(op.requestBody?.content ?? {})[0];
+      // Binary bodies (a PDF, an OCSP request) are a file chosen in the form, not an example.
+      if (!content || !/json|x-www-form-urlencoded/.test(content[0])) continue;
+      expect(content[1].example, `${method} ${path}`).toBeDefined();
+    }
+    const example = doc.paths['/api/v1/signing-requests']!['post']!.requestBody!.content['application/json']!.example;
+    expect(createSigningRequestSchema.parse(example)).toMatchObject({ nric: AMINAH.nric, system: 'igfmas' });
   });
 });
