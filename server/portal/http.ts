@@ -222,7 +222,7 @@ button.secondary{background:#555}:focus-visible{outline:3px solid #f5a623;outlin
 .field-error{color:#b00020;font-weight:600}[aria-invalid=true]{border-color:#b00020}
 .error{border-left:4px solid #b00020;background:#fdecee;padding:.5rem 1rem;margin:1rem 0}
 .ok{border-left:4px solid #1b7f3a;background:#e8f5ec;padding:.5rem 1rem;margin:1rem 0}
-table{border-collapse:collapse;width:100%;margin:1rem 0}th,td{border:1px solid #ccc;padding:.35rem .5rem;text-align:left;vertical-align:top}
+table{border-collapse:collapse;width:100%;margin:1rem 0}th,td{border:1px solid #ccc;padding:.35rem .5rem;text-align:left;vertical-align:top;overflow-wrap:anywhere}
 section{background:#fff;border:1px solid #ddd;border-radius:4px;padding:.5rem 1.25rem;margin:1rem 0}
 dl{display:grid;grid-template-columns:max-content 1fr;gap:.25rem 1rem}dt{font-weight:600}
 form.inline{display:inline}nav ul{list-style:none;padding:0;display:flex;gap:1rem;flex-wrap:wrap}
