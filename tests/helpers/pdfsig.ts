@@ -1,4 +1,4 @@
-import { spawnSync } from 'node:child_process';
+import { execFile, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -24,11 +24,17 @@ export function nssTrusting(caPem: string): string {
 }
 
 /** poppler's pdfsig on a PDF with the CA trusted: each signature as pdfsig reports it. */
-export function pdfsig(pdf: Uint8Array, nssDir: string): { signatures: PdfsigSignature[]; output: string } {
+/**
+ * poppler's pdfsig, run asynchronously: officer certificates name RoamSign's OCSP responder (AIA),
+ * and NSS asks it, so the server under test (in this same process) must be free to answer.
+ */
+export async function pdfsig(pdf: Uint8Array, nssDir: string): Promise<{ signatures: PdfsigSignature[]; output: string }> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'roamsign-pdfsig-'));
   const file = path.join(dir, 'doc.pdf');
   fs.writeFileSync(file, pdf);
-  const run = spawnSync('pdfsig', ['-nssdir', `sql:${nssDir}`, file], { encoding: 'utf8' });
+  const run = await new Promise<{ stdout: string; stderr: string }>((resolve) =>
+    execFile('pdfsig', ['-nssdir', `sql:${nssDir}`, file], { encoding: 'utf8' }, (_error, stdout, stderr) => resolve({ stdout, stderr })),
+  );
   const output = `${run.stdout ?? ''}${run.stderr ?? ''}`;
   const blocks = output.split(/^Signature #\d+:$/m).slice(1);
   return {

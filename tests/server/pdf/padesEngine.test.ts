@@ -12,11 +12,12 @@ import { AMINAH, WEIMING } from '../../helpers/api.js';
 import { openssl, tempFiles } from '../../helpers/openssl.js';
 import { addRoamingOfficer, SITI } from '../../helpers/officers.js';
 import { isLinearized, nssTrusting, pdfsig, pdfsigDump, qpdfCheck, qpdfLinearize } from '../../helpers/pdfsig.js';
-import { startTestServer, type TestServer } from '../../helpers/testServices.js';
+import { startLiveServer, type LiveServer } from '../../e2e/liveServer.js';
 import { startTestTsa, type TestTsa } from '../../helpers/testTsa.js';
 import { APPROVER_FIELDS, makeVoucherPdf } from '../../helpers/voucherPdf.js';
 
-let server: TestServer;
+// A listening server: its certificates name its OCSP responder (AIA), which pdfsig (NSS) asks.
+let server: LiveServer;
 let tsa: TestTsa;
 let nss: string;
 const approvers = [AMINAH.nric, WEIMING.nric, SITI.nric];
@@ -36,7 +37,7 @@ async function signAs(nric: string, pdf: Uint8Array, extra: Partial<Parameters<t
 }
 
 beforeAll(async () => {
-  server = await startTestServer({}, { realClock: true });
+  server = await startLiveServer();
   await addRoamingOfficer(server, SITI);
   tsa = await startTestTsa();
   nss = nssTrusting(server.services.ca.certificate.toString('pem'));
@@ -44,7 +45,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await tsa?.close();
-  await server?.close();
+  await server?.stop();
 });
 
 describe('PAdES signatures on a voucher PDF', () => {
@@ -59,7 +60,7 @@ describe('PAdES signatures on a voucher PDF', () => {
       pdf = signed.pdf;
       revisions.push(pdf);
     }
-    const report = pdfsig(pdf, nss);
+    const report = await pdfsig(pdf, nss);
     expect(report.signatures.map((s) => s.field)).toEqual([...APPROVER_FIELDS]);
     for (const signature of report.signatures) {
       expect(signature.signatureValid, report.output).toBe(true);
@@ -69,14 +70,14 @@ describe('PAdES signatures on a voucher PDF', () => {
     expect(report.signatures.map((s) => s.totalDocument)).toEqual([false, false, true]);
     expect(qpdfCheck(pdf).ok).toBe(true);
     // Each earlier revision on its own is still a whole, valid signed document.
-    expect(pdfsig(revisions[1]!, nss).signatures[0]!.signatureValid).toBe(true);
+    expect((await pdfsig(revisions[1]!, nss)).signatures[0]!.signatureValid).toBe(true);
   });
 
   it('places a stamp at a given position on a Baucar Bayaran with no fields, and the CMS has no signingTime but signingCertificateV2', async () => {
     const original = await makeVoucherPdf({ kind: 'baucar-bayaran', number: 'BB-2026-000123', pages: 3 });
     const signed = await signAs(AMINAH.nric, original, { placement: { page: 3, x: 360, y: 100, width: 200, height: 80 } });
     expect(qpdfCheck(signed.pdf).ok).toBe(true);
-    const [only] = pdfsig(signed.pdf, nss).signatures;
+    const [only] = (await pdfsig(signed.pdf, nss)).signatures;
     expect(only).toMatchObject({ signatureValid: true, certificateTrusted: true, subFilter: 'ETSI.CAdES.detached', totalDocument: true });
 
     const [cms] = pdfsigDump(signed.pdf);
@@ -93,9 +94,9 @@ describe('PAdES signatures on a voucher PDF', () => {
     expect(isLinearized(linearized)).toBe(true);
     const first = await signAs(AMINAH.nric, linearized, { placement: { field: APPROVER_FIELDS[0]! } });
     expect(qpdfCheck(first.pdf).ok).toBe(true);
-    expect(pdfsig(first.pdf, nss).signatures[0]).toMatchObject({ field: APPROVER_FIELDS[0], signatureValid: true, certificateTrusted: true });
+    expect((await pdfsig(first.pdf, nss)).signatures[0]).toMatchObject({ field: APPROVER_FIELDS[0], signatureValid: true, certificateTrusted: true });
     const second = await signAs(WEIMING.nric, first.pdf, { placement: { field: APPROVER_FIELDS[1]! } });
-    expect(pdfsig(second.pdf, nss).signatures.slice(0, 2).map((s) => [s.field, s.signatureValid])).toEqual([[APPROVER_FIELDS[0], true], [APPROVER_FIELDS[1], true]]);
+    expect((await pdfsig(second.pdf, nss)).signatures.slice(0, 2).map((s) => [s.field, s.signatureValid])).toEqual([[APPROVER_FIELDS[0], true], [APPROVER_FIELDS[1], true]]);
   });
 
   it('a file whose cross-reference table is broken: repaired and written out once when unsigned, refused when it holds a signature', async () => {
@@ -108,7 +109,7 @@ describe('PAdES signatures on a voucher PDF', () => {
     const broken = breakXref(await makeVoucherPdf({ kind: 'baucar-bayaran', number: 'BB-2026-000125', pages: 1, signatureFields: true }));
     const signed = await signAs(AMINAH.nric, broken, { placement: { field: APPROVER_FIELDS[0]! } });
     expect(qpdfCheck(signed.pdf).ok).toBe(true);
-    expect(pdfsig(signed.pdf, nss).signatures[0]).toMatchObject({ field: APPROVER_FIELDS[0], signatureValid: true, certificateTrusted: true });
+    expect((await pdfsig(signed.pdf, nss)).signatures[0]).toMatchObject({ field: APPROVER_FIELDS[0], signatureValid: true, certificateTrusted: true });
 
     // Repairing a signed file would move the bytes its signature covers: refused, with the reason.
     const refused = await preparePdfSignature({ pdf: breakXref(signed.pdf), kind: 'signature', signingTime: new Date(), placement: { field: APPROVER_FIELDS[1]! } });
@@ -121,7 +122,7 @@ describe('PAdES signatures on a voucher PDF', () => {
     // A byte of the page content, well inside the first signed range.
     const at = tampered.indexOf('RM ');
     tampered[at + 3] = tampered[at + 3] === 0x31 ? 0x32 : 0x31;
-    const [signature] = pdfsig(tampered, nss).signatures;
+    const [signature] = (await pdfsig(tampered, nss)).signatures;
     expect(signature!.signatureValid).toBe(false);
     expect(signature!.text).toMatch(/Signature Validation: (Digest Mismatch|Signature is Invalid)/);
   });
@@ -152,7 +153,7 @@ describe('PAdES signatures on a voucher PDF', () => {
     if (!lta.ok) throw new Error(lta.message);
     expect(Buffer.from(lta.pdf.subarray(0, lt.pdf.byteLength)).equals(lt.pdf)).toBe(true);
     expect(qpdfCheck(lta.pdf).ok).toBe(true);
-    const report = pdfsig(lta.pdf, nss);
+    const report = await pdfsig(lta.pdf, nss);
     expect(report.signatures[0]).toMatchObject({ signatureValid: true, certificateTrusted: true, subFilter: 'ETSI.CAdES.detached' });
     // poppler 22 lists a document time-stamp but does not validate ETSI.RFC3161 ("unknown"):
     // openssl ts checks its token below.

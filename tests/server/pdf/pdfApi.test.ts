@@ -6,11 +6,12 @@ import { parseDetachedCms } from '../../../server/cms/parseDetached.js';
 import { AMINAH, call, latestOtp, systemToken, WEIMING } from '../../helpers/api.js';
 import { addRoamingOfficer, SITI } from '../../helpers/officers.js';
 import { nssTrusting, pdfsig, qpdfCheck } from '../../helpers/pdfsig.js';
-import { startTestServer, type TestServer } from '../../helpers/testServices.js';
+import { startLiveServer, type LiveServer } from '../../e2e/liveServer.js';
 import { startTestTsa, type TestTsa } from '../../helpers/testTsa.js';
 import { APPROVER_FIELDS, makeVoucherPdf } from '../../helpers/voucherPdf.js';
 
-let server: TestServer;
+// A listening server: its certificates name its OCSP responder (AIA), which pdfsig (NSS) asks.
+let server: LiveServer;
 let tsa: TestTsa;
 let token: string;
 
@@ -43,14 +44,14 @@ beforeAll(async () => {
   tsa = await startTestTsa();
   const trust = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'roamsign-tsa-trust-')), 'tsa.pem');
   fs.writeFileSync(trust, tsa.caPem);
-  server = await startTestServer({ ROAMSIGN_PDF_LEVEL: 'B-LTA', ROAMSIGN_PDF_TSA_URL: tsa.url, ROAMSIGN_PDF_TSA_TRUST_FILE: trust, ROAMSIGN_PDF_MAX_BYTES: String(2 * 1024 * 1024) }, { realClock: true });
+  server = await startLiveServer({ ROAMSIGN_PDF_LEVEL: 'B-LTA', ROAMSIGN_PDF_TSA_URL: tsa.url, ROAMSIGN_PDF_TSA_TRUST_FILE: trust, ROAMSIGN_PDF_MAX_BYTES: String(2 * 1024 * 1024) });
   await addRoamingOfficer(server, SITI);
   token = await systemToken(server, 'igfmas');
 });
 
 afterAll(async () => {
   await tsa?.close();
-  await server?.close();
+  await server?.stop();
 });
 
 describe('POST /api/v1/pdfs: a signing request whose document is a PDF', () => {
@@ -84,7 +85,7 @@ describe('POST /api/v1/pdfs: a signing request whose document is a PDF', () => {
     expect((await download(previous)).bytes.equals(final.bytes)).toBe(true);
 
     const nss = nssTrusting(server.services.ca.certificate.toString('pem'));
-    const report = pdfsig(final.bytes, nss);
+    const report = await pdfsig(final.bytes, nss);
     const signatures = report.signatures.filter((s) => s.subFilter === 'ETSI.CAdES.detached');
     expect(signatures.map((s) => s.field)).toEqual([...APPROVER_FIELDS]);
     for (const s of signatures) expect(s, report.output).toMatchObject({ signatureValid: true, certificateTrusted: true });
