@@ -113,6 +113,7 @@ const AUDIT_ACTION: Record<string, Pair> = {
   'approval.refused': ['Kelulusan ditolak oleh gerbang', 'Approval refused by the gate'],
   'approval.released': ['Kelulusan dipulangkan oleh gerbang (sistem tidak menerimanya)', 'Approval given back by the gate (the system did not take it)'],
   'ca.created': ['CA dicipta', 'CA created'],
+  'tsa.created': ['Pihak berkuasa cap masa (TSA) RoamSign disediakan', 'RoamSign time-stamping authority set up'],
   'certificate.issued': ['Sijil dikeluarkan', 'Certificate issued'],
   'certificate.revoked': ['Sijil dibatalkan', 'Certificate revoked'],
   // Issue 21: certificate life.

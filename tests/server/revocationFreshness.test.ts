@@ -17,7 +17,7 @@ beforeAll(async () => {
 afterAll(() => server?.stop());
 
 describe('a revocation made by the CLI while the server runs', () => {
-  it('is on /crl within 2 s (OpenSSL reads it), /verify reports the earlier signature revoked with its time, and signing is refused', async () => {
+  it('is on /crl within 2 s (OpenSSL reads it), /verify reports the certificate revoked with its time and the earlier signature still valid at its proven time, and signing is refused', async () => {
     const token = await httpToken(base);
     const created = await httpCreate(base, token, 'STH-2026-REVOKE');
     const otp = await httpOtp(base, created.body.id);
@@ -46,7 +46,9 @@ describe('a revocation made by the CLI while the server runs', () => {
 
     const report = await http(base, 'POST', '/api/v1/verify', { signature, digest });
     expect(report.status).toBe(200);
-    expect(report.body.valid).toBe(false);
+    // Issue 20: a retirement after the signature's proven time (its time-stamp) leaves it valid;
+    // the report still says the certificate is revoked now, and since when.
+    expect(report.body).toMatchObject({ valid: true, indication: 'TOTAL_PASSED', bestSignatureTimeSource: 'signature-time-stamp' });
     expect(report.body.certificate.status).toBe('revoked');
     expect(Date.parse(report.body.certificate.revokedAt)).toBeGreaterThan(Date.parse(done.body.signedAt) - 1);
 

@@ -64,7 +64,8 @@ describe('retirement', () => {
       content: documentBytes('STH-2026-000123').toString('base64'),
     });
     expect(report.status).toBe(200);
-    expect(report.body.valid).toBe(false);
+    // Issue 20: signed before the retirement (proven by its time-stamp), the approval stays valid.
+    expect(report.body).toMatchObject({ valid: true, indication: 'TOTAL_PASSED' });
     expect(report.body.certificate).toMatchObject({ serial, status: 'revoked' });
 
     const after = await createRequest(server);
