@@ -113,6 +113,7 @@ const AUDIT_ACTION: Record<string, Pair> = {
   'approval.refused': ['Kelulusan ditolak oleh gerbang', 'Approval refused by the gate'],
   'approval.released': ['Kelulusan dipulangkan oleh gerbang (sistem tidak menerimanya)', 'Approval given back by the gate (the system did not take it)'],
   'ca.created': ['CA dicipta', 'CA created'],
+  'ca.rolled_over': ['Kunci CA diganti (CA baharu)', 'CA key rolled over (new CA)'],
   'certificate.issued': ['Sijil dikeluarkan', 'Certificate issued'],
   'certificate.revoked': ['Sijil dibatalkan', 'Certificate revoked'],
   // Issue 21: certificate life.
