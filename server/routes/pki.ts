@@ -2,7 +2,7 @@ import { createRoute, z } from '@hono/zod-openapi';
 import { x509 } from '../ca/x509Setup.js';
 import { RoamSignError } from '../../shared/errors.js';
 import type { Services } from '../services.js';
-import { apiRoutes } from './apiRoute.js';
+import { apiRoutes, errorAnswers } from './apiRoute.js';
 
 const binary = (type: string, description: string) => ({ description, content: { [type]: { schema: z.string().meta({ format: 'binary' }) } } });
 const text = (description: string) => ({ description, content: { 'application/x-pem-file': { schema: z.string() } } });
@@ -27,7 +27,7 @@ const generationDer = createRoute({
   tags,
   summary: 'One CA generation\'s certificate (DER): the CA issuers URL of certificates issued after a roll-over',
   request: { params: generationParams },
-  responses: { 200: binary('application/pkix-cert', 'DER'), 404: { description: 'No such CA generation (error not_found)' } },
+  responses: { 200: binary('application/pkix-cert', 'DER'), ...errorAnswers('bad_request', 'not_found') },
 });
 const generationCrl = createRoute({
   method: 'get',
@@ -35,7 +35,7 @@ const generationCrl = createRoute({
   tags,
   summary: 'One CA generation\'s current CRL (DER): the CRL distribution point of certificates issued after a roll-over',
   request: { params: generationParams },
-  responses: { 200: binary('application/pkix-crl', 'DER'), 404: { description: 'No such CA generation (error not_found)' } },
+  responses: { 200: binary('application/pkix-crl', 'DER'), ...errorAnswers('bad_request', 'not_found') },
 });
 
 /**
