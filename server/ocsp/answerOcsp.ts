@@ -98,7 +98,12 @@ export function createOcspAnswerer(deps: { db: Db; vault: Vault; ca: Certificate
     const nextUpdate = new Date(thisUpdate.getTime() + OCSP_VALIDITY_MS);
     // The CA generation of the first certificate asked signs (through its responder) the whole answer;
     // a certificate of another generation in the same request is answered unknown.
-    const generations = asked.map((one) => generationOf(one.reqCert));
+    let generations = asked.map((one) => generationOf(one.reqCert));
+    if (generations.some((g) => g === undefined)) {
+      // Perhaps a CA generation another process made (ca-rollover): reading the CRL follows it.
+      await ca.currentCrl();
+      generations = asked.map((one) => generationOf(one.reqCert));
+    }
     const signer = generations.find((g) => g !== undefined) ?? ca.current.id;
     const statuses: CertificateStatus[] = [];
     for (const [i, one] of asked.entries()) {
