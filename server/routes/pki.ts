@@ -8,10 +8,10 @@ const binary = (type: string, description: string) => ({ description, content: {
 const text = (description: string) => ({ description, content: { 'application/x-pem-file': { schema: z.string() } } });
 const tags = ['PKI'];
 
-const caDer = createRoute({ method: 'get', path: '/ca.crt', tags, summary: 'The issuing CA certificate (DER)', responses: { 200: binary('application/pkix-cert', 'DER') } });
-const caPem = createRoute({ method: 'get', path: '/ca.pem', tags, summary: 'The issuing CA certificate (PEM)', responses: { 200: text('PEM') } });
-const crlDer = createRoute({ method: 'get', path: '/crl', tags, summary: 'The current CRL (DER)', responses: { 200: binary('application/pkix-crl', 'DER') } });
-const crlPem = createRoute({ method: 'get', path: '/crl.pem', tags, summary: 'The current CRL (PEM, label X509 CRL)', responses: { 200: text('PEM') } });
+const caDer = createRoute({ method: 'get', path: '/ca.crt', tags, summary: 'The first CA certificate (DER; the CA issuers URL of its certificates; later CA generations at /ca/{generation})', responses: { 200: binary('application/pkix-cert', 'DER') } });
+const caPem = createRoute({ method: 'get', path: '/ca.pem', tags, summary: 'Every CA certificate (PEM bundle; one until the first CA roll-over, then old and new)', responses: { 200: text('PEM') } });
+const crlDer = createRoute({ method: 'get', path: '/crl', tags, summary: 'The first CA\'s current CRL (DER; later CA generations at /crl/{generation})', responses: { 200: binary('application/pkix-crl', 'DER') } });
+const crlPem = createRoute({ method: 'get', path: '/crl.pem', tags, summary: 'The first CA\'s current CRL (PEM, label X509 CRL)', responses: { 200: text('PEM') } });
 const bundlePem = createRoute({
   method: 'get',
   path: '/ca-bundle.pem',
