@@ -16,7 +16,9 @@ export async function issueOcspResponderCertificate(
   ca: CertificateAuthority,
   publicKey: CryptoKey,
   now: number,
+  generation: number = ca.current.id,
 ): Promise<x509.X509Certificate> {
+  const issuer = ca.generation(generation)!.certificate;
   const serial = crypto.randomBytes(16);
   serial[0] = (serial[0]! & 0x7f) | 0x01;
   const notBefore = new Date(now - 60_000);
@@ -25,7 +27,7 @@ export async function issueOcspResponderCertificate(
       {
         serialNumber: serial.toString('hex'),
         subject: [{ C: ['MY'] }, { O: ['Kerajaan Malaysia'] }, { OU: ['RoamSign'] }, { CN: ['RoamSign OCSP Responder'] }],
-        issuer: ca.certificate.subject,
+        issuer: issuer.subject,
         notBefore,
         notAfter: new Date(notBefore.getTime() + OCSP_RESPONDER_VALIDITY_DAYS * DAY_MS),
         publicKey,
@@ -37,11 +39,12 @@ export async function issueOcspResponderCertificate(
           new x509.ExtendedKeyUsageExtension([id_kp_OCSPSigning], false),
           // The extension's value is ASN.1 NULL (05 00).
           new x509.Extension(id_pkix_ocsp_nocheck, false, new Uint8Array([0x05, 0x00])),
-          await x509.AuthorityKeyIdentifierExtension.create(ca.certificate.publicKey),
+          await x509.AuthorityKeyIdentifierExtension.create(issuer.publicKey),
           await x509.SubjectKeyIdentifierExtension.create(publicKey),
         ],
       },
       signingCrypto,
     ),
+    generation,
   );
 }

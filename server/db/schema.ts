@@ -84,6 +84,8 @@ export function coreTables(k: ColumnKit) {
       revokedAt: ms('revoked_at'),
       revocationReason: text('revocation_reason'),
       createdAt: ms('created_at').notNull(),
+      /** The CA generation (ca_state.id) that issued it: 1 until the first roll-over (issue 21). */
+      caId: integer('ca_id').notNull().default(1),
     },
     (t) => [index('certificates_nric').on(t.nric)],
   );
@@ -96,7 +98,10 @@ export function coreTables(k: ColumnKit) {
     createdAt: ms('created_at').notNull(),
   });
 
-  /** The issuing CA (one row) and its current CRL. */
+  /**
+   * The issuing CA and its current CRL: one row per CA generation (id 1, then one more per
+   * `ca-rollover`); the highest id issues, the older ones keep their CRL for their certificates.
+   */
   const caState = table('ca_state', {
     id: integer('id').primaryKey(),
     certDer: bytes('cert_der').notNull(),
@@ -104,6 +109,9 @@ export function coreTables(k: ColumnKit) {
     crlNumber: integer('crl_number').notNull().default(0),
     crlDer: bytes('crl_der'),
     crlNextUpdate: ms('crl_next_update'),
+    /** Link certificates with the previous generation (RFC 4210 §4.4): old key certifies this CA's key, and this key certifies the old one. */
+    linkFromPreviousDer: bytes('link_from_previous_der'),
+    linkToPreviousDer: bytes('link_to_previous_der'),
   });
 
   const signingRequests = table(

@@ -33,10 +33,10 @@ export async function reinstateCertificate(deps: LifecycleDeps, nric: string, ac
       .update(certificates)
       .set({ revokedAt: null, revocationReason: null })
       .where(and(eq(certificates.serial, normaliseSerial(cert.serial)), eq(certificates.revocationReason, 'certificateHold')))
-      .returning({ serial: certificates.serial });
+      .returning({ serial: certificates.serial, caId: certificates.caId });
     if (!lifted) return 'not_suspended';
     await audit.append({ actor, action: 'certificate.reinstated', subject: nric, details: { serial: lifted.serial } });
-    await ca.issueCrl();
+    await ca.issueCrl(lifted.caId);
     return 'reinstated';
   });
 }

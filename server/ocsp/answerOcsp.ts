@@ -17,7 +17,7 @@ import {
 } from '@peculiar/asn1-ocsp';
 import { AsnConvert, OctetString } from '@peculiar/asn1-schema';
 import { AlgorithmIdentifier, Certificate, CRLReason, Extension } from '@peculiar/asn1-x509';
-import type { CertificateAuthority } from '../ca/certificateAuthority.js';
+import type { CaGeneration, CertificateAuthority } from '../ca/certificateAuthority.js';
 import { x509 } from '../ca/x509Setup.js';
 import { OID } from '../cms/oids.js';
 import type { Db } from '../db/database.js';
@@ -53,24 +53,35 @@ const unsigned = (status: OCSPResponseStatus) => Buffer.from(AsnConvert.serializ
  * (good, revoked with time and reason, or unknown: another issuer or a serial this CA never issued),
  * echoes the nonce, and signs a BasicOCSPResponse with the delegated responder key.
  */
-export function createOcspAnswerer(deps: { db: Db; vault: Vault; ca: CertificateAuthority; identity: ResponderIdentities; now: () => number }) {
+export function createOcspAnswerer(deps: { db: Db; vault: Vault; ca: CertificateAuthority; identity: (generation: number) => ResponderIdentities; now: () => number }) {
   const { db, vault, ca, identity, now } = deps;
-  const caCert = AsnConvert.parse(ca.certificate.rawData, Certificate);
-  const issuerName = Buffer.from(AsnConvert.serialize(caCert.tbsCertificate.subject));
-  const issuerKey = Buffer.from(caCert.tbsCertificate.subjectPublicKeyInfo.subjectPublicKey);
-  const issuerHashes = new Map<string, { name: Buffer; key: Buffer }>();
-  for (const [oid, name] of Object.entries(HASHES)) {
-    issuerHashes.set(oid, { name: crypto.createHash(name).update(issuerName).digest(), key: crypto.createHash(name).update(issuerKey).digest() });
-  }
-
-  const isOurs = (certId: CertID) => {
-    const expected = issuerHashes.get(certId.hashAlgorithm.algorithm);
-    return (
-      expected !== undefined &&
-      expected.name.equals(Buffer.from(certId.issuerNameHash.buffer)) &&
-      expected.key.equals(Buffer.from(certId.issuerKeyHash.buffer))
-    );
+  /** Per CA generation (every one answers until its certificates are gone, issue 21), its name and key hashes. */
+  const hashesByGeneration = new Map<number, Map<string, { name: Buffer; key: Buffer }>>();
+  const hashesOf = (generation: CaGeneration) => {
+    let issuerHashes = hashesByGeneration.get(generation.id);
+    if (!issuerHashes) {
+      const caCert = AsnConvert.parse(generation.certificate.rawData, Certificate);
+      const issuerName = Buffer.from(AsnConvert.serialize(caCert.tbsCertificate.subject));
+      const issuerKey = Buffer.from(caCert.tbsCertificate.subjectPublicKeyInfo.subjectPublicKey);
+      issuerHashes = new Map();
+      for (const [oid, name] of Object.entries(HASHES)) {
+        issuerHashes.set(oid, { name: crypto.createHash(name).update(issuerName).digest(), key: crypto.createHash(name).update(issuerKey).digest() });
+      }
+      hashesByGeneration.set(generation.id, issuerHashes);
+    }
+    return issuerHashes;
   };
+
+  /** The CA generation a CertID names, if it is one of ours. */
+  const generationOf = (certId: CertID): number | undefined =>
+    ca.generations.find((generation) => {
+      const expected = hashesOf(generation).get(certId.hashAlgorithm.algorithm);
+      return (
+        expected !== undefined &&
+        expected.name.equals(Buffer.from(certId.issuerNameHash.buffer)) &&
+        expected.key.equals(Buffer.from(certId.issuerKeyHash.buffer))
+      );
+    })?.id;
 
   return async function answer(requestDer: Uint8Array): Promise<OcspAnswer> {
     let request: OCSPRequest;
@@ -85,10 +96,19 @@ export function createOcspAnswerer(deps: { db: Db; vault: Vault; ca: Certificate
     }
     const thisUpdate = new Date(Math.floor(now() / 1000) * 1000);
     const nextUpdate = new Date(thisUpdate.getTime() + OCSP_VALIDITY_MS);
+    // The CA generation of the first certificate asked signs (through its responder) the whole answer;
+    // a certificate of another generation in the same request is answered unknown.
+    let generations = asked.map((one) => generationOf(one.reqCert));
+    if (generations.some((g) => g === undefined)) {
+      // Perhaps a CA generation another process made (ca-rollover): reading the CRL follows it.
+      await ca.currentCrl();
+      generations = asked.map((one) => generationOf(one.reqCert));
+    }
+    const signer = generations.find((g) => g !== undefined) ?? ca.current.id;
     const statuses: CertificateStatus[] = [];
-    for (const one of asked) {
+    for (const [i, one] of asked.entries()) {
       const serial = Buffer.from(one.reqCert.serialNumber).toString('hex');
-      statuses.push(isOurs(one.reqCert) ? await certificateStatus(db, serial) : { status: 'unknown' });
+      statuses.push(generations[i] === signer ? await certificateStatus(db, serial, signer) : { status: 'unknown' });
     }
     const responses = asked.map(
       (one, i) =>
@@ -100,7 +120,7 @@ export function createOcspAnswerer(deps: { db: Db; vault: Vault; ca: Certificate
         }),
     );
     const nonce = request.tbsRequest.requestExtensions?.find((e) => e.extnID === id_pkix_ocsp_nonce);
-    const responder = await identity.current();
+    const responder = await identity(signer).current();
     const responderCert = AsnConvert.parse(responder.certificate.rawData, Certificate);
     const keyHash = crypto.createHash('sha1').update(Buffer.from(responderCert.tbsCertificate.subjectPublicKeyInfo.subjectPublicKey)).digest();
     const tbs = new ResponseData({

@@ -6,7 +6,7 @@ import { x509 } from '../ca/x509Setup.js';
 import type { Db } from '../db/database.js';
 import type { Vault } from '../vault/vault.js';
 
-const SETTING = 'ocsp_responder';
+const SETTING_FIRST = 'ocsp_responder';
 /** A new responder certificate is issued when the current one has less than this left. */
 const RENEW_BEFORE_MS = 30 * 24 * 60 * 60 * 1000;
 
@@ -25,8 +25,11 @@ interface Stored {
  * cluster_settings: the first node to need one creates it, the others read it; it is replaced a month
  * before it runs out. Kept in memory while it is not due for renewal.
  */
-export function createResponderIdentity(deps: { db: Db; vault: Vault; ca: CertificateAuthority; audit: AuditLog; now: () => number }) {
+export function createResponderIdentity(deps: { db: Db; vault: Vault; ca: CertificateAuthority; audit: AuditLog; now: () => number; generation?: number }) {
   const { db, vault, ca, audit, now } = deps;
+  // Each CA generation certifies its own responder (RFC 6960 §4.2.2.2: issued by the CA that issued the certificate asked about).
+  const generation = deps.generation ?? 1;
+  const SETTING = generation === 1 ? SETTING_FIRST : `${SETTING_FIRST}:${generation}`;
   const { clusterSettings } = db.t;
   let cached: ResponderIdentity | undefined;
 
@@ -39,7 +42,7 @@ export function createResponderIdentity(deps: { db: Db; vault: Vault; ca: Certif
 
   async function create(previous: string | undefined): Promise<void> {
     const { keyRef, publicKey } = await vault.generateKey('ocsp-responder');
-    const certificate = await issueOcspResponderCertificate(ca, publicKey, now());
+    const certificate = await issueOcspResponderCertificate(ca, publicKey, now(), generation);
     const value = JSON.stringify({ keyRef, certDer: Buffer.from(certificate.rawData).toString('base64') } satisfies Stored);
     // Two nodes at once: the first write wins, the other reads it.
     await db.transaction(async () => {
@@ -52,7 +55,7 @@ export function createResponderIdentity(deps: { db: Db; vault: Vault; ca: Certif
               .where(and(eq(clusterSettings.name, SETTING), eq(clusterSettings.value, previous)))
               .returning({ name: clusterSettings.name });
       if (changed.length > 0) {
-        await audit.append({ actor: 'ca', action: 'ocsp.responder_certified', subject: certificate.serialNumber.toLowerCase(), details: { notAfter: certificate.notAfter.toISOString() } });
+        await audit.append({ actor: 'ca', action: 'ocsp.responder_certified', subject: certificate.serialNumber.toLowerCase(), details: { notAfter: certificate.notAfter.toISOString(), caGeneration: generation } });
       }
     });
   }

@@ -53,12 +53,13 @@ async function finish(deps: PdfDeps, row: PdfRow): Promise<Buffer> {
   let pdf = finished.pdf;
   if ((level === 'B-LT' || level === 'B-LTA') && deps.timeStamp) {
     const [officerCert] = await db.orm.select({ der: certificates.der }).from(certificates).where(eq(certificates.serial, signature.serial));
-    const crl = await deps.ca.currentCrl();
+    const issuer = officerCert ? deps.ca.issuerOf(officerCert.der) ?? deps.ca.current : deps.ca.current;
+    const crl = await deps.ca.currentCrl(issuer.id);
     const cms = Buffer.from(pdf.subarray(row.byteRange[1] + 1, row.byteRange[2] - 1).toString('latin1'), 'hex');
     const lt = await addValidationData({
       pdf,
       data: {
-        certificates: [...(officerCert ? [officerCert.der] : []), Buffer.from(deps.ca.certificate.rawData), ...tokenCertificates(cms)],
+        certificates: [...(officerCert ? [officerCert.der] : []), Buffer.from(issuer.certificate.rawData), ...tokenCertificates(cms)],
         crls: [crl.der],
         ocspResponses: [],
       },

@@ -1,5 +1,7 @@
 import { RoamSignError } from '../../shared/errors.js';
 import { renewCertificate, type Renewal } from '../lifecycle/renewCertificate.js';
+import { finishPasskeySignIn, startPasskeySignIn } from '../passkeys/passkeySignIn.js';
+import { activePasskeys } from '../passkeys/passkeyStore.js';
 import { findOfficer } from '../registry/officers.js';
 import { checkPinCounted } from '../pin/pinAttempts.js';
 import type { PortalDeps } from './deps.js';
@@ -34,5 +36,28 @@ export async function renewWithPinAndCode(services: PortalDeps, nric: string, in
     throw error;
   }
   if (check.subjectId !== nric || check.payload.step !== 'renewal') throw new RoamSignError('otp_invalid');
+  return renewCertificate(services, nric, `officer:${nric}`);
+}
+
+/** Whether the officer has a passkey to renew with (the renewal page offers it then). */
+export async function canRenewWithPasskey(services: PortalDeps, nric: string): Promise<boolean> {
+  return (await activePasskeys(services.db, { type: 'officer', id: nric })).length > 0;
+}
+
+/**
+ * Renewal with a passkey (issue 21), in place of the PIN and the e-mailed code: a ceremony bound to
+ * this officer (only their passkeys, user verification required). Its challenge cannot sign anyone
+ * in (a sign-in ceremony names no officer) and a sign-in challenge cannot renew.
+ */
+export async function startPasskeyRenewal(services: PortalDeps, nric: string) {
+  const officer = await findOfficer(services.db, nric);
+  if (!officer) throw new RoamSignError('user_not_found');
+  if (!(await canRenewWithPasskey(services, nric))) throw new RoamSignError('passkey_credential_unknown');
+  return startPasskeySignIn(services, { subjectType: 'officer', subject: { type: 'officer', id: nric } });
+}
+
+/** Verifies the officer's passkey assertion, then renews (new key, new certificate, old one superseded). */
+export async function renewWithPasskey(services: PortalDeps, nric: string, input: { challengeId: string; response: unknown }): Promise<Renewal> {
+  await finishPasskeySignIn(services, { challengeId: input.challengeId, response: input.response, subjectType: 'officer', subject: { type: 'officer', id: nric } });
   return renewCertificate(services, nric, `officer:${nric}`);
 }

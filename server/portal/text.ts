@@ -44,6 +44,7 @@ const M = {
   noCertificate: ['Tiada sijil.', 'No certificate.'],
   // Issue 21: renewal before expiry.
   renewCertificate: ['Perbaharui sijil', 'Renew certificate'],
+  renewWithPasskey: ['Perbaharui dengan kunci laluan', 'Renew with a passkey'],
   renewDue: ['Sijil digital anda akan tamat tempoh pada {date} ({days} hari lagi). Perbaharui sekarang supaya anda boleh terus menandatangani.', 'Your digital certificate expires on {date} (in {days} days). Renew it now so that you can go on signing.'],
   renewExpired: ['Sijil digital anda telah tamat tempoh pada {date}; anda tidak boleh menandatangani sehingga ia diperbaharui.', 'Your digital certificate expired on {date}; you cannot sign until it is renewed.'],
   renewHint: ['Pembaharuan menjana pasangan kunci baharu dalam peti besi RoamSign dan mengeluarkan sijil baharu. Sijil lama dibatalkan (digantikan); tandatangan yang telah dibuat dengannya kekal sah. Sahkan dengan PIN tandatangan anda dan kod keselamatan e-mel.', 'Renewal generates a new key pair in the RoamSign vault and issues a new certificate. The old certificate is revoked (superseded); signatures already made with it stay valid. Confirm with your signing PIN and an e-mailed security code.'],

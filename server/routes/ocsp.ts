@@ -1,7 +1,7 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import { createOcspAnswerer } from '../ocsp/answerOcsp.js';
-import { createResponderIdentity } from '../ocsp/responderIdentity.js';
+import { createResponderIdentity, type ResponderIdentities } from '../ocsp/responderIdentity.js';
 import type { Services } from '../services.js';
 import { apiRoutes } from './apiRoute.js';
 
@@ -37,7 +37,14 @@ const ocspGet = createRoute({
 /** `/ocsp`: thin; server/ocsp answers. Bad bytes get 400 with the protocol's own malformedRequest answer. */
 export function ocspRoutes(services: Services) {
   const { db, vault, ca, audit, now } = services;
-  const answer = createOcspAnswerer({ db, vault, ca, identity: createResponderIdentity({ db, vault, ca, audit, now }), now });
+  // One delegated responder per CA generation, each certified by its own CA.
+  const identities = new Map<number, ResponderIdentities>();
+  const identity = (generation: number) => {
+    let found = identities.get(generation);
+    if (!found) identities.set(generation, (found = createResponderIdentity({ db, vault, ca, audit, now, generation })));
+    return found;
+  };
+  const answer = createOcspAnswerer({ db, vault, ca, identity, now });
   const reply = async (c: Context, der: Uint8Array) => {
     const result = await answer(der);
     return c.body(new Uint8Array(result.der), result.status === 'successful' ? 200 : 400, {

@@ -5,8 +5,9 @@ import { renewalDue } from '../lifecycle/renewalNotices.js';
 import { refusalOf, type Refusal } from '../portal/formErrors.js';
 import { csrf, errorBox, errorOpt, field, formatTime, hidden, input, notice, page, type PortalContext, type PortalEnv } from '../portal/http.js';
 import { officerHome } from '../portal/officerPortal.js';
-import { renewWithPinAndCode, startRenewalCheck } from '../portal/officerRenewal.js';
-import { tx } from '../portal/text.js';
+import { canRenewWithPasskey, renewWithPasskey, renewWithPinAndCode, startPasskeyRenewal, startRenewalCheck } from '../portal/officerRenewal.js';
+import { PASSKEY_PAGE_CSP } from '../portal/passkeyScript.js';
+import { errorLines, tx } from '../portal/text.js';
 import type { Services } from '../services.js';
 
 /**
@@ -23,7 +24,7 @@ export function renewalBanner(c: PortalContext, certificate: { notAfter: number;
   return html`<div class="notice" role="alert" id="renewal-banner" data-days-left="${due.daysLeft}"><p>${words} <a href="/portal/renew">${tx(lang, 'renewCertificate')}</a></p></div>`;
 }
 
-/** /portal/renew: the officer renews with the signing PIN and an e-mailed code (a new key and certificate). */
+/** /portal/renew: the officer renews with the signing PIN and an e-mailed code, or a passkey (a new key and certificate). */
 export function portalRenewalRoutes(services: Services, officer: MiddlewareHandler<PortalEnv>) {
   const nricOf = (c: PortalContext) => c.get('session')!.subjectId;
 
@@ -31,6 +32,8 @@ export function portalRenewalRoutes(services: Services, officer: MiddlewareHandl
     const lang = c.get('lang');
     const home = await officerHome(services, nricOf(c));
     const r = state.refusal;
+    const withPasskey = await canRenewWithPasskey(services, nricOf(c));
+    if (withPasskey) c.header('Content-Security-Policy', PASSKEY_PAGE_CSP);
     return c.html(
       page(
         c,
@@ -45,7 +48,13 @@ export function portalRenewalRoutes(services: Services, officer: MiddlewareHandl
             ${input(tx(lang, 'pin'), 'pin', { type: 'password', inputmode: 'numeric', autocomplete: 'current-password', maxlength: 12, ...errorOpt(r?.fields.pin) })}
             ${input(tx(lang, 'code'), 'code', { inputmode: 'numeric', autocomplete: 'one-time-code', pattern: '\\d{6}', maxlength: 6, ...errorOpt(r?.fields.code) })}
             <button type="submit">${tx(lang, 'renewCertificate')}</button>
-          </form>`,
+          </form>
+          ${withPasskey
+            ? html`<section aria-labelledby="passkey-renew"><h2 id="passkey-renew">${tx(lang, 'or')} ${tx(lang, 'renewWithPasskey')}</h2>
+                <input type="hidden" id="passkey-csrf" value="${c.get('session')?.csrfToken ?? ''}" />
+                <button type="button" id="renew-passkey" data-passkey="sign-in" data-endpoint="/portal/renew/passkey" data-failed="${tx(lang, 'passkeyFailed')}">${tx(lang, 'renewWithPasskey')}</button>
+                <p id="passkey-status" role="status" aria-live="polite"></p></section><script src="/portal/passkeys.js" defer></script>`
+            : ''}`,
       ),
       r ? 400 : 200,
     );
@@ -60,8 +69,30 @@ export function portalRenewalRoutes(services: Services, officer: MiddlewareHandl
     }
   };
 
+  /** A JSON answer for the passkey script: the error code and its words, never a stack. */
+  const jsonError = (c: PortalContext, error: unknown) => {
+    if (!(error instanceof RoamSignError) || error.status >= 500) throw error;
+    return c.json({ error: { code: error.code, message: errorLines(c.get('lang'), error).join(' ') } }, error.status as 400);
+  };
+
   return new Hono<PortalEnv>()
     .get('/portal/renew', officer, (c) => renewPage(c))
+    // Renewal with a passkey (the portal's passkey script runs the ceremony between these two posts).
+    .post('/portal/renew/passkey/options', officer, async (c) => {
+      try {
+        return c.json(await startPasskeyRenewal(services, nricOf(c)));
+      } catch (error) {
+        return jsonError(c, error);
+      }
+    })
+    .post('/portal/renew/passkey', officer, async (c) => {
+      try {
+        await renewWithPasskey(services, nricOf(c), { challengeId: field(c, 'challengeId'), response: field(c, 'response') });
+        return c.json({ redirect: '/portal?ok=renewed' });
+      } catch (error) {
+        return jsonError(c, error);
+      }
+    })
     .post('/portal/renew/code', officer, (c) =>
       orRender(c, async () => renewPage(c, { challengeId: (await startRenewalCheck(services, nricOf(c))).challengeId, sent: true }), (refusal) => renewPage(c, { refusal })),
     )

@@ -1,7 +1,7 @@
 import crypto from 'node:crypto';
 import { normaliseSerial, type CertificateAuthority } from '../ca/certificateAuthority.js';
 
-const chainCache = new Map<string, { publicKey: crypto.KeyObject; chainOk: boolean; validFrom: number; validTo: number }>();
+const chainCache = new Map<string, { publicKey: crypto.KeyObject; generation: number | undefined; validFrom: number; validTo: number }>();
 
 /** The signer certificate's key and whether the CA issued it: computed once per certificate. */
 function certificateFacts(ca: CertificateAuthority, der: Buffer) {
@@ -9,8 +9,8 @@ function certificateFacts(ca: CertificateAuthority, der: Buffer) {
   let facts = chainCache.get(key);
   if (!facts) {
     const cert = new crypto.X509Certificate(der);
-    const caCert = new crypto.X509Certificate(Buffer.from(ca.certificate.rawData));
-    facts = { publicKey: cert.publicKey, chainOk: cert.checkIssued(caCert) && cert.verify(caCert.publicKey), validFrom: Date.parse(cert.validFrom), validTo: Date.parse(cert.validTo) };
+    // Any generation of the CA: a certificate issued before a roll-over signs until it expires or is renewed.
+    facts = { publicKey: cert.publicKey, generation: ca.issuerOf(der)?.id, validFrom: Date.parse(cert.validFrom), validTo: Date.parse(cert.validTo) };
     if (chainCache.size > 1000) chainCache.clear();
     chainCache.set(key, facts);
   }
@@ -37,8 +37,8 @@ export async function checkOwnSignatures(options: {
   now: number;
 }): Promise<boolean> {
   const facts = certificateFacts(options.ca, options.certificateDer);
-  if (!facts.chainOk || options.now < facts.validFrom || options.now > facts.validTo) return false;
-  const crl = await options.ca.currentCrl();
+  if (facts.generation === undefined || options.now < facts.validFrom || options.now > facts.validTo) return false;
+  const crl = await options.ca.currentCrl(facts.generation);
   if (crl.revoked.has(normaliseSerial(options.certificateSerial))) return false;
   const checks = await Promise.all(options.signatures.map((signature, i) => verifyAsync(options.toBeSigned[i]!, facts.publicKey, signature)));
   return checks.every(Boolean);

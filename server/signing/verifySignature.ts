@@ -49,15 +49,6 @@ function checkSignature(cms: ParsedCms, cert: crypto.X509Certificate, digest: Bu
   }
 }
 
-/** Issued by our CA and signed with its key; any parse or algorithm trouble is simply "not". */
-function issuedBy(cert: crypto.X509Certificate, caCert: crypto.X509Certificate): boolean {
-  try {
-    return cert.checkIssued(caCert) && cert.verify(caCert.publicKey);
-  } catch {
-    return false;
-  }
-}
-
 /** The report for a signature that cannot be checked at all: every check fails with the reason. */
 function unverifiable(reason: string, cms: ParsedCms | null, subIndication: SubIndication = 'FORMAT_FAILURE'): VerificationReport {
   const named = cms && 'serial' in cms.signerId ? normaliseSerial(cms.signerId.serial.toString('hex')) : '';
@@ -129,8 +120,6 @@ export async function verifySignature(options: {
     if (error instanceof UnverifiableCmsError) return unverifiable(error.message, null);
     throw error;
   }
-  const caCert = new crypto.X509Certificate(Buffer.from(ca.certificate.rawData));
-
   if (cms.certificates.length === 0) return unverifiable('no signer certificate in the CMS', cms, 'NO_SIGNING_CERTIFICATE_FOUND');
   const signerDer = findSignerCertificate(cms.certificates, cms.signerId);
   if (!signerDer) return unverifiable('signer identifier matches no certificate in the CMS', cms, 'NO_SIGNING_CERTIFICATE_FOUND');
@@ -144,15 +133,17 @@ export async function verifySignature(options: {
 
   const signatureCheck = checkSignature(cms, cert, digest);
 
-  const chainOk = issuedBy(cert, caCert);
+  // Any of the CA's generations: a signature made before a roll-over still chains (issue 21).
+  const issuer = ca.issuerOf(signerDer);
+  const chainOk = issuer !== undefined;
   const chainCheck: Check = chainOk ? { name: 'chain', ok: true } : { name: 'chain', ok: false, reason: 'not issued by the RoamSign CA' };
 
   const poe = proofOfExistence(options.signature, options.trustedTimeStampAuthorities ?? [new Uint8Array(ca.certificate.rawData)]);
   const validationTime = now();
   const bestTime = poe.time?.getTime() ?? validationTime;
 
-  const crl = await ca.currentCrl();
-  const revocation = chainOk ? revocationOf(crl.der, serial) : null;
+  // The CRL of the CA generation that issued it (every generation's CRL goes on after a roll-over).
+  const revocation = issuer ? revocationOf((await ca.currentCrl(issuer.id)).der, serial) : null;
   const notAfter = Date.parse(cert.validTo);
   const expiredNow = !(validationTime <= notAfter && validationTime >= Date.parse(cert.validFrom));
   const validAtBestTime = bestTime <= notAfter && bestTime >= Date.parse(cert.validFrom);

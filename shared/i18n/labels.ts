@@ -114,6 +114,7 @@ const AUDIT_ACTION: Record<string, Pair> = {
   'approval.released': ['Kelulusan dipulangkan oleh gerbang (sistem tidak menerimanya)', 'Approval given back by the gate (the system did not take it)'],
   'ca.created': ['CA dicipta', 'CA created'],
   'tsa.created': ['Pihak berkuasa cap masa (TSA) RoamSign disediakan', 'RoamSign time-stamping authority set up'],
+  'ca.rolled_over': ['Kunci CA diganti (CA baharu)', 'CA key rolled over (new CA)'],
   'certificate.issued': ['Sijil dikeluarkan', 'Certificate issued'],
   'certificate.revoked': ['Sijil dibatalkan', 'Certificate revoked'],
   // Issue 21: certificate life.
@@ -254,6 +255,9 @@ const AUDIT_DETAIL: Record<string, Pair> = {
   created: ['Dicipta', 'Created'],
   credentialId: ['ID kunci laluan', 'Passkey ID'],
   days: ['Hari', 'Days'],
+  generation: ['Generasi CA', 'CA generation'],
+  previousGeneration: ['Generasi CA sebelumnya', 'Previous CA generation'],
+  caGeneration: ['Generasi CA', 'CA generation'],
   deviceType: ['Jenis peranti', 'Device type'],
   documentId: ['Dokumen', 'Document'],
   documents: ['Dokumen', 'Documents'],

@@ -1,6 +1,7 @@
 import type { Command } from '../command.js';
 import { auditVerify } from './auditVerify.js';
 import { backup } from './backup.js';
+import { caRollover } from './caRollover.js';
 import { checkConfigCommand } from './checkConfig.js';
 import { createAdmin } from './createAdmin.js';
 import { createClient } from './createClient.js';
@@ -35,6 +36,7 @@ export const COMMANDS: readonly Command[] = [
   suspend,
   reinstate,
   crl,
+  caRollover,
   unlock,
   resetLimits,
   movement,

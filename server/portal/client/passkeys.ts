@@ -48,10 +48,12 @@ function wireSignIn(button: HTMLButtonElement): void {
   button.addEventListener('click', async () => {
     button.disabled = true;
     try {
-      const started = await post(`${base}/options`, { pending: button.dataset.pending ?? '' });
+      // The session's CSRF token where a signed-in page offers the passkey (renewal); none on sign-in pages.
+      const csrf = value('passkey-csrf');
+      const started = await post(`${base}/options`, { _csrf: csrf, pending: button.dataset.pending ?? '' });
       if (!started.ok || !started.challengeId) return say(status, started.error?.message ?? button.dataset.failed ?? '');
       const response = await startAuthentication({ optionsJSON: started.options as Parameters<typeof startAuthentication>[0]['optionsJSON'] });
-      const done = await post(base, { challengeId: started.challengeId, pending: button.dataset.pending ?? '', response: JSON.stringify(response) });
+      const done = await post(base, { _csrf: csrf, challengeId: started.challengeId, pending: button.dataset.pending ?? '', response: JSON.stringify(response) });
       if (!done.ok) return say(status, done.error?.message ?? button.dataset.failed ?? '');
       location.assign(done.redirect ?? '/portal');
     } catch (error) {

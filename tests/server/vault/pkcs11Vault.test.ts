@@ -10,7 +10,8 @@ import { openTestDb } from '../../helpers/testServices.js';
 import { parseConfig } from '../../../server/env.js';
 import { createPkcs11Vault } from '../../../server/vault/pkcs11Vault.js';
 import { RSA_SIGN_ALGORITHM } from '../../../server/vault/vault.js';
-import { AMINAH, call, createRequest, documentBytes, latestOtp, makeDocument } from '../../helpers/api.js';
+import { renewCertificate } from '../../../server/lifecycle/renewCertificate.js';
+import { AMINAH, call, createRequest, documentBytes, latestOtp, makeDocument, WEIMING } from '../../helpers/api.js';
 import { cmsVerify } from '../../helpers/openssl.js';
 import { opensslTsQuery, opensslTsVerify } from '../../helpers/tsaQuery.js';
 import { startTestServer } from '../../helpers/testServices.js';
@@ -247,6 +248,44 @@ describe('the server on the pkcs11 backend', () => {
       const answer = await server.app.request('/tsa', { method: 'POST', headers: { 'Content-Type': 'application/timestamp-query' }, body: new Uint8Array(query) });
       expect(answer.status).toBe(200);
       expect(opensslTsVerify({ dir, reply: Buffer.from(await answer.arrayBuffer()), caPem }).output).toContain('Verification: OK');
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('rolls the CA over inside the token (issue 21): the new CA key is a token object, the link certificates and new issuance are signed there, and openssl verifies a signature from each CA with the bundle', async () => {
+    const server = await startTestServer({ ROAMSIGN_VAULT: 'pkcs11', ROAMSIGN_PKCS11_SLOT_LABEL: TOKEN, ROAMSIGN_PKCS11_PIN: USER_PIN });
+    try {
+      const signOnce = async (nric: string, pin: string, id: string) => {
+        const created = await createRequest(server, { nric, documents: [makeDocument(id)] });
+        expect(created.status).toBe(201);
+        const done = await call(server, 'POST', `/api/v1/signing-requests/${created.body.id}/complete`, { pin, otp: await latestOtp(server, created.body.id, nric) });
+        expect(done.status, JSON.stringify(done.body)).toBe(200);
+        expect(done.body).toMatchObject({ status: 'signed', verification: { valid: true } });
+        return Buffer.from(done.body.signatures[0].signature, 'base64');
+      };
+      const before = await signOnce(AMINAH.nric, AMINAH.pin, 'STH-HSM-OLD');
+      const next = await server.services.ca.rollOver('test');
+      expect(next.id).toBe(2);
+      inspectToken((module, session) => expect(findObjects(module, session, next.keyRef, pkcs11js.CKO_PRIVATE_KEY)).toHaveLength(1));
+      const [fromOld, toOld] = next.links;
+      const [first] = server.services.ca.generations;
+      expect(await fromOld!.verify({ publicKey: first!.certificate.publicKey, signatureOnly: true })).toBe(true);
+      expect(await toOld!.verify({ publicKey: next.certificate.publicKey, signatureOnly: true })).toBe(true);
+      server.clock.now += 60_000;
+      await renewCertificate(server.services, WEIMING.nric, 'test');
+      const after = await signOnce(WEIMING.nric, WEIMING.pin, 'STH-HSM-NEW');
+      const bundle = await (await server.app.request('/ca.pem')).text();
+      expect(bundle.match(/BEGIN CERTIFICATE/g)).toHaveLength(2);
+      for (const [signature, id] of [
+        [before, 'STH-HSM-OLD'],
+        [after, 'STH-HSM-NEW'],
+      ] as const) {
+        const verified = cmsVerify({ signature, content: documentBytes(id), caPem: bundle });
+        expect(verified.ok, verified.output).toBe(true);
+      }
+      expect(cmsVerify({ signature: after, content: documentBytes('STH-HSM-NEW'), caPem: first!.certificate.toString('pem') }).ok).toBe(false);
+      expect(await server.services.db.get('select count(*) as n from vault_keys')).toEqual({ n: 0 });
     } finally {
       await server.close();
     }
