@@ -97,11 +97,11 @@ function revocationOf(crlDer: Buffer, serial: string): { at: Date; reason: strin
  * not a CMS SignedData; every other defect is a report with `valid: false` and the reason.
  *
  * Issue 20, ETSI EN 319 102-1: the certificate is judged at the best signature time, the genTime
- * of a signature time-stamp from a trusted TSA (the proof of existence), else now. Revoked for a
- * reason other than keyCompromise (cessationOfOperation, affiliationChanged, superseded, …) or
- * expired after the proven time: passed, the revocation shown. Revoked for keyCompromise, whenever:
- * TOTAL_FAILED/REVOKED. Revoked before the proven time, or revoked or expired with no proof of
- * time: INDETERMINATE (REVOKED_NO_POE, OUT_OF_BOUNDS_NO_POE).
+ * of a signature time-stamp from a trusted TSA (the proof of existence), else now. Revoked for any
+ * reason, or expired, after the proven time: passed, the revocation shown (the signature existed
+ * while the key was the officer's alone). Revoked for keyCompromise at or before the proven time:
+ * TOTAL_FAILED/REVOKED. Revoked for another reason before the proven time, or revoked or expired
+ * with no proof of time: INDETERMINATE (REVOKED_NO_POE, OUT_OF_BOUNDS_NO_POE).
  */
 export async function verifySignature(options: {
   db: Db;
@@ -155,9 +155,8 @@ export async function verifySignature(options: {
   // The certificate at the best signature time (ETSI EN 319 102-1 §5.2.6, §5.5).
   let certificateVerdict: { ok: true } | { ok: false; indication: Indication; subIndication: SubIndication; reason: string } = { ok: true };
   if (!chainOk) certificateVerdict = { ok: false, indication: 'INDETERMINATE', subIndication: 'NO_CERTIFICATE_CHAIN_FOUND', reason: "not in this CA's CRL scope" };
-  else if (revocation?.reason === 'keyCompromise') {
-    // Whenever it was revoked: the key may have been out of the officer's hands before the
-    // revocation was recorded, so a time-stamp proves nothing about who signed.
+  else if (revocation?.reason === 'keyCompromise' && poe.time && revocation.at.getTime() <= bestTime) {
+    // The key was declared out of the officer's hands before this signature existed.
     certificateVerdict = { ok: false, indication: 'TOTAL_FAILED', subIndication: 'REVOKED', reason: 'certificate revoked (keyCompromise)' };
   } else if (revocation && (!poe.time || revocation.at.getTime() <= bestTime)) {
     const reason = `certificate revoked (${revocation.reason}) ${poe.time ? 'before the proven time' : 'and no proof of the signing time'}`;

@@ -75,13 +75,26 @@ describe('validation at the proven time', () => {
     expect(bare).toMatchObject({ valid: false, indication: 'INDETERMINATE', subIndication: 'OUT_OF_BOUNDS_NO_POE', signatureLevel: 'CAdES-BASELINE-B', bestSignatureTimeSource: 'validation-time' });
   });
 
-  it('a key-compromise revocation: TOTAL_FAILED (REVOKED), time-stamp or not', async () => {
+  it('a key-compromise revocation dated before the proven time: TOTAL_FAILED (REVOKED)', async () => {
+    const { signature, serial } = await sign();
+    // The compromise is recorded as of ten seconds before the signature's time-stamp.
+    server.clock.advance(-10_000);
+    expect(await server.services.ca.revoke(serial, 'keyCompromise', 'test')).toBe('revoked');
+    server.clock.advance(20_000);
+    const report = await verify(signature);
+    expect(report).toMatchObject({ valid: false, indication: 'TOTAL_FAILED', subIndication: 'REVOKED', certificate: { status: 'revoked', revocationReason: 'keyCompromise' } });
+    expect(report.checks).toContainEqual({ name: 'crl', ok: false, reason: 'certificate revoked (keyCompromise)' });
+  });
+
+  it('a key-compromise revocation after the proven time: passed, the revocation shown', async () => {
     const { signature, serial } = await sign();
     server.clock.advance(5000);
     expect(await server.services.ca.revoke(serial, 'keyCompromise', 'test')).toBe('revoked');
     const report = await verify(signature);
-    expect(report).toMatchObject({ valid: false, indication: 'TOTAL_FAILED', subIndication: 'REVOKED', certificate: { status: 'revoked', revocationReason: 'keyCompromise' } });
-    expect(report.checks).toContainEqual({ name: 'crl', ok: false, reason: 'certificate revoked (keyCompromise)' });
+    expect(report).toMatchObject({ valid: true, indication: 'TOTAL_PASSED', certificate: { status: 'revoked', revocationReason: 'keyCompromise' } });
+    // Without its time-stamp nothing proves it was made before the compromise.
+    const bare = await verify(withoutTimeStamp(signature).toString('base64'));
+    expect(bare).toMatchObject({ valid: false, indication: 'INDETERMINATE', subIndication: 'REVOKED_NO_POE' });
   });
 
   it('its time-stamp removed, then revoked: INDETERMINATE (REVOKED_NO_POE); openssl cms -verify still accepts the signature itself', async () => {
