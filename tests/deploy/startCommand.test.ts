@@ -64,12 +64,24 @@ describe('the image\'s start command (no Docker daemon here)', () => {
     const dataDir = path.join(work, 'data');
     if (asRoot) fs.chownSync(work, NOBODY, NOBODY);
     const [port, metricsPort] = [await freePort(), await freePort()];
+    // The image's root: this checkout when the unprivileged user can read it; else (a clone in a
+    // 0700 folder, as CI makes) an image-like root of its own in the temp folder: the packages
+    // hard-linked (fast, read-only to that user) and package.json, as the Dockerfile lays out /app.
+    const readable = !asRoot || spawnSync('test', ['-r', path.resolve('package.json')], { uid: NOBODY, gid: NOBODY }).status === 0;
+    const root = readable ? process.cwd() : fs.mkdtempSync(path.join(os.tmpdir(), 'roamsign-image-root-'));
+    if (!readable) {
+      fs.chmodSync(root, 0o755);
+      const linked = spawnSync('cp', ['-al', path.resolve('node_modules'), path.join(root, 'node_modules')], { encoding: 'utf8' });
+      if (linked.status !== 0) expect(spawnSync('cp', ['-a', path.resolve('node_modules'), path.join(root, 'node_modules')]).status).toBe(0);
+      fs.copyFileSync('package.json', path.join(root, 'package.json'));
+    }
     // The image's build step (npm run build:server) before the run, as the Dockerfile's first stage.
-    const built = spawnSync(path.resolve('node_modules/.bin/tsx'), ['scripts/buildServer.ts'], { encoding: 'utf8' });
+    const built = spawnSync(path.resolve('node_modules/.bin/tsx'), ['scripts/buildServer.ts', path.join(root, 'dist/prod')], { encoding: 'utf8' });
     expect(built.status, built.stderr).toBe(0);
     const started = Date.now() - 1;
     const [command, ...args] = imageCommand();
     const child = spawn(command === 'node' ? process.execPath : command!, args, {
+      cwd: root,
       env: {
         PATH: process.env.PATH ?? '',
         HOME: work,
@@ -92,7 +104,7 @@ describe('the image\'s start command (no Docker daemon here)', () => {
     const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve((exit = code))));
     try {
       // The server's user cannot write the source tree (a read-only root filesystem in the image).
-      if (asRoot) expect(spawnSync('sh', ['-c', 'test -w dist/prod/server/main.js || test -w dist/prod/server'], { uid: NOBODY, gid: NOBODY }).status).toBe(1);
+      if (asRoot) expect(spawnSync('sh', ['-c', 'test -w dist/prod/server/main.js || test -w dist/prod/server'], { cwd: root, uid: NOBODY, gid: NOBODY }).status).toBe(1);
       const base = `http://127.0.0.1:${port}`;
       const gone = () => (exit === null ? null : `exit ${exit}: ${out}`);
       expect(await (await until200(`${base}/api/v1/health`, gone)).json()).toMatchObject({ status: 'ok' });
@@ -104,12 +116,13 @@ describe('the image\'s start command (no Docker daemon here)', () => {
       // It wrote its data folder (owner-only) and nothing in the source tree.
       expect(fs.statSync(dataDir).mode & 0o777).toBe(0o700);
       if (asRoot) expect(fs.statSync(path.join(dataDir, 'master.key')).uid).toBe(NOBODY);
-      expect(changedSince(process.cwd(), started)).toEqual([]);
+      expect(changedSince(root, started)).toEqual([]);
       child.kill('SIGTERM');
       expect(await exited).toBe(0);
     } finally {
       if (exit === null) child.kill('SIGKILL');
       fs.rmSync(work, { recursive: true, force: true });
+      if (root !== process.cwd()) fs.rmSync(root, { recursive: true, force: true });
     }
   }, CLI_TEST_TIMEOUT_MS);
 });
