@@ -31,12 +31,26 @@ export async function waitForWidget(screen: Screen, timeout = 10_000): Promise<v
 
 /** The dialog's frame once the dialog is open (visible). */
 export async function openDialog(page: Screen, timeout = 20_000): Promise<Frame> {
+  const deadline = Date.now() + timeout;
+  for (;;) {
+    try {
+      return await openDialogOnce(page, Math.max(1000, deadline - Date.now()));
+    } catch (error) {
+      // A dialog frame found just as the page navigated (a postback after the previous row) is
+      // detached a moment later: look again for the new page's dialog, within the same deadline.
+      if (!/detached/i.test((error as Error).message) || Date.now() > deadline) throw error;
+    }
+  }
+}
+
+async function openDialogOnce(page: Screen, timeout: number): Promise<Frame> {
   const handle = await page.waitForSelector(`${DIALOG_FRAME}`, { visible: true, timeout });
   const frame = await handle!.contentFrame();
   if (!frame) throw new Error('RoamSign dialog frame has no content');
   // The PIN field, or the refusal the dialog shows instead (named in the failure, not a bare timeout).
   await frame.waitForSelector('#rs-pin, #rs-error', { visible: true, timeout }).catch(async (error: Error) => {
     // Say what the officer would have seen, so a failure in CI can be read without a rerun.
+    if (frame.detached) throw new Error('the dialog frame was detached (the page navigated)', { cause: error });
     const seen = await frame.evaluate(() => document.body?.innerText.replace(/\s+/g, ' ').slice(0, 400) ?? '(no body)').catch((e: Error) => `(unreadable: ${e.message})`);
     throw new Error(`the dialog showed neither the PIN field nor a refusal within ${timeout} ms (${frame.url()}); it shows: ${seen}`, { cause: error });
   });
