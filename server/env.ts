@@ -111,7 +111,7 @@ export const envSchema = z.object({
   /** Messages per source address per hour that unknown callers asked for, whoever they are for. */
   ROAMSIGN_ADDRESS_SENDS_PER_HOUR: positiveInt(20),
   /** Anonymous refusals (unsigned gate posts, failed client authentications) per source and minute audited one by one; the rest of the minute is one row with a count. */
-  ROAMSIGN_REFUSALS_LISTED_PER_MINUTE: positiveInt(10),
+  ROAMSIGN_REFUSALS_LISTED_PER_MINUTE: z.coerce.number().int().min(0).default(0),
   /** Anonymous gate refusals per source and minute after which the source is refused at once (429, rate_limited). */
   ROAMSIGN_ANONYMOUS_REFUSALS_PER_MINUTE: positiveInt(60),
   /** Failed client authentications at /oauth2/token per source and minute; the next get 429. */

@@ -55,7 +55,7 @@ if (!config.sandbox && (await holdsDemoOfficers(services.db))) {
 // requests whose signing lease ran out, and the sweeper takes the rest within seconds.
 const recovered = await recoverRequests(services, { now: services.now(), everything: config.databaseUrl === undefined });
 if (recovered.length) services.log.info('requests.recovered', { count: recovered.length, atStart: true });
-const sweeper = startSweeper(services);
+const sweeper = startSweeper({ ...services, refusalsListedPerMinute: config.refusalsListedPerMinute });
 const drain = createDrain();
 const app = createApp(services, { drain });
 // Staff movement and the 90-day inactivity rule, hourly (DESIGN.md "Rules the seeds state").

@@ -1,6 +1,7 @@
 import crypto from 'node:crypto';
 import type { AuditLog } from '../audit/auditLog.js';
 import type { Db } from '../db/database.js';
+import { flushTallies } from '../limits/refusalTally.js';
 import { sweepHits } from '../limits/sweepHits.js';
 import { sweepPasskeyChallenges } from '../passkeys/sweepPasskeyChallenges.js';
 import type { Logger } from '../log.js';
@@ -18,11 +19,15 @@ export interface SweepDeps {
   audit: AuditLog;
   log: Logger;
   now: () => number;
+  /** ROAMSIGN_REFUSALS_LISTED_PER_MINUTE: closed minutes with more anonymous refusals get their row from the sweep. */
+  refusalsListedPerMinute?: number;
 }
 
 /** One sweep: requests abandoned in `signing` are failed as interrupted, budget hits no window sees are dropped. */
 export async function sweepOnce(deps: SweepDeps): Promise<{ recovered: string[]; hitsDropped: number }> {
   const recovered = await recoverRequests(deps, { now: deps.now() });
+  // Closed minutes of anonymous refusals get their one audit row before their counts could age out.
+  await flushTallies(deps, { before: Math.floor(deps.now() / 60_000) * 60_000, listedPerMinute: deps.refusalsListedPerMinute ?? 0 });
   const hitsDropped = await sweepHits(deps.db, deps.now());
   await sweepPasskeyChallenges(deps.db, deps.now()); // issue 11
   return { recovered, hitsDropped };

@@ -1,5 +1,6 @@
 import { desc } from 'drizzle-orm';
 import { afterEach, beforeEach, expect, it } from 'vitest';
+import { sweepOnce } from '../../../server/cluster/sweeper.js';
 import { call } from '../../helpers/api.js';
 import { startTestServer, type TestServer } from '../../helpers/testServices.js';
 
@@ -47,6 +48,34 @@ it('anonymous approval refusals: a few rows per source and minute, then one with
   expect(rows.filter((r) => (r.details as { aggregate?: boolean }).aggregate).map((r) => r.details)).toEqual([
     expect.objectContaining({ aggregate: true, source: '203.0.113.9', count: 8, listed: 2 }),
   ]);
+});
+
+it('by default exactly one audit row per source and minute, with the count: written by the sweep once the minute is over', async () => {
+  await server.close();
+  server = await startTestServer({ ROAMSIGN_ANONYMOUS_REFUSALS_PER_MINUTE: '100' });
+  const auth = await bearer();
+  for (let i = 0; i < 7; i++) expect((await call(server, 'POST', '/api/v1/approvals', unsigned('203.0.113.9'), auth)).body.reason).toBe('officer_missing');
+  for (let i = 0; i < 2; i++) expect((await call(server, 'POST', '/api/v1/approvals', unsigned('198.51.100.7'), auth)).body.reason).toBe('officer_missing');
+  const { auditLog } = server.services.db.t;
+  const refusals = async () => (await server.services.db.orm.select().from(auditLog).orderBy(desc(auditLog.seq))).filter((r) => r.action === 'approval.refused');
+  // Nothing one by one; the minute is not over yet.
+  expect(await refusals()).toHaveLength(0);
+  await sweepOnce({ ...server.services, refusalsListedPerMinute: 0 });
+  expect(await refusals()).toHaveLength(0);
+
+  server.clock.advance(60_000);
+  // No other refusal comes: the sweep writes the closed minute's rows, one per source, and only once.
+  await sweepOnce({ ...server.services, refusalsListedPerMinute: 0 });
+  await sweepOnce({ ...server.services, refusalsListedPerMinute: 0 });
+  const rows = await refusals();
+  expect(rows.map((r) => r.details).sort((a, b) => String((a as { source: string }).source).localeCompare((b as { source: string }).source))).toEqual([
+    expect.objectContaining({ aggregate: true, source: '198.51.100.7', count: 2, listed: 0 }),
+    expect.objectContaining({ aggregate: true, source: '203.0.113.9', count: 7, listed: 0 }),
+  ]);
+  expect(rows.every((r) => r.actor === 'client:demo-igfmas')).toBe(true);
+  // A refusal in the next minute flushes nothing already written.
+  expect((await call(server, 'POST', '/api/v1/approvals', unsigned('203.0.113.9'), auth)).body.reason).toBe('officer_missing');
+  expect(await refusals()).toHaveLength(2);
 });
 
 it('an approval is given back only by the client that recorded it: an unknown one is 404, a bad body 400', async () => {

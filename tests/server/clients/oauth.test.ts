@@ -9,7 +9,9 @@ import { startTestServer, type TestServer } from '../../helpers/testServices.js'
 
 let server: TestServer;
 beforeEach(async () => {
-  server = await startTestServer();
+  // Each anonymous refusal listed on its own, so these tests can read its row (by default a minute's
+  // refusals are one row with a count: approvalsTally.test.ts).
+  server = await startTestServer({ ROAMSIGN_REFUSALS_LISTED_PER_MINUTE: '100' });
 });
 afterEach(() => server.close());
 
