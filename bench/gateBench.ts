@@ -31,8 +31,8 @@ interface Child {
 }
 
 /** `tsx bench/gateProcess.ts …` in its own process group; resolves when it prints LISTENING <url>. */
-function startChild(args: string[]): Promise<Child> {
-  const child: ChildProcess = spawn(path.join(ROOT, 'node_modules/.bin/tsx'), ['bench/gateProcess.ts', ...args], { cwd: ROOT, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+function startChild(args: string[], env: Record<string, string> = {}): Promise<Child> {
+  const child: ChildProcess = spawn(path.join(ROOT, 'node_modules/.bin/tsx'), ['bench/gateProcess.ts', ...args], { cwd: ROOT, detached: true, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } });
   const stop = () => {
     try {
       process.kill(-child.pid!, 'SIGTERM');
@@ -161,6 +161,89 @@ export async function measureGate(): Promise<GateFigures> {
   } finally {
     direct.close();
     gated.close();
+    gate.stop();
+    backend.stop();
+    await roamsign.stop();
+  }
+}
+
+export interface GateMemoryFigures {
+  capBytes: number;
+  clients: number;
+  bodyBytes: number;
+  /** Peak RSS of the gate process during the burst minus its RSS before. */
+  rssGrowthBytes: number;
+  /** Answers by status (503: gate_busy, over the cap). */
+  statuses: Record<number, number>;
+}
+
+/** Resident set of a process group (tsx runs the gate in a child node process), in bytes. */
+async function rssOf(pgid: number): Promise<number> {
+  const { execFile } = await import('node:child_process');
+  const out = await new Promise<string>((resolve, reject) => execFile('ps', ['-eo', 'pgid=,rss='], (error, stdout) => (error ? reject(error) : resolve(stdout))));
+  let kb = 0;
+  for (const row of out.split('\n')) {
+    const [group, rss] = row.trim().split(/\s+/).map(Number);
+    if (group === pgid) kb += rss ?? 0;
+  }
+  return kb * 1024;
+}
+
+/**
+ * Issue 17: memory stays bounded under 50 clients posting 10 MB approval bodies at once. The gate
+ * runs in its own process with ROAMSIGN_GATE_MAX_BUFFERED_BYTES set; its RSS is sampled during the
+ * burst. Bodies past the cap are answered 503 (gate_busy) before they are read.
+ */
+export async function measureGateMemory(options: { clients?: number; bodyBytes?: number; capBytes?: number } = {}): Promise<GateMemoryFigures> {
+  const clients = options.clients ?? 50;
+  const bodyBytes = options.bodyBytes ?? 10 * 1024 * 1024 - 4096; // under the rule's 10 MB maxBodyBytes
+  const capBytes = options.capBytes ?? 64 * 1024 * 1024;
+  const roamsign = await startServer({ env: { ROAMSIGN_LOG_LEVEL: 'silent' } });
+  const backend = await startChild(['backend']);
+  const gate = await startChild(['gate', backend.url, roamsign.baseUrl], { ROAMSIGN_GATE_MAX_BUFFERED_BYTES: String(capBytes) });
+  try {
+    const before = await rssOf(gate.pid);
+    let peak = before;
+    let sampling = true;
+    const sampler = (async () => {
+      while (sampling) {
+        peak = Math.max(peak, await rssOf(gate.pid).catch(() => 0));
+        await new Promise((r) => setTimeout(r, 10));
+      }
+    })();
+    // One body, sent by every client: an approval form the size of the rule's limit.
+    const body = Buffer.alloc(bodyBytes, 'a');
+    body.write('noDokumen=STH-2026-000123&amaun=1&vendor=', 0, 'latin1');
+    const { hostname, port } = new URL(gate.url);
+    const statuses: Record<number, number> = {};
+    await Promise.all(
+      Array.from({ length: clients }, () =>
+        new Promise<void>((resolve) => {
+          let answered = false;
+          const req = http.request({ host: hostname, port, method: 'POST', path: `/sth/STH-2026-000123/approve`, headers: { 'content-type': 'application/x-www-form-urlencoded', 'content-length': body.length } }, (res) => {
+            answered = true;
+            statuses[res.statusCode ?? 0] = (statuses[res.statusCode ?? 0] ?? 0) + 1;
+            res.resume();
+            res.on('end', resolve);
+          });
+          // The gate may answer 503 and close before the whole body is sent.
+          req.on('error', () => {
+            if (!answered) statuses[0] = (statuses[0] ?? 0) + 1;
+            resolve();
+          });
+          req.end(body);
+        }),
+      ),
+    );
+    sampling = false;
+    await sampler;
+    const rssGrowthBytes = Math.max(0, peak - before);
+    heading(`RoamSign Gate memory: ${clients} clients post ${fmt(bodyBytes / 1024 / 1024, 1)} MB approval bodies at once (ROAMSIGN_GATE_MAX_BUFFERED_BYTES ${fmt(capBytes / 1024 / 1024, 0)} MB)`);
+    line('Gate RSS before / peak', `${fmt(before / 1024 / 1024, 0)} / ${fmt(peak / 1024 / 1024, 0)}`, 'MB');
+    line('  growth during the burst', fmt(rssGrowthBytes / 1024 / 1024, 0), 'MB');
+    line('  answers by status (0: connection cut)', JSON.stringify(statuses));
+    return { capBytes, clients, bodyBytes, rssGrowthBytes, statuses };
+  } finally {
     gate.stop();
     backend.stop();
     await roamsign.stop();

@@ -7,7 +7,7 @@ import os from 'node:os';
 import { measureCrypto, POOL_SIZE } from './cryptoBench.js';
 import { idleForeignShare } from './machine.js';
 import { DIFFERENTIAL_RUNS, DIFFERENTIAL_SEED } from '../tests/gate/differentialBackends.js';
-import { measureGate } from './gateBench.js';
+import { measureGate, measureGateMemory } from './gateBench.js';
 import { measureDeployments } from './clusterBench.js';
 import { measureSigningServer } from './signingBench.js';
 import { measureWidget } from './widgetBench.js';
@@ -115,6 +115,7 @@ const widget = await measureWidget();
 const extension = await measureExtension();
 await measurePasskeys();
 const gate = await measureGate();
+const gateMemory = await measureGateMemory();
 const pdf = await measurePdf();
 const timeStamps = await measureTimeStamps();
 const deployments = await measureDeployments();
@@ -151,6 +152,13 @@ goal('widget/page.js gzipped', `${fmt(widget.pageGzipBytes / 1024, 2)} KB`, '<= 
 goal('dialog frame.js gzipped', `${fmt(widget.frameGzipBytes / 1024, 2)} KB`, '<= 20 KB', widget.frameGzipBytes <= 20 * 1024);
 
 goal('gate: added p99, pass-through, 1 client', `${fmt(gate.addedP99Ms, 2)} ms`, '<= 2 ms', gate.addedP99Ms <= 2);
+goal(
+  `gate: RSS growth, ${gateMemory.clients} x ${fmt(gateMemory.bodyBytes / 1024 / 1024, 0)} MB posts at once`,
+  `${fmt(gateMemory.rssGrowthBytes / 1024 / 1024, 0)} MB`,
+  `<= ${fmt(gateMemory.capBytes / 1024 / 1024 + 64, 0)} MB`,
+  gateMemory.rssGrowthBytes <= gateMemory.capBytes + 64 * 1024 * 1024,
+);
+note(`(cap ROAMSIGN_GATE_MAX_BUFFERED_BYTES ${fmt(gateMemory.capBytes / 1024 / 1024, 0)} MB + 64 MB; answers ${JSON.stringify(gateMemory.statuses)}, 503 = gate_busy)`);
 note(`(gate differential test, tests/gate/differential.test.ts: fast-check seed ${DIFFERENTIAL_SEED}, ${DIFFERENTIAL_RUNS} generated posts x 3 back ends: Express + body-parser, servlet/PHP-like, first-key-wins JSON)`);
 note(`(requests/s through the gate ${fmt(gate.gateRps, 0)} vs direct ${fmt(gate.directRps, 0)}, 16 clients; an approval adds ${fmt(gate.approvalAddedP50Ms, 1)} ms p50, ${fmt(gate.approvalAddedP99Ms, 1)} ms p99: RoamSign's verification and record)`);
 
