@@ -213,7 +213,8 @@ export async function measureGateMemory(options: { clients?: number; bodyBytes?:
     })();
     // One body, sent by every client: an approval form the size of the rule's limit.
     const body = Buffer.alloc(bodyBytes, 'a');
-    body.write('noDokumen=STH-2026-000123&amaun=1&vendor=', 0, 'latin1');
+    // tindakan=lulus: the rule's marker, so every post is an approval the gate must read whole (not a draft it passes).
+    body.write('tindakan=lulus&noDokumen=STH-2026-000123&amaun=1&vendor=', 0, 'latin1');
     const { hostname, port } = new URL(gate.url);
     const statuses: Record<number, number> = {};
     await Promise.all(
