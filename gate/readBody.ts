@@ -13,6 +13,13 @@ export interface BodyBudget {
   readonly used: number;
 }
 
+/**
+ * What one byte of a body read whole costs in memory by the time the gate has checked it: the
+ * chunks, their concatenation, the decoded text and the parsed fields (measured: a 10 MB form
+ * raised the gate's RSS by about 30 MB). The budget counts that, not the raw bytes alone.
+ */
+export const MEMORY_PER_BODY_BYTE = 4;
+
 export function createBodyBudget(maxBytes: number): BodyBudget {
   let used = 0;
   return {
@@ -51,7 +58,7 @@ export function readBody(req: IncomingMessage, maxBytes: number, budget?: BodyBu
       done = true;
       req.off('data', onData);
       // A body not read whole is not held: its bytes go back at once (a read one, when the caller is done).
-      if (!result.ok) budget?.give(size);
+      if (!result.ok) budget?.give(size * MEMORY_PER_BODY_BYTE);
       resolve(result);
     };
     const onData = (chunk: Buffer) => {
@@ -60,7 +67,7 @@ export function readBody(req: IncomingMessage, maxBytes: number, budget?: BodyBu
         finish({ ok: false, reason: 'too_large' });
         return;
       }
-      if (budget && !budget.take(chunk.length)) {
+      if (budget && !budget.take(chunk.length * MEMORY_PER_BODY_BYTE)) {
         req.pause();
         finish({ ok: false, reason: 'busy' });
         return;

@@ -10,7 +10,7 @@ import { answerWithWidget } from './injectWidget.js';
 import { createMatcher, requestUrl, type RuleMatch, type WidgetPage } from './matchRoutes.js';
 import { parseFields } from './parseFields.js';
 import { canonicalPath, checkTarget } from './requestTarget.js';
-import { createBodyBudget, readBody } from './readBody.js';
+import { createBodyBudget, MEMORY_PER_BODY_BYTE, readBody } from './readBody.js';
 import { refuse, wantsJson } from './refuse.js';
 import { createRoamSignClient, type RoamSignClient } from './roamsignClient.js';
 import { rewriteLocation } from './rewriteLocation.js';
@@ -197,7 +197,7 @@ export async function startGate(config: GateConfig, options: { env?: Record<stri
     const { rule } = match;
     const json = wantsJson(req, rule.body === 'json');
     const body = await readBody(req, rule.maxBodyBytes, budget);
-    if (body.ok) res.once('close', () => budget.give(body.raw.length));
+    if (body.ok) res.once('close', () => budget.give(body.raw.length * MEMORY_PER_BODY_BYTE));
     if (!body.ok) {
       if (body.reason === 'aborted') return void res.destroy();
       if (body.reason === 'busy') {

@@ -444,7 +444,8 @@ describe('issue 17: the gate reads a protected request one way, and forwards wha
   });
 
   it('approval bodies held at once are capped: beyond the cap 503 with Retry-After, and the budget comes back', async () => {
-    const small = await startGate({ ...testGateConfig({ upstream: backend.url, roamsign: roamsign.url }), maxBufferedBytes: 64 * 1024 });
+    // The budget counts MEMORY_PER_BODY_BYTE (4) per byte read: 256 KB holds one 30 KB form, not a 128 KB one.
+    const small = await startGate({ ...testGateConfig({ upstream: backend.url, roamsign: roamsign.url }), maxBufferedBytes: 256 * 1024 });
     try {
       before = backend.approvals().length;
       const claim = CLAIMS[0];
