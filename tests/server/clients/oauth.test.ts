@@ -214,7 +214,7 @@ describe('the OpenAPI description', () => {
       scopes: { signing: expect.any(String), approvals: expect.any(String) },
     });
     expect(Object.keys(doc.paths['/oauth2/token'].post.requestBody.content)).toEqual(['application/x-www-form-urlencoded']);
-    expect(doc.paths['/api/v1/signing-requests'].post.security).toEqual([{}, { systemClient: ['signing'] }]);
+    expect(doc.paths['/api/v1/signing-requests'].post.security).toEqual([{ browserOrigin: [] }, { systemClient: ['signing'] }]);
     expect(doc.paths['/api/v1/signing-requests'].post.responses['401'].description).toContain('unauthorized');
     expect(doc.paths['/api/v1/approvals'].post.security).toEqual([{ systemClient: ['approvals'] }]);
     expect(doc.paths['/api/v1/approvals'].post.requestBody.content['application/json'].schema.required).toEqual(
