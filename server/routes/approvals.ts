@@ -34,9 +34,14 @@ const release = createRoute({
 /** POST /api/v1/approvals: the gate's question (system client with the `approvals` scope only). */
 export function approvalRoutes(services: Services) {
   const routes = apiRoutes();
-  routes.use('/approvals', systemCallers(services, { scope: 'approvals', browsers: false }));
+  // Hono's `/approvals/*` matches `/approvals` too: one registration, one token lookup per call.
   routes.use('/approvals/*', systemCallers(services, { scope: 'approvals', browsers: false }));
   return routes
-    .openapi(decide, async (c) => c.json(await decideApproval(services, { input: c.req.valid('json'), client: c.var.systemClient }), 200))
+    .openapi(decide, async (c) => {
+      const decision = await decideApproval(services, { input: c.req.valid('json'), client: c.var.systemClient });
+      // Issue 24: counted where decided (refusals are aggregated in the audit log, issue 17).
+      services.metrics?.approvalDecisions.inc(decision.decision === 'pass' ? { decision: 'passed', reason: decision.medium } : { decision: 'refused', reason: decision.reason });
+      return c.json(decision, 200);
+    })
     .openapi(release, async (c) => c.json(await releaseApproval(services, { approvalId: c.req.valid('param').approvalId, input: c.req.valid('json'), client: c.var.systemClient }), 200));
 }
