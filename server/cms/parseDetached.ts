@@ -80,7 +80,14 @@ function strictTime(der: ArrayBuffer): Date | null {
 
 function readSignerId(signer: SignerInfo): SignerId {
   const { issuerAndSerialNumber: ias, subjectKeyIdentifier: ski } = signer.sid;
-  if (ias) return { issuerDer: Buffer.from(AsnConvert.serialize(ias.issuer)), serial: Buffer.from(ias.serialNumber) };
+  if (ias) {
+    try {
+      return { issuerDer: Buffer.from(AsnConvert.serialize(ias.issuer)), serial: Buffer.from(ias.serialNumber) };
+    } catch (error) {
+      // An issuer name whose string values cannot be encoded again (a crafted tag): not checkable, never a 5xx.
+      throw new UnverifiableCmsError('signer identifier cannot be re-encoded', { cause: error });
+    }
+  }
   if (ski) return { subjectKeyId: Buffer.from(ski.buffer) };
   throw new UnverifiableCmsError('signer identifier is empty');
 }

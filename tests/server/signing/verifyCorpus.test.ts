@@ -188,6 +188,16 @@ describe('the crafted-CMS corpus for /verify', () => {
     expect(res.body.valid).toBe(true);
   });
 
+  it('an issuer name the signer identifier cannot re-encode (a string tag changed): a report, not a 5xx', async () => {
+    // Found by the random edits below (seed 1327108334): one byte turned a name's string type into one
+    // whose value cannot be written back.
+    const bytes = Buffer.from(signature);
+    bytes[1232] = 23;
+    const res = await call(server, 'POST', '/api/v1/verify', { signature: bytes.toString('base64'), digest });
+    expect([200, 400]).toContain(res.status);
+    if (res.status === 200) expect(res.body.valid).toBe(false);
+  });
+
   it('300 random byte edits of a real signature: always 200 or 400, never a 5xx, and valid only when untouched', async () => {
     await fc.assert(
       fc.asyncProperty(
