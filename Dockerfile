@@ -23,6 +23,7 @@ COPY server ./server
 COPY shared ./shared
 COPY gate ./gate
 COPY widget ./widget
+COPY docs ./docs
 RUN npx tsx scripts/buildServer.ts
 
 # 2. Run time: the slim image, the app owned by root and read-only to the server's user.

@@ -53,6 +53,12 @@ function changedSince(dir: string, since: number): string[] {
 }
 
 describe('the image\'s start command (no Docker daemon here)', () => {
+  it("the Dockerfile's build stage copies every tree the server build reads (scripts/buildServer.ts TREES)", () => {
+    const trees = JSON.parse(/const TREES = (\[[^\]]*\])/.exec(fs.readFileSync('scripts/buildServer.ts', 'utf8'))![1]!.replace(/'/g, '"')) as string[];
+    const copied = [...fs.readFileSync('Dockerfile', 'utf8').matchAll(/^COPY (\S+) \.\/(\S+)$/gm)].filter((m) => m[1] === m[2]).map((m) => m[1]);
+    expect(trees.filter((tree) => !copied.includes(tree))).toEqual([]);
+  });
+
   it('the Dockerfile and the systemd unit start the server the same way', () => {
     expect(imageCommand()).toEqual(['node', 'dist/prod/server/main.js']);
     expect(unitCommand()).toEqual(imageCommand());
